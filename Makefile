@@ -1,0 +1,37 @@
+# The two commands of this project:
+#   make run   set up the machine, build, and start a development chain
+#   make test  set up the machine, build, and run every test
+#
+# Builds go to $(CARGO_TARGET_DIR), outside the work tree, so that every clone (and CI)
+# reuses the same compiled dependencies.
+
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/target
+NODE_BIN := $(CARGO_TARGET_DIR)/debug/gonka-node
+# Every build step sources what scripts/setup.sh decided (e.g. the WASM toolchain).
+WITH_ENV := set -a && . ./.build-env && set +a &&
+
+.PHONY: setup build run test test-rust test-js test-setup chain-specs
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	$(WITH_ENV) cargo build --workspace --locked
+
+run: build
+	$(NODE_BIN) --dev --rpc-cors all
+
+test: build test-rust test-js test-setup
+
+test-rust: build
+	$(WITH_ENV) cargo test --workspace --locked
+
+test-js: build
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+	cd tests/js && GONKA_NODE=$(NODE_BIN) node --test
+
+test-setup:
+	scripts/test-debian-wasm-route.sh
+
+chain-specs: build
+	scripts/export-chain-specs.sh $(NODE_BIN)

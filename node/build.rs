@@ -1,0 +1,8 @@
+//! Records the git commit and build information that `--version` prints.
+
+use substrate_build_script_utils::{generate_cargo_keys, rerun_if_git_head_changed};
+
+fn main() {
+	generate_cargo_keys();
+	rerun_if_git_head_changed();
+}

@@ -1,0 +1,21 @@
+//! `gonka-node`: the Gonka chain's node.
+
+mod chain_spec;
+mod cli;
+mod command;
+mod rpc;
+mod service;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+	match command::run() {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(error) => {
+			// One line that says what to fix: no debug dump, no backtrace.
+			let message = error.to_string().replace('\n', " ");
+			eprintln!("Error: {message}");
+			ExitCode::FAILURE
+		},
+	}
+}

@@ -1,0 +1,67 @@
+//! Bad input ends the node with one line that says what to fix: no panic, no backtrace.
+
+mod common;
+
+use std::{net::TcpListener, process::Output};
+
+use common::{free_port, run_node};
+
+/// The last line of stderr, after checking the run failed cleanly.
+fn failure_line(output: &Output) -> String {
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(!output.status.success(), "the node should fail; stderr:\n{stderr}");
+	assert!(!stderr.contains("panicked"), "the node panicked:\n{stderr}");
+	assert!(!stderr.contains("backtrace"), "the node printed a backtrace:\n{stderr}");
+	let last = stderr.lines().last().unwrap_or_default().to_string();
+	assert!(last.starts_with("Error: "), "the last line is not an error line:\n{stderr}");
+	last
+}
+
+#[test]
+fn unknown_chain_name_says_which_chains_exist() {
+	let output = run_node(&["--chain", "no-such-chain", "--tmp"]);
+	let line = failure_line(&output);
+	assert!(line.contains("unknown chain 'no-such-chain'"), "{line}");
+	assert!(line.contains("dev") && line.contains("local"), "{line}");
+	assert_eq!(String::from_utf8_lossy(&output.stderr).lines().count(), 1);
+}
+
+#[test]
+fn corrupt_chain_spec_file_names_the_file_and_the_fix() {
+	let dir = std::env::temp_dir().join(format!("gonka-bad-spec-{}", std::process::id()));
+	std::fs::create_dir_all(&dir).expect("temp dir");
+	let spec = dir.join("corrupt.json");
+	std::fs::write(&spec, "{ \"name\": \"half a chain spec\", ").expect("write spec");
+
+	let output = run_node(&["--chain", spec.to_str().expect("utf-8 path"), "--tmp"]);
+	let _ = std::fs::remove_dir_all(&dir);
+
+	let line = failure_line(&output);
+	assert!(line.contains("corrupt.json"), "{line}");
+	assert!(line.contains("not a valid chain spec"), "{line}");
+	assert!(line.contains("export-chain-spec"), "{line}");
+	assert_eq!(String::from_utf8_lossy(&output.stderr).lines().count(), 1);
+}
+
+#[test]
+fn occupied_rpc_port_names_the_port() {
+	let listener = TcpListener::bind("127.0.0.1:0").expect("bind a port");
+	let port = listener.local_addr().expect("local addr").port().to_string();
+
+	let output = run_node(&[
+		"--dev",
+		"--tmp",
+		"--rpc-port",
+		&port,
+		"--port",
+		&free_port().to_string(),
+		"--prometheus-port",
+		&free_port().to_string(),
+		"--no-telemetry",
+	]);
+	drop(listener);
+
+	let line = failure_line(&output);
+	assert!(line.contains(&port), "{line}");
+	assert!(line.to_lowercase().contains("in use"), "{line}");
+}

@@ -1,0 +1,6 @@
+//! Configuration of every pallet in the runtime, one file per concern.
+
+pub mod consensus;
+pub mod monetary;
+pub mod system;
+pub mod utility;

@@ -1,0 +1,99 @@
+//! Genesis presets: `development` (Alice alone produces and finalises blocks) and
+//! `local_testnet` (Alice and Bob). Both make Alice the sudo key; chain specs for public
+//! networks are written by hand and leave sudo out.
+
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_consensus_babe::AuthorityId as BabeId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_genesis_builder::PresetId;
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+use crate::{
+	apis::BABE_GENESIS_EPOCH_CONFIG, currency::GNK, AccountId, Balance, BalancesConfig,
+	RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
+};
+
+/// What every endowed development account starts with: one million GNK.
+pub const ENDOWMENT: Balance = 1_000_000 * GNK;
+
+/// A genesis authority: its account and its session keys.
+struct Authority {
+	account: AccountId,
+	keys: SessionKeys,
+}
+
+/// The authority whose keys derive from the well-known development seed `//<name>`.
+fn authority(keyring: Sr25519Keyring, grandpa: Ed25519Keyring) -> Authority {
+	Authority {
+		account: keyring.to_account_id(),
+		keys: SessionKeys {
+			babe: BabeId::from(keyring.public()),
+			grandpa: GrandpaId::from(grandpa.public()),
+		},
+	}
+}
+
+fn genesis(authorities: Vec<Authority>, endowed: Vec<AccountId>, root: AccountId) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed.into_iter().map(|account| (account, ENDOWMENT)).collect::<Vec<_>>(),
+		},
+		babe: pallet_babe::GenesisConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG },
+		session: SessionConfig {
+			keys: authorities
+				.into_iter()
+				.map(|a| (a.account.clone(), a.account, a.keys))
+				.collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: Some(root) },
+	})
+}
+
+/// The well-known development accounts (Alice … Ferdie and their stashes).
+fn development_accounts() -> Vec<AccountId> {
+	Sr25519Keyring::iter()
+		.filter(|k| *k != Sr25519Keyring::One && *k != Sr25519Keyring::Two)
+		.map(|k| k.to_account_id())
+		.collect()
+}
+
+/// One authority, Alice.
+pub fn development_genesis() -> Value {
+	genesis(
+		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		development_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// Two authorities, Alice and Bob.
+pub fn local_testnet_genesis() -> Value {
+	genesis(
+		vec![
+			authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		],
+		development_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The JSON patch of the preset named `id`, if there is one.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_genesis(),
+		_ => return None,
+	};
+	serde_json::to_string(&patch).ok().map(alloc::string::String::into_bytes)
+}
+
+/// The names of all presets.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Makes a Debian bookworm machine ready to build and test Gonka. Idempotent: a second run
+# checks and returns in a second or two.
+#
+# What it installs:
+#   - the apt packages the build needs (protobuf, clang for bindgen, OpenSSL headers, …);
+#   - the WASM target for the runtime: rustup's `wasm32-unknown-unknown` and `wasm32v1-none`,
+#     or, where rustup cannot fetch them (or GONKA_WASM_TOOLCHAIN=debian forces it), Debian's
+#     Rust toolchain wrapped so that it builds `core`/`alloc` for wasm32 itself;
+#   - Node.js packages for the client tests are installed by `make test`, not here.
+#
+# It writes `.build-env` in the repository root: shell exports that every build step sources
+# (empty when rustup's target is used; `WASM_BUILD_TOOLCHAIN=…` for the Debian route).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+env_file=${GONKA_BUILD_ENV_FILE:-$repo/.build-env}
+wasm_route=${GONKA_WASM_TOOLCHAIN:-rustup}
+debian_toolchain=gonka-debian-wasm
+debian_toolchain_dir=${GONKA_DEBIAN_TOOLCHAIN_DIR:-$HOME/.local/share/gonka/$debian_toolchain}
+
+say() { printf 'setup: %s\n' "$*"; }
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_install() {
+	local missing=()
+	for pkg in "$@"; do
+		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' \
+			|| missing+=("$pkg")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	say "installing apt packages: ${missing[*]}"
+	as_root apt-get update -qq
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >/dev/null
+}
+
+# Debian's rustc ships no precompiled wasm32 `core`; wasm-builder's probe runs a plain
+# `cargo build --target=wasm32-…`. The wrapper's cargo adds `-Zbuild-std` for wasm32 builds.
+install_debian_wasm_toolchain() {
+	apt_install rustc-web cargo-web rust-web-src rust-web-llvm lld-22
+	mkdir -p "$debian_toolchain_dir/bin"
+	cat > "$debian_toolchain_dir/bin/cargo" <<'WRAPPER'
+#!/usr/bin/env bash
+# Cargo for wasm32 with Debian's toolchain: build `core` and `alloc` from source.
+wasm=false
+for arg in "$@"; do
+	case "$arg" in
+	--target=wasm32*|wasm32*) wasm=true ;;
+	-Zbuild-std*) wasm=false; break ;;
+	esac
+done
+if $wasm; then
+	RUSTC_BOOTSTRAP=1 exec /usr/bin/cargo -Zbuild-std=core,alloc "$@"
+fi
+exec /usr/bin/cargo "$@"
+WRAPPER
+	chmod +x "$debian_toolchain_dir/bin/cargo"
+	ln -sfn /usr/bin/rustc "$debian_toolchain_dir/bin/rustc"
+	ln -sfn /usr/bin/rustdoc "$debian_toolchain_dir/bin/rustdoc"
+	ln -sfn /usr/lib "$debian_toolchain_dir/lib"
+	rustup toolchain list | grep -q "^$debian_toolchain" \
+		|| rustup toolchain link "$debian_toolchain" "$debian_toolchain_dir"
+	echo "export WASM_BUILD_TOOLCHAIN=$debian_toolchain" > "$env_file"
+	say "runtime WASM builds with Debian's toolchain ($debian_toolchain)"
+}
+
+rustup_has_wasm_target() {
+	rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$' \
+		&& rustup target list --installed 2>/dev/null | grep -q '^wasm32v1-none$' \
+		&& rustup component list --installed 2>/dev/null | grep -q '^rust-src'
+}
+
+install_rustup_wasm_target() {
+	if ! rustup_has_wasm_target; then
+		say "adding the wasm32 targets with rustup"
+		rustup target add wasm32-unknown-unknown wasm32v1-none >/dev/null 2>&1 || return 1
+		rustup component add rust-src >/dev/null 2>&1 || return 1
+	fi
+	: > "$env_file"
+}
+
+command -v cargo >/dev/null || { say "cargo not found: install Rust with rustup first"; exit 1; }
+command -v rustup >/dev/null || { say "rustup not found: install Rust with rustup first"; exit 1; }
+
+apt_install build-essential clang libclang-dev protobuf-compiler libssl-dev pkg-config make git
+
+case "$wasm_route" in
+rustup)
+	install_rustup_wasm_target || {
+		say "rustup could not add the wasm32 target; falling back to Debian's toolchain"
+		install_debian_wasm_toolchain
+	}
+	;;
+debian) install_debian_wasm_toolchain ;;
+*) say "GONKA_WASM_TOOLCHAIN must be 'rustup' or 'debian', not '$wasm_route'"; exit 1 ;;
+esac
+
+say "ready"

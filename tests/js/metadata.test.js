@@ -1,0 +1,62 @@
+// What a polkadot-js apps user sees first: the chain connects, its metadata decodes without
+// custom types, and the token is GNK with 9 decimals.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { startDevNode } from './node.js';
+
+let node;
+let api;
+
+before(async () => {
+  node = await startDevNode();
+  const deadline = Date.now() + 300_000;
+  // The node needs a little while before its RPC server listens.
+  while (!api) {
+    try {
+      const provider = new WsProvider(node.url, false);
+      await provider.connect();
+      await provider.isReadyOrError;
+      api = await ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`node never came up: ${error}\n${node.log()}`);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+}, { timeout: 320_000 });
+
+after(async () => {
+  await api?.disconnect();
+  await node?.stop();
+});
+
+test('runtime metadata is v15 or newer and names the chain', async () => {
+  const metadata = await api.rpc.state.getMetadata();
+  assert.ok(metadata.version >= 14, `metadata version ${metadata.version}`);
+  const versions = await api.call.metadata.metadataVersions();
+  assert.ok(versions.some((v) => v.toNumber() >= 15), `versions ${versions.toString()}`);
+  assert.equal(api.runtimeVersion.specName.toString(), 'gonka');
+  const pallets = metadata.asLatest.pallets.map((p) => p.name.toString());
+  for (const name of ['System', 'Babe', 'Grandpa', 'Session', 'Balances', 'Sudo', 'Utility']) {
+    assert.ok(pallets.includes(name), `pallet ${name} in ${pallets}`);
+  }
+});
+
+test('token is GNK with 9 decimals', async () => {
+  assert.deepEqual(api.registry.chainTokens, ['GNK']);
+  assert.deepEqual(api.registry.chainDecimals, [9]);
+  assert.equal(api.consts.balances.existentialDeposit.toBigInt(), 1_000_000n);
+});
+
+test('Alice is endowed and blocks are produced', async () => {
+  const alice = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
+  const { data } = await api.query.system.account(alice);
+  assert.equal(data.free.toBigInt(), 1_000_000n * 1_000_000_000n);
+
+  let header = await api.rpc.chain.getHeader();
+  for (let i = 0; i < 60 && header.number.toNumber() < 1; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    header = await api.rpc.chain.getHeader();
+  }
+  assert.ok(header.number.toNumber() >= 1);
+});

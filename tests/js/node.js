@@ -1,0 +1,41 @@
+// Starts a `gonka-node --dev` for a test and stops it afterwards.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A TCP port nobody listens on right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the node binary named by $GONKA_NODE on a fresh dev chain. */
+export async function startDevNode() {
+  const binary = process.env.GONKA_NODE;
+  if (!binary) throw new Error('set GONKA_NODE to the gonka-node binary (make test-js does)');
+  const rpcPort = await freePort();
+  const args = [
+    '--dev', '--tmp', '--no-telemetry', '--no-mdns',
+    '--rpc-port', String(rpcPort),
+    '--port', String(await freePort()),
+    '--prometheus-port', String(await freePort()),
+  ];
+  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const log = [];
+  child.stderr.on('data', (chunk) => log.push(chunk.toString()));
+  return {
+    url: `ws://127.0.0.1:${rpcPort}`,
+    log: () => log.join('').split('\n').slice(-40).join('\n'),
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.on('exit', resolve);
+      child.kill('SIGTERM');
+    }),
+  };
+}
