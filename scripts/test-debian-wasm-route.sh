@@ -32,7 +32,6 @@ panic = "abort"
 TOML
 cat > "$work/probe/src/lib.rs" <<'RUST'
 #![no_std]
-extern crate alloc;
 
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
