@@ -1,0 +1,83 @@
+//! The CPU backend: every thread runs whole batches of nonces through the batched forward pass,
+//! sharing one copy of the weights.
+
+mod forward;
+mod gemm;
+
+use std::{
+	num::NonZeroUsize,
+	sync::{
+		atomic::{AtomicUsize, Ordering},
+		Arc,
+	},
+};
+
+use super::{model::Model, nonce::Account, Backend, EngineError};
+use forward::Workspace;
+
+/// The CPU backend.
+pub struct CpuBackend {
+	model: Arc<Model>,
+	threads: usize,
+	batch: usize,
+}
+
+impl CpuBackend {
+	/// A backend for `model` on `threads` threads (all cores when `None`).
+	pub fn new(model: Arc<Model>, threads: Option<NonZeroUsize>) -> Self {
+		let threads = threads
+			.or_else(|| std::thread::available_parallelism().ok())
+			.map_or(1, NonZeroUsize::get);
+		// About 512 rows per GEMM: enough to amortise weight traffic, small enough for cache.
+		let batch = (512 / model.params.seq as usize).max(1);
+		Self { model, threads, batch }
+	}
+
+	/// Threads this backend computes on.
+	pub fn threads(&self) -> usize {
+		self.threads
+	}
+}
+
+impl Backend for CpuBackend {
+	fn name(&self) -> String {
+		format!("cpu ({} threads)", self.threads)
+	}
+
+	fn model(&self) -> &Arc<Model> {
+		&self.model
+	}
+
+	fn preferred_batch(&self) -> usize {
+		self.batch * self.threads * 8
+	}
+
+	fn distances(&self, account: &Account, nonces: &[u64]) -> Result<Vec<f32>, EngineError> {
+		let chunks: Vec<&[u64]> = nonces.chunks(self.batch).collect();
+		let next = AtomicUsize::new(0);
+		let worker = || {
+			let mut workspace = Workspace::new(&self.model, self.batch);
+			let mut done = Vec::new();
+			loop {
+				let index = next.fetch_add(1, Ordering::Relaxed);
+				let Some(chunk) = chunks.get(index) else { return done };
+				let mut out = vec![0.0f32; chunk.len()];
+				workspace.forward(&self.model, account, chunk, &mut out);
+				done.push((index, out));
+			}
+		};
+		let finished = std::thread::scope(|scope| {
+			let handles: Vec<_> =
+				(0..self.threads.min(chunks.len())).map(|_| scope.spawn(&worker)).collect();
+			handles.into_iter().map(|handle| handle.join()).collect::<Result<Vec<_>, _>>()
+		})
+		.map_err(|_| EngineError::Device("a CPU worker thread panicked".into()))?;
+
+		let mut distances = vec![0.0f32; nonces.len()];
+		for (index, out) in finished.into_iter().flatten() {
+			let start = index * self.batch;
+			distances[start..start + out.len()].copy_from_slice(&out);
+		}
+		Ok(distances)
+	}
+}
