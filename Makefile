@@ -24,7 +24,7 @@ run: build
 test: build test-rust test-js test-setup
 
 test-rust: build
-	$(WITH_ENV) cargo test --workspace --locked
+	$(WITH_ENV) cargo test --workspace --locked --no-fail-fast
 
 test-js: build
 	cd tests/js && npm ci --no-audit --no-fund --loglevel=error

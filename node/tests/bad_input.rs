@@ -6,15 +6,16 @@ use std::{net::TcpListener, process::Output};
 
 use common::{free_port, run_node};
 
-/// The last line of stderr, after checking the run failed cleanly.
+/// The error line of stderr, after checking the run failed cleanly. (The node's log, written
+/// by a background thread, may still be flushing around it.)
 fn failure_line(output: &Output) -> String {
 	let stderr = String::from_utf8_lossy(&output.stderr);
 	assert!(!output.status.success(), "the node should fail; stderr:\n{stderr}");
 	assert!(!stderr.contains("panicked"), "the node panicked:\n{stderr}");
 	assert!(!stderr.contains("backtrace"), "the node printed a backtrace:\n{stderr}");
-	let last = stderr.lines().last().unwrap_or_default().to_string();
-	assert!(last.starts_with("Error: "), "the last line is not an error line:\n{stderr}");
-	last
+	let errors: Vec<&str> = stderr.lines().filter(|line| line.starts_with("Error: ")).collect();
+	assert_eq!(errors.len(), 1, "expected one error line:\n{stderr}");
+	errors[0].to_string()
 }
 
 #[test]
@@ -62,6 +63,29 @@ fn occupied_rpc_port_names_the_port() {
 	drop(listener);
 
 	let line = failure_line(&output);
-	assert!(line.contains(&port), "{line}");
-	assert!(line.to_lowercase().contains("in use"), "{line}");
+	assert!(line.contains(&format!("JSON-RPC port {port}")), "{line}");
+	assert!(line.contains("already in use") && line.contains("--rpc-port"), "{line}");
+}
+
+#[test]
+fn occupied_p2p_port_names_the_port() {
+	let listener = TcpListener::bind("0.0.0.0:0").expect("bind a port");
+	let port = listener.local_addr().expect("local addr").port().to_string();
+
+	let output = run_node(&[
+		"--dev",
+		"--tmp",
+		"--port",
+		&port,
+		"--rpc-port",
+		&free_port().to_string(),
+		"--prometheus-port",
+		&free_port().to_string(),
+		"--no-telemetry",
+	]);
+	drop(listener);
+
+	let line = failure_line(&output);
+	assert!(line.contains(&format!("p2p port {port}")), "{line}");
+	assert!(line.contains("--port"), "{line}");
 }

@@ -28,9 +28,42 @@ pub fn free_port() -> u16 {
 		.expect("the OS hands out a free port")
 }
 
-/// Runs the node to completion (for subcommands and start-up failures).
+/// Runs the node to completion (for subcommands and start-up failures); a node still running
+/// after two minutes is killed, and its output so far returned.
 pub fn run_node(args: &[&str]) -> Output {
-	Command::new(node_binary()).args(args).output().expect("the node binary runs")
+	let mut child = Command::new(node_binary())
+		.args(args)
+		.stdout(Stdio::piped())
+		.stderr(Stdio::piped())
+		.spawn()
+		.expect("the node binary starts");
+	let stdout = drain(child.stdout.take().expect("stdout is piped"));
+	let stderr = drain(child.stderr.take().expect("stderr is piped"));
+	let deadline = Instant::now() + Duration::from_secs(120);
+	let status = loop {
+		if let Some(status) = child.try_wait().expect("wait for the node") {
+			break status;
+		}
+		if Instant::now() > deadline {
+			let _ = child.kill();
+			break child.wait().expect("wait for the killed node");
+		}
+		thread::sleep(Duration::from_millis(100));
+	};
+	Output {
+		status,
+		stdout: stdout.join().expect("stdout reader"),
+		stderr: stderr.join().expect("stderr reader"),
+	}
+}
+
+/// Reads a pipe to its end on a thread of its own.
+fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8>> {
+	thread::spawn(move || {
+		let mut bytes = Vec::new();
+		let _ = pipe.read_to_end(&mut bytes);
+		bytes
+	})
 }
 
 /// A running node, killed when dropped. Its log is kept for failure messages.
