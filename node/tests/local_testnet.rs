@@ -7,8 +7,11 @@ use std::time::Duration;
 
 use common::{free_port, Node};
 
-/// Alice's fixed libp2p key, so that Bob can name her as his bootnode.
+/// Alice's fixed libp2p key, so that Bob can name her as his bootnode. (Authorities of a
+/// non-development chain must be given a stable network key.)
 const ALICE_NODE_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000001";
+/// Bob's fixed libp2p key.
+const BOB_NODE_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000002";
 /// The peer id of [`ALICE_NODE_KEY`].
 const ALICE_PEER_ID: &str = "12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp";
 
@@ -21,7 +24,16 @@ fn alice_and_bob_finalise_the_same_block() {
 		alice_p2p,
 	);
 	let bootnode = format!("/ip4/127.0.0.1/tcp/{alice_p2p}/p2p/{ALICE_PEER_ID}");
-	let mut bob = Node::start(&["--chain", "local", "--bob", "--tmp", "--bootnodes", &bootnode]);
+	let mut bob = Node::start(&[
+		"--chain",
+		"local",
+		"--bob",
+		"--tmp",
+		"--node-key",
+		BOB_NODE_KEY,
+		"--bootnodes",
+		&bootnode,
+	]);
 
 	// GRANDPA needs both votes (2 of 2 authorities), so finality proves the two nodes talk.
 	let (alice_final, _) = alice.wait_for("Alice to finalise block 2", Duration::from_secs(400), |n| {
