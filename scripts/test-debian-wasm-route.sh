@@ -47,4 +47,5 @@ RUST
 	cargo "+$WASM_BUILD_TOOLCHAIN" build -q --target wasm32-unknown-unknown)
 wasm="$work/target/wasm32-unknown-unknown/debug/wasm_probe.wasm"
 [ -s "$wasm" ] || { echo "FAIL: no WASM produced"; exit 1; }
-echo "1 passed, 0 failed: Debian toolchain route built $(stat -c %s "$wasm") bytes of WASM"
+echo "Debian toolchain route built $(stat -c %s "$wasm") bytes of WASM"
+echo "setup: 1 passed, 0 failed"
