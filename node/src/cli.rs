@@ -44,4 +44,8 @@ pub enum Subcommand {
 
 	/// Database meta columns information.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// Proof-of-Compute tools: one nonce's distance, `r_target` calibration, throughput.
+	#[command(subcommand)]
+	Poc(gonka_offchain_worker::cli::PocCmd),
 }

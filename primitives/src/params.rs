@@ -3,6 +3,16 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
+use crate::Distance;
+
+/// Hit radius of [`ModelParams::DEV`]: about 1 hit per 100 nonces. Measured with
+/// `gonka-node poc calibrate --params dev --hit-rate 0.01 --samples 400000 --seeds 8`.
+pub const DEV_R_TARGET: Distance = Distance(1_361_785_769);
+
+/// Hit radius of [`ModelParams::TESTNET`]: about 1 hit per 100 nonces. Measured with
+/// `gonka-node poc calibrate --params testnet --hit-rate 0.01 --samples 40000 --seeds 8`.
+pub const TESTNET_R_TARGET: Distance = Distance(1_388_000_000);
+
 /// Largest model width the chain accepts.
 pub const MAX_DIM: u32 = 4096;
 /// Largest number of layers.

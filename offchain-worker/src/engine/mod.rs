@@ -1,10 +1,14 @@
 //! The Proof-of-Compute engine: builds the epoch's model and evaluates nonces on a backend.
 
+pub mod calibrate;
 pub mod cpu;
+#[cfg(feature = "cuda")]
+pub mod cuda;
 pub mod model;
 pub mod nonce;
 mod ops;
 pub mod reference;
+pub mod throughput;
 
 use std::sync::Arc;
 
@@ -16,6 +20,8 @@ pub use nonce::Account;
 /// Why the engine could not compute.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EngineError {
+	/// The request itself is invalid (parameters, sizes, rates).
+	Input(String),
 	/// The requested backend cannot run on this machine.
 	Unavailable(String),
 	/// The device failed while computing.
@@ -25,6 +31,7 @@ pub enum EngineError {
 impl std::fmt::Display for EngineError {
 	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
 		match self {
+			Self::Input(why) => write!(f, "{why}"),
 			Self::Unavailable(why) => write!(f, "backend unavailable: {why}"),
 			Self::Device(why) => write!(f, "device error: {why}"),
 		}
@@ -46,6 +53,38 @@ pub trait Backend: Send + Sync {
 
 	/// The distance of each nonce, in order.
 	fn distances(&self, account: &Account, nonces: &[u64]) -> Result<Vec<f32>, EngineError>;
+}
+
+/// The kinds of backend a host can compute on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum BackendKind {
+	/// All CPU cores (the reference).
+	Cpu,
+	/// An NVIDIA GPU through CUDA.
+	Cuda,
+}
+
+/// Opens a backend of `kind` for `model`: `threads` applies to the CPU, `device` (an ordinal)
+/// to CUDA.
+pub fn open_backend(
+	kind: BackendKind,
+	model: Arc<Model>,
+	threads: Option<std::num::NonZeroUsize>,
+	device: usize,
+) -> Result<Box<dyn Backend>, EngineError> {
+	match kind {
+		BackendKind::Cpu => Ok(Box::new(cpu::CpuBackend::new(model, threads))),
+		#[cfg(feature = "cuda")]
+		BackendKind::Cuda => Ok(Box::new(cuda::CudaBackend::new(model, device)?)),
+		#[cfg(not(feature = "cuda"))]
+		BackendKind::Cuda => {
+			let _ = device;
+			Err(EngineError::Unavailable(
+				"this binary was built without the `cuda` feature; rebuild with `--features cuda`"
+					.into(),
+			))
+		},
+	}
 }
 
 /// Evaluates `nonces` and returns the hits (`distance < r_target`) in nonce order.
