@@ -10,7 +10,7 @@ NODE_BIN := $(CARGO_TARGET_DIR)/debug/gonka-node
 # Every build step sources what scripts/setup.sh decided (e.g. the WASM toolchain).
 WITH_ENV := set -a && . ./.build-env && set +a &&
 
-.PHONY: setup build run test test-rust test-js test-setup chain-specs
+.PHONY: setup build run test test-rust test-js test-setup chain-specs bench
 
 setup:
 	@scripts/setup.sh
@@ -32,6 +32,12 @@ test-js: build
 
 test-setup:
 	scripts/test-debian-wasm-route.sh
+
+# The engine against an independent numpy implementation, side by side (docs/PERFORMANCE.md).
+bench: setup
+	$(WITH_ENV) cargo build --release --locked -p gonka-benchmarks --bin poc-throughput
+	python3 -c 'import numpy' 2>/dev/null || python3 -m pip install -q numpy
+	python3 benchmarks/compare_numpy.py $(CARGO_TARGET_DIR)/release/poc-throughput 10
 
 chain-specs: build
 	scripts/export-chain-specs.sh $(NODE_BIN)

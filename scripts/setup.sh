@@ -7,10 +7,12 @@
 #   - the WASM target for the runtime: rustup's `wasm32-unknown-unknown` and `wasm32v1-none`,
 #     or, where rustup cannot fetch them (or GONKA_WASM_TOOLCHAIN=debian forces it), Debian's
 #     Rust toolchain wrapped so that it builds `core`/`alloc` for wasm32 itself;
+#   - NVRTC from PyPI (`nvidia-cuda-nvrtc-cu12`), so that tests compile the CUDA kernels to
+#     PTX on machines without a GPU;
 #   - Node.js packages for the client tests are installed by `make test`, not here.
 #
-# It writes `.build-env` in the repository root: shell exports that every build step sources
-# (empty when rustup's target is used; `WASM_BUILD_TOOLCHAIN=…` for the Debian route).
+# It writes `.build-env` in the repository root: shell exports that every build and test step
+# sources (`WASM_BUILD_TOOLCHAIN=…` for the Debian route, the NVRTC library path).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -64,7 +66,7 @@ WRAPPER
 	ln -sfn /usr/lib "$debian_toolchain_dir/lib"
 	rustup toolchain list | grep -q "^$debian_toolchain" \
 		|| rustup toolchain link "$debian_toolchain" "$debian_toolchain_dir"
-	echo "export WASM_BUILD_TOOLCHAIN=$debian_toolchain" > "$env_file"
+	echo "export WASM_BUILD_TOOLCHAIN=$debian_toolchain" >> "$env_file"
 	say "runtime WASM builds with Debian's toolchain ($debian_toolchain)"
 }
 
@@ -80,13 +82,34 @@ install_rustup_wasm_target() {
 		rustup target add wasm32-unknown-unknown wasm32v1-none >/dev/null 2>&1 || return 1
 		rustup component add rust-src >/dev/null 2>&1 || return 1
 	fi
-	: > "$env_file"
+}
+
+# NVRTC compiles the CUDA kernels to PTX without a GPU; the wheel carries libnvrtc.so.12.
+install_nvrtc() {
+	local lib
+	lib=$(python3 - 2>/dev/null <<'PY'
+import os, nvidia
+for base in nvidia.__path__:
+    path = os.path.join(base, "cuda_nvrtc", "lib")
+    if os.path.exists(os.path.join(path, "libnvrtc.so.12")):
+        print(path)
+PY
+	) || true
+	if [ -z "$lib" ]; then
+		say "installing NVRTC (pip: nvidia-cuda-nvrtc-cu12)"
+		python3 -m pip install -q --disable-pip-version-check nvidia-cuda-nvrtc-cu12 2>&1 \
+			| grep -v 'Running pip as the' || true
+		lib=$(python3 -c 'import nvidia, os; print(os.path.join(list(nvidia.__path__)[0], "cuda_nvrtc", "lib"))')
+	fi
+	echo "export LD_LIBRARY_PATH=$lib\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}" >> "$env_file"
+	echo "export GONKA_REQUIRE_NVRTC=1" >> "$env_file"
 }
 
 command -v cargo >/dev/null || { say "cargo not found: install Rust with rustup first"; exit 1; }
 command -v rustup >/dev/null || { say "rustup not found: install Rust with rustup first"; exit 1; }
 
 apt_install build-essential clang libclang-dev protobuf-compiler libssl-dev pkg-config make git
+: > "$env_file"
 
 case "$wasm_route" in
 rustup)
@@ -98,5 +121,6 @@ rustup)
 debian) install_debian_wasm_toolchain ;;
 *) say "GONKA_WASM_TOOLCHAIN must be 'rustup' or 'debian', not '$wasm_route'"; exit 1 ;;
 esac
+install_nvrtc
 
 say "ready"

@@ -119,7 +119,7 @@ impl ModelParams {
 			return Err(ParamsError::DimNotDivisibleByHeads { dim: self.dim, heads: self.heads });
 		}
 		let head_dim = self.head_dim();
-		if head_dim % 2 != 0 {
+		if !head_dim.is_multiple_of(2) {
 			return Err(ParamsError::OddHeadDim(head_dim));
 		}
 		Ok(())

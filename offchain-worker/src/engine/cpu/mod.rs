@@ -68,7 +68,7 @@ impl Backend for CpuBackend {
 		};
 		let finished = std::thread::scope(|scope| {
 			let handles: Vec<_> =
-				(0..self.threads.min(chunks.len())).map(|_| scope.spawn(&worker)).collect();
+				(0..self.threads.min(chunks.len())).map(|_| scope.spawn(worker)).collect();
 			handles.into_iter().map(|handle| handle.join()).collect::<Result<Vec<_>, _>>()
 		})
 		.map_err(|_| EngineError::Device("a CPU worker thread panicked".into()))?;

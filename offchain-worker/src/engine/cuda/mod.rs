@@ -277,8 +277,7 @@ impl CudaBackend {
 	/// One batch of at most `self.batch` nonces.
 	fn forward(&self, buffers: &mut Buffers, account: &Account, nonces: &[u64]) -> Result<Vec<f32>, EngineError> {
 		let p = self.model.params;
-		let [dim, ffn, seq, out, head_dim] =
-			[p.dim, p.ffn, p.seq, p.out, p.head_dim()].map(|v| v as u32);
+		let [dim, ffn, seq, out, head_dim] = [p.dim, p.ffn, p.seq, p.out, p.head_dim()];
 		let batch = nonces.len() as u32;
 		let rows = batch * seq;
 		let seed = &self.model.seed;
