@@ -10,7 +10,7 @@ NODE_BIN := $(CARGO_TARGET_DIR)/debug/gonka-node
 # Every build step sources what scripts/setup.sh decided (e.g. the WASM toolchain).
 WITH_ENV := set -a && . ./.build-env && set +a &&
 
-.PHONY: setup build run test test-rust test-js test-setup chain-specs bench
+.PHONY: setup build run test test-rust test-js test-setup chain-specs bench lint
 
 setup:
 	@scripts/setup.sh
@@ -32,6 +32,11 @@ test-js: build
 
 test-setup:
 	scripts/test-debian-wasm-route.sh
+
+# Clippy over every crate; runtime-facing crates deny unwrap, expect, indexing and unchecked
+# arithmetic (workspace lints).
+lint: setup
+	$(WITH_ENV) SKIP_WASM_BUILD=1 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 # The engine against an independent numpy implementation, side by side (docs/PERFORMANCE.md).
 bench: setup

@@ -59,6 +59,38 @@ pub fn verify(root: &Hash32, count: u32, index: u32, leaf_hash: Hash32, proof: &
 	siblings.next().is_none() && hash == *root
 }
 
+/// Why a revealed pair `(i, i + 1)` does not prove what it should.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PairError {
+	/// `i + 1` is not a leaf of a tree of `count` leaves.
+	OutOfRange,
+	/// A proof does not lead to the committed root.
+	ProofInvalid,
+	/// The second nonce is not strictly greater than the first: a repeated or unsorted nonce.
+	NotIncreasing,
+}
+
+/// Checks a challenged pair: leaves `index` and `index + 1` of the tree of `count` leaves under
+/// `root`, each with its proof, and nonces strictly increasing from the first to the second.
+pub fn verify_pair(
+	root: &Hash32,
+	count: u32,
+	index: u32,
+	(first, first_proof): (&Leaf, &[Hash32]),
+	(second, second_proof): (&Leaf, &[Hash32]),
+) -> Result<(), PairError> {
+	let next = index.checked_add(1).filter(|next| *next < count).ok_or(PairError::OutOfRange)?;
+	if !verify(root, count, index, first.hash(), first_proof) ||
+		!verify(root, count, next, second.hash(), second_proof)
+	{
+		return Err(PairError::ProofInvalid);
+	}
+	if second.nonce <= first.nonce {
+		return Err(PairError::NotIncreasing);
+	}
+	Ok(())
+}
+
 /// A full tree, built by the host that commits to it.
 #[cfg(feature = "std")]
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,6 +209,40 @@ mod tests {
 		long.push([0; 32]);
 		assert!(!verify(&root, 10, 4, leaves[4].hash(), &long), "long proof");
 		assert!(!verify(&root, 10, 10, leaves[4].hash(), &proof), "index out of range");
+	}
+
+	#[test]
+	fn pairs_verify_and_catch_repeats() {
+		let leaves = leaves(9);
+		let tree = MerkleTree::from_leaves(&leaves);
+		let root = tree.root();
+		let proof = |i: usize| tree.proof(i).unwrap();
+		let pair = |i: usize| verify_pair(&root, 9, i as u32, (&leaves[i], &proof(i)), (&leaves[i + 1], &proof(i + 1)));
+		for i in 0..8 {
+			assert_eq!(pair(i), Ok(()), "pair {i}");
+		}
+		assert_eq!(
+			verify_pair(&root, 9, 8, (&leaves[8], &proof(8)), (&leaves[8], &proof(8))),
+			Err(PairError::OutOfRange)
+		);
+		assert_eq!(
+			verify_pair(&root, 9, 2, (&leaves[3], &proof(3)), (&leaves[3], &proof(3))),
+			Err(PairError::ProofInvalid)
+		);
+		// A tree that repeats a nonce: its pair around the repeat is caught.
+		let mut repeated = leaves.clone();
+		repeated[5].nonce = repeated[4].nonce;
+		let tree = MerkleTree::from_leaves(&repeated);
+		assert_eq!(
+			verify_pair(
+				&tree.root(),
+				9,
+				4,
+				(&repeated[4], &tree.proof(4).unwrap()),
+				(&repeated[5], &tree.proof(5).unwrap())
+			),
+			Err(PairError::NotIncreasing)
+		);
 	}
 
 	#[test]
