@@ -21,7 +21,7 @@ build: setup
 run: build
 	$(NODE_BIN) --dev --rpc-cors all
 
-test: build test-rust test-js test-setup
+test: build lint test-rust test-js test-setup
 
 test-rust: build
 	$(WITH_ENV) cargo test --workspace --locked --no-fail-fast

@@ -1,5 +1,8 @@
 //! `gonka-node`: the Gonka chain's node.
 
+// Substrate's CLI and service APIs return `sc_cli::Error`, a large enum this crate cannot box.
+#![allow(clippy::result_large_err)]
+
 mod chain_spec;
 mod cli;
 mod command;

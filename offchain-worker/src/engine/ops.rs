@@ -61,22 +61,6 @@ pub fn exp(x: f32) -> f32 {
 	p * f32::from_bits(exponent << 23)
 }
 
-#[cfg(test)]
-mod tests {
-	#[test]
-	fn exp_is_within_two_ulp_of_libm() {
-		let mut x = -87.0f32;
-		while x < 88.0 {
-			let (fast, libm) = (super::exp(x), x.exp());
-			let ulp = f32::from_bits(libm.to_bits() + 1) - libm;
-			assert!((fast - libm).abs() <= 2.0 * ulp, "exp({x}) = {fast}, libm {libm}");
-			x += 0.001_37;
-		}
-		assert_eq!(super::exp(-200.0), super::exp(-87.3));
-		assert!(super::exp(0.0) == 1.0);
-	}
-}
-
 /// Lanes of [`dot`]'s partial sums.
 const LANES: usize = 8;
 
@@ -132,5 +116,21 @@ pub fn causal_attention<'a>(
 			}
 		}
 		write(s, mixed);
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	#[test]
+	fn exp_is_within_two_ulp_of_libm() {
+		let mut x = -87.0f32;
+		while x < 88.0 {
+			let (fast, libm) = (super::exp(x), x.exp());
+			let ulp = f32::from_bits(libm.to_bits() + 1) - libm;
+			assert!((fast - libm).abs() <= 2.0 * ulp, "exp({x}) = {fast}, libm {libm}");
+			x += 0.001_37;
+		}
+		assert_eq!(super::exp(-200.0), super::exp(-87.3));
+		assert!(super::exp(0.0) == 1.0);
 	}
 }
