@@ -21,7 +21,7 @@ use scale_info::TypeInfo;
 	TypeInfo,
 	MaxEncodedLen,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Distance(pub u32);
 
 impl Distance {

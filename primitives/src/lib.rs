@@ -5,7 +5,8 @@
 //! - [`random`]: the counter-based random streams every implementation must reproduce;
 //! - [`distance`]: distances as on-chain fixed-point integers (units of 1e-9);
 //! - [`merkle`]: the commitment tree over a host's hits, with proofs;
-//! - [`sampling`]: which leaves the chain challenges.
+//! - [`sampling`]: which leaves the chain challenges;
+//! - [`sprint`]: the epoch's phases and parameters.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -16,6 +17,7 @@ pub mod merkle;
 pub mod params;
 pub mod random;
 pub mod sampling;
+pub mod sprint;
 
 pub use distance::Distance;
 pub use params::{ModelParams, ParamsError};

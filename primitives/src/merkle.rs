@@ -15,7 +15,7 @@ use crate::{hash_concat, Distance, Hash32};
 #[derive(
 	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Leaf {
 	/// The nonce.
 	pub nonce: u64,

@@ -198,4 +198,8 @@ mod runtime {
 
 	#[runtime::pallet_index(8)]
 	pub type Sudo = pallet_sudo;
+
+	// Proof of Compute: indices 10 and up.
+	#[runtime::pallet_index(10)]
+	pub type Sprint = pallet_sprint;
 }

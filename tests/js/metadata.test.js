@@ -37,7 +37,7 @@ test('runtime metadata is v15 or newer and names the chain', async () => {
   assert.ok(versions.some((v) => v.toNumber() >= 15), `versions ${versions.toString()}`);
   assert.equal(api.runtimeVersion.specName.toString(), 'gonka');
   const pallets = metadata.asLatest.pallets.map((p) => p.name.toString());
-  for (const name of ['System', 'Babe', 'Grandpa', 'Session', 'Balances', 'Sudo', 'Utility']) {
+  for (const name of ['System', 'Babe', 'Grandpa', 'Session', 'Balances', 'Sudo', 'Utility', 'Sprint']) {
     assert.ok(pallets.includes(name), `pallet ${name} in ${pallets}`);
   }
 });
@@ -59,4 +59,14 @@ test('Alice is endowed and blocks are produced', async () => {
     header = await api.rpc.chain.getHeader();
   }
   assert.ok(header.number.toNumber() >= 1);
+});
+
+test('the sprint clock runs epoch 0 with the development parameters', async () => {
+  const epoch = (await api.query.sprint.currentEpoch()).unwrap();
+  assert.equal(epoch.index.toNumber(), 0);
+  assert.equal(epoch.params.model.dim.toNumber(), 128);
+  assert.equal(epoch.params.rTarget.toNumber(), 1_361_785_769);
+  assert.notEqual(epoch.seed.toHex(), `0x${'00'.repeat(32)}`);
+  const phase = await api.query.sprint.currentPhase();
+  assert.ok(['Sprint', 'Commit', 'Reveal', 'Validate', 'Settle', 'Inference'].includes(phase.type));
 });

@@ -2,5 +2,6 @@
 
 pub mod consensus;
 pub mod monetary;
+pub mod proof_of_compute;
 pub mod system;
 pub mod utility;

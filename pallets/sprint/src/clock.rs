@@ -1,0 +1,77 @@
+//! The epoch clock: which epoch and phase a block belongs to, and what happens when they change.
+
+use codec::Encode;
+use frame_support::{
+	traits::Randomness,
+	weights::Weight,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use gonka_primitives::sprint::derive_seed;
+use sp_runtime::{traits::Saturating, SaturatedConversion};
+
+use crate::{
+	weights::WeightInfo, Config, CurrentEpoch, CurrentPhase, EpochInfo, Event, NextParams,
+	OnPhaseChange, Pallet, Phase, SprintParams,
+};
+
+impl<T: Config> Pallet<T> {
+	/// Moves the clock to block `now`: starts the next epoch when the current one is over, and
+	/// enters a new phase when the block begins one.
+	pub(crate) fn advance(now: BlockNumberFor<T>) -> Weight {
+		let Some(epoch) = CurrentEpoch::<T>::get() else {
+			return Self::start_epoch(now, 0, None);
+		};
+		let offset: u32 = now.saturating_sub(epoch.start).saturated_into();
+		match epoch.params.phases.phase_at(offset) {
+			None => Self::start_epoch(now, epoch.index.saturating_add(1), Some(epoch.params)),
+			Some(phase) if phase != CurrentPhase::<T>::get() => Self::enter(epoch, phase),
+			Some(_) => T::WeightInfo::advance_within_phase(),
+		}
+	}
+
+	/// Starts epoch `index` at block `now` with the scheduled parameters, or the previous
+	/// epoch's when none are scheduled.
+	fn start_epoch(now: BlockNumberFor<T>, index: u64, previous: Option<SprintParams>) -> Weight {
+		let params = NextParams::<T>::take().or(previous).unwrap_or(SprintParams::DEV);
+		let seed = Self::seed(index);
+		let epoch = EpochInfo { index, start: now, seed, challenge_seed: None, params };
+		CurrentEpoch::<T>::put(epoch);
+		Self::deposit_event(Event::EpochStarted { epoch: index, seed });
+		T::WeightInfo::start_epoch().saturating_add(Self::enter(epoch, Phase::Sprint))
+	}
+
+	/// Records that `epoch` entered `phase`, fixes the challenge seed when it is the reveal
+	/// phase, and tells [`Config::OnPhaseChange`].
+	fn enter(mut epoch: EpochInfo<BlockNumberFor<T>>, phase: Phase) -> Weight {
+		if phase == Phase::Reveal {
+			let challenge_seed = Self::seed(epoch.index);
+			epoch.challenge_seed = Some(challenge_seed);
+			CurrentEpoch::<T>::put(epoch);
+			Self::deposit_event(Event::ChallengeSeedFixed { epoch: epoch.index, challenge_seed });
+		}
+		CurrentPhase::<T>::put(phase);
+		Self::deposit_event(Event::PhaseChanged { epoch: epoch.index, phase });
+		T::WeightInfo::enter_phase().saturating_add(T::OnPhaseChange::on_phase_change(&epoch, phase))
+	}
+
+	/// `blake2_256(randomness ‖ parent_hash ‖ epoch_le)` for this block.
+	fn seed(epoch: u64) -> [u8; 32] {
+		let (randomness, _) = T::EpochRandomness::random_seed();
+		let parent_hash = frame_system::Pallet::<T>::parent_hash();
+		derive_seed(&randomness.encode(), &parent_hash.encode(), epoch)
+	}
+
+	/// The epoch in progress and its phase, for runtime APIs.
+	pub fn status() -> Option<(EpochInfo<BlockNumberFor<T>>, Phase)> {
+		CurrentEpoch::<T>::get().map(|epoch| (epoch, CurrentPhase::<T>::get()))
+	}
+
+	/// Blocks left in the current phase, counting this one.
+	pub fn blocks_left_in_phase(now: BlockNumberFor<T>) -> u32 {
+		let Some((epoch, phase)) = Self::status() else { return 0 };
+		let offset: u32 = now.saturating_sub(epoch.start).saturated_into();
+		let phases = epoch.params.phases;
+		phases.start_of(phase).saturating_add(phases.of(phase)).saturating_sub(offset)
+	}
+}
+

@@ -1,0 +1,93 @@
+//! A minimal runtime for the pallet's tests.
+
+use frame_support::{derive_impl, parameter_types, traits::Randomness};
+use frame_system::{pallet_prelude::BlockNumberFor, EnsureRoot};
+use sp_core::H256;
+use sp_runtime::BuildStorage;
+
+use crate::{self as pallet_sprint, EpochInfo, OnPhaseChange, Phase, SprintParams};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(RuntimeCall, RuntimeEvent, RuntimeError, RuntimeOrigin, RuntimeTask)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Sprint = pallet_sprint;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+}
+
+parameter_types! {
+	/// The randomness BABE would provide; tests change it.
+	pub static EpochRandomnessValue: H256 = H256::repeat_byte(7);
+	/// Every `(epoch, phase)` the pallet announced, in order.
+	pub static PhaseLog: Vec<(u64, Phase)> = Vec::new();
+}
+
+/// Returns [`EpochRandomnessValue`].
+pub struct TestRandomness;
+impl Randomness<H256, BlockNumberFor<Test>> for TestRandomness {
+	fn random(_subject: &[u8]) -> (H256, BlockNumberFor<Test>) {
+		(EpochRandomnessValue::get(), 0)
+	}
+}
+
+/// Records announced phases in [`PhaseLog`].
+pub struct RecordPhases;
+impl OnPhaseChange<BlockNumberFor<Test>> for RecordPhases {
+	fn on_phase_change(epoch: &EpochInfo<BlockNumberFor<Test>>, phase: Phase) -> frame_support::weights::Weight {
+		PhaseLog::mutate(|log| log.push((epoch.index, phase)));
+		frame_support::weights::Weight::zero()
+	}
+}
+
+impl crate::Config for Test {
+	type EpochRandomness = TestRandomness;
+	type ParamsOrigin = EnsureRoot<Self::AccountId>;
+	type OnPhaseChange = RecordPhases;
+	type WeightInfo = ();
+}
+
+/// Externalities with the development parameters at genesis.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	new_test_ext_with(SprintParams::DEV)
+}
+
+/// Externalities with `params` at genesis.
+pub fn new_test_ext_with(params: SprintParams) -> sp_io::TestExternalities {
+	PhaseLog::set(Vec::new());
+	let storage = RuntimeGenesisConfig {
+		system: Default::default(),
+		sprint: pallet_sprint::GenesisConfig { params: Some(params), ..Default::default() },
+	}
+	.build_storage()
+	.expect("genesis builds");
+	storage.into()
+}
+
+/// The parent hash the tests give block `n`.
+pub fn parent_hash_of(n: u64) -> H256 {
+	H256::from_low_u64_be(n.wrapping_mul(1_000_003))
+}
+
+/// Runs blocks until `n` (inclusive), each with [`parent_hash_of`] as its parent; the events
+/// left afterwards are those of block `n`.
+pub fn run_to_block(n: u64) {
+	use frame_support::traits::Hooks;
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::reset_events();
+		System::initialize(&next, &parent_hash_of(next), &Default::default());
+		Sprint::on_initialize(next);
+	}
+}

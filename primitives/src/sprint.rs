@@ -1,0 +1,240 @@
+//! The sprint epoch as the chain runs it (DESIGN.md §3, §5): its phases, their lengths and
+//! the parameters every host must use.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+use crate::{Distance, Hash32, ModelParams, ParamsError};
+
+/// Largest number of challenged pairs per host.
+pub const MAX_SAMPLES: u32 = 64;
+/// Largest number of validators per host.
+pub const MAX_VALIDATORS_PER_HOST: u32 = 16;
+/// Largest tolerance between a claimed and a recomputed distance: 1e-3.
+pub const MAX_TOLERANCE: u32 = 1_000_000;
+/// Longest epoch, in blocks (one week of 6-second blocks).
+pub const MAX_EPOCH_LENGTH: u32 = 100_800;
+
+/// The phases of an epoch, in order.
+#[derive(
+	Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+#[derive(serde::Serialize, serde::Deserialize)]
+pub enum Phase {
+	/// Hosts search for hits with the epoch's model.
+	#[default]
+	Sprint,
+	/// Hosts commit the Merkle root and count of their hits.
+	Commit,
+	/// Hosts reveal the challenged leaves with proofs.
+	Reveal,
+	/// Validators recompute revealed nonces and attest.
+	Validate,
+	/// The chain settles: accepted hits become compute weight.
+	Settle,
+	/// The rest of the epoch: hosts serve inference.
+	Inference,
+}
+
+impl Phase {
+	/// All phases in order.
+	pub const ALL: [Phase; 6] =
+		[Phase::Sprint, Phase::Commit, Phase::Reveal, Phase::Validate, Phase::Settle, Phase::Inference];
+}
+
+/// How many blocks each phase lasts.
+#[derive(
+	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct PhaseLengths {
+	/// Blocks of searching.
+	pub sprint: u32,
+	/// Blocks for commits.
+	pub commit: u32,
+	/// Blocks for reveals.
+	pub reveal: u32,
+	/// Blocks for attestations.
+	pub validate: u32,
+	/// Blocks for settlement.
+	pub settle: u32,
+	/// Blocks of inference until the next epoch (may be 0).
+	pub inference: u32,
+}
+
+impl PhaseLengths {
+	/// Length of `phase`.
+	pub fn of(&self, phase: Phase) -> u32 {
+		match phase {
+			Phase::Sprint => self.sprint,
+			Phase::Commit => self.commit,
+			Phase::Reveal => self.reveal,
+			Phase::Validate => self.validate,
+			Phase::Settle => self.settle,
+			Phase::Inference => self.inference,
+		}
+	}
+
+	/// Blocks in the whole epoch (saturating).
+	pub fn total(&self) -> u32 {
+		Phase::ALL.iter().fold(0u32, |sum, phase| sum.saturating_add(self.of(*phase)))
+	}
+
+	/// The phase of the block `offset` blocks after the epoch's first, or `None` past the end.
+	pub fn phase_at(&self, offset: u32) -> Option<Phase> {
+		let mut end = 0u32;
+		for phase in Phase::ALL {
+			end = end.saturating_add(self.of(phase));
+			if offset < end {
+				return Some(phase);
+			}
+		}
+		None
+	}
+
+	/// Offset of the first block of `phase` within the epoch.
+	pub fn start_of(&self, phase: Phase) -> u32 {
+		Phase::ALL
+			.iter()
+			.take_while(|p| **p != phase)
+			.fold(0u32, |sum, p| sum.saturating_add(self.of(*p)))
+	}
+}
+
+/// Everything a sprint epoch runs with. Changes take effect at the next epoch.
+#[derive(
+	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct SprintParams {
+	/// The model's shape.
+	pub model: ModelParams,
+	/// A nonce is a hit when its distance is below this.
+	pub r_target: Distance,
+	/// Challenged pairs per host (for a host of reputation 0).
+	pub samples: u32,
+	/// Validators assigned to each host (`V`).
+	pub validators_per_host: u32,
+	/// Largest accepted `|claimed − recomputed|`, in units of 1e-9.
+	pub tolerance: u32,
+	/// Phase lengths in blocks.
+	pub phases: PhaseLengths,
+}
+
+/// Why a [`SprintParams`] is rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SprintParamsError {
+	/// The model shape is invalid.
+	Model(ParamsError),
+	/// `r_target` is 0 or above the largest possible distance (2.0).
+	RTargetOutOfRange,
+	/// `samples` is 0 or above [`MAX_SAMPLES`].
+	SamplesOutOfRange,
+	/// `validators_per_host` is 0 or above [`MAX_VALIDATORS_PER_HOST`].
+	ValidatorsOutOfRange,
+	/// `tolerance` is above [`MAX_TOLERANCE`].
+	ToleranceTooLarge,
+	/// A phase other than inference lasts 0 blocks.
+	EmptyPhase,
+	/// The epoch is longer than [`MAX_EPOCH_LENGTH`].
+	EpochTooLong,
+}
+
+impl SprintParams {
+	/// The development profile: a 25-block (2.5-minute) epoch.
+	pub const DEV: Self = Self {
+		model: ModelParams::DEV,
+		r_target: crate::params::DEV_R_TARGET,
+		samples: 8,
+		validators_per_host: 3,
+		tolerance: 100_000,
+		phases: PhaseLengths { sprint: 10, commit: 3, reveal: 3, validate: 3, settle: 2, inference: 4 },
+	};
+
+	/// Checks every bound.
+	pub fn validate(&self) -> Result<(), SprintParamsError> {
+		self.model.validate().map_err(SprintParamsError::Model)?;
+		if self.r_target.0 == 0 || self.r_target > Distance(2_000_000_000) {
+			return Err(SprintParamsError::RTargetOutOfRange);
+		}
+		if self.samples == 0 || self.samples > MAX_SAMPLES {
+			return Err(SprintParamsError::SamplesOutOfRange);
+		}
+		if self.validators_per_host == 0 || self.validators_per_host > MAX_VALIDATORS_PER_HOST {
+			return Err(SprintParamsError::ValidatorsOutOfRange);
+		}
+		if self.tolerance > MAX_TOLERANCE {
+			return Err(SprintParamsError::ToleranceTooLarge);
+		}
+		if Phase::ALL.iter().any(|p| *p != Phase::Inference && self.phases.of(*p) == 0) {
+			return Err(SprintParamsError::EmptyPhase);
+		}
+		if self.phases.total() > MAX_EPOCH_LENGTH {
+			return Err(SprintParamsError::EpochTooLong);
+		}
+		Ok(())
+	}
+}
+
+/// The epoch in progress.
+#[derive(
+	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub struct EpochInfo<BlockNumber> {
+	/// Epoch number, from 0.
+	pub index: u64,
+	/// Its first block.
+	pub start: BlockNumber,
+	/// The seed every host builds the model from.
+	pub seed: Hash32,
+	/// The seed of the challenges, fixed at the first block of the reveal phase.
+	pub challenge_seed: Option<Hash32>,
+	/// The parameters of this epoch.
+	pub params: SprintParams,
+}
+
+/// `blake2_256(randomness ‖ parent_hash ‖ epoch_le)`: the sprint seed at an epoch's first
+/// block, and the challenge seed at the first block of its reveal phase.
+pub fn derive_seed(randomness: &[u8], parent_hash: &[u8], epoch: u64) -> Hash32 {
+	crate::hash_concat(&[randomness, parent_hash, &epoch.to_le_bytes()])
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn phases_follow_their_lengths() {
+		let lengths = SprintParams::DEV.phases;
+		assert_eq!(lengths.total(), 25);
+		assert_eq!(lengths.phase_at(0), Some(Phase::Sprint));
+		assert_eq!(lengths.phase_at(9), Some(Phase::Sprint));
+		assert_eq!(lengths.phase_at(10), Some(Phase::Commit));
+		assert_eq!(lengths.phase_at(13), Some(Phase::Reveal));
+		assert_eq!(lengths.phase_at(24), Some(Phase::Inference));
+		assert_eq!(lengths.phase_at(25), None);
+		assert_eq!(lengths.start_of(Phase::Reveal), 13);
+	}
+
+	#[test]
+	fn every_bound_has_its_error() {
+		let dev = SprintParams::DEV;
+		assert_eq!(dev.validate(), Ok(()));
+		let bad = |p: SprintParams| p.validate().err();
+		assert_eq!(bad(SprintParams { r_target: Distance(0), ..dev }), Some(SprintParamsError::RTargetOutOfRange));
+		assert_eq!(bad(SprintParams { samples: 0, ..dev }), Some(SprintParamsError::SamplesOutOfRange));
+		assert_eq!(
+			bad(SprintParams { validators_per_host: MAX_VALIDATORS_PER_HOST + 1, ..dev }),
+			Some(SprintParamsError::ValidatorsOutOfRange)
+		);
+		assert_eq!(bad(SprintParams { tolerance: MAX_TOLERANCE + 1, ..dev }), Some(SprintParamsError::ToleranceTooLarge));
+		let phases = PhaseLengths { commit: 0, ..dev.phases };
+		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::EmptyPhase));
+		let phases = PhaseLengths { inference: MAX_EPOCH_LENGTH, ..dev.phases };
+		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::EpochTooLong));
+		let model = ModelParams { heads: 3, ..dev.model };
+		assert!(matches!(bad(SprintParams { model, ..dev }), Some(SprintParamsError::Model(_))));
+		let phases = PhaseLengths { inference: 0, ..dev.phases };
+		assert_eq!(SprintParams { phases, ..dev }.validate(), Ok(()));
+	}
+}
