@@ -202,4 +202,7 @@ mod runtime {
 	// Proof of Compute: indices 10 and up.
 	#[runtime::pallet_index(10)]
 	pub type Sprint = pallet_sprint;
+
+	#[runtime::pallet_index(11)]
+	pub type ProofOfCompute = pallet_proof_of_compute;
 }

@@ -10,8 +10,8 @@ use gonka_primitives::sprint::derive_seed;
 use sp_runtime::{traits::Saturating, SaturatedConversion};
 
 use crate::{
-	weights::WeightInfo, Config, CurrentEpoch, CurrentPhase, EpochInfo, Event, NextParams,
-	OnPhaseChange, Pallet, Phase, SprintParams,
+	weights::WeightInfo, Config, CurrentEpoch, CurrentPhase, EpochInfo, EpochStatus, Event,
+	NextParams, OnPhaseChange, Pallet, Phase, SprintParams,
 };
 
 impl<T: Config> Pallet<T> {
@@ -61,17 +61,18 @@ impl<T: Config> Pallet<T> {
 		derive_seed(&randomness.encode(), &parent_hash.encode(), epoch)
 	}
 
-	/// The epoch in progress and its phase, for runtime APIs.
-	pub fn status() -> Option<(EpochInfo<BlockNumberFor<T>>, Phase)> {
-		CurrentEpoch::<T>::get().map(|epoch| (epoch, CurrentPhase::<T>::get()))
-	}
-
 	/// Blocks left in the current phase, counting this one.
 	pub fn blocks_left_in_phase(now: BlockNumberFor<T>) -> u32 {
-		let Some((epoch, phase)) = Self::status() else { return 0 };
+		let Some((epoch, phase)) = <Self as EpochStatus<_>>::status() else { return 0 };
 		let offset: u32 = now.saturating_sub(epoch.start).saturated_into();
 		let phases = epoch.params.phases;
 		phases.start_of(phase).saturating_add(phases.of(phase)).saturating_sub(offset)
 	}
 }
 
+
+impl<T: Config> EpochStatus<BlockNumberFor<T>> for Pallet<T> {
+	fn status() -> Option<(EpochInfo<BlockNumberFor<T>>, Phase)> {
+		CurrentEpoch::<T>::get().map(|epoch| (epoch, CurrentPhase::<T>::get()))
+	}
+}

@@ -38,6 +38,13 @@ pub trait OnPhaseChange<BlockNumber> {
 	fn on_phase_change(epoch: &EpochInfo<BlockNumber>, phase: Phase) -> Weight;
 }
 
+/// Reads the epoch in progress; the sprint pallet implements it for the pallets that follow
+/// its clock.
+pub trait EpochStatus<BlockNumber> {
+	/// The epoch in progress and its phase; `None` before the first block.
+	fn status() -> Option<(EpochInfo<BlockNumber>, Phase)>;
+}
+
 impl<BlockNumber> OnPhaseChange<BlockNumber> for () {
 	fn on_phase_change(_: &EpochInfo<BlockNumber>, _: Phase) -> Weight {
 		Weight::zero()

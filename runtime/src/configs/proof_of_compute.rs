@@ -1,8 +1,9 @@
-//! Proof of Compute: the sprint epoch clock.
+//! Proof of Compute: the sprint epoch clock and the commit/reveal pallet.
 
+use frame_support::traits::ConstU32;
 use frame_system::EnsureRoot;
 
-use crate::{AccountId, Runtime};
+use crate::{AccountId, ProofOfCompute, Runtime, Sprint};
 
 impl pallet_sprint::Config for Runtime {
 	/// BABE randomness from one epoch ago: fixed before the current BABE epoch began, so no
@@ -10,6 +11,22 @@ impl pallet_sprint::Config for Runtime {
 	type EpochRandomness = pallet_babe::RandomnessFromOneEpochAgo<Runtime>;
 	/// Root (sudo in development) until compute-weighted governance exists.
 	type ParamsOrigin = EnsureRoot<AccountId>;
-	type OnPhaseChange = ();
+	type OnPhaseChange = ProofOfCompute;
 	type WeightInfo = pallet_sprint::weights::SubstrateWeight<Runtime>;
+}
+
+/// The hosts until host-reputation's registry exists (issue 5): the session's validators,
+/// i.e. the genesis authorities.
+pub struct SessionValidatorsAreHosts;
+impl pallet_proof_of_compute::HostRegistry<AccountId> for SessionValidatorsAreHosts {
+	fn is_host(who: &AccountId) -> bool {
+		pallet_session::Validators::<Runtime>::get().contains(who)
+	}
+}
+
+impl pallet_proof_of_compute::Config for Runtime {
+	type Sprint = Sprint;
+	type Hosts = SessionValidatorsAreHosts;
+	type CleanupKeysPerBlock = ConstU32<500>;
+	type WeightInfo = pallet_proof_of_compute::weights::SubstrateWeight<Runtime>;
 }

@@ -1,0 +1,5 @@
+//! Tests of the proof-of-compute pallet, by topic.
+
+mod cleanup;
+mod commit;
+mod reveal;
