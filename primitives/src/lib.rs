@@ -6,7 +6,8 @@
 //! - [`distance`]: distances as on-chain fixed-point integers (units of 1e-9);
 //! - [`merkle`]: the commitment tree over a host's hits, with proofs;
 //! - [`sampling`]: which leaves the chain challenges;
-//! - [`sprint`]: the epoch's phases and parameters.
+//! - [`sprint`]: the epoch's phases and parameters;
+//! - [`runtime_api`]: what a host's worker asks the runtime.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -16,6 +17,7 @@ pub mod distance;
 pub mod merkle;
 pub mod params;
 pub mod random;
+pub mod runtime_api;
 pub mod sampling;
 pub mod sprint;
 

@@ -16,9 +16,11 @@ use sp_version::RuntimeVersion;
 
 use crate::{
 	configs::consensus::EpochDuration, genesis_config_presets, AccountId, Babe, Balance, Block,
-	Executive, Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig,
-	SessionKeys, System, TransactionPayment, VERSION,
+	Executive, Grandpa, InherentDataExt, Nonce, ProofOfCompute, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, SessionKeys, Sprint, System, TransactionPayment, VERSION,
 };
+use gonka_primitives::runtime_api::SprintStatus;
+use pallet_sprint::EpochStatus;
 
 /// BABE's epoch configuration at genesis (and whenever none is stored).
 pub const BABE_GENESIS_EPOCH_CONFIG: sp_consensus_babe::BabeEpochConfiguration =
@@ -234,6 +236,21 @@ impl_runtime_apis! {
 
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl gonka_primitives::runtime_api::ProofOfComputeApi<Block, AccountId> for Runtime {
+		fn sprint_status() -> Option<SprintStatus> {
+			let (epoch, phase) = Sprint::status()?;
+			Some(SprintStatus {
+				epoch,
+				phase,
+				blocks_left_in_phase: Sprint::blocks_left_in_phase(System::block_number()),
+			})
+		}
+
+		fn challenged_leaves(account: AccountId) -> Vec<u32> {
+			ProofOfCompute::challenged_leaves(&account)
 		}
 	}
 

@@ -70,3 +70,12 @@ test('the sprint clock runs epoch 0 with the development parameters', async () =
   const phase = await api.query.sprint.currentPhase();
   assert.ok(['Sprint', 'Commit', 'Reveal', 'Validate', 'Settle', 'Inference'].includes(phase.type));
 });
+
+test('the worker runtime API answers without custom types', async () => {
+  const status = (await api.call.proofOfComputeApi.sprintStatus()).unwrap();
+  assert.equal(status.epoch.index.toNumber(), 0);
+  assert.ok(status.blocksLeftInPhase.toNumber() >= 1);
+  const alice = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
+  const leaves = await api.call.proofOfComputeApi.challengedLeaves(alice);
+  assert.equal(leaves.length, 0, 'nothing to reveal without a commitment');
+});

@@ -10,7 +10,7 @@ use gonka_primitives::{
 use pallet_sprint::{EpochInfo, EpochStatus, Phase};
 
 use crate::{
-	Commitment, Config, Error, HostRegistry, Pallet, RevealedLeaf, RevealedLeaves, MAX_REVEALED_LEAVES,
+	Commitment, Commitments, Config, Error, HostRegistry, Pallet, RevealedLeaf, RevealedLeaves, MAX_REVEALED_LEAVES,
 };
 
 impl<T: Config> Pallet<T> {
@@ -26,6 +26,18 @@ impl<T: Config> Pallet<T> {
 		ensure!(current_phase == phase, Error::<T>::WrongPhase);
 		ensure!(T::Hosts::is_host(who), Error::<T>::NotAHost);
 		Ok(current)
+	}
+
+	/// The leaf indices `host` must reveal in the epoch in progress (for the runtime API).
+	pub fn challenged_leaves(host: &T::AccountId) -> alloc::vec::Vec<u32> {
+		let Some((epoch, _)) = T::Sprint::status() else { return alloc::vec::Vec::new() };
+		let (Some(seed), Some(commitment)) =
+			(epoch.challenge_seed, Commitments::<T>::get(epoch.index, host))
+		else {
+			return alloc::vec::Vec::new();
+		};
+		let samples = T::Hosts::samples_for(host, epoch.params.samples);
+		leaves_to_reveal(&seed, &host.encode(), commitment.count, samples)
 	}
 
 	/// Checks a reveal against the commitment: exactly the challenged leaves, each proven
