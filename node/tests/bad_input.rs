@@ -44,48 +44,31 @@ fn corrupt_chain_spec_file_names_the_file_and_the_fix() {
 	assert_eq!(String::from_utf8_lossy(&output.stderr).lines().count(), 1);
 }
 
+/// Runs a dev node with `flag` set to a port another socket holds, and returns its error line.
+fn error_with_occupied(flag: &str, bind: &str) -> (String, String) {
+	let listener = TcpListener::bind(bind).expect("bind a port");
+	let port = listener.local_addr().expect("local addr").port().to_string();
+	let mut args = vec!["--dev".to_string(), "--tmp".into(), "--no-telemetry".into()];
+	for other in ["--rpc-port", "--port", "--prometheus-port"] {
+		let value = if other == flag { port.clone() } else { free_port().to_string() };
+		args.extend([other.to_string(), value]);
+	}
+	let args: Vec<&str> = args.iter().map(String::as_str).collect();
+	let output = run_node(&args);
+	drop(listener);
+	(failure_line(&output), port)
+}
+
 #[test]
 fn occupied_rpc_port_names_the_port() {
-	let listener = TcpListener::bind("127.0.0.1:0").expect("bind a port");
-	let port = listener.local_addr().expect("local addr").port().to_string();
-
-	let output = run_node(&[
-		"--dev",
-		"--tmp",
-		"--rpc-port",
-		&port,
-		"--port",
-		&free_port().to_string(),
-		"--prometheus-port",
-		&free_port().to_string(),
-		"--no-telemetry",
-	]);
-	drop(listener);
-
-	let line = failure_line(&output);
+	let (line, port) = error_with_occupied("--rpc-port", "127.0.0.1:0");
 	assert!(line.contains(&format!("JSON-RPC port {port}")), "{line}");
 	assert!(line.contains("already in use") && line.contains("--rpc-port"), "{line}");
 }
 
 #[test]
 fn occupied_p2p_port_names_the_port() {
-	let listener = TcpListener::bind("0.0.0.0:0").expect("bind a port");
-	let port = listener.local_addr().expect("local addr").port().to_string();
-
-	let output = run_node(&[
-		"--dev",
-		"--tmp",
-		"--port",
-		&port,
-		"--rpc-port",
-		&free_port().to_string(),
-		"--prometheus-port",
-		&free_port().to_string(),
-		"--no-telemetry",
-	]);
-	drop(listener);
-
-	let line = failure_line(&output);
+	let (line, port) = error_with_occupied("--port", "0.0.0.0:0");
 	assert!(line.contains(&format!("p2p port {port}")), "{line}");
 	assert!(line.contains("--port"), "{line}");
 }

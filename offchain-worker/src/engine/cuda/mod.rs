@@ -274,6 +274,33 @@ impl CudaBackend {
 		.map_err(device_error)
 	}
 
+	/// `out[r] = f16(rms(x[r · step + offset]))` for `rows` output rows of width `dim`.
+	fn rms_rows(
+		&self,
+		x: &CudaSlice<f32>,
+		out: &mut CudaSlice<f16>,
+		rows: u32,
+		step: u32,
+		offset: u32,
+	) -> Result<(), EngineError> {
+		let dim = self.model.params.dim;
+		let config = LaunchConfig { grid_dim: (rows, 1, 1), block_dim: (256, 1, 1), shared_mem_bytes: 0 };
+		// SAFETY: the argument types and order match `rms_rows` in kernels.cu, and `x` holds
+		// `(rows − 1) · step + offset + 1` rows of `dim` values (the callers' buffers do).
+		unsafe {
+			self.stream
+				.launch_builder(&self.kernels.rms_rows)
+				.arg(x)
+				.arg(out)
+				.arg(&dim)
+				.arg(&step)
+				.arg(&offset)
+				.launch(config)
+				.map_err(device_error)?;
+		}
+		Ok(())
+	}
+
 	/// One batch of at most `self.batch` nonces.
 	fn forward(&self, buffers: &mut Buffers, account: &Account, nonces: &[u64]) -> Result<Vec<f32>, EngineError> {
 		let p = self.model.params;
@@ -294,7 +321,6 @@ impl CudaBackend {
 		};
 		let s = &self.stream;
 		let sqrt3 = 3.0f32.sqrt();
-		let (one, zero) = (1u32, 0u32);
 		// SAFETY (every launch below): argument types and order match the kernel signatures
 		// in kernels.cu, and every buffer holds `self.batch` nonces' worth of data.
 		unsafe {
@@ -309,16 +335,7 @@ impl CudaBackend {
 				.map_err(device_error)?;
 		}
 		for layer in &self.layers {
-			unsafe {
-				s.launch_builder(&self.kernels.rms_rows)
-					.arg(&buffers.x)
-					.arg(&mut buffers.h)
-					.arg(&dim)
-					.arg(&one)
-					.arg(&zero)
-					.launch(per_row(rows))
-					.map_err(device_error)?;
-			}
+			self.rms_rows(&buffers.x, &mut buffers.h, rows, 1, 0)?;
 			self.gemm(&buffers.h, &layer.wqkv, &mut buffers.qkv, rows as usize, false)?;
 			unsafe {
 				s.launch_builder(&self.kernels.rope)
@@ -345,16 +362,7 @@ impl CudaBackend {
 					.map_err(device_error)?;
 			}
 			self.gemm(&buffers.attention, &layer.wo, &mut buffers.x, rows as usize, true)?;
-			unsafe {
-				s.launch_builder(&self.kernels.rms_rows)
-					.arg(&buffers.x)
-					.arg(&mut buffers.h)
-					.arg(&dim)
-					.arg(&one)
-					.arg(&zero)
-					.launch(per_row(rows))
-					.map_err(device_error)?;
-			}
+			self.rms_rows(&buffers.x, &mut buffers.h, rows, 1, 0)?;
 			self.gemm(&buffers.h, &layer.w13, &mut buffers.gate, rows as usize, false)?;
 			unsafe {
 				s.launch_builder(&self.kernels.swiglu)
@@ -367,16 +375,7 @@ impl CudaBackend {
 			}
 			self.gemm(&buffers.act, &layer.w2, &mut buffers.x, rows as usize, true)?;
 		}
-		unsafe {
-			s.launch_builder(&self.kernels.rms_rows)
-				.arg(&buffers.x)
-				.arg(&mut buffers.last)
-				.arg(&dim)
-				.arg(&seq)
-				.arg(&(seq - 1))
-				.launch(per_row(batch))
-				.map_err(device_error)?;
-		}
+		self.rms_rows(&buffers.x, &mut buffers.last, batch, seq, seq - 1)?;
 		self.gemm(&buffers.last, &self.head, &mut buffers.z, batch as usize, false)?;
 		unsafe {
 			s.launch_builder(&self.kernels.distance)
