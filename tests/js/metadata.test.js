@@ -2,7 +2,8 @@
 // custom types, and the token is GNK with 9 decimals.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiPromise, WsProvider } from '@polkadot/api';
+import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startDevNode } from './node.js';
 
 let node;
@@ -78,4 +79,21 @@ test('the worker runtime API answers without custom types', async () => {
   const alice = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
   const leaves = await api.call.proofOfComputeApi.challengedLeaves(alice);
   assert.equal(leaves.length, 0, 'nothing to reveal without a commitment');
+});
+
+test('Proof-of-Compute submissions from non-hosts never enter the pool', async () => {
+  await cryptoWaitReady();
+  const bob = new Keyring({ type: 'sr25519' }).addFromUri('//Bob');
+  // Bob is not a host on the development chain (Alice is its only authority).
+  const commit = api.tx.proofOfCompute.commit(0, `0x${'11'.repeat(32)}`, 5);
+  await assert.rejects(commit.signAndSend(bob), /Custom error: 1/);
+});
+
+test('ordinary transfers pass the extra transaction extension', async () => {
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519' });
+  const charlie = keyring.addFromUri('//Charlie');
+  const dave = keyring.addFromUri('//Dave');
+  const hash = await api.tx.balances.transferKeepAlive(dave.address, 1_000_000_000n).signAndSend(charlie);
+  assert.match(hash.toHex(), /^0x[0-9a-f]{64}$/);
 });

@@ -7,6 +7,9 @@
 //!   `(i, i + 1)` each host must reveal; the host reveals them with Merkle proofs
 //!   ([`Pallet::reveal`]), and the runtime checks the proofs, the strict increase of nonces
 //!   and that every revealed distance is a hit.
+//! - [`CheckHostSubmission`], a transaction extension, keeps submissions that cannot succeed
+//!   (not a host, wrong epoch or phase, a second one) out of the transaction pool: registered
+//!   hosts pay no fee for these calls.
 //! - Per-epoch storage is removed two epochs later, a bounded number of keys per block, so
 //!   state does not grow with epochs.
 //!
@@ -17,6 +20,7 @@
 extern crate alloc;
 
 mod cleanup;
+pub mod extension;
 mod reveal;
 pub mod weights;
 
@@ -32,6 +36,7 @@ use frame_support::{traits::ConstU32, BoundedVec};
 use gonka_primitives::{merkle::Leaf, sprint::MAX_SAMPLES, Hash32};
 use scale_info::TypeInfo;
 
+pub use extension::CheckHostSubmission;
 pub use pallet::*;
 pub use weights::WeightInfo;
 

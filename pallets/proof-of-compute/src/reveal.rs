@@ -15,16 +15,17 @@ use crate::{
 
 impl<T: Config> Pallet<T> {
 	/// The epoch in progress, after checking that `who` is a host, that `epoch` is the one in
-	/// progress and that it is in `phase`.
+	/// progress and that it is in `phase` (in this order: a stranger hears that it is not a
+	/// host, whatever the phase).
 	pub(crate) fn ensure_host_in_phase(
 		who: &T::AccountId,
 		epoch: u64,
 		phase: Phase,
 	) -> Result<EpochInfo<BlockNumberFor<T>>, Error<T>> {
+		ensure!(T::Hosts::is_host(who), Error::<T>::NotAHost);
 		let (current, current_phase) = T::Sprint::status().ok_or(Error::<T>::NoEpoch)?;
 		ensure!(current.index == epoch, Error::<T>::WrongEpoch);
 		ensure!(current_phase == phase, Error::<T>::WrongPhase);
-		ensure!(T::Hosts::is_host(who), Error::<T>::NotAHost);
 		Ok(current)
 	}
 

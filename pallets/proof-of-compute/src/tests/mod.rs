@@ -2,4 +2,5 @@
 
 mod cleanup;
 mod commit;
+mod extension;
 mod reveal;

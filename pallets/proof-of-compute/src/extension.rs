@@ -1,0 +1,106 @@
+//! Keeps Proof-of-Compute submissions that cannot succeed out of the transaction pool.
+//!
+//! `commit` and `reveal` pay no fee, so without this check an account that is not a host, a
+//! call for another epoch or phase, or a second submission of the same step would be free
+//! spam. The extension refuses those when the pool validates the transaction, and tags each
+//! accepted submission with `(step, epoch, host)` so the pool holds at most one of each.
+
+use codec::{Decode, DecodeWithMemTracking, Encode};
+use core::marker::PhantomData;
+use frame_support::{
+	pallet_prelude::TransactionSource,
+	traits::{Get, IsSubType, OriginTrait},
+	weights::Weight,
+	DefaultNoBound,
+};
+use pallet_sprint::Phase;
+use scale_info::TypeInfo;
+use sp_runtime::{
+	impl_tx_ext_default,
+	traits::{DispatchInfoOf, TransactionExtension, ValidateResult},
+	transaction_validity::{InvalidTransaction, TransactionPriority, ValidTransaction},
+};
+
+use crate::{Call, Commitments, Config, Error, Pallet, Revealed};
+
+/// `InvalidTransaction::Custom` code: the sender is not a registered host.
+pub const NOT_A_HOST: u8 = 1;
+/// `InvalidTransaction::Custom` code: the epoch is not the one in progress, or not in the
+/// phase of this step.
+pub const WRONG_EPOCH_OR_PHASE: u8 = 2;
+/// `InvalidTransaction::Custom` code: this host already submitted this step in this epoch.
+pub const ALREADY_SUBMITTED: u8 = 3;
+
+/// Priority of Proof-of-Compute submissions: ahead of ordinary transfers, which pay by fee.
+const POC_PRIORITY: TransactionPriority = TransactionPriority::MAX / 2;
+
+/// The transaction extension; it carries no data, so wallets need no definition for it.
+#[derive(Encode, Decode, DecodeWithMemTracking, DefaultNoBound, Clone, Eq, PartialEq, TypeInfo)]
+#[scale_info(skip_type_params(T))]
+pub struct CheckHostSubmission<T>(PhantomData<T>);
+
+impl<T> core::fmt::Debug for CheckHostSubmission<T> {
+	fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+		write!(f, "CheckHostSubmission")
+	}
+}
+
+impl<T: Config + Send + Sync> TransactionExtension<T::RuntimeCall> for CheckHostSubmission<T>
+where
+	T::RuntimeCall: IsSubType<Call<T>>,
+{
+	const IDENTIFIER: &'static str = "CheckHostSubmission";
+	type Implicit = ();
+	type Val = ();
+	type Pre = ();
+
+	fn weight(&self, call: &T::RuntimeCall) -> Weight {
+		if call.is_sub_type().is_some() {
+			// Epoch, phase, registry and the submission's own storage item.
+			T::DbWeight::get().reads(4)
+		} else {
+			Weight::zero()
+		}
+	}
+
+	fn validate(
+		&self,
+		origin: T::RuntimeOrigin,
+		call: &T::RuntimeCall,
+		_info: &DispatchInfoOf<T::RuntimeCall>,
+		_len: usize,
+		_self_implicit: Self::Implicit,
+		_inherited_implication: &impl Encode,
+		_source: TransactionSource,
+	) -> ValidateResult<Self::Val, T::RuntimeCall> {
+		let (step, epoch) = match call.is_sub_type() {
+			Some(Call::commit { epoch, .. }) => (Phase::Commit, *epoch),
+			Some(Call::reveal { epoch, .. }) => (Phase::Reveal, *epoch),
+			_ => return Ok((ValidTransaction::default(), (), origin)),
+		};
+		let Some(host) = origin.as_signer() else {
+			return Err(InvalidTransaction::BadSigner.into());
+		};
+		Pallet::<T>::ensure_host_in_phase(host, epoch, step).map_err(|error| {
+			InvalidTransaction::Custom(match error {
+				Error::<T>::NotAHost => NOT_A_HOST,
+				_ => WRONG_EPOCH_OR_PHASE,
+			})
+		})?;
+		let already = match step {
+			Phase::Commit => Commitments::<T>::contains_key(epoch, host),
+			_ => Revealed::<T>::contains_key(epoch, host),
+		};
+		if already {
+			return Err(InvalidTransaction::Custom(ALREADY_SUBMITTED).into());
+		}
+		let valid = ValidTransaction {
+			priority: POC_PRIORITY,
+			provides: alloc::vec![(b"gonka/poc", step, epoch, host).encode()],
+			..Default::default()
+		};
+		Ok((valid, (), origin))
+	}
+
+	impl_tx_ext_default!(T::RuntimeCall; prepare);
+}

@@ -1,0 +1,56 @@
+//! The pool-side check: free submissions only from hosts, in their step, once.
+
+use frame_support::{assert_ok, dispatch::DispatchInfo};
+use sp_runtime::{
+	traits::DispatchTransaction,
+	transaction_validity::{InvalidTransaction, TransactionSource::External, TransactionValidityError},
+};
+
+use crate::{
+	extension::{ALREADY_SUBMITTED, NOT_A_HOST, WRONG_EPOCH_OR_PHASE},
+	mock::*,
+	CheckHostSubmission,
+};
+
+fn commit_call(epoch: u64) -> RuntimeCall {
+	RuntimeCall::ProofOfCompute(crate::Call::commit { epoch, root: [1; 32], count: 5 })
+}
+
+fn validate(who: u64, call: &RuntimeCall) -> Result<u64, TransactionValidityError> {
+	CheckHostSubmission::<Test>::default()
+		.validate_only(Some(who).into(), call, &DispatchInfo::default(), 0, External, 0)
+		.map(|(valid, _, _)| valid.priority)
+}
+
+fn custom(code: u8) -> TransactionValidityError {
+	InvalidTransaction::Custom(code).into()
+}
+
+#[test]
+fn a_host_commit_in_the_commit_phase_enters_the_pool() {
+	new_test_ext().execute_with(|| {
+		run_to_block(COMMIT);
+		assert!(validate(1, &commit_call(0)).expect("valid") > 0);
+	});
+}
+
+#[test]
+fn strangers_wrong_steps_and_second_submissions_are_kept_out() {
+	new_test_ext().execute_with(|| {
+		run_to_block(COMMIT);
+		assert_eq!(validate(11, &commit_call(0)), Err(custom(NOT_A_HOST)));
+		assert_eq!(validate(1, &commit_call(1)), Err(custom(WRONG_EPOCH_OR_PHASE)));
+		assert_ok!(ProofOfCompute::commit(RuntimeOrigin::signed(1), 0, [1; 32], 5));
+		assert_eq!(validate(1, &commit_call(0)), Err(custom(ALREADY_SUBMITTED)));
+		run_to_block(REVEAL);
+		assert_eq!(validate(2, &commit_call(0)), Err(custom(WRONG_EPOCH_OR_PHASE)));
+	});
+}
+
+#[test]
+fn other_calls_pass_untouched() {
+	new_test_ext().execute_with(|| {
+		let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![1] });
+		assert_eq!(validate(11, &remark), Ok(0));
+	});
+}
