@@ -77,3 +77,64 @@ mod tests {
 		assert_eq!(a, sample_starts(&[7; 32], b"alice", 1_000_000, 8));
 	}
 }
+
+/// The probability that a host whose commitment of `count` leaves holds `fake` bad leaves,
+/// placed as the host likes, passes `k` challenged pairs: at best the bad leaves form one run
+/// at the end of the tree, leaving `count − 1 − fake` of the `count − 1` pairs clean, so
+/// `((count − 1 − fake) / (count − 1))^k ≈ (1 − f)^k` (docs/STATISTICS.md).
+#[cfg(feature = "std")]
+pub fn escape_probability(count: u32, fake: u32, k: u32) -> f64 {
+	let pairs = f64::from(count.saturating_sub(1).max(1));
+	let clean = f64::from(count.saturating_sub(1).saturating_sub(fake));
+	(clean / pairs).powi(k as i32)
+}
+
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects, clippy::cast_precision_loss)]
+mod statistics {
+	use super::*;
+
+	/// The share of `trials` challenge seeds under which no challenged leaf is bad.
+	fn escape_rate(count: u32, bad: impl Fn(u32) -> bool, k: u32, trials: u32) -> f64 {
+		let escaped = (0..trials)
+			.filter(|t| {
+				let seed = crate::hash_concat(&[b"statistics", &t.to_le_bytes()]);
+				leaves_to_reveal(&seed, b"host", count, k).iter().all(|i| !bad(*i))
+			})
+			.count();
+		escaped as f64 / f64::from(trials)
+	}
+
+	#[test]
+	fn clustered_fakes_escape_as_the_formula_says() {
+		// 1000 leaves, the last 100 fake (f = 10%), k = 8: (899/999)^8 ≈ 0.430.
+		let expected = escape_probability(1000, 100, 8);
+		assert!((expected - 0.430).abs() < 0.001, "{expected}");
+		let measured = escape_rate(1000, |i| i >= 900, 8, 20_000);
+		assert!((measured - expected).abs() < 0.015, "measured {measured}, formula {expected}");
+	}
+
+	#[test]
+	fn scattered_fakes_are_caught_more_often() {
+		// Every tenth leaf fake: nearly every pair touches one only when it starts on one, so
+		// a pair is clean with probability ≈ 0.8 and the host escapes ≈ 0.8^8 ≈ 0.17.
+		let measured = escape_rate(1000, |i| i % 10 == 9, 8, 20_000);
+		assert!(measured < escape_probability(1000, 100, 8) - 0.2, "scattered escape {measured}");
+		assert!((measured - 0.8f64.powi(8)).abs() < 0.015, "scattered escape {measured}");
+	}
+
+	#[test]
+	fn faking_never_pays() {
+		// Faking a share f of the hits gains (1 + f) times the weight with probability
+		// (1 − f)^k and loses everything otherwise: below the honest 1 for every f and k ≥ 1.
+		for k in [1, 2, 4, 8, 16] {
+			for percent in 1..=99 {
+				let f = f64::from(percent) / 100.0;
+				let count = 10_000;
+				let fake = (f * f64::from(count)) as u32;
+				let expected_gain = escape_probability(count, fake, k) * (1.0 + f);
+				assert!(expected_gain < 1.0, "k={k} f={f}: {expected_gain}");
+			}
+		}
+	}
+}
