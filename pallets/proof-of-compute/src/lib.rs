@@ -19,6 +19,8 @@
 
 extern crate alloc;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 mod cleanup;
 pub mod extension;
 mod reveal;
@@ -56,6 +58,10 @@ pub trait HostRegistry<AccountId> {
 	fn samples_for(_who: &AccountId, base: u32) -> u32 {
 		base
 	}
+
+	/// Makes `who` a host, for benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_for_benchmarks(who: &AccountId);
 }
 
 /// A host's commitment for one epoch.

@@ -52,16 +52,23 @@ impl pallet_sprint::Config for Test {
 	type WeightInfo = ();
 }
 
-/// Accounts 1 to 10.
+parameter_types! {
+	pub static CleanupKeysPerBlock: u32 = 1000;
+	/// Hosts beyond accounts 1–10 (benchmarks register theirs).
+	pub static ExtraHosts: Vec<u64> = Vec::new();
+}
+
+/// Accounts 1 to 10, and any in [`ExtraHosts`].
 pub struct TenHosts;
 impl HostRegistry<u64> for TenHosts {
 	fn is_host(who: &u64) -> bool {
-		(1..=10).contains(who)
+		(1..=10).contains(who) || ExtraHosts::get().contains(who)
 	}
-}
 
-parameter_types! {
-	pub static CleanupKeysPerBlock: u32 = 1000;
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_for_benchmarks(who: &u64) {
+		ExtraHosts::mutate(|hosts| hosts.push(*who));
+	}
 }
 
 impl crate::Config for Test {

@@ -75,4 +75,24 @@ impl<T: Config> EpochStatus<BlockNumberFor<T>> for Pallet<T> {
 	fn status() -> Option<(EpochInfo<BlockNumberFor<T>>, Phase)> {
 		CurrentEpoch::<T>::get().map(|epoch| (epoch, CurrentPhase::<T>::get()))
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn run_to_phase(phase: Phase) {
+		let first = frame_system::Pallet::<T>::block_number().max(1u32.into());
+		if CurrentEpoch::<T>::get().is_none() {
+			frame_system::Pallet::<T>::set_block_number(first);
+			Self::advance(first);
+		}
+		let mut now = frame_system::Pallet::<T>::block_number();
+		while CurrentPhase::<T>::get() != phase {
+			now = now.saturating_add(1u32.into());
+			frame_system::Pallet::<T>::set_block_number(now);
+			Self::advance(now);
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn schedule_params(params: SprintParams) {
+		NextParams::<T>::put(params);
+	}
 }

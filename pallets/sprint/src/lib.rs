@@ -43,6 +43,15 @@ pub trait OnPhaseChange<BlockNumber> {
 pub trait EpochStatus<BlockNumber> {
 	/// The epoch in progress and its phase; `None` before the first block.
 	fn status() -> Option<(EpochInfo<BlockNumber>, Phase)>;
+
+	/// Runs the clock until the epoch in progress (the first one, if none runs yet) enters
+	/// `phase`, so that other pallets' benchmarks can start there.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn run_to_phase(phase: Phase);
+
+	/// Makes the next epoch run with `params`, for other pallets' benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn schedule_params(params: SprintParams);
 }
 
 impl<BlockNumber> OnPhaseChange<BlockNumber> for () {
