@@ -6,6 +6,7 @@
 //! - [`distance`]: distances as on-chain fixed-point integers (units of 1e-9);
 //! - [`merkle`]: the commitment tree over a host's hits, with proofs;
 //! - [`sampling`]: which leaves the chain challenges;
+//! - [`assignment`]: which validators re-check which host;
 //! - [`sprint`]: the epoch's phases and parameters;
 //! - [`runtime_api`]: what a host's worker asks the runtime.
 
@@ -13,6 +14,7 @@
 
 extern crate alloc;
 
+pub mod assignment;
 pub mod distance;
 pub mod merkle;
 pub mod params;
