@@ -34,9 +34,10 @@ test-js: build
 test-setup:
 	scripts/test-debian-wasm-route.sh
 
-# Clippy over every crate; runtime-facing crates deny unwrap, expect, indexing and unchecked
-# arithmetic (workspace lints).
+# Formatting (rustfmt.toml), then clippy over every crate; runtime-facing crates deny unwrap,
+# expect, indexing and unchecked arithmetic (workspace lints).
 lint: setup
+	cargo fmt --all --check
 	$(WITH_ENV) SKIP_WASM_BUILD=1 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 # The engine against an independent numpy implementation, side by side (docs/PERFORMANCE.md).

@@ -111,6 +111,14 @@ command -v rustup >/dev/null || { say "rustup not found: install Rust with rustu
 apt_install build-essential clang libclang-dev protobuf-compiler libssl-dev pkg-config make git
 : > "$env_file"
 
+# `make lint` formats and lints with the toolchain's own rustfmt and clippy.
+for component in rustfmt clippy; do
+	rustup component list --installed 2>/dev/null | grep -q "^$component" || {
+		say "adding the $component component"
+		rustup component add "$component" >/dev/null 2>&1
+	}
+done
+
 case "$wasm_route" in
 rustup)
 	install_rustup_wasm_target || {

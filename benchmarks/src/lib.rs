@@ -16,11 +16,25 @@ pub fn large_sgemm_gflops(size: usize, threads: usize) -> f64 {
 		// SAFETY: all three operands are `size × size`, row-major, and `c` aliases neither input.
 		unsafe {
 			gemm::gemm(
-				size, size, size,
-				c.as_mut_ptr(), 1, size as isize, false,
-				a.as_ptr(), 1, size as isize,
-				b.as_ptr(), 1, size as isize,
-				1.0, 1.0, false, false, false, parallelism,
+				size,
+				size,
+				size,
+				c.as_mut_ptr(),
+				1,
+				size as isize,
+				false,
+				a.as_ptr(),
+				1,
+				size as isize,
+				b.as_ptr(),
+				1,
+				size as isize,
+				1.0,
+				1.0,
+				false,
+				false,
+				false,
+				parallelism,
 			);
 		}
 		best = best.min(start.elapsed());

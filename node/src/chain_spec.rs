@@ -40,7 +40,12 @@ fn from_preset(
 
 /// `--chain dev`: Alice alone authors and finalises blocks.
 pub fn development() -> Result<ChainSpec, String> {
-	from_preset("Development", "dev", ChainType::Development, sp_genesis_builder::DEV_RUNTIME_PRESET)
+	from_preset(
+		"Development",
+		"dev",
+		ChainType::Development,
+		sp_genesis_builder::DEV_RUNTIME_PRESET,
+	)
 }
 
 /// `--chain local`: Alice and Bob author and finalise blocks together.

@@ -20,6 +20,6 @@ fn main() -> ExitCode {
 			let message = error.to_string().replace('\n', " ");
 			eprintln!("Error: {message}");
 			ExitCode::FAILURE
-		},
+		}
 	}
 }

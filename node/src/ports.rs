@@ -32,8 +32,8 @@ pub fn claim_listen_ports(config: &mut Configuration) -> Result<(), String> {
 					if let Some(ip) = ip {
 						ensure_free(SocketAddr::new(ip, port), "p2p", "--port")?;
 					}
-				},
-				_ => {},
+				}
+				_ => {}
 			}
 		}
 	}

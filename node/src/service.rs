@@ -183,7 +183,8 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		keystore_container,
 		select_chain,
 		transaction_pool,
-		other: Consensus { babe_block_import, babe_link, babe_worker_handle, grandpa_link, mut telemetry },
+		other:
+			Consensus { babe_block_import, babe_link, babe_worker_handle, grandpa_link, mut telemetry },
 	} = new_partial(&config)?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<

@@ -17,7 +17,8 @@ fn without_code(mut spec: Value) -> Value {
 	if let Some(top) = spec.pointer_mut("/genesis/raw/top").and_then(Value::as_object_mut) {
 		top.remove(CODE_KEY);
 	}
-	if let Some(genesis) = spec.pointer_mut("/genesis/runtimeGenesis").and_then(Value::as_object_mut)
+	if let Some(genesis) =
+		spec.pointer_mut("/genesis/runtimeGenesis").and_then(Value::as_object_mut)
 	{
 		genesis.remove("code");
 	}

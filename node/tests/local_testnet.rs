@@ -36,9 +36,10 @@ fn alice_and_bob_finalise_the_same_block() {
 	]);
 
 	// GRANDPA needs both votes (2 of 2 authorities), so finality proves the two nodes talk.
-	let (alice_final, _) = alice.wait_for("Alice to finalise block 2", Duration::from_secs(400), |n| {
-		n.finalized().filter(|(number, _)| *number >= 2)
-	});
+	let (alice_final, _) =
+		alice.wait_for("Alice to finalise block 2", Duration::from_secs(400), |n| {
+			n.finalized().filter(|(number, _)| *number >= 2)
+		});
 	let (bob_final, _) = bob.wait_for("Bob to finalise block 2", Duration::from_secs(120), |n| {
 		n.finalized().filter(|(number, _)| *number >= 2)
 	});

@@ -38,14 +38,24 @@ fn distance_matches_the_committed_test_vector() {
 #[test]
 fn a_generous_radius_makes_a_hit() {
 	let out = stdout_of(&[
-		"poc", "distance", "--seed", SEED, "--account", ACCOUNT, "--nonce", "0", "--r-target", "1.5",
+		"poc",
+		"distance",
+		"--seed",
+		SEED,
+		"--account",
+		ACCOUNT,
+		"--nonce",
+		"0",
+		"--r-target",
+		"1.5",
 	]);
 	assert!(out.contains("hit: yes"), "{out}");
 }
 
 #[test]
 fn malformed_hex_is_one_line() {
-	let error = error_of(&["poc", "distance", "--seed", "0xzz", "--account", ACCOUNT, "--nonce", "1"]);
+	let error =
+		error_of(&["poc", "distance", "--seed", "0xzz", "--account", ACCOUNT, "--nonce", "1"]);
 	assert!(error.contains("--seed: not hex"), "{error}");
 }
 
@@ -61,7 +71,18 @@ fn invalid_params_file_is_one_line() {
 	std::fs::write(&path, r#"{"dim": 100, "layers": 1, "heads": 3, "ffn": 8, "seq": 4, "out": 8}"#)
 		.expect("write params");
 	let file = path.to_str().expect("utf-8 path");
-	let error = error_of(&["poc", "distance", "--seed", SEED, "--account", ACCOUNT, "--nonce", "1", "--params", file]);
+	let error = error_of(&[
+		"poc",
+		"distance",
+		"--seed",
+		SEED,
+		"--account",
+		ACCOUNT,
+		"--nonce",
+		"1",
+		"--params",
+		file,
+	]);
 	let _ = std::fs::remove_file(&path);
 	assert!(error.contains("must be a multiple of `heads`"), "{error}");
 }

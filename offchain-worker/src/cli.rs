@@ -6,7 +6,6 @@
 
 use std::{io::Write, num::NonZeroUsize, path::Path, sync::Arc, time::Duration};
 
-
 use gonka_primitives::{params, Distance, ModelParams};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -104,7 +103,7 @@ pub fn resolve_params(arg: &str) -> Result<(ModelParams, Option<Distance>), Stri
 				.map_err(|e| format!("--params: '{path}' is not a valid params file: {e}"))?;
 			params.validate().map_err(|e| format!("--params: '{path}': {e}"))?;
 			Ok((params, None))
-		},
+		}
 	}
 }
 
@@ -145,8 +144,9 @@ impl DistanceCmd {
 		let account = parse_bytes32("--account", &self.account)?;
 		let (params, default_radius) = resolve_params(&self.params.params)?;
 		let radius = match self.r_target {
-			Some(r) if !(0.0..=2.0).contains(&r) =>
-				return Err(format!("--r-target: {r} is outside [0, 2]")),
+			Some(r) if !(0.0..=2.0).contains(&r) => {
+				return Err(format!("--r-target: {r} is outside [0, 2]"))
+			}
 			Some(r) => Some(Distance::from_f64(r)),
 			None => default_radius,
 		};
@@ -172,16 +172,13 @@ impl CalibrateCmd {
 		if self.samples < 100 {
 			return Err(format!("--samples: {} is too few; use at least 100", self.samples));
 		}
-		let progress = bar(self.samples as u64, "{bar:40} {pos}/{len} nonces ({per_sec}, eta {eta})");
-		let result = calibrate(
-			params,
-			self.hit_rate,
-			self.samples,
-			self.seeds,
-			self.threads,
-			&|done| progress.set_position(done as u64),
-		)
-		.map_err(|e| e.to_string())?;
+		let progress =
+			bar(self.samples as u64, "{bar:40} {pos}/{len} nonces ({per_sec}, eta {eta})");
+		let result =
+			calibrate(params, self.hit_rate, self.samples, self.seeds, self.threads, &|done| {
+				progress.set_position(done as u64)
+			})
+			.map_err(|e| e.to_string())?;
 		progress.finish_and_clear();
 		Ok(format!(
 			"r_target {:.9} ({} units of 1e-9)\nmeasured hit rate {:.5} over {} nonces (wanted {})",

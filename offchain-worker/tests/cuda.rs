@@ -34,7 +34,7 @@ fn gpu() -> Option<()> {
 		Err(why) => {
 			eprintln!("SKIPPED: no usable GPU here ({why})");
 			None
-		},
+		}
 	}
 }
 

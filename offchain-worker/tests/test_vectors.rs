@@ -35,10 +35,11 @@ fn compute(vectors: &[Vector]) -> Vec<f32> {
 	vectors
 		.iter()
 		.map(|v| {
-			let backend = models.entry((v.seed.clone(), format!("{:?}", v.params))).or_insert_with(|| {
-				let model = Model::build(bytes32(&v.seed), v.params).expect("valid params");
-				CpuBackend::new(Arc::new(model), NonZeroUsize::new(2))
-			});
+			let backend =
+				models.entry((v.seed.clone(), format!("{:?}", v.params))).or_insert_with(|| {
+					let model = Model::build(bytes32(&v.seed), v.params).expect("valid params");
+					CpuBackend::new(Arc::new(model), NonZeroUsize::new(2))
+				});
 			backend.distances(&bytes32(&v.account), &[v.nonce]).expect("cpu computes")[0]
 		})
 		.collect()
@@ -53,7 +54,9 @@ fn cases() -> Vec<Vector> {
 		(small, ["01", "02", "03"], vec![0, 1, 1 << 40]),
 	] {
 		for seed in seeds {
-			for (account, nonce) in ["11", "d4"].iter().flat_map(|a| nonces.iter().map(move |n| (a, *n))) {
+			for (account, nonce) in
+				["11", "d4"].iter().flat_map(|a| nonces.iter().map(move |n| (a, *n)))
+			{
 				vectors.push(Vector {
 					params,
 					seed: seed.repeat(32),

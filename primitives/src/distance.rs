@@ -20,8 +20,9 @@ use scale_info::TypeInfo;
 	DecodeWithMemTracking,
 	TypeInfo,
 	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Distance(pub u32);
 
 impl Distance {

@@ -13,9 +13,19 @@ use crate::{hash_concat, Distance, Hash32};
 
 /// One hit: a nonce and the distance it reached.
 #[derive(
-	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Leaf {
 	/// The nonce.
 	pub nonce: u64,
@@ -80,8 +90,8 @@ pub fn verify_pair(
 	(second, second_proof): (&Leaf, &[Hash32]),
 ) -> Result<(), PairError> {
 	let next = index.checked_add(1).filter(|next| *next < count).ok_or(PairError::OutOfRange)?;
-	if !verify(root, count, index, first.hash(), first_proof) ||
-		!verify(root, count, next, second.hash(), second_proof)
+	if !verify(root, count, index, first.hash(), first_proof)
+		|| !verify(root, count, next, second.hash(), second_proof)
 	{
 		return Err(PairError::ProofInvalid);
 	}
@@ -172,7 +182,10 @@ mod tests {
 			let tree = MerkleTree::from_leaves(&leaves);
 			for (i, leaf) in leaves.iter().enumerate() {
 				let proof = tree.proof(i).unwrap();
-				assert!(verify(&tree.root(), n as u32, i as u32, leaf.hash(), &proof), "n={n} i={i}");
+				assert!(
+					verify(&tree.root(), n as u32, i as u32, leaf.hash(), &proof),
+					"n={n} i={i}"
+				);
 			}
 		}
 	}
@@ -181,7 +194,8 @@ mod tests {
 	fn odd_last_node_is_carried_unchanged() {
 		let leaves = leaves(3);
 		let tree = MerkleTree::from_leaves(&leaves);
-		let expected = node_hash(&node_hash(&leaves[0].hash(), &leaves[1].hash()), &leaves[2].hash());
+		let expected =
+			node_hash(&node_hash(&leaves[0].hash(), &leaves[1].hash()), &leaves[2].hash());
 		assert_eq!(tree.root(), expected);
 		assert_eq!(tree.proof(2).unwrap(), vec![node_hash(&leaves[0].hash(), &leaves[1].hash())]);
 	}
@@ -217,7 +231,15 @@ mod tests {
 		let tree = MerkleTree::from_leaves(&leaves);
 		let root = tree.root();
 		let proof = |i: usize| tree.proof(i).unwrap();
-		let pair = |i: usize| verify_pair(&root, 9, i as u32, (&leaves[i], &proof(i)), (&leaves[i + 1], &proof(i + 1)));
+		let pair = |i: usize| {
+			verify_pair(
+				&root,
+				9,
+				i as u32,
+				(&leaves[i], &proof(i)),
+				(&leaves[i + 1], &proof(i + 1)),
+			)
+		};
 		for i in 0..8 {
 			assert_eq!(pair(i), Ok(()), "pair {i}");
 		}

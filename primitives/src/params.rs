@@ -28,9 +28,19 @@ pub const MAX_OUT: u32 = 65_536;
 
 /// The sprint Transformer's shape (DESIGN.md §4). `head_dim = dim / heads` must be even.
 #[derive(
-	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[derive(serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelParams {
 	/// Model width.
@@ -76,12 +86,15 @@ impl core::fmt::Display for ParamsError {
 	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
 		match self {
 			Self::Zero(field) => write!(f, "`{field}` must be at least 1"),
-			Self::TooLarge { field, value, max } =>
-				write!(f, "`{field}` is {value}, above the maximum of {max}"),
-			Self::DimNotDivisibleByHeads { dim, heads } =>
-				write!(f, "`dim` ({dim}) must be a multiple of `heads` ({heads})"),
-			Self::OddHeadDim(head_dim) =>
-				write!(f, "the head size `dim / heads` is {head_dim}; it must be even for RoPE"),
+			Self::TooLarge { field, value, max } => {
+				write!(f, "`{field}` is {value}, above the maximum of {max}")
+			}
+			Self::DimNotDivisibleByHeads { dim, heads } => {
+				write!(f, "`dim` ({dim}) must be a multiple of `heads` ({heads})")
+			}
+			Self::OddHeadDim(head_dim) => {
+				write!(f, "the head size `dim / heads` is {head_dim}; it must be even for RoPE")
+			}
 		}
 	}
 }
@@ -179,7 +192,10 @@ mod tests {
 	#[test]
 	fn flops_of_dev_profile() {
 		// 2 layers × (4·16·128² + 3·16·128·344 + 16·17·128) + 128·1024, times 2.
-		assert_eq!(ModelParams::DEV.flops_per_nonce(), 2 * (2 * (1_048_576 + 2_113_536 + 34_816) + 131_072));
+		assert_eq!(
+			ModelParams::DEV.flops_per_nonce(),
+			2 * (2 * (1_048_576 + 2_113_536 + 34_816) + 131_072)
+		);
 	}
 
 	#[test]

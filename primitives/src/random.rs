@@ -72,7 +72,10 @@ mod tests {
 	#[test]
 	fn key_is_blake2_256_prefix() {
 		// blake2_256("") starts with 0e5751c026e543b2.
-		assert_eq!(key(b"", b""), u64::from_le_bytes([0x0e, 0x57, 0x51, 0xc0, 0x26, 0xe5, 0x43, 0xb2]));
+		assert_eq!(
+			key(b"", b""),
+			u64::from_le_bytes([0x0e, 0x57, 0x51, 0xc0, 0x26, 0xe5, 0x43, 0xb2])
+		);
 		assert_eq!(key(b"ab", b"c"), key_of(&[b"a", b"bc"]));
 	}
 }

@@ -17,9 +17,20 @@ pub const MAX_EPOCH_LENGTH: u32 = 100_800;
 
 /// The phases of an epoch, in order.
 #[derive(
-	Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Debug,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub enum Phase {
 	/// Hosts search for hits with the epoch's model.
 	#[default]
@@ -38,15 +49,31 @@ pub enum Phase {
 
 impl Phase {
 	/// All phases in order.
-	pub const ALL: [Phase; 6] =
-		[Phase::Sprint, Phase::Commit, Phase::Reveal, Phase::Validate, Phase::Settle, Phase::Inference];
+	pub const ALL: [Phase; 6] = [
+		Phase::Sprint,
+		Phase::Commit,
+		Phase::Reveal,
+		Phase::Validate,
+		Phase::Settle,
+		Phase::Inference,
+	];
 }
 
 /// How many blocks each phase lasts.
 #[derive(
-	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct PhaseLengths {
 	/// Blocks of searching.
 	pub sprint: u32,
@@ -103,9 +130,19 @@ impl PhaseLengths {
 
 /// Everything a sprint epoch runs with. Changes take effect at the next epoch.
 #[derive(
-	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
 )]
-#[derive(serde::Serialize, serde::Deserialize)]
 pub struct SprintParams {
 	/// The model's shape.
 	pub model: ModelParams,
@@ -148,7 +185,14 @@ impl SprintParams {
 		samples: 8,
 		validators_per_host: 3,
 		tolerance: 100_000,
-		phases: PhaseLengths { sprint: 10, commit: 3, reveal: 3, validate: 3, settle: 2, inference: 4 },
+		phases: PhaseLengths {
+			sprint: 10,
+			commit: 3,
+			reveal: 3,
+			validate: 3,
+			settle: 2,
+			inference: 4,
+		},
 	};
 
 	/// Checks every bound.
@@ -178,7 +222,16 @@ impl SprintParams {
 
 /// The epoch in progress.
 #[derive(
-	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub struct EpochInfo<BlockNumber> {
 	/// Epoch number, from 0.
@@ -221,13 +274,22 @@ mod tests {
 		let dev = SprintParams::DEV;
 		assert_eq!(dev.validate(), Ok(()));
 		let bad = |p: SprintParams| p.validate().err();
-		assert_eq!(bad(SprintParams { r_target: Distance(0), ..dev }), Some(SprintParamsError::RTargetOutOfRange));
-		assert_eq!(bad(SprintParams { samples: 0, ..dev }), Some(SprintParamsError::SamplesOutOfRange));
+		assert_eq!(
+			bad(SprintParams { r_target: Distance(0), ..dev }),
+			Some(SprintParamsError::RTargetOutOfRange)
+		);
+		assert_eq!(
+			bad(SprintParams { samples: 0, ..dev }),
+			Some(SprintParamsError::SamplesOutOfRange)
+		);
 		assert_eq!(
 			bad(SprintParams { validators_per_host: MAX_VALIDATORS_PER_HOST + 1, ..dev }),
 			Some(SprintParamsError::ValidatorsOutOfRange)
 		);
-		assert_eq!(bad(SprintParams { tolerance: MAX_TOLERANCE + 1, ..dev }), Some(SprintParamsError::ToleranceTooLarge));
+		assert_eq!(
+			bad(SprintParams { tolerance: MAX_TOLERANCE + 1, ..dev }),
+			Some(SprintParamsError::ToleranceTooLarge)
+		);
 		let phases = PhaseLengths { commit: 0, ..dev.phases };
 		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::EmptyPhase));
 		let phases = PhaseLengths { inference: MAX_EPOCH_LENGTH, ..dev.phases };

@@ -22,7 +22,7 @@ fn main() {
 		_ => {
 			eprintln!("{usage}");
 			std::process::exit(2);
-		},
+		}
 	};
 	let seconds: f64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10.0);
 	let check: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(4);

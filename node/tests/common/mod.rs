@@ -135,7 +135,12 @@ impl Node {
 	}
 
 	/// Polls `check` every second until it returns `Some`, or panics with the node's log.
-	pub fn wait_for<T>(&mut self, what: &str, timeout: Duration, check: impl Fn(&Node) -> Option<T>) -> T {
+	pub fn wait_for<T>(
+		&mut self,
+		what: &str,
+		timeout: Duration,
+		check: impl Fn(&Node) -> Option<T>,
+	) -> T {
 		let deadline = Instant::now() + timeout;
 		loop {
 			if let Some(value) = check(self) {

@@ -57,5 +57,9 @@ pub fn calibrate(
 	let index = ((hit_rate * units.len() as f64).round() as usize).min(units.len() - 1);
 	let r_target = units[index];
 	let below = units.partition_point(|d| *d < r_target);
-	Ok(Calibration { r_target, measured_rate: below as f64 / units.len() as f64, samples: units.len() })
+	Ok(Calibration {
+		r_target,
+		measured_rate: below as f64 / units.len() as f64,
+		samples: units.len(),
+	})
 }

@@ -83,7 +83,7 @@ pub fn open_backend(
 				"this binary was built without the `cuda` feature; rebuild with `--features cuda`"
 					.into(),
 			))
-		},
+		}
 	}
 }
 

@@ -24,7 +24,8 @@ impl Matrix {
 	/// Builds `rows × cols` by concatenating, column-wise, the generated matrices `labels`,
 	/// each `rows × part_cols`.
 	fn generate(seed: &[u8], labels: &[String], rows: usize, part_cols: usize) -> Self {
-		let keys: Vec<u64> = labels.iter().map(|label| random::key(seed, label.as_bytes())).collect();
+		let keys: Vec<u64> =
+			labels.iter().map(|label| random::key(seed, label.as_bytes())).collect();
 		let scale = (3.0f32 / rows as f32).sqrt();
 		let cols = part_cols * keys.len();
 		let mut data = vec![0.0f32; rows * cols];
@@ -108,11 +109,8 @@ impl Model {
 
 	/// Bytes held by the weights.
 	pub fn weight_bytes(&self) -> usize {
-		let matrices = self
-			.layers
-			.iter()
-			.flat_map(|l| [&l.wqkv, &l.wo, &l.w13, &l.w2])
-			.chain([&self.head]);
+		let matrices =
+			self.layers.iter().flat_map(|l| [&l.wqkv, &l.wo, &l.w13, &l.w2]).chain([&self.head]);
 		matrices.map(|m| m.data.len() * std::mem::size_of::<f32>()).sum()
 	}
 }

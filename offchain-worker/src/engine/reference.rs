@@ -21,7 +21,8 @@ fn weights(seed: &[u8], label: &str, rows: usize, cols: usize) -> Vec<f32> {
 fn matmul(x: &[f32], w: &[f32], rows: usize, cols: usize) -> Vec<f32> {
 	x.chunks_exact(rows)
 		.flat_map(|row| {
-			(0..cols).map(move |c| row.iter().enumerate().map(|(r, v)| v * w[r * cols + c]).sum::<f32>())
+			(0..cols)
+				.map(move |c| row.iter().enumerate().map(|(r, v)| v * w[r * cols + c]).sum::<f32>())
 		})
 		.collect()
 }

@@ -52,7 +52,11 @@ mod benchmarks {
 		let (epoch, _) = T::Sprint::status().ok_or(BenchmarkError::Weightless)?;
 		let leaves = hits();
 		let tree = MerkleTree::from_leaves(&leaves);
-		Commitments::<T>::insert(epoch.index, &who, Commitment { root: tree.root(), count: LEAVES });
+		Commitments::<T>::insert(
+			epoch.index,
+			&who,
+			Commitment { root: tree.root(), count: LEAVES },
+		);
 		T::Sprint::run_to_phase(Phase::Reveal);
 		let (epoch, _) = T::Sprint::status().ok_or(BenchmarkError::Weightless)?;
 		let seed = epoch.challenge_seed.ok_or(BenchmarkError::Weightless)?;
@@ -66,13 +70,16 @@ mod benchmarks {
 				Some(RevealedLeaf { index, leaf, proof })
 			})
 			.collect();
-		let revealed: BoundedVec<_, _> = revealed.try_into().map_err(|_| BenchmarkError::Weightless)?;
-		let all = revealed.len() == leaves_to_reveal(&seed, &codec::Encode::encode(&who), LEAVES, MAX_SAMPLES).len();
+		let revealed: BoundedVec<_, _> =
+			revealed.try_into().map_err(|_| BenchmarkError::Weightless)?;
+		let all = revealed.len()
+			== leaves_to_reveal(&seed, &codec::Encode::encode(&who), LEAVES, MAX_SAMPLES).len();
 
 		#[block]
 		{
 			// A reveal cut short fails its check (`WrongLeaves`) after the same work.
-			let _ = Pallet::<T>::reveal(RawOrigin::Signed(who.clone()).into(), epoch.index, revealed);
+			let _ =
+				Pallet::<T>::reveal(RawOrigin::Signed(who.clone()).into(), epoch.index, revealed);
 		}
 		assert_eq!(Revealed::<T>::contains_key(epoch.index, &who), all);
 		Ok(())

@@ -66,7 +66,16 @@ pub trait HostRegistry<AccountId> {
 
 /// A host's commitment for one epoch.
 #[derive(
-	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub struct Commitment {
 	/// Root of the Merkle tree over the host's hits, sorted by nonce.
@@ -119,13 +128,27 @@ pub mod pallet {
 
 	/// Commitments by epoch and host.
 	#[pallet::storage]
-	pub type Commitments<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, u64, Blake2_128Concat, T::AccountId, Commitment, OptionQuery>;
+	pub type Commitments<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		u64,
+		Blake2_128Concat,
+		T::AccountId,
+		Commitment,
+		OptionQuery,
+	>;
 
 	/// Revealed leaves by epoch and host; present only for reveals that passed every check.
 	#[pallet::storage]
-	pub type Revealed<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, u64, Blake2_128Concat, T::AccountId, RevealedLeaves, OptionQuery>;
+	pub type Revealed<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		u64,
+		Blake2_128Concat,
+		T::AccountId,
+		RevealedLeaves,
+		OptionQuery,
+	>;
 
 	/// Epochs whose storage is still being removed, oldest first.
 	#[pallet::storage]
@@ -204,7 +227,12 @@ pub mod pallet {
 		/// fee.
 		#[pallet::call_index(0)]
 		#[pallet::weight((T::WeightInfo::commit(), DispatchClass::Normal, Pays::No))]
-		pub fn commit(origin: OriginFor<T>, epoch: u64, root: Hash32, count: u32) -> DispatchResult {
+		pub fn commit(
+			origin: OriginFor<T>,
+			epoch: u64,
+			root: Hash32,
+			count: u32,
+		) -> DispatchResult {
 			let host = ensure_signed(origin)?;
 			Self::ensure_host_in_phase(&host, epoch, Phase::Commit)?;
 			ensure!(count > 0, Error::<T>::NoHits);

@@ -1,7 +1,10 @@
 //! A runtime with the sprint clock and this pallet, for the pallet's tests. Accounts 1–10 are
 //! hosts.
 
-use frame_support::{derive_impl, parameter_types, traits::{ConstU32, Hooks, Randomness}};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, Hooks, Randomness},
+};
 use frame_system::{pallet_prelude::BlockNumberFor, EnsureRoot};
 use gonka_primitives::{
 	merkle::{Leaf, MerkleTree},
@@ -129,12 +132,18 @@ pub fn challenged(host: u64, leaves: &[Leaf], tree: &MerkleTree) -> Vec<Revealed
 		.map(|index| RevealedLeaf {
 			index,
 			leaf: leaves[index as usize],
-			proof: tree.proof(index as usize).expect("leaf exists").try_into().expect("short proof"),
+			proof: tree
+				.proof(index as usize)
+				.expect("leaf exists")
+				.try_into()
+				.expect("short proof"),
 		})
 		.collect()
 }
 
 /// Bounds a reveal.
-pub fn bounded(leaves: Vec<RevealedLeaf>) -> frame_support::BoundedVec<RevealedLeaf, ConstU32<{ crate::MAX_REVEALED_LEAVES }>> {
+pub fn bounded(
+	leaves: Vec<RevealedLeaf>,
+) -> frame_support::BoundedVec<RevealedLeaf, ConstU32<{ crate::MAX_REVEALED_LEAVES }>> {
 	leaves.try_into().expect("within the bound")
 }

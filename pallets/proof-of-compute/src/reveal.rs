@@ -10,7 +10,8 @@ use gonka_primitives::{
 use pallet_sprint::{EpochInfo, EpochStatus, Phase};
 
 use crate::{
-	Commitment, Commitments, Config, Error, HostRegistry, Pallet, RevealedLeaf, RevealedLeaves, MAX_REVEALED_LEAVES,
+	Commitment, Commitments, Config, Error, HostRegistry, Pallet, RevealedLeaf, RevealedLeaves,
+	MAX_REVEALED_LEAVES,
 };
 
 impl<T: Config> Pallet<T> {
@@ -56,17 +57,25 @@ impl<T: Config> Pallet<T> {
 		let samples = T::Hosts::samples_for(host, epoch.params.samples);
 		let expected = leaves_to_reveal(&seed, &account, commitment.count, samples);
 		ensure!(
-			leaves.len() == expected.len() && leaves.iter().zip(&expected).all(|(l, i)| l.index == *i),
+			leaves.len() == expected.len()
+				&& leaves.iter().zip(&expected).all(|(l, i)| l.index == *i),
 			Error::<T>::WrongLeaves
 		);
 		for revealed in leaves {
 			ensure!(
-				verify(&commitment.root, commitment.count, revealed.index, revealed.leaf.hash(), &revealed.proof),
+				verify(
+					&commitment.root,
+					commitment.count,
+					revealed.index,
+					revealed.leaf.hash(),
+					&revealed.proof
+				),
 				Error::<T>::ProofInvalid
 			);
 			ensure!(revealed.leaf.distance.is_hit(epoch.params.r_target), Error::<T>::NotAHit);
 		}
-		let find = |index: u32| leaves.iter().find(|l| l.index == index).ok_or(Error::<T>::WrongLeaves);
+		let find =
+			|index: u32| leaves.iter().find(|l| l.index == index).ok_or(Error::<T>::WrongLeaves);
 		for start in sample_starts(&seed, &account, commitment.count, samples) {
 			let (first, second) = (find(start)?, find(start.saturating_add(1))?);
 			verify_pair(

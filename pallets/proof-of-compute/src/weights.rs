@@ -47,7 +47,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// For tests: the same figures with ParityDB's weights.
 impl WeightInfo for () {
 	fn commit() -> Weight {
-		Weight::from_parts(15_000_000, 4_000).saturating_add(ParityDbWeight::get().reads_writes(4, 1))
+		Weight::from_parts(15_000_000, 4_000)
+			.saturating_add(ParityDbWeight::get().reads_writes(4, 1))
 	}
 	fn reveal(leaves: u32) -> Weight {
 		Weight::from_parts(20_000_000, 8_000)

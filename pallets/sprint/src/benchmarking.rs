@@ -18,7 +18,8 @@ mod benchmarks {
 
 	#[benchmark]
 	fn set_params() -> Result<(), BenchmarkError> {
-		let origin = T::ParamsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::ParamsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let params = SprintParams::DEV;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, params);

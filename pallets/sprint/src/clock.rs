@@ -1,10 +1,7 @@
 //! The epoch clock: which epoch and phase a block belongs to, and what happens when they change.
 
 use codec::Encode;
-use frame_support::{
-	traits::Randomness,
-	weights::Weight,
-};
+use frame_support::{traits::Randomness, weights::Weight};
 use frame_system::pallet_prelude::BlockNumberFor;
 use gonka_primitives::sprint::derive_seed;
 use sp_runtime::{traits::Saturating, SaturatedConversion};
@@ -51,7 +48,8 @@ impl<T: Config> Pallet<T> {
 		}
 		CurrentPhase::<T>::put(phase);
 		Self::deposit_event(Event::PhaseChanged { epoch: epoch.index, phase });
-		T::WeightInfo::enter_phase().saturating_add(T::OnPhaseChange::on_phase_change(&epoch, phase))
+		T::WeightInfo::enter_phase()
+			.saturating_add(T::OnPhaseChange::on_phase_change(&epoch, phase))
 	}
 
 	/// `blake2_256(randomness ‖ parent_hash ‖ epoch_le)` for this block.
@@ -69,7 +67,6 @@ impl<T: Config> Pallet<T> {
 		phases.start_of(phase).saturating_add(phases.of(phase)).saturating_sub(offset)
 	}
 }
-
 
 impl<T: Config> EpochStatus<BlockNumberFor<T>> for Pallet<T> {
 	fn status() -> Option<(EpochInfo<BlockNumberFor<T>>, Phase)> {

@@ -45,7 +45,10 @@ impl Randomness<H256, BlockNumberFor<Test>> for TestRandomness {
 /// Records announced phases in [`PhaseLog`].
 pub struct RecordPhases;
 impl OnPhaseChange<BlockNumberFor<Test>> for RecordPhases {
-	fn on_phase_change(epoch: &EpochInfo<BlockNumberFor<Test>>, phase: Phase) -> frame_support::weights::Weight {
+	fn on_phase_change(
+		epoch: &EpochInfo<BlockNumberFor<Test>>,
+		phase: Phase,
+	) -> frame_support::weights::Weight {
 		PhaseLog::mutate(|log| log.push((epoch.index, phase)));
 		frame_support::weights::Weight::zero()
 	}

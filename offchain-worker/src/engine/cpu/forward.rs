@@ -47,7 +47,13 @@ impl Workspace {
 	}
 
 	/// The distances of `nonces` (at most `batch` of them) for `account`, into `distances`.
-	pub fn forward(&mut self, model: &Model, account: &Account, nonces: &[u64], distances: &mut [f32]) {
+	pub fn forward(
+		&mut self,
+		model: &Model,
+		account: &Account,
+		nonces: &[u64],
+		distances: &mut [f32],
+	) {
 		assert!(nonces.len() <= self.batch && distances.len() == nonces.len());
 		let p = model.params;
 		let [dim, ffn, seq, out] = [p.dim, p.ffn, p.seq, p.out].map(|v| v as usize);
@@ -73,7 +79,8 @@ impl Workspace {
 
 			rms_rows(&self.x[..rows * dim], &mut self.h[..rows * dim], dim);
 			matmul(&mut self.gate, &self.h, &layer.w13, rows, false);
-			for (gate, act) in self.gate.chunks_exact(2 * ffn).zip(self.act.chunks_exact_mut(ffn)).take(rows)
+			for (gate, act) in
+				self.gate.chunks_exact(2 * ffn).zip(self.act.chunks_exact_mut(ffn)).take(rows)
 			{
 				let (g, u) = gate.split_at(ffn);
 				ops::swiglu(g, u, act);
@@ -99,9 +106,11 @@ impl Workspace {
 			let attention = &mut self.attention[b * seq * dim..(b + 1) * seq * dim];
 			for head in 0..dim / head_dim {
 				let column = head * head_dim;
-				let at = |offset: usize| move |s: usize| {
-					let start = s * width + offset + column;
-					&qkv[start..start + head_dim]
+				let at = |offset: usize| {
+					move |s: usize| {
+						let start = s * width + offset + column;
+						&qkv[start..start + head_dim]
+					}
 				};
 				ops::causal_attention(
 					seq,

@@ -182,8 +182,10 @@ impl CudaBackend {
 
 		// About 1 GiB of activations per batch.
 		let [dim, ffn, seq, out] = [p.dim, p.ffn, p.seq, p.out].map(|v| v as usize);
-		let per_nonce_bytes = seq * (dim * 4 * 2 + dim * 2 * 2 + 3 * dim * 4 + 2 * ffn * 4 + ffn * 2)
-			+ out * 8 + dim * 2 + 32;
+		let per_nonce_bytes = seq
+			* (dim * 4 * 2 + dim * 2 * 2 + 3 * dim * 4 + 2 * ffn * 4 + ffn * 2)
+			+ out * 8 + dim * 2
+			+ 32;
 		let batch = ((1usize << 30) / per_nonce_bytes).clamp(64, 65_536);
 		let buffers = Mutex::new(Self::allocate(&stream, batch, dim, ffn, seq, out)?);
 		Ok(Self {
@@ -284,7 +286,8 @@ impl CudaBackend {
 		offset: u32,
 	) -> Result<(), EngineError> {
 		let dim = self.model.params.dim;
-		let config = LaunchConfig { grid_dim: (rows, 1, 1), block_dim: (256, 1, 1), shared_mem_bytes: 0 };
+		let config =
+			LaunchConfig { grid_dim: (rows, 1, 1), block_dim: (256, 1, 1), shared_mem_bytes: 0 };
 		// SAFETY: the argument types and order match `rms_rows` in kernels.cu, and `x` holds
 		// `(rows − 1) · step + offset + 1` rows of `dim` values (the callers' buffers do).
 		unsafe {
@@ -302,7 +305,12 @@ impl CudaBackend {
 	}
 
 	/// One batch of at most `self.batch` nonces.
-	fn forward(&self, buffers: &mut Buffers, account: &Account, nonces: &[u64]) -> Result<Vec<f32>, EngineError> {
+	fn forward(
+		&self,
+		buffers: &mut Buffers,
+		account: &Account,
+		nonces: &[u64],
+	) -> Result<Vec<f32>, EngineError> {
 		let p = self.model.params;
 		let [dim, ffn, seq, out, head_dim] = [p.dim, p.ffn, p.seq, p.out, p.head_dim()];
 		let batch = nonces.len() as u32;

@@ -27,10 +27,16 @@ fn a_host_commits_once_in_the_commit_phase() {
 fn commits_outside_the_commit_phase_are_refused() {
 	new_test_ext().execute_with(|| {
 		run_to_block(COMMIT - 1);
-		assert_noop!(ProofOfCompute::commit(RuntimeOrigin::signed(1), 0, [7; 32], 1), Error::<Test>::WrongPhase);
+		assert_noop!(
+			ProofOfCompute::commit(RuntimeOrigin::signed(1), 0, [7; 32], 1),
+			Error::<Test>::WrongPhase
+		);
 		// A late commit counts nothing: the reveal phase refuses it.
 		run_to_block(REVEAL);
-		assert_noop!(ProofOfCompute::commit(RuntimeOrigin::signed(1), 0, [7; 32], 1), Error::<Test>::WrongPhase);
+		assert_noop!(
+			ProofOfCompute::commit(RuntimeOrigin::signed(1), 0, [7; 32], 1),
+			Error::<Test>::WrongPhase
+		);
 		assert_eq!(Commitments::<Test>::get(0, 1), None);
 	});
 }
@@ -39,7 +45,10 @@ fn commits_outside_the_commit_phase_are_refused() {
 fn commits_for_another_epoch_are_refused() {
 	new_test_ext().execute_with(|| {
 		run_to_block(COMMIT);
-		assert_noop!(ProofOfCompute::commit(RuntimeOrigin::signed(1), 1, [7; 32], 1), Error::<Test>::WrongEpoch);
+		assert_noop!(
+			ProofOfCompute::commit(RuntimeOrigin::signed(1), 1, [7; 32], 1),
+			Error::<Test>::WrongEpoch
+		);
 	});
 }
 
@@ -47,14 +56,23 @@ fn commits_for_another_epoch_are_refused() {
 fn only_hosts_commit_and_only_with_hits() {
 	new_test_ext().execute_with(|| {
 		run_to_block(COMMIT);
-		assert_noop!(ProofOfCompute::commit(RuntimeOrigin::signed(11), 0, [7; 32], 1), Error::<Test>::NotAHost);
-		assert_noop!(ProofOfCompute::commit(RuntimeOrigin::signed(1), 0, [7; 32], 0), Error::<Test>::NoHits);
+		assert_noop!(
+			ProofOfCompute::commit(RuntimeOrigin::signed(11), 0, [7; 32], 1),
+			Error::<Test>::NotAHost
+		);
+		assert_noop!(
+			ProofOfCompute::commit(RuntimeOrigin::signed(1), 0, [7; 32], 0),
+			Error::<Test>::NoHits
+		);
 	});
 }
 
 #[test]
 fn nothing_can_be_committed_before_the_first_epoch() {
 	new_test_ext().execute_with(|| {
-		assert_noop!(ProofOfCompute::commit(RuntimeOrigin::signed(1), 0, [7; 32], 1), Error::<Test>::NoEpoch);
+		assert_noop!(
+			ProofOfCompute::commit(RuntimeOrigin::signed(1), 0, [7; 32], 1),
+			Error::<Test>::NoEpoch
+		);
 	});
 }

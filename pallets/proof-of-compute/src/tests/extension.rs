@@ -3,7 +3,9 @@
 use frame_support::{assert_ok, dispatch::DispatchInfo};
 use sp_runtime::{
 	traits::DispatchTransaction,
-	transaction_validity::{InvalidTransaction, TransactionSource::External, TransactionValidityError},
+	transaction_validity::{
+		InvalidTransaction, TransactionSource::External, TransactionValidityError,
+	},
 };
 
 use crate::{

@@ -27,13 +27,19 @@ fn an_honest_host_reveals_its_challenged_leaves() {
 		assert!(reveal.len() >= 2 && reveal.len() <= 16);
 		assert_ok!(ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, bounded(reveal.clone())));
 		let stored = Revealed::<Test>::get(0, 1).expect("stored");
-		assert_eq!(stored.iter().map(|(i, _)| *i).collect::<Vec<_>>(), reveal.iter().map(|l| l.index).collect::<Vec<_>>());
+		assert_eq!(
+			stored.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+			reveal.iter().map(|l| l.index).collect::<Vec<_>>()
+		);
 		System::assert_last_event(RuntimeEvent::ProofOfCompute(Event::Revealed {
 			epoch: 0,
 			host: 1,
 			leaves: reveal.len() as u32,
 		}));
-		assert_noop!(ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, bounded(reveal)), Error::<Test>::AlreadyRevealed);
+		assert_noop!(
+			ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, bounded(reveal)),
+			Error::<Test>::AlreadyRevealed
+		);
 	});
 }
 
@@ -56,7 +62,10 @@ fn fake_leaves_fail_their_proofs() {
 		let mut reveal = challenged(1, &leaves, &tree);
 		// Claim a better distance than the one committed.
 		reveal[0].leaf.distance = Distance(1);
-		assert_noop!(ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, bounded(reveal)), Error::<Test>::ProofInvalid);
+		assert_noop!(
+			ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, bounded(reveal)),
+			Error::<Test>::ProofInvalid
+		);
 	});
 }
 
@@ -64,10 +73,14 @@ fn fake_leaves_fail_their_proofs() {
 fn repeated_nonces_are_caught_by_the_pairs() {
 	new_test_ext().execute_with(|| {
 		// Every hit has the same nonce: each challenged pair repeats it.
-		let leaves: Vec<Leaf> = honest_hits(50).into_iter().map(|l| Leaf { nonce: 5, ..l }).collect();
+		let leaves: Vec<Leaf> =
+			honest_hits(50).into_iter().map(|l| Leaf { nonce: 5, ..l }).collect();
 		let tree = commit_and_open_reveal(1, &leaves, 50);
 		let reveal = challenged(1, &leaves, &tree);
-		assert_noop!(ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, bounded(reveal)), Error::<Test>::NotIncreasing);
+		assert_noop!(
+			ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, bounded(reveal)),
+			Error::<Test>::NotIncreasing
+		);
 	});
 }
 
@@ -98,7 +111,10 @@ fn an_inflated_count_cannot_be_proven() {
 				}
 			})
 			.collect();
-		assert_noop!(ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, bounded(reveal)), Error::<Test>::ProofInvalid);
+		assert_noop!(
+			ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, bounded(reveal)),
+			Error::<Test>::ProofInvalid
+		);
 	});
 }
 
@@ -109,7 +125,10 @@ fn distances_that_are_not_hits_are_refused() {
 			honest_hits(50).into_iter().map(|l| Leaf { distance: PARAMS.r_target, ..l }).collect();
 		let tree = commit_and_open_reveal(1, &leaves, 50);
 		let reveal = challenged(1, &leaves, &tree);
-		assert_noop!(ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, bounded(reveal)), Error::<Test>::NotAHit);
+		assert_noop!(
+			ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, bounded(reveal)),
+			Error::<Test>::NotAHit
+		);
 	});
 }
 
@@ -120,7 +139,10 @@ fn only_the_challenged_leaves_may_be_revealed() {
 		let tree = commit_and_open_reveal(1, &leaves, 50);
 		let mut reveal = challenged(1, &leaves, &tree);
 		reveal.pop();
-		assert_noop!(ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, bounded(reveal)), Error::<Test>::WrongLeaves);
+		assert_noop!(
+			ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, bounded(reveal)),
+			Error::<Test>::WrongLeaves
+		);
 	});
 }
 
@@ -128,9 +150,18 @@ fn only_the_challenged_leaves_may_be_revealed() {
 fn reveals_need_a_commitment_and_the_reveal_phase() {
 	new_test_ext().execute_with(|| {
 		run_to_block(COMMIT);
-		assert_noop!(ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, bounded(Vec::new())), Error::<Test>::WrongPhase);
+		assert_noop!(
+			ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, bounded(Vec::new())),
+			Error::<Test>::WrongPhase
+		);
 		run_to_block(REVEAL);
-		assert_noop!(ProofOfCompute::reveal(RuntimeOrigin::signed(3), 0, bounded(Vec::new())), Error::<Test>::NoCommitment);
-		assert_noop!(ProofOfCompute::reveal(RuntimeOrigin::signed(12), 0, bounded(Vec::new())), Error::<Test>::NotAHost);
+		assert_noop!(
+			ProofOfCompute::reveal(RuntimeOrigin::signed(3), 0, bounded(Vec::new())),
+			Error::<Test>::NoCommitment
+		);
+		assert_noop!(
+			ProofOfCompute::reveal(RuntimeOrigin::signed(12), 0, bounded(Vec::new())),
+			Error::<Test>::NotAHost
+		);
 	});
 }

@@ -29,7 +29,12 @@ fn phases_change_at_their_boundaries_and_epochs_roll_over() {
 		for (block, phase) in expected {
 			run_to_block(block - 1);
 			if block > 1 {
-				assert_ne!(CurrentPhase::<Test>::get(), phase, "block {} already in {phase:?}", block - 1);
+				assert_ne!(
+					CurrentPhase::<Test>::get(),
+					phase,
+					"block {} already in {phase:?}",
+					block - 1
+				);
 			}
 			run_to_block(block);
 			assert_eq!(CurrentPhase::<Test>::get(), phase, "block {block}");

@@ -11,9 +11,13 @@ fn the_sprint_seed_follows_the_formula() {
 	new_test_ext().execute_with(|| {
 		run_to_block(1);
 		let epoch = CurrentEpoch::<Test>::get().expect("an epoch runs");
-		let expected = derive_seed(&EpochRandomnessValue::get().encode(), &parent_hash_of(1).encode(), 0);
+		let expected =
+			derive_seed(&EpochRandomnessValue::get().encode(), &parent_hash_of(1).encode(), 0);
 		assert_eq!(epoch.seed, expected);
-		System::assert_has_event(RuntimeEvent::Sprint(Event::EpochStarted { epoch: 0, seed: expected }));
+		System::assert_has_event(RuntimeEvent::Sprint(Event::EpochStarted {
+			epoch: 0,
+			seed: expected,
+		}));
 	});
 }
 
@@ -25,7 +29,8 @@ fn each_epoch_gets_a_fresh_seed() {
 		run_to_block(26);
 		let second = CurrentEpoch::<Test>::get().expect("epoch 1").seed;
 		assert_ne!(first, second);
-		let expected = derive_seed(&EpochRandomnessValue::get().encode(), &parent_hash_of(26).encode(), 1);
+		let expected =
+			derive_seed(&EpochRandomnessValue::get().encode(), &parent_hash_of(26).encode(), 1);
 		assert_eq!(second, expected);
 	});
 }
@@ -49,7 +54,8 @@ fn the_challenge_seed_is_fixed_when_reveal_begins() {
 		assert_eq!(CurrentEpoch::<Test>::get().and_then(|e| e.challenge_seed), None);
 		run_to_block(14);
 		let epoch = CurrentEpoch::<Test>::get().expect("an epoch runs");
-		let expected = derive_seed(&EpochRandomnessValue::get().encode(), &parent_hash_of(14).encode(), 0);
+		let expected =
+			derive_seed(&EpochRandomnessValue::get().encode(), &parent_hash_of(14).encode(), 0);
 		assert_eq!(epoch.challenge_seed, Some(expected));
 		assert_ne!(epoch.challenge_seed, Some(epoch.seed));
 		System::assert_has_event(RuntimeEvent::Sprint(Event::ChallengeSeedFixed {
