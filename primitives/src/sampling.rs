@@ -34,12 +34,18 @@ pub fn sample_starts(challenge_seed: &Hash32, account: &[u8], count: u32, k: u32
 
 /// Every leaf index the host must reveal, ascending and without repeats.
 pub fn leaves_to_reveal(challenge_seed: &Hash32, account: &[u8], count: u32, k: u32) -> Vec<u32> {
+	leaves_of(&sample_starts(challenge_seed, account, count, k), count)
+}
+
+/// The leaves to reveal for the pair starts `starts` (from [`sample_starts`]) of a tree of
+/// `count` leaves: every leaf when `count ≤ 1`, else each `i` and `i + 1`, ascending, once.
+pub fn leaves_of(starts: &[u32], count: u32) -> Vec<u32> {
 	if count <= 1 {
 		return (0..count).collect();
 	}
 	let mut leaves = BTreeSet::new();
-	for start in sample_starts(challenge_seed, account, count, k) {
-		leaves.insert(start);
+	for start in starts {
+		leaves.insert(*start);
 		leaves.insert(start.saturating_add(1));
 	}
 	leaves.into_iter().collect()

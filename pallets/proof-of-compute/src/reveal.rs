@@ -5,7 +5,7 @@ use frame_support::{ensure, traits::ConstU32, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
 use gonka_primitives::{
 	merkle::{verify, verify_pair, PairError},
-	sampling::{leaves_to_reveal, sample_starts},
+	sampling::{leaves_of, leaves_to_reveal, sample_starts},
 };
 use pallet_sprint::{EpochInfo, EpochStatus, Phase};
 
@@ -55,7 +55,8 @@ impl<T: Config> Pallet<T> {
 		let seed = epoch.challenge_seed.ok_or(Error::<T>::WrongPhase)?;
 		let account = host.encode();
 		let samples = T::Hosts::samples_for(host, epoch.params.samples);
-		let expected = leaves_to_reveal(&seed, &account, commitment.count, samples);
+		let starts = sample_starts(&seed, &account, commitment.count, samples);
+		let expected = leaves_of(&starts, commitment.count);
 		ensure!(
 			leaves.len() == expected.len()
 				&& leaves.iter().zip(&expected).all(|(l, i)| l.index == *i),
@@ -76,7 +77,7 @@ impl<T: Config> Pallet<T> {
 		}
 		let find =
 			|index: u32| leaves.iter().find(|l| l.index == index).ok_or(Error::<T>::WrongLeaves);
-		for start in sample_starts(&seed, &account, commitment.count, samples) {
+		for start in starts {
 			let (first, second) = (find(start)?, find(start.saturating_add(1))?);
 			verify_pair(
 				&commitment.root,
