@@ -4,7 +4,10 @@ use alloc::vec::Vec;
 use codec::{Decode, Encode};
 use scale_info::TypeInfo;
 
-use crate::sprint::{EpochInfo, Phase};
+use crate::{
+	merkle::Leaf,
+	sprint::{EpochInfo, Phase},
+};
 
 /// The epoch in progress as a worker sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
@@ -17,9 +20,21 @@ pub struct SprintStatus {
 	pub blocks_left_in_phase: u32,
 }
 
+/// A host a validator must re-check, with the leaves to recompute.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct ValidationDuty<AccountId> {
+	/// The host.
+	pub host: AccountId,
+	/// Its revealed leaves `(index, leaf)`; the attestation carries one recomputed distance
+	/// per leaf, in this order.
+	pub leaves: Vec<(u32, Leaf)>,
+	/// Whether the validator's attestation is already on chain.
+	pub attested: bool,
+}
+
 sp_api::decl_runtime_apis! {
-	/// What a host must do now: the epoch, its phase, seeds and parameters, and the leaves the
-	/// host must reveal.
+	/// What a host must do now: the epoch, its phase, seeds and parameters, the leaves the
+	/// host must reveal and the hosts it must validate.
 	pub trait ProofOfComputeApi<AccountId> where AccountId: codec::Codec {
 		/// The epoch in progress; `None` before the first block.
 		fn sprint_status() -> Option<SprintStatus>;
@@ -27,5 +42,9 @@ sp_api::decl_runtime_apis! {
 		/// The leaf indices `account` must reveal in the epoch in progress: empty before the
 		/// challenge seed is fixed or without a commitment.
 		fn challenged_leaves(account: AccountId) -> Vec<u32>;
+
+		/// The hosts `account` must validate in the epoch in progress, with their revealed
+		/// leaves: empty outside the validate phase or when `account` has no passing reveal.
+		fn validation_duties(account: AccountId) -> Vec<ValidationDuty<AccountId>>;
 	}
 }

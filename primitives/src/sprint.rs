@@ -154,6 +154,8 @@ pub struct SprintParams {
 	pub validators_per_host: u32,
 	/// Largest accepted `|claimed − recomputed|`, in units of 1e-9.
 	pub tolerance: u32,
+	/// A validator passes a host whose revealed leaves show at most this many mismatches.
+	pub max_mismatches: u32,
 	/// Phase lengths in blocks.
 	pub phases: PhaseLengths,
 }
@@ -171,6 +173,9 @@ pub enum SprintParamsError {
 	ValidatorsOutOfRange,
 	/// `tolerance` is above [`MAX_TOLERANCE`].
 	ToleranceTooLarge,
+	/// `max_mismatches` is at least the number of leaves a host reveals (`2 · samples`), so
+	/// no host could ever fail.
+	MismatchesOutOfRange,
 	/// A phase other than inference lasts 0 blocks.
 	EmptyPhase,
 	/// The epoch is longer than [`MAX_EPOCH_LENGTH`].
@@ -185,6 +190,7 @@ impl SprintParams {
 		samples: 8,
 		validators_per_host: 3,
 		tolerance: 100_000,
+		max_mismatches: 0,
 		phases: PhaseLengths {
 			sprint: 10,
 			commit: 3,
@@ -210,6 +216,9 @@ impl SprintParams {
 		if self.tolerance > MAX_TOLERANCE {
 			return Err(SprintParamsError::ToleranceTooLarge);
 		}
+		if self.max_mismatches >= self.samples.saturating_mul(2) {
+			return Err(SprintParamsError::MismatchesOutOfRange);
+		}
 		if Phase::ALL.iter().any(|p| *p != Phase::Inference && self.phases.of(*p) == 0) {
 			return Err(SprintParamsError::EmptyPhase);
 		}
@@ -217,6 +226,16 @@ impl SprintParams {
 			return Err(SprintParamsError::EpochTooLong);
 		}
 		Ok(())
+	}
+
+	/// Whether a validator counts a revealed leaf as a mismatch (DESIGN.md §5): its claimed
+	/// and recomputed distances differ by more than `tolerance`, or the recomputed distance is
+	/// not a hit. "Not a hit" has the same `tolerance` band: an honest host whose true
+	/// distance lies just below `r_target` must not fail because the validator's hardware
+	/// rounds it just above (docs/STATISTICS.md).
+	pub fn is_mismatch(&self, claimed: Distance, recomputed: Distance) -> bool {
+		claimed.abs_diff(recomputed) > self.tolerance
+			|| recomputed.0 >= self.r_target.0.saturating_add(self.tolerance)
 	}
 }
 
@@ -253,8 +272,25 @@ pub fn derive_seed(randomness: &[u8], parent_hash: &[u8], epoch: u64) -> Hash32 
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn a_mismatch_is_a_distance_beyond_tolerance_or_a_miss_beyond_the_band() {
+		let dev = SprintParams::DEV;
+		let (r, t) = (dev.r_target.0, dev.tolerance);
+		let at = |claimed: u32, recomputed: u32| {
+			dev.is_mismatch(Distance(claimed), Distance(recomputed))
+		};
+		assert!(!at(r - 10, r - 10));
+		assert!(!at(r - 10, r - 10 + t));
+		assert!(at(r - 10 - t, r - 9));
+		assert!(at(1_000, 1_000 + t + 1));
+		// Just above the radius but within the band: rounding, not a mismatch.
+		assert!(!at(r - 1, r + t - 1));
+		assert!(at(r + t - 1, r + t));
+	}
 
 	#[test]
 	fn phases_follow_their_lengths() {
@@ -289,6 +325,10 @@ mod tests {
 		assert_eq!(
 			bad(SprintParams { tolerance: MAX_TOLERANCE + 1, ..dev }),
 			Some(SprintParamsError::ToleranceTooLarge)
+		);
+		assert_eq!(
+			bad(SprintParams { max_mismatches: 2 * dev.samples, ..dev }),
+			Some(SprintParamsError::MismatchesOutOfRange)
 		);
 		let phases = PhaseLengths { commit: 0, ..dev.phases };
 		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::EmptyPhase));

@@ -19,7 +19,7 @@ use crate::{
 	Executive, Grandpa, InherentDataExt, Nonce, ProofOfCompute, Runtime, RuntimeCall,
 	RuntimeGenesisConfig, SessionKeys, Sprint, System, TransactionPayment, VERSION,
 };
-use gonka_primitives::runtime_api::SprintStatus;
+use gonka_primitives::runtime_api::{SprintStatus, ValidationDuty};
 use pallet_sprint::EpochStatus;
 
 /// BABE's epoch configuration at genesis (and whenever none is stored).
@@ -251,6 +251,10 @@ impl_runtime_apis! {
 
 		fn challenged_leaves(account: AccountId) -> Vec<u32> {
 			ProofOfCompute::challenged_leaves(&account)
+		}
+
+		fn validation_duties(account: AccountId) -> Vec<ValidationDuty<AccountId>> {
+			ProofOfCompute::validation_duties(&account)
 		}
 	}
 

@@ -1,9 +1,10 @@
 //! Keeps Proof-of-Compute submissions that cannot succeed out of the transaction pool.
 //!
-//! `commit` and `reveal` pay no fee, so without this check an account that is not a host, a
-//! call for another epoch or phase, or a second submission of the same step would be free
-//! spam. The extension refuses those when the pool validates the transaction, and tags each
-//! accepted submission with `(step, epoch, host)` so the pool holds at most one of each.
+//! Successful `commit`, `reveal` and `attest` calls pay no fee, so an account that is not a
+//! host, a call for another epoch or phase, or a second submission of the same step must not
+//! reach a block. The extension refuses those when the pool validates the transaction, and
+//! tags each accepted submission with `(step, epoch, host[, validated host])` so the pool
+//! holds at most one of each.
 
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use core::marker::PhantomData;
@@ -21,7 +22,7 @@ use sp_runtime::{
 	transaction_validity::{InvalidTransaction, TransactionPriority, ValidTransaction},
 };
 
-use crate::{Call, Commitments, Config, Error, Pallet, Revealed};
+use crate::{Call, Commitments, Config, Error, Pallet, Revealed, Verdicts};
 
 /// `InvalidTransaction::Custom` code: the sender is not a registered host.
 pub const NOT_A_HOST: u8 = 1;
@@ -73,9 +74,10 @@ where
 		_inherited_implication: &impl Encode,
 		_source: TransactionSource,
 	) -> ValidateResult<Self::Val, T::RuntimeCall> {
-		let (step, epoch) = match call.is_sub_type() {
-			Some(Call::commit { epoch, .. }) => (Phase::Commit, *epoch),
-			Some(Call::reveal { epoch, .. }) => (Phase::Reveal, *epoch),
+		let (step, epoch, validated) = match call.is_sub_type() {
+			Some(Call::commit { epoch, .. }) => (Phase::Commit, *epoch, None),
+			Some(Call::reveal { epoch, .. }) => (Phase::Reveal, *epoch, None),
+			Some(Call::attest { epoch, host, .. }) => (Phase::Validate, *epoch, Some(host)),
 			_ => return Ok((ValidTransaction::default(), (), origin)),
 		};
 		let Some(host) = origin.as_signer() else {
@@ -87,8 +89,11 @@ where
 				_ => WRONG_EPOCH_OR_PHASE,
 			})
 		})?;
-		let already = match step {
-			Phase::Commit => Commitments::<T>::contains_key(epoch, host),
+		let already = match (step, validated) {
+			(Phase::Commit, _) => Commitments::<T>::contains_key(epoch, host),
+			(_, Some(validated)) => Verdicts::<T>::get(epoch, validated)
+				.iter()
+				.any(|verdict| verdict.validator == *host),
 			_ => Revealed::<T>::contains_key(epoch, host),
 		};
 		if already {
@@ -96,7 +101,7 @@ where
 		}
 		let valid = ValidTransaction {
 			priority: POC_PRIORITY,
-			provides: alloc::vec![(b"gonka/poc", step, epoch, host).encode()],
+			provides: alloc::vec![(b"gonka/poc", step, epoch, host, validated).encode()],
 			..Default::default()
 		};
 		Ok((valid, (), origin))

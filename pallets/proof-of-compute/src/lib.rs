@@ -6,24 +6,34 @@
 //! - **Reveal** phase: from the challenge seed the chain derives which pairs of leaves
 //!   `(i, i + 1)` each host must reveal; the host reveals them with Merkle proofs
 //!   ([`Pallet::reveal`]), and the runtime checks the proofs, the strict increase of nonces
-//!   and that every revealed distance is a hit.
+//!   and that every revealed distance is a hit. A passing reveal enters the epoch's weight
+//!   snapshot, with the host's weight of the previous epoch.
+//! - **Validate** phase: each host gets `V` validators drawn from the snapshot, weighted by
+//!   prior weight ([`gonka_primitives::assignment`]); each recomputes the revealed nonces and
+//!   attests its distances ([`Pallet::attest`]); the runtime counts mismatches.
+//! - **Settle** phase: `on_initialize` settles hosts in pages that fit the block: a host is
+//!   accepted when passing validators hold more than half of the responding validators'
+//!   weight, or, when none responded, on its reveal alone. Accepted hits become weight; the
+//!   results, and the validators outvoted by the majority, are stored and announced.
 //! - [`CheckHostSubmission`], a transaction extension, keeps submissions that cannot succeed
-//!   (not a host, wrong epoch or phase, a second one) out of the transaction pool: registered
-//!   hosts pay no fee for these calls.
+//!   (not a host, wrong epoch or phase, a second one) out of the transaction pool. Successful
+//!   submissions of registered hosts pay no fee; failed ones pay.
 //! - Per-epoch storage is removed two epochs later, a bounded number of keys per block, so
 //!   state does not grow with epochs.
-//!
-//! Validator assignment, attestations and settlement follow (issue 4, in progress).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+mod attest;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod cleanup;
 pub mod extension;
 mod reveal;
+mod settlement;
+mod snapshot;
+pub mod types;
 pub mod weights;
 
 #[cfg(test)]
@@ -33,19 +43,13 @@ mod mock;
 #[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 mod tests;
 
-use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::ConstU32, BoundedVec};
-use gonka_primitives::{merkle::Leaf, sprint::MAX_SAMPLES, Hash32};
-use scale_info::TypeInfo;
+use gonka_primitives::{Distance, Hash32};
 
 pub use extension::CheckHostSubmission;
 pub use pallet::*;
+pub use types::*;
 pub use weights::WeightInfo;
-
-/// The deepest Merkle proof: a tree of at most `u32::MAX` leaves has 32 levels below the root.
-pub const MAX_PROOF_DEPTH: u32 = 32;
-/// The most leaves one reveal carries: two per challenged pair.
-pub const MAX_REVEALED_LEAVES: u32 = 2 * MAX_SAMPLES;
 
 /// Who may take part in Proof of Compute, and how hard each is checked. Host-reputation
 /// implements it; until then the runtime uses its genesis authorities.
@@ -64,41 +68,25 @@ pub trait HostRegistry<AccountId> {
 	fn register_for_benchmarks(who: &AccountId);
 }
 
-/// A host's commitment for one epoch.
-#[derive(
-	Clone,
-	Copy,
-	Debug,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub struct Commitment {
-	/// Root of the Merkle tree over the host's hits, sorted by nonce.
-	pub root: Hash32,
-	/// Number of hits (leaves).
-	pub count: u32,
+/// The clock tells the pallet when to begin settling an epoch and when to queue an old one
+/// for cleanup.
+impl<T: Config> pallet_sprint::OnPhaseChange<frame_system::pallet_prelude::BlockNumberFor<T>>
+	for Pallet<T>
+{
+	fn on_phase_change(
+		epoch: &pallet_sprint::EpochInfo<frame_system::pallet_prelude::BlockNumberFor<T>>,
+		phase: pallet_sprint::Phase,
+	) -> frame_support::weights::Weight {
+		match phase {
+			pallet_sprint::Phase::Sprint => Self::queue_cleanup(epoch.index),
+			pallet_sprint::Phase::Settle => Self::begin_settlement(epoch.index),
+			_ => frame_support::weights::Weight::zero(),
+		}
+	}
 }
 
-/// One revealed leaf with its Merkle proof.
-#[derive(
-	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
-)]
-pub struct RevealedLeaf {
-	/// Position of the leaf in the tree.
-	pub index: u32,
-	/// The leaf: nonce and claimed distance.
-	pub leaf: Leaf,
-	/// Sibling hashes from the leaf up (see `gonka_primitives::merkle`).
-	pub proof: BoundedVec<Hash32, ConstU32<MAX_PROOF_DEPTH>>,
-}
-
-/// The leaves a host revealed, `(index, leaf)` by ascending index.
-pub type RevealedLeaves = BoundedVec<(u32, Leaf), ConstU32<MAX_REVEALED_LEAVES>>;
+/// A validator's recomputed distances, one per revealed leaf, in the reveal's order.
+pub type RecomputedDistances = BoundedVec<Distance, ConstU32<MAX_REVEALED_LEAVES>>;
 
 // FRAME's macros expand to `expect` calls carrying this module's spans; the module holds only
 // declarations and thin calls, and the logic lives in the domain modules, where the lints hold.
@@ -106,7 +94,7 @@ pub type RevealedLeaves = BoundedVec<(u32, Leaf), ConstU32<MAX_REVEALED_LEAVES>>
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::{dispatch::DispatchClass, pallet_prelude::*};
+	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 	use pallet_sprint::Phase;
 
@@ -122,6 +110,10 @@ pub mod pallet {
 		/// Most storage keys removed per block when old epochs are cleaned up.
 		#[pallet::constant]
 		type CleanupKeysPerBlock: Get<u32>;
+		/// Most weight settlement may use in one block (it runs in `on_initialize`, so this
+		/// must leave room for the block's transactions).
+		#[pallet::constant]
+		type SettlementWeightPerBlock: Get<Weight>;
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
 	}
@@ -138,17 +130,71 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
-	/// Revealed leaves by epoch and host; present only for reveals that passed every check.
+	/// Reveals that passed every check, by epoch and host: the host's place in the weight
+	/// snapshot, its prior weight and its revealed leaves.
 	#[pallet::storage]
-	pub type Revealed<T: Config> = StorageDoubleMap<
+	pub type Revealed<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u64, Blake2_128Concat, T::AccountId, Reveal, OptionQuery>;
+
+	/// The hosts of each epoch's weight snapshot, by snapshot index (reveal order).
+	#[pallet::storage]
+	pub type Participants<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u64, Twox64Concat, u32, T::AccountId, OptionQuery>;
+
+	/// Size of each epoch's weight snapshot and where its chunks end.
+	#[pallet::storage]
+	pub type Snapshots<T: Config> = StorageMap<_, Twox64Concat, u64, SnapshotSummary, ValueQuery>;
+
+	/// The weight snapshot's running totals (prefix sums of prior weight), by epoch and chunk
+	/// of [`SNAPSHOT_CHUNK`] hosts.
+	#[pallet::storage]
+	pub type SnapshotChunks<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		u64,
+		Twox64Concat,
+		u32,
+		BoundedVec<u64, ConstU32<SNAPSHOT_CHUNK>>,
+		ValueQuery,
+	>;
+
+	/// Validators' verdicts by epoch and host.
+	#[pallet::storage]
+	pub type Verdicts<T: Config> = StorageDoubleMap<
 		_,
 		Twox64Concat,
 		u64,
 		Blake2_128Concat,
 		T::AccountId,
-		RevealedLeaves,
+		Attestations<T::AccountId>,
+		ValueQuery,
+	>;
+
+	/// Settled hosts' results by epoch and host.
+	#[pallet::storage]
+	pub type Results<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		u64,
+		Blake2_128Concat,
+		T::AccountId,
+		HostResult,
 		OptionQuery,
 	>;
+
+	/// How often each validator was outvoted by the majority, by epoch and validator.
+	#[pallet::storage]
+	pub type Outvoted<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u64, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Each epoch's settlement totals.
+	#[pallet::storage]
+	pub type EpochSummaries<T: Config> =
+		StorageMap<_, Twox64Concat, u64, EpochSummary, OptionQuery>;
+
+	/// The settlement in progress, if any.
+	#[pallet::storage]
+	pub type Settling<T: Config> = StorageValue<_, SettlementCursor, OptionQuery>;
 
 	/// Epochs whose storage is still being removed, oldest first.
 	#[pallet::storage]
@@ -176,6 +222,52 @@ pub mod pallet {
 			host: T::AccountId,
 			/// Number of leaves revealed.
 			leaves: u32,
+		},
+		/// A validator attested its recomputation of a host's revealed leaves.
+		Attested {
+			/// The epoch.
+			epoch: u64,
+			/// The host validated.
+			host: T::AccountId,
+			/// The validator.
+			validator: T::AccountId,
+			/// Leaves it found mismatched.
+			mismatches: u32,
+			/// Whether it passed the host.
+			passed: bool,
+		},
+		/// A host's epoch was settled.
+		HostSettled {
+			/// The epoch.
+			epoch: u64,
+			/// The host.
+			host: T::AccountId,
+			/// Its result: outcome, weight earned, validators for and against.
+			result: HostResult,
+		},
+		/// A validator's verdict on a host went against the majority.
+		ValidatorOutvoted {
+			/// The epoch.
+			epoch: u64,
+			/// The host.
+			host: T::AccountId,
+			/// The validator in the minority.
+			validator: T::AccountId,
+		},
+		/// Every host of an epoch is settled.
+		EpochSettled {
+			/// The epoch.
+			epoch: u64,
+			/// Its totals.
+			summary: EpochSummary,
+		},
+		/// A new settlement began before the previous epoch's was complete; the rest of its
+		/// hosts earn nothing.
+		SettlementIncomplete {
+			/// The epoch left unfinished.
+			epoch: u64,
+			/// Its totals so far.
+			summary: EpochSummary,
 		},
 		/// The storage of an old epoch was removed completely.
 		EpochCleaned {
@@ -211,56 +303,86 @@ pub mod pallet {
 		NotIncreasing,
 		/// A revealed distance is not below the epoch's `r_target`.
 		NotAHit,
+		/// The epoch's snapshot is full: 65,536 hosts have revealed already.
+		SnapshotFull,
+		/// A host cannot validate itself.
+		SelfValidation,
+		/// The host named has no passing reveal in this epoch, so there is nothing to attest.
+		NothingToValidate,
+		/// The sender is not among the validators drawn for this host (a validator must also
+		/// have revealed in this epoch to be drawn).
+		NotAssigned,
+		/// The validator already attested for this host in this epoch.
+		AlreadyAttested,
+		/// The attestation must carry one distance per revealed leaf, in the reveal's order.
+		WrongDistanceCount,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(_now: BlockNumberFor<T>) -> Weight {
-			Self::clean_up_old_epochs()
+			Self::settle_page().saturating_add(Self::clean_up_old_epochs())
 		}
 	}
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Commits to this epoch's hits: the Merkle root over them (sorted by nonce) and their
-		/// number. Only in the commit phase, once per host and epoch. Registered hosts pay no
-		/// fee.
+		/// number. Only in the commit phase, once per host and epoch. Free for registered
+		/// hosts when it succeeds.
 		#[pallet::call_index(0)]
-		#[pallet::weight((T::WeightInfo::commit(), DispatchClass::Normal, Pays::No))]
+		#[pallet::weight(T::WeightInfo::commit())]
 		pub fn commit(
 			origin: OriginFor<T>,
 			epoch: u64,
 			root: Hash32,
 			count: u32,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let host = ensure_signed(origin)?;
 			Self::ensure_host_in_phase(&host, epoch, Phase::Commit)?;
 			ensure!(count > 0, Error::<T>::NoHits);
 			ensure!(!Commitments::<T>::contains_key(epoch, &host), Error::<T>::AlreadyCommitted);
 			Commitments::<T>::insert(epoch, &host, Commitment { root, count });
 			Self::deposit_event(Event::Committed { epoch, host, root, count });
-			Ok(())
+			Ok(Pays::No.into())
 		}
 
 		/// Reveals the challenged leaves with their proofs. Only in the reveal phase, once per
 		/// host and epoch; every leaf must be challenged, proven, a hit, and each pair's nonces
-		/// must strictly increase.
+		/// must strictly increase. Free for registered hosts when it succeeds.
 		#[pallet::call_index(1)]
-		#[pallet::weight((T::WeightInfo::reveal(leaves.len() as u32), DispatchClass::Normal, Pays::No))]
+		#[pallet::weight(T::WeightInfo::reveal(leaves.len() as u32))]
 		pub fn reveal(
 			origin: OriginFor<T>,
 			epoch: u64,
 			leaves: BoundedVec<RevealedLeaf, ConstU32<MAX_REVEALED_LEAVES>>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let host = ensure_signed(origin)?;
 			let current = Self::ensure_host_in_phase(&host, epoch, Phase::Reveal)?;
 			let commitment = Commitments::<T>::get(epoch, &host).ok_or(Error::<T>::NoCommitment)?;
 			ensure!(!Revealed::<T>::contains_key(epoch, &host), Error::<T>::AlreadyRevealed);
 			let checked = Self::check_reveal(&current, &host, commitment, &leaves)?;
 			let revealed = checked.len() as u32;
-			Revealed::<T>::insert(epoch, &host, checked);
+			Self::enter_snapshot(epoch, &host, checked)?;
 			Self::deposit_event(Event::Revealed { epoch, host, leaves: revealed });
-			Ok(())
+			Ok(Pays::No.into())
+		}
+
+		/// Attests a validator's recomputation of `host`'s revealed leaves: one distance per
+		/// leaf, in the reveal's order. Only in the validate phase, by a validator drawn for
+		/// the host, once. Free for registered hosts when it succeeds.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::attest())]
+		pub fn attest(
+			origin: OriginFor<T>,
+			epoch: u64,
+			host: T::AccountId,
+			distances: RecomputedDistances,
+		) -> DispatchResultWithPostInfo {
+			let validator = ensure_signed(origin)?;
+			let current = Self::ensure_host_in_phase(&validator, epoch, Phase::Validate)?;
+			Self::record_attestation(&current, &validator, &host, &distances)?;
+			Ok(Pays::No.into())
 		}
 	}
 }

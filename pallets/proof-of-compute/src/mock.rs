@@ -2,14 +2,15 @@
 //! hosts.
 
 use frame_support::{
-	derive_impl, parameter_types,
+	assert_ok, derive_impl, parameter_types,
 	traits::{ConstU32, Hooks, Randomness},
+	weights::{constants::RocksDbWeight, Weight},
 };
 use frame_system::{pallet_prelude::BlockNumberFor, EnsureRoot};
 use gonka_primitives::{
 	merkle::{Leaf, MerkleTree},
 	sampling::leaves_to_reveal,
-	sprint::SprintParams,
+	sprint::{Phase, SprintParams},
 	Distance,
 };
 use sp_core::H256;
@@ -38,6 +39,7 @@ mod runtime {
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	type DbWeight = RocksDbWeight;
 }
 
 /// Fixed randomness: seeds still change with every block's parent hash.
@@ -57,6 +59,7 @@ impl pallet_sprint::Config for Test {
 
 parameter_types! {
 	pub static CleanupKeysPerBlock: u32 = 1000;
+	pub static SettlementWeightPerBlock: Weight = Weight::from_parts(400_000_000_000, u64::MAX);
 	/// Hosts beyond accounts 1–10 (benchmarks register theirs).
 	pub static ExtraHosts: Vec<u64> = Vec::new();
 }
@@ -78,6 +81,7 @@ impl crate::Config for Test {
 	type Sprint = Sprint;
 	type Hosts = TenHosts;
 	type CleanupKeysPerBlock = CleanupKeysPerBlock;
+	type SettlementWeightPerBlock = SettlementWeightPerBlock;
 	type WeightInfo = ();
 }
 
@@ -88,8 +92,15 @@ pub const PARAMS: SprintParams = SprintParams::DEV;
 pub const COMMIT: u64 = 11;
 /// First block of epoch 0's reveal phase.
 pub const REVEAL: u64 = 14;
+/// First block of epoch 0's settle phase.
+pub const SETTLE: u64 = 20;
 /// First block of epoch 1.
 pub const NEXT_EPOCH: u64 = 26;
+
+/// First block of `phase` in `epoch`.
+pub fn phase_start(epoch: u64, phase: Phase) -> u64 {
+	1 + epoch * u64::from(PARAMS.phases.total()) + u64::from(PARAMS.phases.start_of(phase))
+}
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let storage = RuntimeGenesisConfig {
@@ -139,6 +150,57 @@ pub fn challenged(host: u64, leaves: &[Leaf], tree: &MerkleTree) -> Vec<Revealed
 				.expect("short proof"),
 		})
 		.collect()
+}
+
+/// Runs `epoch` to its validate phase, each of `hosts` committing and revealing `hits` honest
+/// hits.
+pub fn commit_and_reveal(epoch: u64, hosts: &[(u64, u32)]) {
+	run_to_block(phase_start(epoch, Phase::Commit));
+	let trees: Vec<_> = hosts
+		.iter()
+		.map(|(host, hits)| {
+			let leaves = honest_hits(*hits);
+			let tree = MerkleTree::from_leaves(&leaves);
+			assert_ok!(ProofOfCompute::commit(
+				RuntimeOrigin::signed(*host),
+				epoch,
+				tree.root(),
+				*hits
+			));
+			(leaves, tree)
+		})
+		.collect();
+	run_to_block(phase_start(epoch, Phase::Reveal));
+	for ((host, _), (leaves, tree)) in hosts.iter().zip(&trees) {
+		let reveal = bounded(challenged(*host, leaves, tree));
+		assert_ok!(ProofOfCompute::reveal(RuntimeOrigin::signed(*host), epoch, reveal));
+	}
+	run_to_block(phase_start(epoch, Phase::Validate));
+}
+
+/// Attests every duty of `validator` in the epoch in progress, recomputing each claimed
+/// distance of host `h` as `recompute(h, claimed)`; returns the hosts attested.
+pub fn attest_duties(validator: u64, recompute: impl Fn(u64, Distance) -> Distance) -> Vec<u64> {
+	let epoch = pallet_sprint::CurrentEpoch::<Test>::get().expect("an epoch runs").index;
+	ProofOfCompute::validation_duties(&validator)
+		.into_iter()
+		.map(|duty| {
+			let distances: Vec<Distance> =
+				duty.leaves.iter().map(|(_, leaf)| recompute(duty.host, leaf.distance)).collect();
+			assert_ok!(ProofOfCompute::attest(
+				RuntimeOrigin::signed(validator),
+				epoch,
+				duty.host,
+				distances.try_into().expect("one per leaf")
+			));
+			duty.host
+		})
+		.collect()
+}
+
+/// Every host's honest recomputation: the claimed distance.
+pub fn honestly(_host: u64, claimed: Distance) -> Distance {
+	claimed
 }
 
 /// Bounds a reveal.

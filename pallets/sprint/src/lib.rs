@@ -160,6 +160,8 @@ pub mod pallet {
 		ValidatorsOutOfRange,
 		/// `tolerance` may be at most 1e-3 (1,000,000 units).
 		ToleranceTooLarge,
+		/// `max_mismatches` must be below the number of leaves a host reveals (`2 · samples`).
+		MismatchesOutOfRange,
 		/// Every phase but inference must last at least one block.
 		EmptyPhase,
 		/// An epoch may last at most 100,800 blocks.
@@ -174,6 +176,7 @@ pub mod pallet {
 				SprintParamsError::SamplesOutOfRange => Error::SamplesOutOfRange,
 				SprintParamsError::ValidatorsOutOfRange => Error::ValidatorsOutOfRange,
 				SprintParamsError::ToleranceTooLarge => Error::ToleranceTooLarge,
+				SprintParamsError::MismatchesOutOfRange => Error::MismatchesOutOfRange,
 				SprintParamsError::EmptyPhase => Error::EmptyPhase,
 				SprintParamsError::EpochTooLong => Error::EpochTooLong,
 			}

@@ -1,9 +1,10 @@
 //! Proof of Compute: the sprint epoch clock and the commit/reveal pallet.
 
-use frame_support::traits::ConstU32;
+use frame_support::{parameter_types, traits::ConstU32, weights::Weight};
 use frame_system::EnsureRoot;
+use sp_runtime::Perbill;
 
-use crate::{AccountId, ProofOfCompute, Runtime, Sprint};
+use crate::{configs::system::RuntimeBlockWeights, AccountId, ProofOfCompute, Runtime, Sprint};
 
 impl pallet_sprint::Config for Runtime {
 	/// BABE randomness from one epoch ago: fixed before the current BABE epoch began, so no
@@ -13,6 +14,13 @@ impl pallet_sprint::Config for Runtime {
 	type ParamsOrigin = EnsureRoot<AccountId>;
 	type OnPhaseChange = ProofOfCompute;
 	type WeightInfo = pallet_sprint::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Settlement runs in `on_initialize`: a fifth of the block, leaving the normal class its
+	/// full 75% for transactions.
+	pub SettlementWeightPerBlock: Weight =
+		Perbill::from_percent(20) * RuntimeBlockWeights::get().max_block;
 }
 
 /// The hosts until host-reputation's registry exists (issue 5): the session's validators,
@@ -33,5 +41,6 @@ impl pallet_proof_of_compute::Config for Runtime {
 	type Sprint = Sprint;
 	type Hosts = SessionValidatorsAreHosts;
 	type CleanupKeysPerBlock = ConstU32<500>;
+	type SettlementWeightPerBlock = SettlementWeightPerBlock;
 	type WeightInfo = pallet_proof_of_compute::weights::SubstrateWeight<Runtime>;
 }

@@ -1,6 +1,8 @@
 //! Tests of the proof-of-compute pallet, by topic.
 
+mod attest;
 mod cleanup;
 mod commit;
 mod extension;
 mod reveal;
+mod settlement;

@@ -27,8 +27,9 @@ fn an_honest_host_reveals_its_challenged_leaves() {
 		assert!(reveal.len() >= 2 && reveal.len() <= 16);
 		assert_ok!(ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, bounded(reveal.clone())));
 		let stored = Revealed::<Test>::get(0, 1).expect("stored");
+		assert_eq!((stored.index, stored.prior_weight), (0, 0));
 		assert_eq!(
-			stored.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+			stored.leaves.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
 			reveal.iter().map(|l| l.index).collect::<Vec<_>>()
 		);
 		System::assert_last_event(RuntimeEvent::ProofOfCompute(Event::Revealed {

@@ -76,6 +76,7 @@ fn invalid_parameters_are_rejected_with_their_own_error() {
 			(SprintParams { samples: 65, ..dev }, Error::<Test>::SamplesOutOfRange),
 			(SprintParams { validators_per_host: 0, ..dev }, Error::<Test>::ValidatorsOutOfRange),
 			(SprintParams { tolerance: 1_000_001, ..dev }, Error::<Test>::ToleranceTooLarge),
+			(SprintParams { max_mismatches: 16, ..dev }, Error::<Test>::MismatchesOutOfRange),
 			(
 				SprintParams { phases: PhaseLengths { reveal: 0, ..dev.phases }, ..dev },
 				Error::<Test>::EmptyPhase,

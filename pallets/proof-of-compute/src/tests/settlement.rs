@@ -1,0 +1,221 @@
+//! Settlement: honest hosts are accepted and earn their hits, hosts with wrong distances are
+//! rejected, outvoted validators are recorded, silence leaves the reveal to decide, and
+//! settlement spreads over blocks within its budget.
+
+use frame_support::{assert_noop, assert_ok, traits::Hooks, weights::Weight};
+use gonka_primitives::{
+	merkle::{Leaf, MerkleTree},
+	Distance,
+};
+
+use crate::{
+	mock::*, weights::WeightInfo, EpochSummaries, EpochSummary, Error, Event, HostResult, Outcome,
+	Outvoted, Results, Settling,
+};
+
+fn result(epoch: u64, host: u64) -> HostResult {
+	Results::<Test>::get(epoch, host).expect("settled")
+}
+
+/// A recomputation that finds host 1's distances wrong.
+fn host_one_lied(host: u64, claimed: Distance) -> Distance {
+	if host == 1 {
+		Distance(claimed.0 + 10 * PARAMS.tolerance)
+	} else {
+		claimed
+	}
+}
+
+#[test]
+fn honest_hosts_are_accepted_and_earn_their_hits() {
+	new_test_ext().execute_with(|| {
+		commit_and_reveal(0, &[(1, 50), (2, 60), (3, 70), (4, 80), (5, 90)]);
+		for validator in 1..=5 {
+			attest_duties(validator, honestly);
+		}
+		run_to_block(SETTLE);
+		for (host, hits) in [(1, 50), (2, 60), (3, 70), (4, 80), (5, 90)] {
+			assert_eq!(
+				result(0, host),
+				HostResult { outcome: Outcome::Accepted, weight: hits, passed_by: 3, failed_by: 0 }
+			);
+		}
+		let summary = EpochSummary { settled: 5, accepted: 5, total_weight: 350, complete: true };
+		assert_eq!(EpochSummaries::<Test>::get(0), Some(summary));
+		System::assert_has_event(RuntimeEvent::ProofOfCompute(Event::EpochSettled {
+			epoch: 0,
+			summary,
+		}));
+		assert!(Settling::<Test>::get().is_none());
+	});
+}
+
+#[test]
+fn a_host_with_wrong_distances_is_rejected() {
+	new_test_ext().execute_with(|| {
+		commit_and_reveal(0, &[(1, 50), (2, 50), (3, 50), (4, 50)]);
+		for validator in 1..=4 {
+			attest_duties(validator, host_one_lied);
+		}
+		run_to_block(SETTLE);
+		assert_eq!(
+			result(0, 1),
+			HostResult { outcome: Outcome::Rejected, weight: 0, passed_by: 0, failed_by: 3 }
+		);
+		assert_eq!(result(0, 2).outcome, Outcome::Accepted);
+		assert_eq!(EpochSummaries::<Test>::get(0).expect("settled").total_weight, 150);
+	});
+}
+
+#[test]
+fn a_validator_in_the_minority_is_recorded() {
+	new_test_ext().execute_with(|| {
+		commit_and_reveal(0, &[(1, 50), (2, 50), (3, 50), (4, 50)]);
+		// Everyone validates everyone else (V = 3 = others); host 2 alone fails host 1.
+		for validator in 1..=4 {
+			let recompute = if validator == 2 { host_one_lied } else { honestly };
+			attest_duties(validator, recompute);
+		}
+		run_to_block(SETTLE);
+		assert_eq!(
+			result(0, 1),
+			HostResult { outcome: Outcome::Accepted, weight: 50, passed_by: 2, failed_by: 1 }
+		);
+		assert_eq!(Outvoted::<Test>::get(0, 2), 1);
+		assert_eq!(Outvoted::<Test>::get(0, 3), 0);
+		System::assert_has_event(RuntimeEvent::ProofOfCompute(Event::ValidatorOutvoted {
+			epoch: 0,
+			host: 1,
+			validator: 2,
+		}));
+	});
+}
+
+#[test]
+fn a_heavier_validator_outweighs_lighter_ones() {
+	new_test_ext().execute_with(|| {
+		// Epoch 0 makes host 1 ten times heavier than hosts 2-4.
+		commit_and_reveal(0, &[(1, 100), (2, 10), (3, 10), (4, 10)]);
+		run_to_block(NEXT_EPOCH);
+		commit_and_reveal(1, &[(1, 10), (2, 10), (3, 10), (4, 10)]);
+		// Host 1 alone fails host 2; hosts 3 and 4 pass it.
+		let host_two_lied = |host: u64, claimed: Distance| {
+			if host == 2 {
+				Distance(claimed.0 + 1_000_000)
+			} else {
+				claimed
+			}
+		};
+		for validator in 1..=4 {
+			attest_duties(validator, if validator == 1 { host_two_lied } else { honestly });
+		}
+		run_to_block(phase_start(1, gonka_primitives::sprint::Phase::Settle));
+		assert_eq!(
+			result(1, 2),
+			HostResult { outcome: Outcome::Rejected, weight: 0, passed_by: 2, failed_by: 1 }
+		);
+		assert_eq!((Outvoted::<Test>::get(1, 3), Outvoted::<Test>::get(1, 4)), (1, 1));
+	});
+}
+
+#[test]
+fn without_responding_validators_the_reveal_decides() {
+	new_test_ext().execute_with(|| {
+		// Three hosts whose validators stay silent, as on a network of absent validators.
+		commit_and_reveal(0, &[(1, 50), (2, 60), (3, 70)]);
+		run_to_block(SETTLE);
+		for (host, hits) in [(1, 50), (2, 60), (3, 70)] {
+			assert_eq!(
+				result(0, host),
+				HostResult {
+					outcome: Outcome::AcceptedUnvalidated,
+					weight: hits,
+					passed_by: 0,
+					failed_by: 0
+				}
+			);
+		}
+	});
+}
+
+#[test]
+fn a_lone_host_is_accepted_on_its_reveal() {
+	new_test_ext().execute_with(|| {
+		commit_and_reveal(0, &[(7, 30)]);
+		assert!(ProofOfCompute::validation_duties(&7).is_empty());
+		run_to_block(SETTLE);
+		assert_eq!(result(0, 7).outcome, Outcome::AcceptedUnvalidated);
+		assert_eq!(result(0, 7).weight, 30);
+	});
+}
+
+#[test]
+fn a_late_commit_or_a_failed_reveal_counts_nothing() {
+	new_test_ext().execute_with(|| {
+		run_to_block(COMMIT);
+		// Host 3 commits repeated nonces, which its reveal cannot prove.
+		let repeated: Vec<Leaf> =
+			honest_hits(50).into_iter().map(|leaf| Leaf { nonce: 9, ..leaf }).collect();
+		let tree = MerkleTree::from_leaves(&repeated);
+		assert_ok!(ProofOfCompute::commit(RuntimeOrigin::signed(3), 0, tree.root(), 50));
+		commit_and_reveal(0, &[(1, 50)]);
+		assert_noop!(
+			ProofOfCompute::reveal(
+				RuntimeOrigin::signed(3),
+				0,
+				bounded(challenged(3, &repeated, &tree))
+			),
+			Error::<Test>::WrongPhase
+		);
+		// Host 2 commits only once the reveal phase has begun.
+		assert_noop!(
+			ProofOfCompute::commit(RuntimeOrigin::signed(2), 0, [2; 32], 50),
+			Error::<Test>::WrongPhase
+		);
+		run_to_block(SETTLE);
+		assert_eq!(Results::<Test>::get(0, 2), None);
+		assert_eq!(Results::<Test>::get(0, 3), None);
+		let summary = EpochSummaries::<Test>::get(0).expect("settled");
+		assert_eq!((summary.settled, summary.total_weight), (1, 50));
+	});
+}
+
+#[test]
+fn settlement_spreads_over_blocks_within_its_budget() {
+	new_test_ext().execute_with(|| {
+		let per_host = <() as WeightInfo>::settle_host();
+		let overhead = <() as WeightInfo>::settle_page_overhead()
+			.saturating_add(<Test as frame_system::Config>::DbWeight::get().reads(1));
+		let budget = overhead.saturating_add(per_host.saturating_mul(3));
+		SettlementWeightPerBlock::set(budget);
+		let hosts: Vec<(u64, u32)> = (1..=10).map(|h| (h, 20)).collect();
+		commit_and_reveal(0, &hosts);
+		run_to_block(SETTLE - 1);
+		for block in SETTLE..SETTLE + 4 {
+			System::set_block_number(block);
+			Sprint::on_initialize(block);
+			let used = ProofOfCompute::settle_page();
+			assert!(used.all_lte(budget), "block {block}: {used:?} > {budget:?}");
+			let settled = EpochSummaries::<Test>::get(0).expect("begun").settled;
+			assert_eq!(settled, (3 * (block - SETTLE + 1)).min(10) as u32);
+		}
+		assert!(EpochSummaries::<Test>::get(0).expect("settled").complete);
+	});
+}
+
+#[test]
+fn an_unfinished_settlement_is_reported_when_the_next_begins() {
+	new_test_ext().execute_with(|| {
+		SettlementWeightPerBlock::set(Weight::zero());
+		commit_and_reveal(0, &[(1, 20), (2, 20)]);
+		run_to_block(phase_start(1, gonka_primitives::sprint::Phase::Settle));
+		System::assert_has_event(RuntimeEvent::ProofOfCompute(Event::SettlementIncomplete {
+			epoch: 0,
+			summary: EpochSummary::default(),
+		}));
+		assert!(!EpochSummaries::<Test>::get(0).expect("begun").complete);
+		// Epoch 1 has nobody to settle: done at once, budget or not.
+		assert!(EpochSummaries::<Test>::get(1).expect("settled").complete);
+		assert!(Settling::<Test>::get().is_none());
+	});
+}
