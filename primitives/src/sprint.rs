@@ -201,6 +201,23 @@ impl SprintParams {
 		},
 	};
 
+	/// The profile for a public network: the testnet model and a one-hour (600-block) epoch
+	/// whose commit, reveal, validate and settle phases fit 10,000 hosts
+	/// (docs/PERFORMANCE.md); the development chain uses [`SprintParams::DEV`].
+	pub const TESTNET: Self = Self {
+		model: ModelParams::TESTNET,
+		r_target: crate::params::TESTNET_R_TARGET,
+		phases: PhaseLengths {
+			sprint: 100,
+			commit: 10,
+			reveal: 20,
+			validate: 20,
+			settle: 10,
+			inference: 440,
+		},
+		..Self::DEV
+	};
+
 	/// Checks every bound.
 	pub fn validate(&self) -> Result<(), SprintParamsError> {
 		self.model.validate().map_err(SprintParamsError::Model)?;
@@ -309,6 +326,8 @@ mod tests {
 	fn every_bound_has_its_error() {
 		let dev = SprintParams::DEV;
 		assert_eq!(dev.validate(), Ok(()));
+		assert_eq!(SprintParams::TESTNET.validate(), Ok(()));
+		assert_eq!(SprintParams::TESTNET.phases.total(), 600);
 		let bad = |p: SprintParams| p.validate().err();
 		assert_eq!(
 			bad(SprintParams { r_target: Distance(0), ..dev }),

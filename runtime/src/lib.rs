@@ -15,6 +15,9 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;

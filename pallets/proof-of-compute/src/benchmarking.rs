@@ -1,16 +1,20 @@
 //! Benchmarks of `pallet-proof-of-compute` (frame-benchmarking v2).
 //!
 //! `reveal` is measured at its worst case: the most challenged pairs (`MAX_SAMPLES`) over a
-//! tree of 2¹⁶ leaves, so every leaf carries a 16-level proof; `clean_up` per removed key.
+//! tree of 2¹⁶ leaves, so every leaf carries a 16-level proof. `attest` draws the most
+//! validators (`MAX_VALIDATORS_PER_HOST`) from a weighted snapshot of several chunks and
+//! checks the most leaves; `settle` per host, each with the most verdicts, half of them
+//! outvoted; `clean_up` per removed key.
 
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::BoundedVec;
 use frame_system::RawOrigin;
 use gonka_primitives::{
+	assignment::assign,
 	merkle::{Leaf, MerkleTree},
 	sampling::leaves_to_reveal,
-	sprint::{SprintParams, MAX_SAMPLES},
+	sprint::{SprintParams, MAX_SAMPLES, MAX_VALIDATORS_PER_HOST},
 	Distance,
 };
 use pallet_sprint::{EpochStatus, Phase};
@@ -28,6 +32,44 @@ fn host<T: Config>() -> T::AccountId {
 
 fn hits() -> Vec<Leaf> {
 	(0..u64::from(LEAVES)).map(|n| Leaf { nonce: n, distance: Distance(1) }).collect()
+}
+
+/// The parameters that make validation and settlement most expensive.
+const HARDEST: SprintParams = SprintParams {
+	samples: MAX_SAMPLES,
+	validators_per_host: MAX_VALIDATORS_PER_HOST,
+	..SprintParams::DEV
+};
+
+/// The most revealed leaves, as stored after a reveal.
+fn stored_leaves() -> RevealedLeaves {
+	let leaves = (0..MAX_REVEALED_LEAVES)
+		.map(|i| (i, Leaf { nonce: u64::from(i), distance: Distance(1) }))
+		.collect::<Vec<_>>();
+	BoundedVec::truncate_from(leaves)
+}
+
+/// Puts `n` hosts with passing reveals into `epoch`'s snapshot, each with weight in the
+/// previous epoch (so draws search the chunks), and returns them.
+fn fill_snapshot<T: Config>(epoch: u64, n: u32) -> Result<Vec<T::AccountId>, BenchmarkError> {
+	(0..n)
+		.map(|i| {
+			let who: T::AccountId = account("participant", i, 0);
+			if let Some(previous) = epoch.checked_sub(1) {
+				let result = HostResult {
+					outcome: Outcome::Accepted,
+					weight: u64::from(i % 7).saturating_add(1),
+					passed_by: 0,
+					failed_by: 0,
+				};
+				Results::<T>::insert(previous, &who, result);
+			}
+			Commitments::<T>::insert(epoch, &who, Commitment { root: [1; 32], count: LEAVES });
+			Pallet::<T>::enter_snapshot(epoch, &who, stored_leaves())
+				.map_err(|_| BenchmarkError::Weightless)?;
+			Ok(who)
+		})
+		.collect()
 }
 
 #[benchmarks]
@@ -82,6 +124,79 @@ mod benchmarks {
 				Pallet::<T>::reveal(RawOrigin::Signed(who.clone()).into(), epoch.index, revealed);
 		}
 		assert_eq!(Revealed::<T>::contains_key(epoch.index, &who), all);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn attest() -> Result<(), BenchmarkError> {
+		T::Sprint::schedule_params(HARDEST);
+		T::Sprint::run_to_phase(Phase::Commit);
+		// The second epoch, whose snapshot carries the first one's weights.
+		T::Sprint::run_to_phase(Phase::Sprint);
+		T::Sprint::run_to_phase(Phase::Validate);
+		let (epoch, _) = T::Sprint::status().ok_or(BenchmarkError::Weightless)?;
+		let hosts = fill_snapshot::<T>(epoch.index, 4 * SNAPSHOT_CHUNK)?;
+		let seed = epoch.challenge_seed.ok_or(BenchmarkError::Weightless)?;
+		let drawn = assign(
+			&snapshot::StoredSnapshot::<T>::of(epoch.index),
+			&seed,
+			0,
+			HARDEST.validators_per_host,
+		);
+		let account_at = |index: &u32| hosts.get(*index as usize).cloned();
+		let (last, others) = drawn.split_last().ok_or(BenchmarkError::Weightless)?;
+		let validator = account_at(last).ok_or(BenchmarkError::Weightless)?;
+		T::Hosts::register_for_benchmarks(&validator);
+		let verdicts = others
+			.iter()
+			.filter_map(account_at)
+			.map(|validator| Attestation { validator, weight: 1, mismatches: 0, passed: true })
+			.collect::<Vec<_>>();
+		let host = hosts.first().cloned().ok_or(BenchmarkError::Weightless)?;
+		Verdicts::<T>::insert(epoch.index, &host, BoundedVec::truncate_from(verdicts));
+		let distances: RecomputedDistances =
+			BoundedVec::truncate_from(stored_leaves().iter().map(|(_, l)| l.distance).collect());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(validator), epoch.index, host.clone(), distances);
+
+		assert_eq!(Verdicts::<T>::get(epoch.index, &host).len(), drawn.len());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn settle(h: Linear<0, 1000>) -> Result<(), BenchmarkError> {
+		T::Sprint::schedule_params(HARDEST);
+		T::Sprint::run_to_phase(Phase::Commit);
+		let (epoch, _) = T::Sprint::status().ok_or(BenchmarkError::Weightless)?;
+		let hosts = fill_snapshot::<T>(epoch.index, h)?;
+		for (i, host) in hosts.iter().enumerate() {
+			// Half pass, half fail, with equal weight: rejected, and half are outvoted.
+			let verdicts = (0..MAX_VALIDATORS_PER_HOST)
+				.map(|j| Attestation {
+					validator: account(
+						"validator",
+						(i as u32).saturating_mul(MAX_VALIDATORS_PER_HOST).saturating_add(j),
+						0,
+					),
+					weight: 1,
+					mismatches: j % 2,
+					passed: j % 2 == 0,
+				})
+				.collect::<Vec<_>>();
+			Verdicts::<T>::insert(epoch.index, host, BoundedVec::truncate_from(verdicts));
+		}
+		Settling::<T>::put(SettlementCursor { epoch: epoch.index, next: 0 });
+
+		#[block]
+		{
+			let cursor = Settling::<T>::get().ok_or(BenchmarkError::Weightless)?;
+			let hosts = Snapshots::<T>::get(cursor.epoch).hosts;
+			Pallet::<T>::settle_hosts(cursor, hosts, h);
+		}
+
+		assert!(Settling::<T>::get().is_none());
+		assert_eq!(EpochSummaries::<T>::get(epoch.index).map(|s| s.settled), Some(h));
 		Ok(())
 	}
 

@@ -1,11 +1,18 @@
 //! A runtime with the sprint clock and this pallet, for the pallet's tests. Accounts 1–10 are
-//! hosts.
+//! hosts, and so are the first [`SimulatedHosts`] accounts from [`FIRST_SIMULATED_HOST`]. Block
+//! limits and database weights are the runtime's.
 
 use frame_support::{
-	assert_ok, derive_impl, parameter_types,
+	assert_ok, derive_impl,
+	dispatch::DispatchClass,
+	parameter_types,
 	traits::{ConstU32, Hooks, Randomness},
-	weights::{constants::RocksDbWeight, Weight},
+	weights::{
+		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+		Weight,
+	},
 };
+use frame_system::limits::{BlockLength, BlockWeights};
 use frame_system::{pallet_prelude::BlockNumberFor, EnsureRoot};
 use gonka_primitives::{
 	merkle::{Leaf, MerkleTree},
@@ -15,6 +22,7 @@ use gonka_primitives::{
 };
 use sp_core::H256;
 use sp_runtime::BuildStorage;
+use sp_runtime::Perbill;
 
 use crate::{self as pallet_proof_of_compute, HostRegistry, RevealedLeaf};
 
@@ -39,7 +47,9 @@ mod runtime {
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
-	type DbWeight = RocksDbWeight;
+	type BlockWeights = RuntimeBlockWeights;
+	type BlockLength = RuntimeBlockLength;
+	type DbWeight = ParityDbWeight;
 }
 
 /// Fixed randomness: seeds still change with every block's parent hash.
@@ -57,18 +67,42 @@ impl pallet_sprint::Config for Test {
 	type WeightInfo = ();
 }
 
+/// Share of a block normal extrinsics may fill, as in the runtime.
+const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+
 parameter_types! {
+	/// As the runtime's: two seconds of compute per block.
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
+		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
+		NORMAL_DISPATCH_RATIO,
+	);
+	/// As the runtime's: 5 MiB blocks, 75% of them for normal extrinsics.
+	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+		.max_length(5 * 1024 * 1024)
+		.modify_max_length_for_class(DispatchClass::Normal, |max| {
+			*max = NORMAL_DISPATCH_RATIO.mul_floor(*max)
+		})
+		.build();
+	/// As the runtime's: a fifth of the block.
+	pub static SettlementWeightPerBlock: Weight =
+		Perbill::from_percent(20) * RuntimeBlockWeights::get().max_block;
 	pub static CleanupKeysPerBlock: u32 = 1000;
-	pub static SettlementWeightPerBlock: Weight = Weight::from_parts(400_000_000_000, u64::MAX);
 	/// Hosts beyond accounts 1–10 (benchmarks register theirs).
 	pub static ExtraHosts: Vec<u64> = Vec::new();
+	/// How many accounts from [`FIRST_SIMULATED_HOST`] on are hosts.
+	pub static SimulatedHosts: u64 = 0;
 }
 
-/// Accounts 1 to 10, and any in [`ExtraHosts`].
-pub struct TenHosts;
-impl HostRegistry<u64> for TenHosts {
+/// The first account of the simulated hosts.
+pub const FIRST_SIMULATED_HOST: u64 = 1_000_000;
+
+/// Accounts 1 to 10, the simulated ones, and any in [`ExtraHosts`].
+pub struct TestHosts;
+impl HostRegistry<u64> for TestHosts {
 	fn is_host(who: &u64) -> bool {
-		(1..=10).contains(who) || ExtraHosts::get().contains(who)
+		(1..=10).contains(who)
+			|| (FIRST_SIMULATED_HOST..FIRST_SIMULATED_HOST + SimulatedHosts::get()).contains(who)
+			|| ExtraHosts::get().contains(who)
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
@@ -79,10 +113,10 @@ impl HostRegistry<u64> for TenHosts {
 
 impl crate::Config for Test {
 	type Sprint = Sprint;
-	type Hosts = TenHosts;
+	type Hosts = TestHosts;
 	type CleanupKeysPerBlock = CleanupKeysPerBlock;
 	type SettlementWeightPerBlock = SettlementWeightPerBlock;
-	type WeightInfo = ();
+	type WeightInfo = crate::weights::SubstrateWeight<Test>;
 }
 
 /// The development parameters: sprint 10, commit 3, reveal 3, validate 3, settle 2,
@@ -103,9 +137,14 @@ pub fn phase_start(epoch: u64, phase: Phase) -> u64 {
 }
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	new_test_ext_with(PARAMS)
+}
+
+/// A chain whose first epoch runs with `params`.
+pub fn new_test_ext_with(params: SprintParams) -> sp_io::TestExternalities {
 	let storage = RuntimeGenesisConfig {
 		system: Default::default(),
-		sprint: pallet_sprint::GenesisConfig { params: Some(PARAMS), ..Default::default() },
+		sprint: pallet_sprint::GenesisConfig { params: Some(params), ..Default::default() },
 	}
 	.build_storage()
 	.expect("genesis builds");

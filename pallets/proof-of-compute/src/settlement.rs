@@ -35,17 +35,31 @@ pub(crate) fn outcome<AccountId>(verdicts: &[Attestation<AccountId>]) -> Outcome
 impl<T: Config> Pallet<T> {
 	/// Settles as many hosts as fit in this block's settlement budget.
 	pub(crate) fn settle_page() -> Weight {
-		let mut used = T::DbWeight::get().reads(1);
-		let Some(mut cursor) = Settling::<T>::get() else { return used };
-		let per_host = T::WeightInfo::settle_host();
-		let budget = T::SettlementWeightPerBlock::get();
+		let Some(cursor) = Settling::<T>::get() else { return T::DbWeight::get().reads(1) };
 		let hosts = Snapshots::<T>::get(cursor.epoch).hosts;
+		let budget = T::SettlementWeightPerBlock::get();
+		// The most hosts whose settlement fits the budget (the weight grows with the count).
+		let (mut fits, mut beyond) = (0u32, hosts.saturating_sub(cursor.next).saturating_add(1));
+		while fits.saturating_add(1) < beyond {
+			let middle = fits.saturating_add(beyond.saturating_sub(fits) / 2);
+			if T::WeightInfo::settle(middle).all_lte(budget) {
+				fits = middle;
+			} else {
+				beyond = middle;
+			}
+		}
+		Self::settle_hosts(cursor, hosts, fits);
+		T::WeightInfo::settle(fits)
+	}
+
+	/// Settles `count` hosts of the epoch from `cursor` on, and completes the settlement when
+	/// none of its `hosts` are left.
+	pub(crate) fn settle_hosts(mut cursor: SettlementCursor, hosts: u32, count: u32) {
 		let mut summary = EpochSummaries::<T>::get(cursor.epoch).unwrap_or_default();
-		used = used.saturating_add(T::WeightInfo::settle_page_overhead());
-		while cursor.next < hosts && used.saturating_add(per_host).all_lte(budget) {
+		let end = cursor.next.saturating_add(count).min(hosts);
+		while cursor.next < end {
 			Self::settle_host(cursor.epoch, cursor.next, &mut summary);
 			cursor.next = cursor.next.saturating_add(1);
-			used = used.saturating_add(per_host);
 		}
 		if cursor.next >= hosts {
 			summary.complete = true;
@@ -55,7 +69,6 @@ impl<T: Config> Pallet<T> {
 			Settling::<T>::put(cursor);
 		}
 		EpochSummaries::<T>::insert(cursor.epoch, summary);
-		used
 	}
 
 	/// Settles the host at snapshot index `index` of `epoch`.

@@ -26,7 +26,7 @@ impl<T: Config> Pallet<T> {
 		let index = summary.hosts;
 		let chunk = index / SNAPSHOT_CHUNK;
 		let running = summary.chunk_ends.last().copied().unwrap_or(0).saturating_add(prior_weight);
-		if index % SNAPSHOT_CHUNK == 0 {
+		if index.is_multiple_of(SNAPSHOT_CHUNK) {
 			summary.chunk_ends.try_push(running).map_err(|_| Error::<T>::SnapshotFull)?;
 		} else if let Some(end) = summary.chunk_ends.last_mut() {
 			*end = running;

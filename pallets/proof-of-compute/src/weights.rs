@@ -17,8 +17,7 @@ pub trait WeightInfo {
 	fn commit() -> Weight;
 	fn reveal(leaves: u32) -> Weight;
 	fn attest() -> Weight;
-	fn settle_host() -> Weight;
-	fn settle_page_overhead() -> Weight;
+	fn settle(hosts: u32) -> Weight;
 	fn clean_up(keys: u32) -> Weight;
 }
 
@@ -44,13 +43,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(12))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
-	fn settle_host() -> Weight {
-		Weight::from_parts(15_000_000, 4_000)
-			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().writes(2))
-	}
-	fn settle_page_overhead() -> Weight {
-		Weight::from_parts(5_000_000, 1_000).saturating_add(T::DbWeight::get().reads_writes(3, 2))
+	fn settle(hosts: u32) -> Weight {
+		Weight::from_parts(5_000_000, 1_000)
+			.saturating_add(Weight::from_parts(15_000_000, 4_000).saturating_mul(hosts.into()))
+			.saturating_add(T::DbWeight::get().reads_writes(3, 2))
+			.saturating_add(T::DbWeight::get().reads_writes(3, 2).saturating_mul(hosts.into()))
 	}
 	/// Storage: `ProofOfCompute::PendingCleanup` (r: 1, w: 1), one write per removed key.
 	fn clean_up(keys: u32) -> Weight {
@@ -75,13 +72,11 @@ impl WeightInfo for () {
 		Weight::from_parts(30_000_000, 12_000)
 			.saturating_add(ParityDbWeight::get().reads_writes(12, 1))
 	}
-	fn settle_host() -> Weight {
-		Weight::from_parts(15_000_000, 4_000)
-			.saturating_add(ParityDbWeight::get().reads_writes(3, 2))
-	}
-	fn settle_page_overhead() -> Weight {
+	fn settle(hosts: u32) -> Weight {
 		Weight::from_parts(5_000_000, 1_000)
+			.saturating_add(Weight::from_parts(15_000_000, 4_000).saturating_mul(hosts.into()))
 			.saturating_add(ParityDbWeight::get().reads_writes(3, 2))
+			.saturating_add(ParityDbWeight::get().reads_writes(3, 2).saturating_mul(hosts.into()))
 	}
 	fn clean_up(keys: u32) -> Weight {
 		Weight::from_parts(5_000_000, 1_000)

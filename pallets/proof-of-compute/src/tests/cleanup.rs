@@ -2,7 +2,10 @@
 
 use frame_support::assert_ok;
 
-use crate::{mock::*, Commitments, Event, PendingCleanup};
+use crate::{
+	mock::*, Commitments, EpochSummaries, Event, Participants, PendingCleanup, Results, Revealed,
+	SnapshotChunks, Snapshots, Verdicts,
+};
 
 #[test]
 fn epoch_storage_is_removed_two_epochs_later() {
@@ -36,5 +39,29 @@ fn epoch_storage_is_removed_two_epochs_later() {
 		assert_eq!(Commitments::<Test>::iter_prefix(0).count(), 0);
 		System::assert_has_event(RuntimeEvent::ProofOfCompute(Event::EpochCleaned { epoch: 0 }));
 		assert!(PendingCleanup::<Test>::get().is_empty());
+	});
+}
+
+#[test]
+fn every_map_of_a_settled_epoch_is_removed() {
+	new_test_ext().execute_with(|| {
+		commit_and_reveal(0, &[(1, 20), (2, 20), (3, 20)]);
+		for validator in 1..=3 {
+			attest_duties(validator, honestly);
+		}
+		run_to_block(NEXT_EPOCH);
+		assert_eq!(Results::<Test>::iter_prefix(0).count(), 3);
+		assert_eq!(Verdicts::<Test>::iter_prefix(0).count(), 3);
+		// Epoch 2 starts at block 51.
+		run_to_block(2 * NEXT_EPOCH - 1);
+		assert_eq!(Commitments::<Test>::iter_prefix(0).count(), 0);
+		assert_eq!(Revealed::<Test>::iter_prefix(0).count(), 0);
+		assert_eq!(Participants::<Test>::iter_prefix(0).count(), 0);
+		assert_eq!(SnapshotChunks::<Test>::iter_prefix(0).count(), 0);
+		assert_eq!(Verdicts::<Test>::iter_prefix(0).count(), 0);
+		assert_eq!(Results::<Test>::iter_prefix(0).count(), 0);
+		assert!(!Snapshots::<Test>::contains_key(0));
+		assert!(!EpochSummaries::<Test>::contains_key(0));
+		System::assert_has_event(RuntimeEvent::ProofOfCompute(Event::EpochCleaned { epoch: 0 }));
 	});
 }

@@ -50,6 +50,33 @@ fn strangers_wrong_steps_and_second_submissions_are_kept_out() {
 }
 
 #[test]
+fn an_attestation_enters_the_pool_once_per_validator_and_host() {
+	new_test_ext().execute_with(|| {
+		commit_and_reveal(0, &[(1, 20), (2, 20)]);
+		let leaves = crate::Revealed::<Test>::get(0, 2).expect("revealed").leaves;
+		let distances: crate::RecomputedDistances = leaves
+			.iter()
+			.map(|(_, leaf)| leaf.distance)
+			.collect::<Vec<_>>()
+			.try_into()
+			.expect("fits");
+		let attest = |host: u64| {
+			RuntimeCall::ProofOfCompute(crate::Call::attest {
+				epoch: 0,
+				host,
+				distances: distances.clone(),
+			})
+		};
+		assert!(validate(1, &attest(2)).is_ok());
+		assert_eq!(validate(11, &attest(2)), Err(custom(NOT_A_HOST)));
+		assert_ok!(ProofOfCompute::attest(RuntimeOrigin::signed(1), 0, 2, distances.clone()));
+		assert_eq!(validate(1, &attest(2)), Err(custom(ALREADY_SUBMITTED)));
+		run_to_block(SETTLE);
+		assert_eq!(validate(2, &attest(1)), Err(custom(WRONG_EPOCH_OR_PHASE)));
+	});
+}
+
+#[test]
 fn other_calls_pass_untouched() {
 	new_test_ext().execute_with(|| {
 		let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![1] });

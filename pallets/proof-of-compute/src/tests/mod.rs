@@ -6,3 +6,4 @@ mod commit;
 mod extension;
 mod reveal;
 mod settlement;
+mod simulation;

@@ -183,10 +183,7 @@ fn a_late_commit_or_a_failed_reveal_counts_nothing() {
 #[test]
 fn settlement_spreads_over_blocks_within_its_budget() {
 	new_test_ext().execute_with(|| {
-		let per_host = <() as WeightInfo>::settle_host();
-		let overhead = <() as WeightInfo>::settle_page_overhead()
-			.saturating_add(<Test as frame_system::Config>::DbWeight::get().reads(1));
-		let budget = overhead.saturating_add(per_host.saturating_mul(3));
+		let budget = <Test as crate::Config>::WeightInfo::settle(3);
 		SettlementWeightPerBlock::set(budget);
 		let hosts: Vec<(u64, u32)> = (1..=10).map(|h| (h, 20)).collect();
 		commit_and_reveal(0, &hosts);

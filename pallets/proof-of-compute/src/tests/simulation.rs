@@ -1,0 +1,240 @@
+//! 10,000 hosts through one full epoch of the testnet profile, with blocks built as an author
+//! builds them: the hooks first, then queued extrinsics while the block's normal weight and
+//! length allow, the rest left for the next block and dropped when their phase ends. Every
+//! block must stay within its weight and length limits, and every host must be committed,
+//! revealed, validated by `V` validators and settled within the epoch.
+//!
+//! The run also measures how many commits, reveals, attestations and settled hosts fit in a
+//! block, from which it prints the largest number of hosts an epoch can settle with given
+//! phase lengths (docs/PERFORMANCE.md quotes it).
+
+use std::collections::VecDeque;
+
+use codec::Encode;
+use frame_support::{
+	assert_ok,
+	dispatch::{DispatchClass, GetDispatchInfo},
+	traits::Hooks,
+	weights::Weight,
+};
+use gonka_primitives::{
+	assignment::assign,
+	merkle::MerkleTree,
+	sprint::{Phase, PhaseLengths, SprintParams},
+};
+use sp_core::H256;
+use sp_runtime::traits::{Dispatchable, TransactionExtension};
+
+use crate::{
+	mock::*, snapshot::StoredSnapshot, CheckHostSubmission, EpochSummaries, Participants, Revealed,
+};
+
+/// Hosts in the simulation.
+const HOSTS: u64 = 10_000;
+/// Hits each host commits.
+const HITS: u32 = 64;
+/// Bytes a signed extrinsic adds to its call: signature, address, era, nonce, tip and the
+/// other extensions' data.
+const SIGNED_OVERHEAD: u64 = 110;
+
+/// An extrinsic waiting for a block.
+struct Pending {
+	signer: u64,
+	call: RuntimeCall,
+	weight: Weight,
+	length: u64,
+}
+
+impl Pending {
+	fn new(signer: u64, call: RuntimeCall) -> Self {
+		let normal = RuntimeBlockWeights::get().get(DispatchClass::Normal).base_extrinsic;
+		// The runtime's other extensions: the signer's nonce and fee account.
+		let extensions = <Test as frame_system::Config>::DbWeight::get().reads_writes(2, 2);
+		let weight = call
+			.get_dispatch_info()
+			.call_weight
+			.saturating_add(CheckHostSubmission::<Test>::default().weight(&call))
+			.saturating_add(normal)
+			.saturating_add(extensions);
+		let length = call.encoded_size() as u64 + SIGNED_OVERHEAD;
+		Self { signer, call, weight, length }
+	}
+}
+
+/// What one phase took.
+#[derive(Default, Debug)]
+struct PhaseUse {
+	blocks: u32,
+	included: u32,
+	most_in_a_block: u32,
+	dropped: u32,
+}
+
+/// Builds block `number`: hooks, then `fill` for a phase's first block, then as many pending
+/// extrinsics as fit. Returns the block's phase and how many extrinsics it included.
+fn build_block(
+	number: u64,
+	pending: &mut VecDeque<Pending>,
+	fill: &mut impl FnMut(Phase) -> Vec<Pending>,
+	previous: Phase,
+) -> (Phase, u32) {
+	System::reset_events();
+	System::initialize(&number, &H256::from_low_u64_be(number), &Default::default());
+	let limits = RuntimeBlockWeights::get();
+	let hooks = Sprint::on_initialize(number).saturating_add(ProofOfCompute::on_initialize(number));
+	let phase = pallet_sprint::CurrentPhase::<Test>::get();
+	if phase != previous || number == 1 {
+		pending.clear();
+		pending.extend(fill(phase));
+	}
+	let normal_limit = limits.get(DispatchClass::Normal).max_total.expect("a normal limit");
+	let length_limit = u64::from(*RuntimeBlockLength::get().max.get(DispatchClass::Normal));
+	let (mut normal, mut length, mut included) = (Weight::zero(), 0u64, 0u32);
+	while let Some(next) = pending.front() {
+		if normal.saturating_add(next.weight).any_gt(normal_limit)
+			|| length + next.length > length_limit
+		{
+			break;
+		}
+		let next = pending.pop_front().expect("a front");
+		assert_ok!(next.call.dispatch(RuntimeOrigin::signed(next.signer)));
+		normal = normal.saturating_add(next.weight);
+		length += next.length;
+		included += 1;
+	}
+	let total = limits.base_block.saturating_add(hooks).saturating_add(normal);
+	assert!(total.all_lte(limits.max_block), "block {number} ({phase:?}) weighs {total:?}");
+	(phase, included)
+}
+
+/// Everything the hosts submit in `phase`, honestly.
+fn submissions(phase: Phase, hosts: &[u64], tree: &MerkleTree) -> Vec<Pending> {
+	let epoch = pallet_sprint::CurrentEpoch::<Test>::get().expect("an epoch runs");
+	let leaves = honest_hits(HITS);
+	match phase {
+		Phase::Commit => hosts
+			.iter()
+			.map(|host| {
+				let call =
+					crate::Call::commit { epoch: epoch.index, root: tree.root(), count: HITS };
+				Pending::new(*host, RuntimeCall::ProofOfCompute(call))
+			})
+			.collect(),
+		Phase::Reveal => hosts
+			.iter()
+			.map(|host| {
+				let leaves = bounded(challenged(*host, &leaves, tree));
+				let call = crate::Call::reveal { epoch: epoch.index, leaves };
+				Pending::new(*host, RuntimeCall::ProofOfCompute(call))
+			})
+			.collect(),
+		Phase::Validate => {
+			let snapshot = StoredSnapshot::<Test>::of(epoch.index);
+			let seed = epoch.challenge_seed.expect("fixed at the reveal phase");
+			let participants: Vec<u64> = (0..hosts.len() as u32)
+				.filter_map(|i| Participants::<Test>::get(epoch.index, i))
+				.collect();
+			let mut attestations = Vec::new();
+			for (index, host) in participants.iter().enumerate() {
+				let reveal = Revealed::<Test>::get(epoch.index, host).expect("revealed");
+				let distances: crate::RecomputedDistances = reveal
+					.leaves
+					.iter()
+					.map(|(_, leaf)| leaf.distance)
+					.collect::<Vec<_>>()
+					.try_into()
+					.expect("one per leaf");
+				for validator in
+					assign(&snapshot, &seed, index as u32, epoch.params.validators_per_host)
+				{
+					let call = crate::Call::attest {
+						epoch: epoch.index,
+						host: *host,
+						distances: distances.clone(),
+					};
+					attestations.push(Pending::new(
+						participants[validator as usize],
+						RuntimeCall::ProofOfCompute(call),
+					));
+				}
+			}
+			attestations
+		}
+		_ => Vec::new(),
+	}
+}
+
+/// The most hosts an epoch with `lengths` settles, given the measured per-block throughput.
+fn capacity(lengths: &PhaseLengths, per_block: &[(Phase, u32)], v: u32) -> u64 {
+	per_block
+		.iter()
+		.map(|(phase, per_block)| {
+			let per_host = if *phase == Phase::Validate { u64::from(v) } else { 1 };
+			u64::from(lengths.of(*phase)) * u64::from(*per_block) / per_host
+		})
+		.min()
+		.unwrap_or(0)
+}
+
+#[test]
+fn ten_thousand_hosts_settle_in_one_testnet_epoch_within_block_limits() {
+	let params =
+		SprintParams { model: PARAMS.model, r_target: PARAMS.r_target, ..SprintParams::TESTNET };
+	new_test_ext_with(params).execute_with(|| {
+		SimulatedHosts::set(HOSTS);
+		let hosts: Vec<u64> = (0..HOSTS).map(|i| FIRST_SIMULATED_HOST + i).collect();
+		let tree = MerkleTree::from_leaves(&honest_hits(HITS));
+		let mut pending = VecDeque::new();
+		let mut uses: Vec<(Phase, PhaseUse)> =
+			Phase::ALL.iter().map(|phase| (*phase, PhaseUse::default())).collect();
+		let mut fill = |phase: Phase| submissions(phase, &hosts, &tree);
+		let mut phase = Phase::Sprint;
+		let mut settled_in_first_settle_block = 0;
+		for number in 1..=u64::from(params.phases.total()) {
+			let left = pending.len() as u32;
+			let (now, included) = build_block(number, &mut pending, &mut fill, phase);
+			if now != phase {
+				uses.iter_mut().find(|(p, _)| *p == phase).expect("a phase").1.dropped = left;
+			}
+			if now == Phase::Settle && phase != Phase::Settle {
+				settled_in_first_settle_block =
+					EpochSummaries::<Test>::get(0).map_or(0, |summary| summary.settled);
+			}
+			phase = now;
+			let record = &mut uses.iter_mut().find(|(p, _)| *p == now).expect("a phase").1;
+			record.blocks += 1;
+			record.included += included;
+			record.most_in_a_block = record.most_in_a_block.max(included);
+		}
+
+		let summary = EpochSummaries::<Test>::get(0).expect("settled");
+		assert!(summary.complete, "{summary:?}");
+		assert_eq!((summary.settled, summary.accepted), (HOSTS as u32, HOSTS as u32));
+		assert_eq!(summary.total_weight, HOSTS * u64::from(HITS));
+		let of = |phase: Phase| &uses.iter().find(|(p, _)| *p == phase).expect("a phase").1;
+		assert_eq!(of(Phase::Commit).included, HOSTS as u32);
+		assert_eq!(of(Phase::Reveal).included, HOSTS as u32);
+		assert_eq!(of(Phase::Validate).included, HOSTS as u32 * params.validators_per_host);
+		for (phase, record) in &uses {
+			assert_eq!(record.dropped, 0, "{phase:?}: {record:?}");
+		}
+
+		let per_block = [
+			(Phase::Commit, of(Phase::Commit).most_in_a_block),
+			(Phase::Reveal, of(Phase::Reveal).most_in_a_block),
+			(Phase::Validate, of(Phase::Validate).most_in_a_block),
+			(Phase::Settle, settled_in_first_settle_block),
+		];
+		let v = params.validators_per_host;
+		println!("per block: {per_block:?}");
+		for (name, lengths) in
+			[("testnet", SprintParams::TESTNET.phases), ("dev", SprintParams::DEV.phases)]
+		{
+			println!(
+				"{name} phase lengths {lengths:?}: at most {} hosts",
+				capacity(&lengths, &per_block, v)
+			);
+		}
+		assert!(capacity(&params.phases, &per_block, v) >= HOSTS);
+	});
+}

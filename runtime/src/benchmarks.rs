@@ -1,0 +1,14 @@
+//! The pallets whose benchmarks the runtime runs (`frame-omni-bencher v1 benchmark pallet`,
+//! see `make weights`).
+
+use crate::{ProofOfCompute, Runtime, Sprint};
+
+frame_benchmarking::define_benchmarks!(
+	[frame_benchmarking, BaselineBench::<Runtime>]
+	[frame_system, SystemBench::<Runtime>]
+	[pallet_sprint, Sprint]
+	[pallet_proof_of_compute, ProofOfCompute]
+);
+
+impl frame_system_benchmarking::Config for crate::Runtime {}
+impl frame_benchmarking::baseline::Config for crate::Runtime {}
