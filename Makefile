@@ -10,7 +10,7 @@ NODE_BIN := $(CARGO_TARGET_DIR)/debug/gonka-node
 # Every build step sources what scripts/setup.sh decided (e.g. the WASM toolchain).
 WITH_ENV := set -a && . ./.build-env && set +a &&
 
-.PHONY: setup build run test test-rust test-js test-setup chain-specs bench lint
+.PHONY: setup build run test test-rust test-js test-setup chain-specs bench lint weights
 
 setup:
 	@scripts/setup.sh
@@ -48,3 +48,7 @@ bench: setup
 
 chain-specs: build
 	scripts/export-chain-specs.sh $(NODE_BIN)
+
+# Regenerates the pallets' weights.rs with frame-omni-bencher (installs it when missing).
+weights: setup
+	$(WITH_ENV) scripts/generate-weights.sh

@@ -179,7 +179,10 @@ mod statistics {
 		let share = borderline as f64 / distances.len() as f64;
 		assert!((share - delta * 116.0).abs() < 0.0012, "borderline share {share}");
 		let reveal_fails = 1.0 - (1.0 - share).powi(16);
-		assert!((reveal_fails - 0.055).abs() < 0.02, "reveals failing without the band {reveal_fails}");
+		assert!(
+			(reveal_fails - 0.055).abs() < 0.02,
+			"reveals failing without the band {reveal_fails}"
+		);
 		let mismatches = distances
 			.iter()
 			.filter(|d| {

@@ -2,7 +2,6 @@
 
 use frame_support::{parameter_types, traits::ConstU32, weights::Weight};
 use frame_system::EnsureRoot;
-use sp_runtime::Perbill;
 
 use crate::{configs::system::RuntimeBlockWeights, AccountId, ProofOfCompute, Runtime, Sprint};
 
@@ -19,8 +18,7 @@ impl pallet_sprint::Config for Runtime {
 parameter_types! {
 	/// Settlement runs in `on_initialize`: a fifth of the block, leaving the normal class its
 	/// full 75% for transactions.
-	pub SettlementWeightPerBlock: Weight =
-		Perbill::from_percent(20) * RuntimeBlockWeights::get().max_block;
+	pub SettlementWeightPerBlock: Weight = RuntimeBlockWeights::get().max_block.saturating_div(5);
 }
 
 /// The hosts until host-reputation's registry exists (issue 5): the session's validators,
