@@ -15,7 +15,7 @@ if ! command -v frame-omni-bencher >/dev/null; then
 fi
 
 cargo build -p gonka-runtime --features runtime-benchmarks
-wasm="$target/debug/wbuild/gonka-runtime/gonka_runtime.compact.compressed.wasm"
+wasm="$target/debug/wbuild/gonka-runtime/gonka_runtime.wasm"
 
 for pallet in sprint proof-of-compute; do
 	frame-omni-bencher v1 benchmark pallet \

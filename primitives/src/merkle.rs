@@ -101,19 +101,17 @@ pub fn verify_pair(
 	Ok(())
 }
 
-/// A full tree, built by the host that commits to it.
-#[cfg(feature = "std")]
+/// A full tree, built by the host that commits to it (and by benchmarks inside the runtime).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MerkleTree {
 	/// `levels[0]` are the leaf hashes, the last level is the root alone.
 	levels: Vec<Vec<Hash32>>,
 }
 
-#[cfg(feature = "std")]
 impl MerkleTree {
 	/// Builds the tree over `leaf_hashes`, in order.
 	pub fn new(leaf_hashes: Vec<Hash32>) -> Self {
-		let mut levels = vec![leaf_hashes];
+		let mut levels = alloc::vec![leaf_hashes];
 		while let Some(level) = levels.last().filter(|level| level.len() > 1) {
 			let next = level
 				.chunks(2)

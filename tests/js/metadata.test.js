@@ -2,28 +2,16 @@
 // custom types, and the token is GNK with 9 decimals.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/api';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { startDevNode } from './node.js';
+import { connect, startDevNode } from './node.js';
 
 let node;
 let api;
 
 before(async () => {
   node = await startDevNode();
-  const deadline = Date.now() + 300_000;
-  // The node needs a little while before its RPC server listens.
-  while (!api) {
-    try {
-      const provider = new WsProvider(node.url, false);
-      await provider.connect();
-      await provider.isReadyOrError;
-      api = await ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`node never came up: ${error}\n${node.log()}`);
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-    }
-  }
+  api = await connect(node);
 }, { timeout: 320_000 });
 
 after(async () => {

@@ -1,6 +1,7 @@
 // Starts a `gonka-node --dev` for a test and stops it afterwards.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { ApiPromise, WsProvider } from '@polkadot/api';
 
 /** A TCP port nobody listens on right now. */
 export function freePort() {
@@ -38,4 +39,20 @@ export async function startDevNode() {
       child.kill('SIGTERM');
     }),
   };
+}
+
+/** Connects @polkadot/api to `node`, waiting up to five minutes for its RPC server. */
+export async function connect(node) {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      const provider = new WsProvider(node.url, false);
+      await provider.connect();
+      await provider.isReadyOrError;
+      return await ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`node never came up: ${error}\n${node.log()}`);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
 }
