@@ -164,13 +164,19 @@ fn submissions(phase: Phase, hosts: &[u64], tree: &MerkleTree) -> Vec<Pending> {
 	}
 }
 
-/// The most hosts an epoch with `lengths` settles, given the measured per-block throughput.
+/// The most hosts an epoch with `lengths` settles, given the measured per-block throughput:
+/// commits, reveals and attestations must fit their phases; settlement runs from the settle
+/// phase to the end of the epoch.
 fn capacity(lengths: &PhaseLengths, per_block: &[(Phase, u32)], v: u32) -> u64 {
 	per_block
 		.iter()
 		.map(|(phase, per_block)| {
-			let per_host = if *phase == Phase::Validate { u64::from(v) } else { 1 };
-			u64::from(lengths.of(*phase)) * u64::from(*per_block) / per_host
+			let (blocks, per_host) = match phase {
+				Phase::Validate => (lengths.validate, u64::from(v)),
+				Phase::Settle => (lengths.settle + lengths.inference, 1),
+				phase => (lengths.of(*phase), 1),
+			};
+			u64::from(blocks) * u64::from(*per_block) / per_host
 		})
 		.min()
 		.unwrap_or(0)
