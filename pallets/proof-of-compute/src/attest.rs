@@ -16,6 +16,14 @@ use crate::{
 	RecomputedDistances, Revealed, Verdicts,
 };
 
+/// Whether `validator` is among the authors of `verdicts`.
+pub(crate) fn attested_by<AccountId: PartialEq>(
+	verdicts: &[Attestation<AccountId>],
+	validator: &AccountId,
+) -> bool {
+	verdicts.iter().any(|verdict| verdict.validator == *validator)
+}
+
 impl<T: Config> Pallet<T> {
 	/// Whether the host at snapshot index `host` has the one at `validator` among its drawn
 	/// validators.
@@ -46,7 +54,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::NotAssigned,
 		);
 		let mut verdicts = Verdicts::<T>::get(epoch.index, host);
-		ensure!(!verdicts.iter().any(|a| a.validator == *validator), Error::<T>::AlreadyAttested,);
+		ensure!(!attested_by(&verdicts, validator), Error::<T>::AlreadyAttested);
 		ensure!(distances.len() == revealed.leaves.len(), Error::<T>::WrongDistanceCount);
 		let mismatches = revealed
 			.leaves
@@ -85,9 +93,7 @@ impl<T: Config> Pallet<T> {
 			.filter(|(index, _)| Self::is_assigned(&epoch, &snapshot, *index, own.index))
 			.filter_map(|(_, host)| {
 				let reveal = Revealed::<T>::get(epoch.index, &host)?;
-				let attested = Verdicts::<T>::get(epoch.index, &host)
-					.iter()
-					.any(|a| a.validator == *validator);
+				let attested = attested_by(&Verdicts::<T>::get(epoch.index, &host), validator);
 				Some(ValidationDuty { host, leaves: reveal.leaves.into_inner(), attested })
 			})
 			.collect()

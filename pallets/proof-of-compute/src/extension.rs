@@ -22,7 +22,7 @@ use sp_runtime::{
 	transaction_validity::{InvalidTransaction, TransactionPriority, ValidTransaction},
 };
 
-use crate::{Call, Commitments, Config, Error, Pallet, Revealed, Verdicts};
+use crate::{attest::attested_by, Call, Commitments, Config, Error, Pallet, Revealed, Verdicts};
 
 /// `InvalidTransaction::Custom` code: the sender is not a registered host.
 pub const NOT_A_HOST: u8 = 1;
@@ -91,9 +91,7 @@ where
 		})?;
 		let already = match (step, validated) {
 			(Phase::Commit, _) => Commitments::<T>::contains_key(epoch, host),
-			(_, Some(validated)) => Verdicts::<T>::get(epoch, validated)
-				.iter()
-				.any(|verdict| verdict.validator == *host),
+			(_, Some(validated)) => attested_by(&Verdicts::<T>::get(epoch, validated), host),
 			_ => Revealed::<T>::contains_key(epoch, host),
 		};
 		if already {

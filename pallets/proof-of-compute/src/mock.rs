@@ -237,6 +237,14 @@ pub fn attest_duties(validator: u64, recompute: impl Fn(u64, Distance) -> Distan
 		.collect()
 }
 
+/// `host`'s claimed distances in `epoch`, one per revealed leaf: what an honest validator
+/// attests.
+pub fn claimed_distances(epoch: u64, host: u64) -> crate::RecomputedDistances {
+	let reveal = crate::Revealed::<Test>::get(epoch, host).expect("revealed");
+	let distances: Vec<Distance> = reveal.leaves.iter().map(|(_, leaf)| leaf.distance).collect();
+	distances.try_into().expect("one per leaf")
+}
+
 /// Every host's honest recomputation: the claimed distance.
 pub fn honestly(_host: u64, claimed: Distance) -> Distance {
 	claimed

@@ -4,19 +4,7 @@
 use frame_support::{assert_noop, assert_ok};
 use gonka_primitives::Distance;
 
-use crate::{mock::*, Error, Event, Revealed, Verdicts};
-
-/// Recomputed distances for `host`: its claims, or `distances` of the wrong length.
-fn claims(host: u64) -> crate::RecomputedDistances {
-	let reveal = Revealed::<Test>::get(0, host).expect("revealed");
-	reveal
-		.leaves
-		.iter()
-		.map(|(_, leaf)| leaf.distance)
-		.collect::<Vec<_>>()
-		.try_into()
-		.expect("fits")
-}
+use crate::{mock::*, Error, Event, Verdicts};
 
 #[test]
 fn every_host_gets_v_validators_and_each_attests_once() {
@@ -37,7 +25,12 @@ fn every_host_gets_v_validators_and_each_attests_once() {
 		}
 		let (host, validator) = (1, Verdicts::<Test>::get(0, 1)[0].validator);
 		assert_noop!(
-			ProofOfCompute::attest(RuntimeOrigin::signed(validator), 0, host, claims(host)),
+			ProofOfCompute::attest(
+				RuntimeOrigin::signed(validator),
+				0,
+				host,
+				claimed_distances(0, host)
+			),
 			Error::<Test>::AlreadyAttested
 		);
 	});
@@ -47,7 +40,7 @@ fn every_host_gets_v_validators_and_each_attests_once() {
 fn mismatches_are_counted_and_decide_the_verdict() {
 	new_test_ext().execute_with(|| {
 		commit_and_reveal(0, &[(1, 40), (2, 40)]);
-		let mut distances = claims(1);
+		let mut distances = claimed_distances(0, 1);
 		let n = distances.len() as u32;
 		// Within tolerance: not a mismatch; beyond it: one.
 		distances[0] = Distance(distances[0].0 + PARAMS.tolerance);
@@ -61,7 +54,7 @@ fn mismatches_are_counted_and_decide_the_verdict() {
 			passed: false,
 		}));
 		assert!(n >= 2);
-		assert_ok!(ProofOfCompute::attest(RuntimeOrigin::signed(1), 0, 2, claims(2)));
+		assert_ok!(ProofOfCompute::attest(RuntimeOrigin::signed(1), 0, 2, claimed_distances(0, 2)));
 		System::assert_last_event(RuntimeEvent::ProofOfCompute(Event::Attested {
 			epoch: 0,
 			host: 2,
@@ -81,25 +74,28 @@ fn attestations_out_of_turn_are_refused_each_with_its_error() {
 		let attest = |validator: u64, host: u64, distances| {
 			ProofOfCompute::attest(RuntimeOrigin::signed(validator), 0, host, distances)
 		};
-		assert_noop!(attest(12, 1, claims(1)), Error::<Test>::NotAHost);
-		assert_noop!(attest(1, 1, claims(1)), Error::<Test>::SelfValidation);
-		assert_noop!(attest(1, 9, claims(1)), Error::<Test>::NothingToValidate);
+		assert_noop!(attest(12, 1, claimed_distances(0, 1)), Error::<Test>::NotAHost);
+		assert_noop!(attest(1, 1, claimed_distances(0, 1)), Error::<Test>::SelfValidation);
+		assert_noop!(attest(1, 9, claimed_distances(0, 1)), Error::<Test>::NothingToValidate);
 		// Host 9 is registered but revealed nothing, so it was never drawn.
-		assert_noop!(attest(9, 1, claims(1)), Error::<Test>::NotAssigned);
+		assert_noop!(attest(9, 1, claimed_distances(0, 1)), Error::<Test>::NotAssigned);
 		let duty = ProofOfCompute::validation_duties(&1)[0].host;
 		let not_a_duty = (2..=6)
 			.find(|h| ProofOfCompute::validation_duties(&1).iter().all(|d| d.host != *h))
 			.expect("V = 3 of 5 others");
-		assert_noop!(attest(1, not_a_duty, claims(not_a_duty)), Error::<Test>::NotAssigned);
-		let mut short = claims(duty);
+		assert_noop!(
+			attest(1, not_a_duty, claimed_distances(0, not_a_duty)),
+			Error::<Test>::NotAssigned
+		);
+		let mut short = claimed_distances(0, duty);
 		short.pop();
 		assert_noop!(attest(1, duty, short), Error::<Test>::WrongDistanceCount);
 		assert_noop!(
-			ProofOfCompute::attest(RuntimeOrigin::signed(1), 1, duty, claims(duty)),
+			ProofOfCompute::attest(RuntimeOrigin::signed(1), 1, duty, claimed_distances(0, duty)),
 			Error::<Test>::WrongEpoch
 		);
 		run_to_block(SETTLE);
-		assert_noop!(attest(1, duty, claims(duty)), Error::<Test>::WrongPhase);
+		assert_noop!(attest(1, duty, claimed_distances(0, duty)), Error::<Test>::WrongPhase);
 		assert!(ProofOfCompute::validation_duties(&1).is_empty());
 	});
 }

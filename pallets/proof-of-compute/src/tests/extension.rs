@@ -53,13 +53,7 @@ fn strangers_wrong_steps_and_second_submissions_are_kept_out() {
 fn an_attestation_enters_the_pool_once_per_validator_and_host() {
 	new_test_ext().execute_with(|| {
 		commit_and_reveal(0, &[(1, 20), (2, 20)]);
-		let leaves = crate::Revealed::<Test>::get(0, 2).expect("revealed").leaves;
-		let distances: crate::RecomputedDistances = leaves
-			.iter()
-			.map(|(_, leaf)| leaf.distance)
-			.collect::<Vec<_>>()
-			.try_into()
-			.expect("fits");
+		let distances = claimed_distances(0, 2);
 		let attest = |host: u64| {
 			RuntimeCall::ProofOfCompute(crate::Call::attest {
 				epoch: 0,

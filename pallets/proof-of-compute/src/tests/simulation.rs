@@ -25,9 +25,7 @@ use gonka_primitives::{
 use sp_core::H256;
 use sp_runtime::traits::{Dispatchable, TransactionExtension};
 
-use crate::{
-	mock::*, snapshot::StoredSnapshot, CheckHostSubmission, EpochSummaries, Participants, Revealed,
-};
+use crate::{mock::*, snapshot::StoredSnapshot, CheckHostSubmission, EpochSummaries, Participants};
 
 /// Hosts in the simulation.
 const HOSTS: u64 = 10_000;
@@ -136,14 +134,7 @@ fn submissions(phase: Phase, hosts: &[u64], tree: &MerkleTree) -> Vec<Pending> {
 				.collect();
 			let mut attestations = Vec::new();
 			for (index, host) in participants.iter().enumerate() {
-				let reveal = Revealed::<Test>::get(epoch.index, host).expect("revealed");
-				let distances: crate::RecomputedDistances = reveal
-					.leaves
-					.iter()
-					.map(|(_, leaf)| leaf.distance)
-					.collect::<Vec<_>>()
-					.try_into()
-					.expect("one per leaf");
+				let distances = claimed_distances(epoch.index, *host);
 				for validator in
 					assign(&snapshot, &seed, index as u32, epoch.params.validators_per_host)
 				{
@@ -191,8 +182,8 @@ fn ten_thousand_hosts_settle_in_one_testnet_epoch_within_block_limits() {
 		let hosts: Vec<u64> = (0..HOSTS).map(|i| FIRST_SIMULATED_HOST + i).collect();
 		let tree = MerkleTree::from_leaves(&honest_hits(HITS));
 		let mut pending = VecDeque::new();
-		let mut uses: Vec<(Phase, PhaseUse)> =
-			Phase::ALL.iter().map(|phase| (*phase, PhaseUse::default())).collect();
+		// What each phase took, indexed by `phase as usize` (the order of `Phase::ALL`).
+		let mut uses: [PhaseUse; Phase::ALL.len()] = Default::default();
 		let mut fill = |phase: Phase| submissions(phase, &hosts, &tree);
 		let mut phase = Phase::Sprint;
 		let mut settled_in_first_settle_block = 0;
@@ -200,14 +191,14 @@ fn ten_thousand_hosts_settle_in_one_testnet_epoch_within_block_limits() {
 			let left = pending.len() as u32;
 			let (now, included) = build_block(number, &mut pending, &mut fill, phase);
 			if now != phase {
-				uses.iter_mut().find(|(p, _)| *p == phase).expect("a phase").1.dropped = left;
+				uses[phase as usize].dropped = left;
 			}
 			if now == Phase::Settle && phase != Phase::Settle {
 				settled_in_first_settle_block =
 					EpochSummaries::<Test>::get(0).map_or(0, |summary| summary.settled);
 			}
 			phase = now;
-			let record = &mut uses.iter_mut().find(|(p, _)| *p == now).expect("a phase").1;
+			let record = &mut uses[now as usize];
 			record.blocks += 1;
 			record.included += included;
 			record.most_in_a_block = record.most_in_a_block.max(included);
@@ -217,11 +208,11 @@ fn ten_thousand_hosts_settle_in_one_testnet_epoch_within_block_limits() {
 		assert!(summary.complete, "{summary:?}");
 		assert_eq!((summary.settled, summary.accepted), (HOSTS as u32, HOSTS as u32));
 		assert_eq!(summary.total_weight, HOSTS * u64::from(HITS));
-		let of = |phase: Phase| &uses.iter().find(|(p, _)| *p == phase).expect("a phase").1;
+		let of = |phase: Phase| &uses[phase as usize];
 		assert_eq!(of(Phase::Commit).included, HOSTS as u32);
 		assert_eq!(of(Phase::Reveal).included, HOSTS as u32);
 		assert_eq!(of(Phase::Validate).included, HOSTS as u32 * params.validators_per_host);
-		for (phase, record) in &uses {
+		for (phase, record) in Phase::ALL.iter().zip(&uses) {
 			assert_eq!(record.dropped, 0, "{phase:?}: {record:?}");
 		}
 
