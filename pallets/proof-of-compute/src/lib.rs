@@ -45,14 +45,15 @@ mod tests;
 
 use frame_support::{traits::ConstU32, BoundedVec};
 use gonka_primitives::{Distance, Hash32};
+use sp_runtime::Perbill;
 
 pub use extension::CheckHostSubmission;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
-/// Who may take part in Proof of Compute, and how hard each is checked. Host-reputation
-/// implements it; until then the runtime uses its genesis authorities.
+/// Who may take part in Proof of Compute, how hard each is checked, how much of its work
+/// counts, and who hears of the results. Host-reputation implements it.
 pub trait HostRegistry<AccountId> {
 	/// Whether `who` is a registered host.
 	fn is_host(who: &AccountId) -> bool;
@@ -63,9 +64,36 @@ pub trait HostRegistry<AccountId> {
 		base
 	}
 
+	/// How much of `hits` accepted hits may count as `who`'s weight: the part its collateral
+	/// backs.
+	fn backed_weight(_who: &AccountId, hits: u64) -> u64 {
+		hits
+	}
+
+	/// The largest share of an epoch's total weight one host may count.
+	fn max_weight_share() -> Perbill {
+		Perbill::one()
+	}
+
+	/// `who`'s epoch was settled with `result`.
+	fn on_settled(_epoch: u64, _who: &AccountId, _result: &HostResult) {}
+
+	/// Every host of `epoch` that will be settled is: `summary` holds its final totals.
+	fn on_epoch_settled(_epoch: u64, _summary: &EpochSummary) {}
+
 	/// Makes `who` a host, for benchmarks.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn register_for_benchmarks(who: &AccountId);
+}
+
+/// What Proof of Compute recorded about a host, for the pallets that judge hosts by it.
+pub trait ComputeRecord<AccountId> {
+	/// Whether `who` revealed, and passed the reveal's checks, in `epoch`.
+	fn revealed(epoch: u64, who: &AccountId) -> bool;
+
+	/// The weight `who` counts for `epoch`: its settled weight within the epoch's cap (0 when
+	/// it earned none or the epoch is not settled yet).
+	fn counted_weight(epoch: u64, who: &AccountId) -> u64;
 }
 
 /// The clock tells the pallet when to begin settling an epoch and when to queue an old one
@@ -78,7 +106,8 @@ impl<T: Config> pallet_sprint::OnPhaseChange<frame_system::pallet_prelude::Block
 		phase: pallet_sprint::Phase,
 	) -> frame_support::weights::Weight {
 		match phase {
-			pallet_sprint::Phase::Sprint => Self::queue_cleanup(epoch.index),
+			pallet_sprint::Phase::Sprint => Self::close_unfinished_settlement()
+				.saturating_add(Self::queue_cleanup(epoch.index)),
 			pallet_sprint::Phase::Settle => Self::begin_settlement(epoch.index),
 			_ => frame_support::weights::Weight::zero(),
 		}
@@ -261,8 +290,7 @@ pub mod pallet {
 			/// Its totals.
 			summary: EpochSummary,
 		},
-		/// A new settlement began before the previous epoch's was complete; the rest of its
-		/// hosts earn nothing.
+		/// An epoch ended before all its hosts were settled; the rest of them earn nothing.
 		SettlementIncomplete {
 			/// The epoch left unfinished.
 			epoch: u64,

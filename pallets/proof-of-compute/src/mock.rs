@@ -91,6 +91,14 @@ parameter_types! {
 	pub static ExtraHosts: Vec<u64> = Vec::new();
 	/// How many accounts from [`FIRST_SIMULATED_HOST`] on are hosts.
 	pub static SimulatedHosts: u64 = 0;
+	/// The most weight any host's collateral backs (`None`: all of it).
+	pub static BackedWeightLimit: Option<u64> = None;
+	/// The registry's largest share of an epoch's weight for one host.
+	pub static MaxWeightShare: Perbill = Perbill::one();
+	/// The results the registry heard of: epoch, host and outcome.
+	pub static HeardResults: Vec<(u64, u64, crate::Outcome)> = Vec::new();
+	/// The closed settlements the registry heard of.
+	pub static HeardEpochs: Vec<(u64, crate::EpochSummary)> = Vec::new();
 }
 
 /// The first account of the simulated hosts.
@@ -103,6 +111,22 @@ impl HostRegistry<u64> for TestHosts {
 		(1..=10).contains(who)
 			|| (FIRST_SIMULATED_HOST..FIRST_SIMULATED_HOST + SimulatedHosts::get()).contains(who)
 			|| ExtraHosts::get().contains(who)
+	}
+
+	fn backed_weight(_who: &u64, hits: u64) -> u64 {
+		BackedWeightLimit::get().map_or(hits, |limit| hits.min(limit))
+	}
+
+	fn max_weight_share() -> Perbill {
+		MaxWeightShare::get()
+	}
+
+	fn on_settled(epoch: u64, who: &u64, result: &crate::HostResult) {
+		HeardResults::mutate(|heard| heard.push((epoch, *who, result.outcome)));
+	}
+
+	fn on_epoch_settled(epoch: u64, summary: &crate::EpochSummary) {
+		HeardEpochs::mutate(|heard| heard.push((epoch, *summary)));
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]

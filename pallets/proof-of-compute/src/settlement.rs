@@ -5,15 +5,22 @@
 //! A host is accepted when the validators that passed it hold more than half of the weight of
 //! the validators that responded (counted one each while none has weight). When none
 //! responded, or none exist (a one-host network), the reveal's on-chain checks decide and the
-//! host is accepted. An accepted host earns its committed hits as weight. Validators whose
-//! verdict went against the outcome are recorded as outvoted.
+//! host is accepted. An accepted host earns as weight the part of its committed hits that its
+//! collateral backs ([`HostRegistry::backed_weight`]). Validators whose verdict went against
+//! the outcome are recorded as outvoted, and the registry hears of every result.
+//!
+//! The settlement closes when its last host is settled, or at the latest when the next epoch
+//! begins (the hosts left then earn nothing). Closing fixes the cap on one host's weight
+//! ([`HostRegistry::max_weight_share`] of the total) and the total counted within it: both
+//! need every result, so a host's result keeps the weight it earned and what counts is that
+//! weight within the cap ([`EpochSummary::counted`]).
 
 use frame_support::{traits::Get, weights::Weight};
 
 use crate::{
-	weights::WeightInfo, Attestation, Commitments, Config, EpochSummaries, EpochSummary, Event,
-	HostResult, Outcome, Outvoted, Pallet, Participants, Results, SettlementCursor, Settling,
-	Snapshots, Verdicts,
+	weights::WeightInfo, Attestation, Commitments, ComputeRecord, Config, EpochSummaries,
+	EpochSummary, Event, HostRegistry, HostResult, Outcome, Outvoted, Pallet, Participants,
+	Results, Revealed, SettlementCursor, Settling, Snapshots, Verdicts,
 };
 
 /// The outcome the verdicts on one host lead to.
@@ -64,11 +71,18 @@ impl<T: Config> Pallet<T> {
 		if cursor.next >= hosts {
 			summary.complete = true;
 			Settling::<T>::kill();
+			Self::close_settlement(cursor.epoch, &mut summary);
 			Self::deposit_event(Event::EpochSettled { epoch: cursor.epoch, summary });
 		} else {
 			Settling::<T>::put(cursor);
 		}
 		EpochSummaries::<T>::insert(cursor.epoch, summary);
+	}
+
+	/// Fixes the epoch's weight cap and counted total, and tells the registry.
+	fn close_settlement(epoch: u64, summary: &mut EpochSummary) {
+		summary.close(T::Hosts::max_weight_share());
+		T::Hosts::on_epoch_settled(epoch, summary);
 	}
 
 	/// Settles the host at snapshot index `index` of `epoch`.
@@ -77,10 +91,12 @@ impl<T: Config> Pallet<T> {
 		let verdicts = Verdicts::<T>::get(epoch, &host);
 		let outcome = outcome(&verdicts);
 		let hits = Commitments::<T>::get(epoch, &host).map_or(0, |c| c.count);
-		let weight = if outcome.is_accepted() { u64::from(hits) } else { 0 };
+		let weight =
+			if outcome.is_accepted() { T::Hosts::backed_weight(&host, hits.into()) } else { 0 };
 		let passed_by = verdicts.iter().filter(|a| a.passed).count() as u32;
 		let result = HostResult {
 			outcome,
+			hits,
 			weight,
 			passed_by,
 			failed_by: (verdicts.len() as u32).saturating_sub(passed_by),
@@ -97,20 +113,42 @@ impl<T: Config> Pallet<T> {
 		}
 		summary.settled = summary.settled.saturating_add(1);
 		if outcome.is_accepted() {
-			summary.accepted = summary.accepted.saturating_add(1);
-			summary.total_weight = summary.total_weight.saturating_add(weight);
+			summary.add_accepted(weight);
 		}
 		Results::<T>::insert(epoch, &host, result);
+		T::Hosts::on_settled(epoch, &host, &result);
 		Self::deposit_event(Event::HostSettled { epoch, host, result });
 	}
 
-	/// Starts settling `epoch`; an unfinished settlement of an earlier epoch ends here.
+	/// Starts settling `epoch`.
 	pub(crate) fn begin_settlement(epoch: u64) -> Weight {
-		if let Some(unfinished) = Settling::<T>::get() {
-			let summary = EpochSummaries::<T>::get(unfinished.epoch).unwrap_or_default();
-			Self::deposit_event(Event::SettlementIncomplete { epoch: unfinished.epoch, summary });
-		}
 		Settling::<T>::put(SettlementCursor { epoch, next: 0 });
-		T::DbWeight::get().reads_writes(2, 1)
+		T::DbWeight::get().writes(1)
+	}
+
+	/// When an epoch begins and the previous settlement is still unfinished, closes it: the
+	/// hosts not yet settled earn nothing.
+	pub(crate) fn close_unfinished_settlement() -> Weight {
+		let Some(unfinished) = Settling::<T>::take() else { return T::DbWeight::get().reads(1) };
+		let mut summary = EpochSummaries::<T>::get(unfinished.epoch).unwrap_or_default();
+		Self::close_settlement(unfinished.epoch, &mut summary);
+		EpochSummaries::<T>::insert(unfinished.epoch, summary);
+		Self::deposit_event(Event::SettlementIncomplete { epoch: unfinished.epoch, summary });
+		T::WeightInfo::settle(0)
+	}
+}
+
+impl<T: Config> ComputeRecord<T::AccountId> for Pallet<T> {
+	fn revealed(epoch: u64, who: &T::AccountId) -> bool {
+		Revealed::<T>::contains_key(epoch, who)
+	}
+
+	fn counted_weight(epoch: u64, who: &T::AccountId) -> u64 {
+		let (Some(result), Some(summary)) =
+			(Results::<T>::get(epoch, who), EpochSummaries::<T>::get(epoch))
+		else {
+			return 0;
+		};
+		summary.counted(result.weight)
 	}
 }

@@ -6,7 +6,7 @@
 use gonka_primitives::assignment::WeightSnapshot;
 
 use crate::{
-	Config, Error, Pallet, Participants, Results, Reveal, Revealed, RevealedLeaves, SnapshotChunks,
+	ComputeRecord, Config, Error, Pallet, Participants, Reveal, Revealed, RevealedLeaves, SnapshotChunks,
 	SnapshotSummary, Snapshots, SNAPSHOT_CHUNK,
 };
 
@@ -18,10 +18,8 @@ impl<T: Config> Pallet<T> {
 		host: &T::AccountId,
 		leaves: RevealedLeaves,
 	) -> Result<(), Error<T>> {
-		let prior_weight = epoch
-			.checked_sub(1)
-			.and_then(|previous| Results::<T>::get(previous, host))
-			.map_or(0, |result| result.weight);
+		let prior_weight =
+			epoch.checked_sub(1).map_or(0, |previous| Self::counted_weight(previous, host));
 		let mut summary = Snapshots::<T>::get(epoch);
 		let index = summary.hosts;
 		let chunk = index / SNAPSHOT_CHUNK;

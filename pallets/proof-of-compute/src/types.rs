@@ -9,11 +9,17 @@ use gonka_primitives::{
 	Hash32,
 };
 use scale_info::TypeInfo;
+use sp_runtime::Perbill;
 
 /// The deepest Merkle proof: a tree of at most `u32::MAX` leaves has 32 levels below the root.
 pub const MAX_PROOF_DEPTH: u32 = 32;
 /// The most leaves one reveal carries: two per challenged pair.
 pub const MAX_REVEALED_LEAVES: u32 = 2 * MAX_SAMPLES;
+/// How many of an epoch's largest weights settlement keeps track of.
+pub const LARGEST_TRACKED: usize = 9;
+/// The smallest cap on one host's share of an epoch's weight: with it, fewer than 10 hosts
+/// can exceed the cap, so [`LARGEST_TRACKED`] are all it can cut.
+pub const MIN_WEIGHT_SHARE: Perbill = Perbill::from_percent(10);
 /// Hosts per chunk of the epoch's weight snapshot.
 pub const SNAPSHOT_CHUNK: u32 = 256;
 /// Chunks of the weight snapshot: with [`SNAPSHOT_CHUNK`], the most hosts that can take part
@@ -141,7 +147,10 @@ impl Outcome {
 pub struct HostResult {
 	/// Accepted, and how, or rejected.
 	pub outcome: Outcome,
-	/// The compute weight earned: the committed hits if accepted, else 0.
+	/// The hits the host committed.
+	pub hits: u32,
+	/// The compute weight earned: if accepted, the hits its collateral backs, else 0. What
+	/// counts is at most the epoch's [`EpochSummary::weight_cap`].
 	pub weight: u64,
 	/// Validators that passed the host.
 	pub passed_by: u32,
@@ -170,8 +179,45 @@ pub struct EpochSummary {
 	pub accepted: u32,
 	/// Total compute weight of the accepted hosts.
 	pub total_weight: u64,
+	/// The largest weights, largest first: the only ones a cap of at least
+	/// [`MIN_WEIGHT_SHARE`] of the total can cut.
+	pub largest: [u64; LARGEST_TRACKED],
+	/// The most weight one host counts (the registry's largest share of the total), fixed
+	/// when the settlement closes: once every host is settled, or when the epoch ends.
+	pub weight_cap: Option<u64>,
+	/// Total weight the hosts count, each within the cap, fixed with it.
+	pub counted_weight: u64,
 	/// Whether every host of the epoch is settled.
 	pub complete: bool,
+}
+
+impl EpochSummary {
+	/// Counts an accepted host's `weight`.
+	pub fn add_accepted(&mut self, weight: u64) {
+		self.accepted = self.accepted.saturating_add(1);
+		self.total_weight = self.total_weight.saturating_add(weight);
+		let mut carried = weight;
+		for slot in self.largest.iter_mut() {
+			if carried > *slot {
+				core::mem::swap(slot, &mut carried);
+			}
+		}
+	}
+
+	/// Fixes the cap at `max_share` of the total (at least [`MIN_WEIGHT_SHARE`]) and the
+	/// total the hosts count within it. With fewer hosts than `1 / max_share` (a one-host
+	/// development chain), every host is cut to the cap and their shares even out.
+	pub fn close(&mut self, max_share: Perbill) {
+		let cap = max_share.max(MIN_WEIGHT_SHARE).mul_floor(self.total_weight);
+		let cut: u64 = self.largest.iter().map(|weight| weight.saturating_sub(cap)).sum();
+		self.weight_cap = Some(cap);
+		self.counted_weight = self.total_weight.saturating_sub(cut);
+	}
+
+	/// The part of `weight` that counts, once the settlement is closed (0 before).
+	pub fn counted(&self, weight: u64) -> u64 {
+		self.weight_cap.map_or(0, |cap| weight.min(cap))
+	}
 }
 
 /// Where settlement stands: the epoch and the next host (snapshot index) to settle.

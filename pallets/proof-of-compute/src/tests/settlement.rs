@@ -1,15 +1,17 @@
 //! Settlement: honest hosts are accepted and earn their hits, hosts with wrong distances are
-//! rejected, outvoted validators are recorded, silence leaves the reveal to decide, and
-//! settlement spreads over blocks within its budget.
+//! rejected, outvoted validators are recorded, silence leaves the reveal to decide,
+//! settlement spreads over blocks within its budget and closes by the next epoch, collateral
+//! and the share cap limit what counts, and the host registry hears of every result.
 
 use frame_support::{assert_noop, assert_ok, traits::Hooks, weights::Weight};
+use sp_runtime::Perbill;
 use gonka_primitives::{
 	merkle::{Leaf, MerkleTree},
 	Distance,
 };
 
 use crate::{
-	mock::*, weights::WeightInfo, EpochSummaries, EpochSummary, Error, Event, HostResult, Outcome,
+	mock::*, weights::WeightInfo, ComputeRecord, EpochSummaries, EpochSummary, Error, Event, HostResult, Outcome,
 	Outvoted, Results, Settling,
 };
 
@@ -37,10 +39,24 @@ fn honest_hosts_are_accepted_and_earn_their_hits() {
 		for (host, hits) in [(1, 50), (2, 60), (3, 70), (4, 80), (5, 90)] {
 			assert_eq!(
 				result(0, host),
-				HostResult { outcome: Outcome::Accepted, weight: hits, passed_by: 3, failed_by: 0 }
+				HostResult {
+					outcome: Outcome::Accepted,
+					hits: hits as u32,
+					weight: hits,
+					passed_by: 3,
+					failed_by: 0
+				}
 			);
 		}
-		let summary = EpochSummary { settled: 5, accepted: 5, total_weight: 350, complete: true };
+		let summary = EpochSummary {
+			settled: 5,
+			accepted: 5,
+			total_weight: 350,
+			largest: [90, 80, 70, 60, 50, 0, 0, 0, 0],
+			weight_cap: Some(350),
+			counted_weight: 350,
+			complete: true,
+		};
 		assert_eq!(EpochSummaries::<Test>::get(0), Some(summary));
 		System::assert_has_event(RuntimeEvent::ProofOfCompute(Event::EpochSettled {
 			epoch: 0,
@@ -60,7 +76,7 @@ fn a_host_with_wrong_distances_is_rejected() {
 		run_to_block(SETTLE);
 		assert_eq!(
 			result(0, 1),
-			HostResult { outcome: Outcome::Rejected, weight: 0, passed_by: 0, failed_by: 3 }
+			HostResult { outcome: Outcome::Rejected, hits: 50, weight: 0, passed_by: 0, failed_by: 3 }
 		);
 		assert_eq!(result(0, 2).outcome, Outcome::Accepted);
 		assert_eq!(EpochSummaries::<Test>::get(0).expect("settled").total_weight, 150);
@@ -79,7 +95,7 @@ fn a_validator_in_the_minority_is_recorded() {
 		run_to_block(SETTLE);
 		assert_eq!(
 			result(0, 1),
-			HostResult { outcome: Outcome::Accepted, weight: 50, passed_by: 2, failed_by: 1 }
+			HostResult { outcome: Outcome::Accepted, hits: 50, weight: 50, passed_by: 2, failed_by: 1 }
 		);
 		assert_eq!(Outvoted::<Test>::get(0, 2), 1);
 		assert_eq!(Outvoted::<Test>::get(0, 3), 0);
@@ -112,7 +128,7 @@ fn a_heavier_validator_outweighs_lighter_ones() {
 		run_to_block(phase_start(1, gonka_primitives::sprint::Phase::Settle));
 		assert_eq!(
 			result(1, 2),
-			HostResult { outcome: Outcome::Rejected, weight: 0, passed_by: 2, failed_by: 1 }
+			HostResult { outcome: Outcome::Rejected, hits: 10, weight: 0, passed_by: 2, failed_by: 1 }
 		);
 		assert_eq!((Outvoted::<Test>::get(1, 3), Outvoted::<Test>::get(1, 4)), (1, 1));
 	});
@@ -129,6 +145,7 @@ fn without_responding_validators_the_reveal_decides() {
 				result(0, host),
 				HostResult {
 					outcome: Outcome::AcceptedUnvalidated,
+					hits: hits as u32,
 					weight: hits,
 					passed_by: 0,
 					failed_by: 0
@@ -201,18 +218,74 @@ fn settlement_spreads_over_blocks_within_its_budget() {
 }
 
 #[test]
-fn an_unfinished_settlement_is_reported_when_the_next_begins() {
+fn an_unfinished_settlement_closes_when_the_next_epoch_begins() {
 	new_test_ext().execute_with(|| {
 		SettlementWeightPerBlock::set(Weight::zero());
 		commit_and_reveal(0, &[(1, 20), (2, 20)]);
-		run_to_block(phase_start(1, gonka_primitives::sprint::Phase::Settle));
+		run_to_block(NEXT_EPOCH);
+		let closed = EpochSummary { weight_cap: Some(0), ..Default::default() };
 		System::assert_has_event(RuntimeEvent::ProofOfCompute(Event::SettlementIncomplete {
 			epoch: 0,
-			summary: EpochSummary::default(),
+			summary: closed,
 		}));
-		assert!(!EpochSummaries::<Test>::get(0).expect("begun").complete);
+		assert_eq!(EpochSummaries::<Test>::get(0), Some(closed));
+		assert_eq!(HeardEpochs::get(), vec![(0, closed)]);
+		assert!(Settling::<Test>::get().is_none());
+		run_to_block(phase_start(1, gonka_primitives::sprint::Phase::Settle));
 		// Epoch 1 has nobody to settle: done at once, budget or not.
 		assert!(EpochSummaries::<Test>::get(1).expect("settled").complete);
-		assert!(Settling::<Test>::get().is_none());
+	});
+}
+
+#[test]
+fn no_host_counts_more_than_its_share_of_the_total() {
+	new_test_ext().execute_with(|| {
+		MaxWeightShare::set(Perbill::from_percent(25));
+		commit_and_reveal(0, &[(1, 100), (2, 50), (3, 10), (4, 10), (5, 10)]);
+		run_to_block(SETTLE);
+		let summary = EpochSummaries::<Test>::get(0).expect("settled");
+		// 25% of 180 is 45: hosts 1 and 2 are cut to it.
+		assert_eq!(summary.total_weight, 180);
+		assert_eq!(summary.weight_cap, Some(45));
+		assert_eq!(summary.counted_weight, 45 + 45 + 30);
+		assert_eq!(result(0, 1).weight, 100, "the result keeps what the host earned");
+		let counted: Vec<u64> = (1..=5).map(|h| ProofOfCompute::counted_weight(0, &h)).collect();
+		assert_eq!(counted, vec![45, 45, 10, 10, 10]);
+		// What counts is each host's say in the next epoch.
+		run_to_block(NEXT_EPOCH);
+		commit_and_reveal(1, &[(1, 10), (3, 10)]);
+		assert_eq!(crate::Revealed::<Test>::get(1, 1).expect("revealed").prior_weight, 45);
+		assert_eq!(crate::Revealed::<Test>::get(1, 3).expect("revealed").prior_weight, 10);
+	});
+}
+
+#[test]
+fn the_registry_hears_every_result_and_the_closed_epoch() {
+	new_test_ext().execute_with(|| {
+		commit_and_reveal(0, &[(1, 50), (2, 20)]);
+		for validator in 1..=2 {
+			attest_duties(validator, host_one_lied);
+		}
+		run_to_block(SETTLE);
+		assert_eq!((result(0, 1).hits, result(0, 1).weight), (50, 0));
+		assert_eq!((result(0, 2).hits, result(0, 2).weight), (20, 20));
+		assert_eq!(
+			HeardResults::get(),
+			vec![(0, 1, Outcome::Rejected), (0, 2, Outcome::Accepted)]
+		);
+		let summary = EpochSummaries::<Test>::get(0).expect("settled");
+		assert_eq!(HeardEpochs::get(), vec![(0, summary)]);
+	});
+}
+
+#[test]
+fn collateral_limits_weight() {
+	new_test_ext().execute_with(|| {
+		BackedWeightLimit::set(Some(30));
+		commit_and_reveal(0, &[(1, 50), (2, 20)]);
+		run_to_block(SETTLE);
+		assert_eq!((result(0, 1).hits, result(0, 1).weight), (50, 30));
+		assert_eq!(result(0, 2).weight, 20);
+		assert_eq!(EpochSummaries::<Test>::get(0).expect("settled").total_weight, 50);
 	});
 }
