@@ -32,10 +32,20 @@ pub use weights::WeightInfo;
 
 use frame_support::weights::Weight;
 
-/// Told about every phase change; the proof-of-compute pallet implements it.
+/// Told about every phase change; proof-of-compute and host-reputation implement it, and a
+/// tuple of them tells each in turn.
 pub trait OnPhaseChange<BlockNumber> {
 	/// `epoch` has entered `phase` in this block. Returns the weight it used.
 	fn on_phase_change(epoch: &EpochInfo<BlockNumber>, phase: Phase) -> Weight;
+}
+
+#[impl_trait_for_tuples::impl_for_tuples(4)]
+impl<BlockNumber> OnPhaseChange<BlockNumber> for Tuple {
+	fn on_phase_change(epoch: &EpochInfo<BlockNumber>, phase: Phase) -> Weight {
+		let mut used = Weight::zero();
+		for_tuples!( #( used = used.saturating_add(Tuple::on_phase_change(epoch, phase)); )* );
+		used
+	}
 }
 
 /// Reads the epoch in progress; the sprint pallet implements it for the pallets that follow
@@ -52,12 +62,6 @@ pub trait EpochStatus<BlockNumber> {
 	/// Makes the next epoch run with `params`, for other pallets' benchmarks.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn schedule_params(params: SprintParams);
-}
-
-impl<BlockNumber> OnPhaseChange<BlockNumber> for () {
-	fn on_phase_change(_: &EpochInfo<BlockNumber>, _: Phase) -> Weight {
-		Weight::zero()
-	}
 }
 
 // FRAME's macros expand to `expect` calls carrying this module's spans; the module holds only

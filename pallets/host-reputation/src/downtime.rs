@@ -1,0 +1,65 @@
+//! Downtime (DESIGN.md §6): a host registered before an epoch began must commit and reveal
+//! in it. When the epoch's reveal phase closes, the registry starts walking its hosts,
+//! `DowntimeChecksPerBlock` per block; each that takes part in the epoch but did not reveal
+//! loses `downtime_slash` of its collateral and `reputation_loss` of its reputation. A check
+//! still unfinished when the next one starts gives way to it.
+
+use alloc::vec::Vec;
+use frame_support::{traits::Get, weights::Weight};
+use frame_system::pallet_prelude::BlockNumberFor;
+use pallet_proof_of_compute::ComputeRecord;
+use pallet_sprint::{EpochInfo, OnPhaseChange, Phase};
+
+use crate::{
+	weights::WeightInfo, Config, DowntimeCheck, Event, Hosts, Pallet, Params, SlashReason,
+};
+
+impl<T: Config> OnPhaseChange<BlockNumberFor<T>> for Pallet<T> {
+	fn on_phase_change(epoch: &EpochInfo<BlockNumberFor<T>>, phase: Phase) -> Weight {
+		if phase != Phase::Validate {
+			return Weight::zero();
+		}
+		DowntimeCheck::<T>::put((epoch.index, None::<T::AccountId>));
+		T::DbWeight::get().writes(1)
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Checks the next page of hosts for downtime.
+	pub(crate) fn check_downtime_page() -> Weight {
+		let Some((epoch, after)) = DowntimeCheck::<T>::get() else {
+			return T::DbWeight::get().reads(1);
+		};
+		let limit = T::DowntimeChecksPerBlock::get();
+		let page: Vec<T::AccountId> = match after {
+			Some(last) => Hosts::<T>::iter_keys_from(Hosts::<T>::hashed_key_for(&last)),
+			None => Hosts::<T>::iter_keys(),
+		}
+		.take(limit as usize)
+		.collect();
+		let checked = page.len() as u32;
+		for who in &page {
+			Self::check_host(epoch, who);
+		}
+		match page.last() {
+			Some(last) if checked == limit => DowntimeCheck::<T>::put((epoch, Some(last.clone()))),
+			_ => DowntimeCheck::<T>::kill(),
+		}
+		T::WeightInfo::check_downtime(checked)
+	}
+
+	/// Slashes `who` for `epoch` if it was obliged to take part and did not reveal.
+	fn check_host(epoch: u64, who: &T::AccountId) {
+		let Some(mut host) = Hosts::<T>::get(who) else { return };
+		let obliged = host.registered_in < epoch && Self::takes_part(&host, epoch);
+		if !obliged || T::Compute::revealed(epoch, who) {
+			return;
+		}
+		let params = Params::<T>::get();
+		Self::slash(who, &mut host, params.downtime_slash, epoch, SlashReason::Downtime);
+		host.reputation = host.reputation.saturating_sub(params.reputation_loss);
+		let reputation = host.reputation;
+		Hosts::<T>::insert(who, host);
+		Self::deposit_event(Event::EpochMissed { host: who.clone(), epoch, reputation });
+	}
+}

@@ -1,0 +1,110 @@
+//! The registry as proof-of-compute sees it: who is a host, how hard each is checked, how
+//! much of its work its collateral backs, and what a settled result does to it.
+
+use pallet_proof_of_compute::{EpochSummary, HostRegistry, HostResult, Outcome};
+use sp_runtime::{
+	traits::{UniqueSaturatedInto, Zero},
+	Perbill, Saturating,
+};
+
+use crate::{
+	BalanceOf, Config, EpochWeight, Event, Host, HostStatus, Hosts, Pallet, Params, SlashReason,
+	MAX_REPUTATION,
+};
+
+impl<T: Config> Pallet<T> {
+	/// Whether `host` takes part in `epoch`: active, or leaving after it.
+	pub(crate) fn takes_part(host: &Host<BalanceOf<T>>, epoch: u64) -> bool {
+		match host.status {
+			HostStatus::Active => true,
+			HostStatus::Leaving { last_epoch, .. } => epoch <= last_epoch,
+			HostStatus::Removed { .. } => false,
+		}
+	}
+
+	/// The pairs `who` is challenged for out of the epoch's `base`: all of them at reputation
+	/// 0, falling in proportion to reputation to `min_sample_share` of them (rounded up, at
+	/// least one) at full reputation.
+	pub fn samples_for(who: &T::AccountId, base: u32) -> u32 {
+		let reputation = Hosts::<T>::get(who).map_or(0, |host| host.reputation);
+		let min_share = Params::<T>::get().min_sample_share;
+		let trusted = Perbill::from_rational(reputation.min(MAX_REPUTATION), MAX_REPUTATION);
+		let spared = trusted.saturating_mul(Perbill::one().saturating_sub(min_share)).mul_floor(base);
+		base.saturating_sub(spared).max(1).min(base)
+	}
+
+	/// The part of `hits` that counts as `who`'s weight: the free share, plus as much of the
+	/// rest as its collateral covers at `collateral_per_weight` each.
+	pub fn backed_weight(who: &T::AccountId, hits: u64) -> u64 {
+		let Some(host) = Hosts::<T>::get(who) else { return 0 };
+		let params = Params::<T>::get();
+		if params.collateral_per_weight.is_zero() {
+			return hits;
+		}
+		let free = params.free_weight_share.mul_floor(hits);
+		let covered: u64 = (host.collateral / params.collateral_per_weight).unique_saturated_into();
+		hits.min(free.saturating_add(covered))
+	}
+
+	/// Records an honest epoch: weight earned, reputation up, a place on the leaderboard.
+	fn credit(epoch: u64, who: &T::AccountId, host: &mut Host<BalanceOf<T>>, weight: u64) {
+		let gain = Params::<T>::get().reputation_gain;
+		host.reputation = host.reputation.saturating_add(gain).min(MAX_REPUTATION);
+		host.last_weight = EpochWeight { epoch, weight };
+		if host.status == HostStatus::Active {
+			Self::enter_leaderboard(epoch, who, weight);
+		}
+	}
+
+	/// Punishes fraud: slashes, zeroes reputation and removes the host, whose remaining
+	/// collateral unbonds.
+	fn punish_fraud(epoch: u64, who: &T::AccountId, host: &mut Host<BalanceOf<T>>) {
+		let params = Params::<T>::get();
+		Self::slash(who, host, params.fraud_slash, epoch, SlashReason::Fraud);
+		host.reputation = 0;
+		host.last_weight = EpochWeight { epoch, weight: 0 };
+		let unbonded = epoch.saturating_add(params.unbonding_epochs.into());
+		let withdrawable_from =
+			host.status.withdrawable_from().map_or(unbonded, |w| w.max(unbonded));
+		host.status = HostStatus::Removed { withdrawable_from };
+		Self::deposit_event(Event::HostRemoved { host: who.clone(), epoch });
+	}
+}
+
+impl<T: Config> HostRegistry<T::AccountId> for Pallet<T> {
+	fn is_host(who: &T::AccountId) -> bool {
+		Hosts::<T>::get(who).is_some_and(|host| Self::takes_part(&host, Self::current_epoch()))
+	}
+
+	fn samples_for(who: &T::AccountId, base: u32) -> u32 {
+		Pallet::<T>::samples_for(who, base)
+	}
+
+	fn backed_weight(who: &T::AccountId, hits: u64) -> u64 {
+		Pallet::<T>::backed_weight(who, hits)
+	}
+
+	fn max_weight_share() -> Perbill {
+		Params::<T>::get().max_weight_share
+	}
+
+	fn on_settled(epoch: u64, who: &T::AccountId, result: &HostResult) {
+		let Some(mut host) = Hosts::<T>::get(who) else { return };
+		match result.outcome {
+			Outcome::Accepted | Outcome::AcceptedUnvalidated => {
+				Self::credit(epoch, who, &mut host, result.weight)
+			}
+			Outcome::Rejected => Self::punish_fraud(epoch, who, &mut host),
+		}
+		Hosts::<T>::insert(who, host);
+	}
+
+	fn on_epoch_settled(epoch: u64, _summary: &EpochSummary) {
+		Self::close_leaderboard(epoch);
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_for_benchmarks(who: &T::AccountId) {
+		Self::register_funded(who);
+	}
+}

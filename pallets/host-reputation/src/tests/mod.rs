@@ -1,0 +1,9 @@
+mod collateral_weight;
+mod downtime;
+mod election;
+mod info;
+mod params;
+mod registration;
+mod reputation;
+mod slashing;
+mod unbonding;

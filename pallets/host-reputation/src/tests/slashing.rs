@@ -1,0 +1,54 @@
+//! Fraud: 20% of the collateral to the community pool, reputation zeroed, the host removed
+//! and its weight gone; every slash is an event with its reason.
+
+use frame_support::assert_noop;
+use pallet_proof_of_compute::{HostRegistry, Outcome};
+
+use crate::{mock::*, Elected, Error, Event, HostStatus, SlashReason, TotalCollateral};
+
+#[test]
+fn fraud_slashes_a_fifth_into_the_pool_and_removes_the_host() {
+	run(|| {
+		register(1, 1_000);
+		settle(0, 1, Outcome::Accepted, 10);
+		settle(1, 1, Outcome::Rejected, 0);
+		let host = host(1);
+		assert_eq!(host.collateral, 800);
+		assert_eq!(host.reputation, 0);
+		assert_eq!(host.status, HostStatus::Removed { withdrawable_from: 3 });
+		assert_eq!(host.last_weight.weight, 0);
+		assert_eq!(free(POOL), 1 + 200);
+		assert_eq!(free(1), BALANCE - 1_000, "nothing leaves the free balance");
+		assert_eq!(TotalCollateral::<Test>::get(), 800 + 500);
+		System::assert_has_event(RuntimeEvent::HostReputation(Event::HostSlashed {
+			host: 1,
+			epoch: 1,
+			reason: SlashReason::Fraud,
+			amount: 200,
+		}));
+		System::assert_has_event(RuntimeEvent::HostReputation(Event::HostRemoved {
+			host: 1,
+			epoch: 1,
+		}));
+		assert!(!<HostReputation as HostRegistry<u64>>::is_host(&1));
+		assert_noop!(
+			HostReputation::add_collateral(RuntimeOrigin::signed(1), 10),
+			Error::<Test>::NotActive
+		);
+	});
+}
+
+#[test]
+fn a_removed_host_is_not_elected() {
+	run(|| {
+		WithKeys::set(vec![1, 2]);
+		register(1, 1_000);
+		register(2, 1_000);
+		settle(0, 1, Outcome::Accepted, 50);
+		settle(0, 2, Outcome::Accepted, 40);
+		close(0);
+		assert_eq!(Elected::<Test>::get().1.len(), 2);
+		settle(1, 1, Outcome::Rejected, 0);
+		assert_eq!(HostReputation::validators(), vec![2]);
+	});
+}

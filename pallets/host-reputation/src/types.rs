@@ -1,0 +1,216 @@
+//! What the registry keeps about a host, and the parameters it runs by.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::ConstU32, BoundedVec};
+use pallet_proof_of_compute::MIN_WEIGHT_SHARE;
+use scale_info::TypeInfo;
+use sp_runtime::Perbill;
+
+/// Full reputation. Reputation counts in hundredths of a point, from 0 to 100 points, so that
+/// the default gain of 100/30 points per honest epoch is exact enough to reach 100 in 30.
+pub const MAX_REPUTATION: u32 = 10_000;
+/// Longest host name, in bytes.
+pub const MAX_NAME_LEN: u32 = 64;
+/// Longest inference endpoint URL, in bytes.
+pub const MAX_ENDPOINT_LEN: u32 = 256;
+/// Longest hardware description, in bytes.
+pub const MAX_HARDWARE_LEN: u32 = 128;
+/// Longest unbonding period a parameter change may set, in epochs.
+pub const MAX_UNBONDING_EPOCHS: u32 = 10_000;
+
+/// Where a host stands.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum HostStatus {
+	/// Computes every epoch.
+	Active,
+	/// Unregistered: still a host until `last_epoch` ends (so it answers for the work it
+	/// committed), then its collateral stays held, and slashable, until `withdrawable_from`.
+	Leaving {
+		/// The last epoch it takes part in.
+		last_epoch: u64,
+		/// The first epoch in which it may withdraw its collateral.
+		withdrawable_from: u64,
+	},
+	/// Removed for fraud: no longer a host; what is left of its collateral can be withdrawn
+	/// from `withdrawable_from` on.
+	Removed {
+		/// The first epoch in which it may withdraw its collateral.
+		withdrawable_from: u64,
+	},
+}
+
+impl HostStatus {
+	/// The epoch from which the collateral may be withdrawn, once the host is no longer active.
+	pub fn withdrawable_from(self) -> Option<u64> {
+		match self {
+			HostStatus::Active => None,
+			HostStatus::Leaving { withdrawable_from, .. }
+			| HostStatus::Removed { withdrawable_from } => Some(withdrawable_from),
+		}
+	}
+}
+
+/// The weight a host earned in an epoch.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct EpochWeight {
+	/// The epoch.
+	pub epoch: u64,
+	/// The weight its collateral backed (before the epoch's cap on one host's share).
+	pub weight: u64,
+}
+
+/// A registered host.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub struct Host<Balance> {
+	/// Collateral on hold, slashable while the record exists.
+	pub collateral: Balance,
+	/// Reputation in hundredths of a point, up to [`MAX_REPUTATION`].
+	pub reputation: u32,
+	/// The epoch in which it registered: it must commit in every later one.
+	pub registered_in: u64,
+	/// Active, leaving or removed.
+	pub status: HostStatus,
+	/// The weight it earned in its last settled epoch.
+	pub last_weight: EpochWeight,
+}
+
+/// What an operator tells about its host: shown to developers choosing where to send
+/// inference. Checked on the way in ([`crate::info`]).
+#[derive(
+	Clone,
+	Debug,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct HostInfo {
+	/// A display name: printable UTF-8, not empty.
+	pub name: BoundedVec<u8, ConstU32<MAX_NAME_LEN>>,
+	/// The inference endpoint: an `http://` or `https://` URL, or empty when the host serves
+	/// no inference.
+	pub endpoint: BoundedVec<u8, ConstU32<MAX_ENDPOINT_LEN>>,
+	/// Declared hardware, e.g. "8x H100 80GB": printable UTF-8.
+	pub hardware: BoundedVec<u8, ConstU32<MAX_HARDWARE_LEN>>,
+}
+
+/// Why a host was slashed.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum SlashReason {
+	/// Its validators rejected its work.
+	Fraud,
+	/// It was registered but did not commit and reveal in the epoch.
+	Downtime,
+}
+
+/// The registry's parameters (DESIGN.md §6). Changed by [`crate::Pallet::set_params`].
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub struct ReputationParams<Balance> {
+	/// Least collateral to register with.
+	pub min_collateral: Balance,
+	/// Collateral each unit of weight beyond the free share needs (0: none).
+	pub collateral_per_weight: Balance,
+	/// Share of a host's weight that needs no collateral.
+	pub free_weight_share: Perbill,
+	/// Largest share of an epoch's total weight one host counts (at least 10%).
+	pub max_weight_share: Perbill,
+	/// Share of collateral slashed for fraud.
+	pub fraud_slash: Perbill,
+	/// Share of collateral slashed for a missed epoch.
+	pub downtime_slash: Perbill,
+	/// Reputation gained per honest epoch, in hundredths of a point.
+	pub reputation_gain: u32,
+	/// Reputation lost per missed epoch, in hundredths of a point.
+	pub reputation_loss: u32,
+	/// Share of the epoch's challenged samples a host of full reputation answers for; a new
+	/// host answers for all of them.
+	pub min_sample_share: Perbill,
+	/// Epochs between a host's last epoch and the withdrawal of its collateral (at least 1,
+	/// so that the last epoch's settlement, and any slash, comes first).
+	pub unbonding_epochs: u32,
+}
+
+impl<Balance: Default> Default for ReputationParams<Balance> {
+	/// DESIGN.md §6's defaults, with no collateral required (the runtime sets the amounts).
+	fn default() -> Self {
+		Self {
+			min_collateral: Balance::default(),
+			collateral_per_weight: Balance::default(),
+			free_weight_share: Perbill::from_percent(20),
+			max_weight_share: Perbill::from_percent(25),
+			fraud_slash: Perbill::from_percent(20),
+			downtime_slash: Perbill::from_percent(1),
+			reputation_gain: MAX_REPUTATION.div_ceil(30),
+			reputation_loss: MAX_REPUTATION / 10,
+			min_sample_share: Perbill::from_percent(25),
+			unbonding_epochs: 2,
+		}
+	}
+}
+
+impl<Balance> ReputationParams<Balance> {
+	/// Whether the parameters are usable: a share cap the settlement can apply, reputation
+	/// steps within the scale, some samples always checked, an unbonding period that outlasts
+	/// the last epoch's settlement.
+	pub fn is_valid(&self) -> bool {
+		self.max_weight_share >= MIN_WEIGHT_SHARE
+			&& self.reputation_gain <= MAX_REPUTATION
+			&& self.reputation_loss <= MAX_REPUTATION
+			&& !self.min_sample_share.is_zero()
+			&& (1..=MAX_UNBONDING_EPOCHS).contains(&self.unbonding_epochs)
+	}
+}
