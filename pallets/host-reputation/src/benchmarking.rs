@@ -1,1 +1,142 @@
+//! Benchmarks of the registry's calls and its downtime check, each on its most expensive
+//! path: the longest metadata, a slash for every host checked.
 
+use alloc::vec;
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{fungible::Mutate, EnsureOrigin},
+	BoundedVec,
+};
+use frame_system::RawOrigin;
+use sp_runtime::Saturating;
+
+use crate::{
+	BalanceOf, Call, Config, DowntimeCheck, HostInfo, HostStatus, Hosts, Pallet, Params,
+	ReputationParams, MAX_ENDPOINT_LEN, MAX_HARDWARE_LEN, MAX_NAME_LEN,
+};
+
+/// The longest metadata that passes the checks.
+fn longest_info() -> HostInfo {
+	let mut endpoint = b"https://".to_vec();
+	endpoint.resize(MAX_ENDPOINT_LEN as usize, b'h');
+	HostInfo {
+		name: BoundedVec::truncate_from(vec![b'a'; MAX_NAME_LEN as usize]),
+		endpoint: BoundedVec::truncate_from(endpoint),
+		hardware: BoundedVec::truncate_from(vec![b'a'; MAX_HARDWARE_LEN as usize]),
+	}
+}
+
+/// The collateral registrations use: twice the minimum, at least 1,000 units.
+fn collateral<T: Config>() -> BalanceOf<T> {
+	Params::<T>::get().min_collateral.saturating_mul(2u32.into()).max(1_000u32.into())
+}
+
+/// An account with enough to register and top up many times over.
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	let plenty = collateral::<T>().saturating_mul(100u32.into());
+	T::Currency::set_balance(&who, plenty);
+	who
+}
+
+impl<T: Config> Pallet<T> {
+	/// Registers `who`, funded, with the benchmarks' collateral (for other pallets' benchmarks).
+	pub(crate) fn register_funded(who: &T::AccountId) {
+		let plenty = collateral::<T>().saturating_mul(100u32.into());
+		T::Currency::set_balance(who, plenty);
+		let _ = Self::register(who, collateral::<T>(), longest_info());
+	}
+}
+
+/// A host that left long enough ago to withdraw at once.
+fn unbonded<T: Config>(who: &T::AccountId) {
+	Pallet::<T>::register_funded(who);
+	Hosts::<T>::mutate(who, |host| {
+		if let Some(host) = host {
+			host.status = HostStatus::Leaving { last_epoch: 0, withdrawable_from: 0 };
+		}
+	});
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_host() {
+		let who = funded::<T>("host", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), collateral::<T>(), longest_info());
+		assert!(Hosts::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn add_collateral() {
+		let who = funded::<T>("host", 0);
+		Pallet::<T>::register_funded(&who);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), collateral::<T>());
+		assert_eq!(
+			Hosts::<T>::get(&who).map(|host| host.collateral),
+			Some(collateral::<T>().saturating_mul(2u32.into()))
+		);
+	}
+
+	#[benchmark]
+	fn set_host_info() {
+		let who = funded::<T>("host", 0);
+		Pallet::<T>::register_funded(&who);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), longest_info());
+	}
+
+	#[benchmark]
+	fn unregister() {
+		let who = funded::<T>("host", 0);
+		Pallet::<T>::register_funded(&who);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(Hosts::<T>::get(&who).is_some_and(|host| host.status != HostStatus::Active));
+	}
+
+	#[benchmark]
+	fn withdraw_collateral() {
+		let who = funded::<T>("host", 0);
+		unbonded::<T>(&who);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(!Hosts::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn set_params() -> Result<(), BenchmarkError> {
+		let origin =
+			T::ParamsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let params = ReputationParams { unbonding_epochs: 3, ..Params::<T>::get() };
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, params);
+		assert_eq!(Params::<T>::get(), params);
+		Ok(())
+	}
+
+	/// `n` hosts checked, every one obliged and missing, so every one is slashed.
+	#[benchmark]
+	fn check_downtime(n: Linear<0, 1_000>) {
+		for index in 0..n {
+			let who = funded::<T>("host", index);
+			Pallet::<T>::register_funded(&who);
+		}
+		DowntimeCheck::<T>::put((1u64, None::<T::AccountId>));
+		#[block]
+		{
+			Pallet::<T>::check_downtime(n);
+		}
+		if n > 0 {
+			let first: T::AccountId = account("host", 0, 0);
+			let left = Hosts::<T>::get(&first).map(|host| host.collateral);
+			assert!(left < Some(collateral::<T>()), "every host checked is slashed");
+		}
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);
+}

@@ -27,10 +27,14 @@ impl<T: Config> OnPhaseChange<BlockNumberFor<T>> for Pallet<T> {
 impl<T: Config> Pallet<T> {
 	/// Checks the next page of hosts for downtime.
 	pub(crate) fn check_downtime_page() -> Weight {
+		Self::check_downtime(T::DowntimeChecksPerBlock::get())
+	}
+
+	/// Checks the next `limit` hosts for downtime.
+	pub(crate) fn check_downtime(limit: u32) -> Weight {
 		let Some((epoch, after)) = DowntimeCheck::<T>::get() else {
 			return T::DbWeight::get().reads(1);
 		};
-		let limit = T::DowntimeChecksPerBlock::get();
 		let page: Vec<T::AccountId> = match after {
 			Some(last) => Hosts::<T>::iter_keys_from(Hosts::<T>::hashed_key_for(&last)),
 			None => Hosts::<T>::iter_keys(),

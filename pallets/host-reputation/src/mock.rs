@@ -136,8 +136,8 @@ pub fn phase_start(epoch: u64, phase: Phase) -> u64 {
 	1 + epoch * u64::from(PARAMS.phases.total()) + u64::from(PARAMS.phases.start_of(phase))
 }
 
-/// Runs `test` on a fresh chain, then checks the registry's invariants.
-pub fn run(test: impl FnOnce()) {
+/// A fresh chain at genesis.
+pub fn new_bench_ext() -> sp_io::TestExternalities {
 	let mut balances: Vec<(u64, u64)> = (1..=10).map(|who| (who, BALANCE)).collect();
 	balances.push((POOL, 1));
 	let storage = RuntimeGenesisConfig {
@@ -151,7 +151,12 @@ pub fn run(test: impl FnOnce()) {
 	}
 	.build_storage()
 	.expect("genesis builds");
-	sp_io::TestExternalities::from(storage).execute_with(|| {
+	storage.into()
+}
+
+/// Runs `test` on a fresh chain, then checks the registry's invariants.
+pub fn run(test: impl FnOnce()) {
+	new_bench_ext().execute_with(|| {
 		run_to_block(1);
 		test();
 		HostReputation::do_try_state().expect("the registry's invariants hold");

@@ -29,7 +29,8 @@ impl<T: Config> Pallet<T> {
 		let reputation = Hosts::<T>::get(who).map_or(0, |host| host.reputation);
 		let min_share = Params::<T>::get().min_sample_share;
 		let trusted = Perbill::from_rational(reputation.min(MAX_REPUTATION), MAX_REPUTATION);
-		let spared = trusted.saturating_mul(Perbill::one().saturating_sub(min_share)).mul_floor(base);
+		let spared =
+			trusted.saturating_mul(Perbill::one().saturating_sub(min_share)).mul_floor(base);
 		base.saturating_sub(spared).max(1).min(base)
 	}
 

@@ -52,12 +52,17 @@ fn stored_leaves() -> RevealedLeaves {
 /// Puts `n` hosts with passing reveals into `epoch`'s snapshot, each with weight in the
 /// previous epoch (so draws search the chunks), and returns them.
 fn fill_snapshot<T: Config>(epoch: u64, n: u32) -> Result<Vec<T::AccountId>, BenchmarkError> {
+	if let Some(previous) = epoch.checked_sub(1) {
+		let closed = EpochSummary { weight_cap: Some(u64::MAX), ..Default::default() };
+		EpochSummaries::<T>::insert(previous, closed);
+	}
 	(0..n)
 		.map(|i| {
 			let who: T::AccountId = account("participant", i, 0);
 			if let Some(previous) = epoch.checked_sub(1) {
 				let result = HostResult {
 					outcome: Outcome::Accepted,
+					hits: LEAVES,
 					weight: u64::from(i % 7).saturating_add(1),
 					passed_by: 0,
 					failed_by: 0,
