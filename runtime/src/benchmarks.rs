@@ -1,13 +1,14 @@
 //! The pallets whose benchmarks the runtime runs (`frame-omni-bencher v1 benchmark pallet`,
 //! see `make weights`).
 
-use crate::{ProofOfCompute, Runtime, Sprint};
+use crate::{HostReputation, ProofOfCompute, Runtime, Sprint};
 
 frame_benchmarking::define_benchmarks!(
 	[frame_benchmarking, BaselineBench::<Runtime>]
 	[frame_system, SystemBench::<Runtime>]
 	[pallet_sprint, Sprint]
 	[pallet_proof_of_compute, ProofOfCompute]
+	[pallet_host_reputation, HostReputation]
 );
 
 impl frame_system_benchmarking::Config for crate::Runtime {}

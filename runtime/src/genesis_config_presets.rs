@@ -1,5 +1,6 @@
 //! Genesis presets: `development` (Alice alone produces and finalises blocks) and
-//! `local_testnet` (Alice and Bob). Both make Alice the sudo key; chain specs for public
+//! `local_testnet` (Alice and Bob), each authority also a registered host. Both make Alice the
+//! sudo key; chain specs for public
 //! networks are written by hand and leave sudo out.
 
 use alloc::{vec, vec::Vec};
@@ -11,12 +12,18 @@ use sp_genesis_builder::PresetId;
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{
-	apis::BABE_GENESIS_EPOCH_CONFIG, currency::GNK, AccountId, Balance, BalancesConfig,
-	RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
+	apis::BABE_GENESIS_EPOCH_CONFIG,
+	configs::host_reputation::{genesis_params, CommunityPoolAccount},
+	currency::{EXISTENTIAL_DEPOSIT, GNK},
+	AccountId, Balance, BalancesConfig, HostReputationConfig, RuntimeGenesisConfig, SessionConfig,
+	SessionKeys, SudoConfig,
 };
 
 /// What every endowed development account starts with: one million GNK.
 pub const ENDOWMENT: Balance = 1_000_000 * GNK;
+/// The collateral each genesis authority holds as a host: enough to back a million units of
+/// weight.
+pub const GENESIS_COLLATERAL: Balance = 100_000 * GNK;
 
 /// A genesis authority: its account and its session keys.
 struct Authority {
@@ -35,11 +42,17 @@ fn authority(keyring: Sr25519Keyring, grandpa: Ed25519Keyring) -> Authority {
 	}
 }
 
+/// Every genesis authority is also a host, with [`GENESIS_COLLATERAL`] held; the community
+/// pool starts with the existential deposit so that slashes can reach it.
 fn genesis(authorities: Vec<Authority>, endowed: Vec<AccountId>, root: AccountId) -> Value {
+	let mut balances: Vec<(AccountId, Balance)> =
+		endowed.into_iter().map(|account| (account, ENDOWMENT)).collect();
+	balances.push((CommunityPoolAccount::get(), EXISTENTIAL_DEPOSIT));
+	let hosts: Vec<(AccountId, Balance)> =
+		authorities.iter().map(|a| (a.account.clone(), GENESIS_COLLATERAL)).collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
-		balances: BalancesConfig {
-			balances: endowed.into_iter().map(|account| (account, ENDOWMENT)).collect::<Vec<_>>(),
-		},
+		balances: BalancesConfig { balances },
+		host_reputation: HostReputationConfig { params: Some(genesis_params()), hosts },
 		babe: pallet_babe::GenesisConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG },
 		session: SessionConfig {
 			keys: authorities

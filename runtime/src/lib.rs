@@ -209,4 +209,7 @@ mod runtime {
 
 	#[runtime::pallet_index(11)]
 	pub type ProofOfCompute = pallet_proof_of_compute;
+
+	#[runtime::pallet_index(12)]
+	pub type HostReputation = pallet_host_reputation;
 }

@@ -1,4 +1,4 @@
-//! The registry's invariants, checked by `try-state` (and by the tests after every change):
+//! The registry's invariants, checked by `try-state` and by the tests after every change:
 //! collateral accounting always sums, counts match, reputations stay in range.
 
 use frame_support::ensure;

@@ -36,7 +36,6 @@ mod collateral;
 mod downtime;
 mod election;
 pub mod info;
-#[cfg(any(feature = "try-runtime", test))]
 mod invariants;
 mod registry;
 pub mod types;

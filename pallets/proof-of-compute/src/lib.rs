@@ -106,8 +106,9 @@ impl<T: Config> pallet_sprint::OnPhaseChange<frame_system::pallet_prelude::Block
 		phase: pallet_sprint::Phase,
 	) -> frame_support::weights::Weight {
 		match phase {
-			pallet_sprint::Phase::Sprint => Self::close_unfinished_settlement()
-				.saturating_add(Self::queue_cleanup(epoch.index)),
+			pallet_sprint::Phase::Sprint => {
+				Self::close_unfinished_settlement().saturating_add(Self::queue_cleanup(epoch.index))
+			}
 			pallet_sprint::Phase::Settle => Self::begin_settlement(epoch.index),
 			_ => frame_support::weights::Weight::zero(),
 		}

@@ -8,7 +8,7 @@ use sp_runtime::traits::{ConvertInto, OpaqueKeys};
 
 use crate::{
 	time::{EPOCH_DURATION_IN_SLOTS, MILLISECS_PER_BLOCK, SLOT_DURATION},
-	AccountId, Babe, Balances, Runtime, RuntimeEvent, Session, SessionKeys,
+	AccountId, Babe, Balances, HostReputation, Runtime, RuntimeEvent, Session, SessionKeys,
 };
 
 /// The most block-producing validators the chain supports.
@@ -59,8 +59,8 @@ impl pallet_session::Config for Runtime {
 	/// A session is one BABE epoch.
 	type ShouldEndSession = Babe;
 	type NextSessionRotation = Babe;
-	/// The genesis authorities keep their seats until compute weight elects the set.
-	type SessionManager = ();
+	/// Compute weight elects the validators; the genesis authorities serve until it does.
+	type SessionManager = HostReputation;
 	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = SessionKeys;
 	type DisablingStrategy = ();

@@ -1,9 +1,12 @@
-//! Proof of Compute: the sprint epoch clock and the commit/reveal pallet.
+//! Proof of Compute: the sprint epoch clock and the commit/reveal/attest/settle pallet.
 
 use frame_support::{parameter_types, traits::ConstU32, weights::Weight};
 use frame_system::EnsureRoot;
 
-use crate::{configs::system::RuntimeBlockWeights, AccountId, ProofOfCompute, Runtime, Sprint};
+use crate::{
+	configs::system::RuntimeBlockWeights, AccountId, HostReputation, ProofOfCompute, Runtime,
+	Sprint,
+};
 
 impl pallet_sprint::Config for Runtime {
 	/// BABE randomness from one epoch ago: fixed before the current BABE epoch began, so no
@@ -11,7 +14,8 @@ impl pallet_sprint::Config for Runtime {
 	type EpochRandomness = pallet_babe::RandomnessFromOneEpochAgo<Runtime>;
 	/// Root (sudo in development) until compute-weighted governance exists.
 	type ParamsOrigin = EnsureRoot<AccountId>;
-	type OnPhaseChange = ProofOfCompute;
+	/// Proof of compute opens and closes settlements; the registry checks for downtime.
+	type OnPhaseChange = (ProofOfCompute, HostReputation);
 	type WeightInfo = pallet_sprint::weights::SubstrateWeight<Runtime>;
 }
 
@@ -21,23 +25,9 @@ parameter_types! {
 	pub SettlementWeightPerBlock: Weight = RuntimeBlockWeights::get().max_block.saturating_div(5);
 }
 
-/// The hosts until host-reputation's registry exists (issue 5): the session's validators,
-/// i.e. the genesis authorities.
-pub struct SessionValidatorsAreHosts;
-impl pallet_proof_of_compute::HostRegistry<AccountId> for SessionValidatorsAreHosts {
-	fn is_host(who: &AccountId) -> bool {
-		pallet_session::Validators::<Runtime>::get().contains(who)
-	}
-
-	#[cfg(feature = "runtime-benchmarks")]
-	fn register_for_benchmarks(who: &AccountId) {
-		pallet_session::Validators::<Runtime>::mutate(|validators| validators.push(who.clone()));
-	}
-}
-
 impl pallet_proof_of_compute::Config for Runtime {
 	type Sprint = Sprint;
-	type Hosts = SessionValidatorsAreHosts;
+	type Hosts = HostReputation;
 	type CleanupKeysPerBlock = ConstU32<500>;
 	type SettlementWeightPerBlock = SettlementWeightPerBlock;
 	type WeightInfo = pallet_proof_of_compute::weights::SubstrateWeight<Runtime>;

@@ -4,15 +4,15 @@
 //! and the share cap limit what counts, and the host registry hears of every result.
 
 use frame_support::{assert_noop, assert_ok, traits::Hooks, weights::Weight};
-use sp_runtime::Perbill;
 use gonka_primitives::{
 	merkle::{Leaf, MerkleTree},
 	Distance,
 };
+use sp_runtime::Perbill;
 
 use crate::{
-	mock::*, weights::WeightInfo, ComputeRecord, EpochSummaries, EpochSummary, Error, Event, HostResult, Outcome,
-	Outvoted, Results, Settling,
+	mock::*, weights::WeightInfo, ComputeRecord, EpochSummaries, EpochSummary, Error, Event,
+	HostResult, Outcome, Outvoted, Results, Settling,
 };
 
 fn result(epoch: u64, host: u64) -> HostResult {
@@ -76,7 +76,13 @@ fn a_host_with_wrong_distances_is_rejected() {
 		run_to_block(SETTLE);
 		assert_eq!(
 			result(0, 1),
-			HostResult { outcome: Outcome::Rejected, hits: 50, weight: 0, passed_by: 0, failed_by: 3 }
+			HostResult {
+				outcome: Outcome::Rejected,
+				hits: 50,
+				weight: 0,
+				passed_by: 0,
+				failed_by: 3
+			}
 		);
 		assert_eq!(result(0, 2).outcome, Outcome::Accepted);
 		assert_eq!(EpochSummaries::<Test>::get(0).expect("settled").total_weight, 150);
@@ -95,7 +101,13 @@ fn a_validator_in_the_minority_is_recorded() {
 		run_to_block(SETTLE);
 		assert_eq!(
 			result(0, 1),
-			HostResult { outcome: Outcome::Accepted, hits: 50, weight: 50, passed_by: 2, failed_by: 1 }
+			HostResult {
+				outcome: Outcome::Accepted,
+				hits: 50,
+				weight: 50,
+				passed_by: 2,
+				failed_by: 1
+			}
 		);
 		assert_eq!(Outvoted::<Test>::get(0, 2), 1);
 		assert_eq!(Outvoted::<Test>::get(0, 3), 0);
@@ -128,7 +140,13 @@ fn a_heavier_validator_outweighs_lighter_ones() {
 		run_to_block(phase_start(1, gonka_primitives::sprint::Phase::Settle));
 		assert_eq!(
 			result(1, 2),
-			HostResult { outcome: Outcome::Rejected, hits: 10, weight: 0, passed_by: 2, failed_by: 1 }
+			HostResult {
+				outcome: Outcome::Rejected,
+				hits: 10,
+				weight: 0,
+				passed_by: 2,
+				failed_by: 1
+			}
 		);
 		assert_eq!((Outvoted::<Test>::get(1, 3), Outvoted::<Test>::get(1, 4)), (1, 1));
 	});
@@ -269,10 +287,7 @@ fn the_registry_hears_every_result_and_the_closed_epoch() {
 		run_to_block(SETTLE);
 		assert_eq!((result(0, 1).hits, result(0, 1).weight), (50, 0));
 		assert_eq!((result(0, 2).hits, result(0, 2).weight), (20, 20));
-		assert_eq!(
-			HeardResults::get(),
-			vec![(0, 1, Outcome::Rejected), (0, 2, Outcome::Accepted)]
-		);
+		assert_eq!(HeardResults::get(), vec![(0, 1, Outcome::Rejected), (0, 2, Outcome::Accepted)]);
 		let summary = EpochSummaries::<Test>::get(0).expect("settled");
 		assert_eq!(HeardEpochs::get(), vec![(0, summary)]);
 	});
