@@ -7,7 +7,7 @@
 //! inherent, every pallet's hooks through `Executive`.
 
 use codec::Encode;
-use frame_support::{assert_ok, traits::Get as _};
+use frame_support::assert_ok;
 use gonka_primitives::{
 	merkle::{Leaf, MerkleTree},
 	sprint::Phase,

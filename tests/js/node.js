@@ -1,4 +1,4 @@
-// Starts a `gonka-node --dev` for a test and stops it afterwards.
+// Starts `gonka-node` processes for a test and stops them afterwards.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { ApiPromise, WsProvider } from '@polkadot/api';
@@ -16,22 +16,23 @@ export function freePort() {
   });
 }
 
-/** Starts the node binary named by $GONKA_NODE on a fresh dev chain. */
-export async function startDevNode() {
+/** Starts the node binary named by $GONKA_NODE with `args` on fresh ports. */
+export async function startNode(args) {
   const binary = process.env.GONKA_NODE;
   if (!binary) throw new Error('set GONKA_NODE to the gonka-node binary (make test-js does)');
   const rpcPort = await freePort();
-  const args = [
-    '--dev', '--tmp', '--no-telemetry', '--no-mdns',
+  const p2pPort = await freePort();
+  const child = spawn(binary, [
+    ...args, '--no-telemetry', '--no-mdns',
     '--rpc-port', String(rpcPort),
-    '--port', String(await freePort()),
+    '--port', String(p2pPort),
     '--prometheus-port', String(await freePort()),
-  ];
-  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
   const log = [];
   child.stderr.on('data', (chunk) => log.push(chunk.toString()));
   return {
     url: `ws://127.0.0.1:${rpcPort}`,
+    p2pPort,
     log: () => log.join('').split('\n').slice(-40).join('\n'),
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
@@ -39,6 +40,11 @@ export async function startDevNode() {
       child.kill('SIGTERM');
     }),
   };
+}
+
+/** Starts a `gonka-node --dev` on a fresh chain: Alice alone authors and computes. */
+export function startDevNode() {
+  return startNode(['--dev', '--tmp']);
 }
 
 /** Connects @polkadot/api to `node`, waiting up to five minutes for its RPC server. */

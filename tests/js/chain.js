@@ -1,0 +1,81 @@
+// What a polkadot-js user of the chain does by hand: build a Merkle tree over hits, follow
+// the sprint clock, submit transactions.
+import { u8aConcat } from '@polkadot/util';
+import { blake2AsU8a } from '@polkadot/util-crypto';
+
+/** blake2_256(SCALE(nonce: u64, distance: u32)), as DESIGN §5 defines a leaf. */
+export function leafHash(leaf) {
+  const bytes = new Uint8Array(12);
+  const view = new DataView(bytes.buffer);
+  view.setBigUint64(0, BigInt(leaf.nonce), true);
+  view.setUint32(8, leaf.distance, true);
+  return blake2AsU8a(bytes, 256);
+}
+
+/** The tree's levels: pairs hashed, an odd last node carried up unchanged. */
+export function merkleLevels(leaves) {
+  const levels = [leaves.map(leafHash)];
+  while (levels.at(-1).length > 1) {
+    const level = levels.at(-1);
+    const next = [];
+    for (let i = 0; i < level.length; i += 2) {
+      next.push(i + 1 < level.length ? blake2AsU8a(u8aConcat(level[i], level[i + 1]), 256) : level[i]);
+    }
+    levels.push(next);
+  }
+  return levels;
+}
+
+/** Sibling hashes from leaf `index` up, skipping levels where the node was carried up. */
+export function proof(levels, index) {
+  const siblings = [];
+  for (const level of levels.slice(0, -1)) {
+    const sibling = index ^ 1;
+    if (sibling < level.length) siblings.push(level[sibling]);
+    index >>= 1;
+  }
+  return siblings;
+}
+
+/** Resolves with the sprint status once `predicate` holds for it (new blocks every 6 s). */
+export function waitForStatus(api, predicate) {
+  return new Promise((resolve, reject) => {
+    const unsubscribe = api.rpc.chain.subscribeNewHeads(async () => {
+      try {
+        const status = await api.call.proofOfComputeApi.sprintStatus();
+        if (status.isSome && predicate(status.unwrap())) {
+          (await unsubscribe)();
+          resolve(status.unwrap());
+        }
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+/** Submits `tx` from `signer` and resolves once it is in a block, rejecting on failure. */
+export function submit(tx, signer) {
+  return new Promise((resolve, reject) => {
+    tx.signAndSend(signer, ({ status, dispatchError }) => {
+      if (dispatchError) reject(new Error(dispatchError.toString()));
+      else if (status.isInBlock) resolve(status.asInBlock);
+    }).catch(reject);
+  });
+}
+
+/** `count` leaves that pass the chain's own checks (increasing nonces, distances below
+ * `rTarget`). Only validators recomputing the model could tell them from real hits. */
+export function fakeHits(rTarget, count) {
+  return Array.from({ length: count }, (_, i) => ({ nonce: 100 + 3 * i, distance: rTarget - 1000 - i }));
+}
+
+/** Waits for the reveal phase of `epoch`, then reveals the leaves the chain challenges
+ * `signer` for; returns their indices. */
+export async function revealChallenged(api, signer, epoch, leaves, levels) {
+  await waitForStatus(api, (s) => s.phase.isReveal && s.epoch.index.toNumber() === epoch);
+  const indices = (await api.call.proofOfComputeApi.challengedLeaves(signer.address)).map((i) => i.toNumber());
+  const reveal = indices.map((index) => ({ index, leaf: leaves[index], proof: proof(levels, index) }));
+  await submit(api.tx.proofOfCompute.reveal(epoch, reveal), signer);
+  return indices;
+}
