@@ -6,6 +6,9 @@
 //! Blocks are built as a node builds them: a BABE pre-digest for the slot, the timestamp
 //! inherent, every pallet's hooks through `Executive`.
 
+// A test: failing loudly is what it is for.
+#![allow(clippy::expect_used, clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+
 use codec::Encode;
 use frame_support::assert_ok;
 use gonka_primitives::{

@@ -26,7 +26,7 @@ test('runtime metadata is v15 or newer and names the chain', async () => {
   assert.ok(versions.some((v) => v.toNumber() >= 15), `versions ${versions.toString()}`);
   assert.equal(api.runtimeVersion.specName.toString(), 'gonka');
   const pallets = metadata.asLatest.pallets.map((p) => p.name.toString());
-  for (const name of ['System', 'Babe', 'Grandpa', 'Session', 'Balances', 'Sudo', 'Utility', 'Sprint', 'ProofOfCompute']) {
+  for (const name of ['System', 'Babe', 'Grandpa', 'Session', 'Balances', 'Sudo', 'Utility', 'Sprint', 'ProofOfCompute', 'HostReputation']) {
     assert.ok(pallets.includes(name), `pallet ${name} in ${pallets}`);
   }
 });
@@ -37,10 +37,16 @@ test('token is GNK with 9 decimals', async () => {
   assert.equal(api.consts.balances.existentialDeposit.toBigInt(), 1_000_000n);
 });
 
-test('Alice is endowed and blocks are produced', async () => {
+test('Alice is endowed, a host with collateral on hold, and blocks are produced', async () => {
   const alice = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
+  const GNK = 1_000_000_000n;
   const { data } = await api.query.system.account(alice);
-  assert.equal(data.free.toBigInt(), 1_000_000n * 1_000_000_000n);
+  assert.equal(data.free.toBigInt(), 900_000n * GNK);
+  assert.equal(data.reserved.toBigInt(), 100_000n * GNK, 'collateral is held');
+  const host = (await api.query.hostReputation.hosts(alice)).unwrap();
+  assert.equal(host.collateral.toBigInt(), 100_000n * GNK);
+  assert.ok(host.status.isActive);
+  assert.equal(api.consts.hostReputation.maxValidators.toNumber(), 100);
 
   let header = await api.rpc.chain.getHeader();
   for (let i = 0; i < 60 && header.number.toNumber() < 1; i += 1) {

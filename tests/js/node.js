@@ -33,6 +33,7 @@ export async function startNode(args) {
   return {
     url: `ws://127.0.0.1:${rpcPort}`,
     p2pPort,
+    exited: () => child.exitCode !== null,
     log: () => log.join('').split('\n').slice(-40).join('\n'),
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
@@ -57,6 +58,7 @@ export async function connect(node) {
       await provider.isReadyOrError;
       return await ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
     } catch (error) {
+      if (node.exited()) throw new Error(`node exited: ${node.log()}`);
       if (Date.now() > deadline) throw new Error(`node never came up: ${error}\n${node.log()}`);
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }

@@ -15,6 +15,8 @@ import { connect, startNode } from './node.js';
 /** Alice's fixed libp2p key and the peer id it gives, so that Bob can name her as bootnode. */
 const ALICE_NODE_KEY = '0000000000000000000000000000000000000000000000000000000000000001';
 const ALICE_PEER_ID = '12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp';
+/** Bob's fixed libp2p key: a validator node needs a stable identity. */
+const BOB_NODE_KEY = '0000000000000000000000000000000000000000000000000000000000000002';
 /** One GNK in base units (9 decimals). */
 const GNK = 1_000_000_000n;
 
@@ -26,7 +28,7 @@ before(async () => {
   const aliceNode = await startNode(['--dev', '--tmp', '--node-key', ALICE_NODE_KEY]);
   nodes.push(aliceNode);
   const bobNode = await startNode([
-    '--chain', 'dev', '--tmp', '--validator',
+    '--chain', 'dev', '--tmp', '--validator', '--node-key', BOB_NODE_KEY,
     '--bootnodes', `/ip4/127.0.0.1/tcp/${aliceNode.p2pPort}/p2p/${ALICE_PEER_ID}`,
   ]);
   nodes.push(bobNode);

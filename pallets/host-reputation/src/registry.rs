@@ -3,7 +3,7 @@
 
 use pallet_proof_of_compute::{EpochSummary, HostRegistry, HostResult, Outcome};
 use sp_runtime::{
-	traits::{UniqueSaturatedInto, Zero},
+	traits::{CheckedDiv, UniqueSaturatedInto},
 	Perbill, Saturating,
 };
 
@@ -39,12 +39,12 @@ impl<T: Config> Pallet<T> {
 	pub fn backed_weight(who: &T::AccountId, hits: u64) -> u64 {
 		let Some(host) = Hosts::<T>::get(who) else { return 0 };
 		let params = Params::<T>::get();
-		if params.collateral_per_weight.is_zero() {
+		// No price per unit of weight: all of it is backed.
+		let Some(covered) = host.collateral.checked_div(&params.collateral_per_weight) else {
 			return hits;
-		}
+		};
 		let free = params.free_weight_share.mul_floor(hits);
-		let covered: u64 = (host.collateral / params.collateral_per_weight).unique_saturated_into();
-		hits.min(free.saturating_add(covered))
+		hits.min(free.saturating_add(covered.unique_saturated_into()))
 	}
 
 	/// Records an honest epoch: weight earned, reputation up, a place on the leaderboard.
