@@ -6,7 +6,7 @@
 // within two sessions his node authors the chain's blocks.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Keyring } from '@polkadot/api';
+import { Keyring, WsProvider } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { fakeHits, merkleLevels, revealChallenged, submit, waitForStatus } from './chain.js';
@@ -21,13 +21,14 @@ const BOB_NODE_KEY = '0000000000000000000000000000000000000000000000000000000000
 const GNK = 1_000_000_000n;
 
 const nodes = [];
+let bobNode;
 let alice;
 let bob;
 
 before(async () => {
   const aliceNode = await startNode(['--dev', '--tmp', '--node-key', ALICE_NODE_KEY]);
   nodes.push(aliceNode);
-  const bobNode = await startNode([
+  bobNode = await startNode([
     '--chain', 'dev', '--tmp', '--validator', '--node-key', BOB_NODE_KEY,
     '--bootnodes', `/ip4/127.0.0.1/tcp/${aliceNode.p2pPort}/p2p/${ALICE_PEER_ID}`,
   ]);
@@ -67,7 +68,10 @@ test('a host that earns compute weight is elected and authors blocks', async () 
   assert.deepEqual((await alice.query.session.validators()).map(String), [aliceAddress]);
 
   // On Bob's own node: fresh session keys, and the proof that Bob's account owns them.
-  const generated = await bob.provider.send('author_rotateKeysWithOwner', [u8aToHex(bobKey.publicKey)]);
+  const rpc = new WsProvider(bobNode.url);
+  await rpc.isReady;
+  const generated = await rpc.send('author_rotateKeysWithOwner', [u8aToHex(bobKey.publicKey)]);
+  await rpc.disconnect();
   const min = (await alice.query.hostReputation.params()).minCollateral.toBigInt();
   const info = { name: 'bob', endpoint: 'http://127.0.0.1:8000', hardware: 'CPU' };
   await submit(alice.tx.utility.batchAll([
