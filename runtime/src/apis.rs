@@ -19,6 +19,9 @@ use crate::{
 	Executive, Grandpa, InherentDataExt, Nonce, ProofOfCompute, Runtime, RuntimeCall,
 	RuntimeGenesisConfig, SessionKeys, Sprint, System, TransactionPayment, VERSION,
 };
+// The benchmark macros name every benchmarked pallet in this module.
+#[cfg(feature = "runtime-benchmarks")]
+use crate::HostReputation;
 use gonka_primitives::runtime_api::{SprintStatus, ValidationDuty};
 use pallet_sprint::EpochStatus;
 

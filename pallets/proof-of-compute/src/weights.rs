@@ -23,8 +23,8 @@ pub trait WeightInfo {
 /// The measured weights, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `Session::Validators` (r:1 w:0)
-	/// Proof: `Session::Validators` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `HostReputation::Hosts` (r:1 w:0)
+	/// Proof: `HostReputation::Hosts` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Sprint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `Sprint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(145), added: 640, mode: `MaxEncodedLen`)
 	/// Storage: `Sprint::CurrentPhase` (r:1 w:0)
@@ -32,12 +32,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProofOfCompute::Commitments` (r:1 w:1)
 	/// Proof: `ProofOfCompute::Commitments` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	fn commit() -> Weight {
-		Weight::from_parts(18_968_000, 3565)
+		Weight::from_parts(27_120_000, 3574)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
-	/// Storage: `Session::Validators` (r:1 w:0)
-	/// Proof: `Session::Validators` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `HostReputation::Hosts` (r:1 w:0)
+	/// Proof: `HostReputation::Hosts` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Sprint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `Sprint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(145), added: 640, mode: `MaxEncodedLen`)
 	/// Storage: `Sprint::CurrentPhase` (r:1 w:0)
@@ -46,6 +46,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ProofOfCompute::Commitments` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfCompute::Revealed` (r:1 w:1)
 	/// Proof: `ProofOfCompute::Revealed` (`max_values`: None, `max_size`: Some(2126), added: 4601, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::Params` (r:1 w:0)
+	/// Proof: `HostReputation::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfCompute::Snapshots` (r:1 w:1)
 	/// Proof: `ProofOfCompute::Snapshots` (`max_values`: None, `max_size`: Some(2070), added: 4545, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfCompute::SnapshotChunks` (r:1 w:1)
@@ -54,13 +56,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ProofOfCompute::Participants` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[2, 128]`.
 	fn reveal(l: u32, ) -> Weight {
-		Weight::from_parts(68_330_437, 5591)
-			.saturating_add(Weight::from_parts(35_410_906, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(7))
+		Weight::from_parts(82_549_572, 5591)
+			.saturating_add(Weight::from_parts(34_355_024, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
-	/// Storage: `Session::Validators` (r:1 w:0)
-	/// Proof: `Session::Validators` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `HostReputation::Hosts` (r:1 w:0)
+	/// Proof: `HostReputation::Hosts` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Sprint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `Sprint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(145), added: 640, mode: `MaxEncodedLen`)
 	/// Storage: `Sprint::CurrentPhase` (r:1 w:0)
@@ -74,7 +76,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProofOfCompute::Verdicts` (r:1 w:1)
 	/// Proof: `ProofOfCompute::Verdicts` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	fn attest() -> Weight {
-		Weight::from_parts(188_951_000, 19202)
+		Weight::from_parts(202_491_000, 19202)
 			.saturating_add(T::DbWeight::get().reads(11))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -83,7 +85,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProofOfCompute::Snapshots` (r:1 w:0)
 	/// Proof: `ProofOfCompute::Snapshots` (`max_values`: None, `max_size`: Some(2070), added: 4545, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfCompute::EpochSummaries` (r:1 w:1)
-	/// Proof: `ProofOfCompute::EpochSummaries` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
+	/// Proof: `ProofOfCompute::EpochSummaries` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfCompute::Participants` (r:1000 w:0)
 	/// Proof: `ProofOfCompute::Participants` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfCompute::Verdicts` (r:1000 w:0)
@@ -92,15 +94,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ProofOfCompute::Commitments` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfCompute::Outvoted` (r:8000 w:8000)
 	/// Proof: `ProofOfCompute::Outvoted` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::Hosts` (r:1000 w:0)
+	/// Proof: `HostReputation::Hosts` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::Params` (r:1 w:0)
+	/// Proof: `HostReputation::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::Leaderboard` (r:1 w:0)
+	/// Proof: `HostReputation::Leaderboard` (`max_values`: Some(1), `max_size`: Some(4010), added: 4505, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfCompute::Results` (r:0 w:1000)
-	/// Proof: `ProofOfCompute::Results` (`max_values`: None, `max_size`: Some(81), added: 2556, mode: `MaxEncodedLen`)
+	/// Proof: `ProofOfCompute::Results` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::Elected` (r:0 w:1)
+	/// Proof: `HostReputation::Elected` (`max_values`: Some(1), `max_size`: Some(4010), added: 4505, mode: `MaxEncodedLen`)
 	/// The range of component `h` is `[0, 1000]`.
 	fn settle(h: u32, ) -> Weight {
-		Weight::from_parts(10_946_000, 5535)
-			.saturating_add(Weight::from_parts(72_523_304, 0).saturating_mul(h.into()))
-			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().reads((11_u64).saturating_mul(h.into())))
-			.saturating_add(T::DbWeight::get().writes(2))
+		Weight::from_parts(17_777_000, 5535)
+			.saturating_add(Weight::from_parts(78_510_570, 0).saturating_mul(h.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().reads((12_u64).saturating_mul(h.into())))
+			.saturating_add(T::DbWeight::get().writes(3))
 			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(h.into())))
 			.saturating_add(Weight::from_parts(0, 20344).saturating_mul(h.into()))
 	}
@@ -111,11 +121,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProofOfCompute::Snapshots` (r:0 w:1)
 	/// Proof: `ProofOfCompute::Snapshots` (`max_values`: None, `max_size`: Some(2070), added: 4545, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfCompute::EpochSummaries` (r:0 w:1)
-	/// Proof: `ProofOfCompute::EpochSummaries` (`max_values`: None, `max_size`: Some(33), added: 2508, mode: `MaxEncodedLen`)
+	/// Proof: `ProofOfCompute::EpochSummaries` (`max_values`: None, `max_size`: Some(122), added: 2597, mode: `MaxEncodedLen`)
 	/// The range of component `k` is `[1, 1000]`.
 	fn clean_up(k: u32, ) -> Weight {
-		Weight::from_parts(144_203_547, 287867)
-			.saturating_add(Weight::from_parts(528_198, 0).saturating_mul(k.into()))
+		Weight::from_parts(138_918_957, 287867)
+			.saturating_add(Weight::from_parts(586_190, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(112))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(115))
@@ -126,33 +136,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn commit() -> Weight {
-		Weight::from_parts(18_968_000, 3565)
+		Weight::from_parts(27_120_000, 3574)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn reveal(l: u32, ) -> Weight {
-		Weight::from_parts(68_330_437, 5591)
-			.saturating_add(Weight::from_parts(35_410_906, 0).saturating_mul(l.into()))
-			.saturating_add(ParityDbWeight::get().reads(7))
+		Weight::from_parts(82_549_572, 5591)
+			.saturating_add(Weight::from_parts(34_355_024, 0).saturating_mul(l.into()))
+			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn attest() -> Weight {
-		Weight::from_parts(188_951_000, 19202)
+		Weight::from_parts(202_491_000, 19202)
 			.saturating_add(ParityDbWeight::get().reads(11))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn settle(h: u32, ) -> Weight {
-		Weight::from_parts(10_946_000, 5535)
-			.saturating_add(Weight::from_parts(72_523_304, 0).saturating_mul(h.into()))
-			.saturating_add(ParityDbWeight::get().reads(3))
-			.saturating_add(ParityDbWeight::get().reads((11_u64).saturating_mul(h.into())))
-			.saturating_add(ParityDbWeight::get().writes(2))
+		Weight::from_parts(17_777_000, 5535)
+			.saturating_add(Weight::from_parts(78_510_570, 0).saturating_mul(h.into()))
+			.saturating_add(ParityDbWeight::get().reads(5))
+			.saturating_add(ParityDbWeight::get().reads((12_u64).saturating_mul(h.into())))
+			.saturating_add(ParityDbWeight::get().writes(3))
 			.saturating_add(ParityDbWeight::get().writes((9_u64).saturating_mul(h.into())))
 			.saturating_add(Weight::from_parts(0, 20344).saturating_mul(h.into()))
 	}
 	fn clean_up(k: u32, ) -> Weight {
-		Weight::from_parts(144_203_547, 287867)
-			.saturating_add(Weight::from_parts(528_198, 0).saturating_mul(k.into()))
+		Weight::from_parts(138_918_957, 287867)
+			.saturating_add(Weight::from_parts(586_190, 0).saturating_mul(k.into()))
 			.saturating_add(ParityDbWeight::get().reads(112))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(ParityDbWeight::get().writes(115))

@@ -25,7 +25,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Sprint::NextParams` (r:0 w:1)
 	/// Proof: `Sprint::NextParams` (`max_values`: Some(1), `max_size`: Some(68), added: 563, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
-		Weight::from_parts(5_659_000, 0)
+		Weight::from_parts(5_828_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Sprint::CurrentEpoch` (r:1 w:0)
@@ -33,7 +33,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Sprint::CurrentPhase` (r:1 w:0)
 	/// Proof: `Sprint::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn advance_within_phase() -> Weight {
-		Weight::from_parts(5_538_000, 1630)
+		Weight::from_parts(5_609_000, 1630)
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	/// Storage: `Sprint::CurrentEpoch` (r:1 w:1)
@@ -47,7 +47,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn enter_phase() -> Weight {
-		Weight::from_parts(17_206_000, 1630)
+		Weight::from_parts(17_516_000, 1630)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -61,11 +61,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Babe::EpochStart` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `ProofOfCompute::Settling` (r:1 w:0)
+	/// Proof: `ProofOfCompute::Settling` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
 	/// Storage: `Sprint::CurrentPhase` (r:0 w:1)
 	/// Proof: `Sprint::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn start_epoch() -> Weight {
-		Weight::from_parts(17_115_000, 1630)
-			.saturating_add(T::DbWeight::get().reads(5))
+		Weight::from_parts(19_029_000, 1630)
+			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 }
@@ -73,21 +75,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn set_params() -> Weight {
-		Weight::from_parts(5_659_000, 0)
+		Weight::from_parts(5_828_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn advance_within_phase() -> Weight {
-		Weight::from_parts(5_538_000, 1630)
+		Weight::from_parts(5_609_000, 1630)
 			.saturating_add(ParityDbWeight::get().reads(2))
 	}
 	fn enter_phase() -> Weight {
-		Weight::from_parts(17_206_000, 1630)
+		Weight::from_parts(17_516_000, 1630)
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn start_epoch() -> Weight {
-		Weight::from_parts(17_115_000, 1630)
-			.saturating_add(ParityDbWeight::get().reads(5))
+		Weight::from_parts(19_029_000, 1630)
+			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 }
