@@ -21,8 +21,11 @@ struct Vector {
 	distance: f32,
 }
 
+/// Found when the test runs, not where it was compiled: clones share one target directory,
+/// so the binary may come from another clone.
 fn path() -> PathBuf {
-	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/poc.json")
+	let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo test sets it");
+	PathBuf::from(manifest_dir).join("tests/vectors/poc.json")
 }
 
 fn bytes32(text: &str) -> [u8; 32] {

@@ -188,7 +188,10 @@ pub fn rpc_call(port: u16, method: &str, params: Value) -> Option<Value> {
 	reply.get("result").cloned()
 }
 
-/// The workspace root (the parent of the node crate).
-pub fn workspace_root() -> &'static Path {
-	Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("node/ has a parent")
+/// The workspace root (the parent of the node crate). Read when the test runs, not when it
+/// was compiled: clones share one target directory, so a test binary may have been built in
+/// another clone.
+pub fn workspace_root() -> PathBuf {
+	let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo test sets it");
+	Path::new(&manifest_dir).parent().expect("node/ has a parent").to_path_buf()
 }
