@@ -8,6 +8,7 @@
 //! - [`sampling`]: which leaves the chain challenges;
 //! - [`assignment`]: which validators re-check which host;
 //! - [`sprint`]: the epoch's phases and parameters;
+//! - [`emission`]: what each epoch mints;
 //! - [`runtime_api`]: what a host's worker asks the runtime.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -16,6 +17,7 @@ extern crate alloc;
 
 pub mod assignment;
 pub mod distance;
+pub mod emission;
 pub mod merkle;
 pub mod params;
 pub mod random;
