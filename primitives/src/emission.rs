@@ -51,6 +51,13 @@ pub enum EmissionError {
 	DecayAboveOne,
 }
 
+impl Default for EmissionSchedule {
+	/// Nothing emitted, with Gonka's decay: a chain sets its own `initial` at genesis.
+	fn default() -> Self {
+		Self { initial: 0, decay_ppb: 475_000 }
+	}
+}
+
 impl EmissionSchedule {
 	/// Checks the schedule's bounds.
 	pub fn validate(&self) -> Result<(), EmissionError> {

@@ -13,10 +13,13 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{
 	apis::BABE_GENESIS_EPOCH_CONFIG,
-	configs::host_reputation::{genesis_params, CommunityPoolAccount},
+	configs::{
+		host_reputation::genesis_params, monetary::CommunityPoolAccount,
+		proof_of_compute::development_emission,
+	},
 	currency::{EXISTENTIAL_DEPOSIT, GNK},
 	AccountId, Balance, BalancesConfig, HostReputationConfig, RuntimeGenesisConfig, SessionConfig,
-	SessionKeys, SudoConfig,
+	SessionKeys, SprintConfig, SudoConfig,
 };
 
 /// What every endowed development account starts with: one million GNK.
@@ -53,6 +56,7 @@ fn genesis(authorities: Vec<Authority>, endowed: Vec<AccountId>, root: AccountId
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances },
 		host_reputation: HostReputationConfig { params: Some(genesis_params()), hosts },
+		sprint: SprintConfig { emission: Some(development_emission()) },
 		babe: pallet_babe::GenesisConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG },
 		session: SessionConfig {
 			keys: authorities

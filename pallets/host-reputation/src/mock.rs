@@ -67,6 +67,8 @@ impl pallet_sprint::Config for Test {
 	type EpochRandomness = TestRandomness;
 	type ParamsOrigin = EnsureRoot<Self::AccountId>;
 	type OnPhaseChange = HostReputation;
+	type Currency = Balances;
+	type CommunityPool = Pool;
 	type WeightInfo = ();
 }
 

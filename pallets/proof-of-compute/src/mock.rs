@@ -31,11 +31,22 @@ type Block = frame_system::mocking::MockBlock<Test>;
 #[frame_support::runtime]
 mod runtime {
 	#[runtime::runtime]
-	#[runtime::derive(RuntimeCall, RuntimeEvent, RuntimeError, RuntimeOrigin, RuntimeTask)]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeHoldReason,
+		RuntimeFreezeReason,
+		RuntimeTask
+	)]
 	pub struct Test;
 
 	#[runtime::pallet_index(0)]
 	pub type System = frame_system;
+
+	#[runtime::pallet_index(3)]
+	pub type Balances = pallet_balances;
 
 	#[runtime::pallet_index(1)]
 	pub type Sprint = pallet_sprint;
@@ -50,6 +61,12 @@ impl frame_system::Config for Test {
 	type BlockWeights = RuntimeBlockWeights;
 	type BlockLength = RuntimeBlockLength;
 	type DbWeight = ParityDbWeight;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
 }
 
 /// Fixed randomness: seeds still change with every block's parent hash.
@@ -64,6 +81,8 @@ impl pallet_sprint::Config for Test {
 	type EpochRandomness = TestRandomness;
 	type ParamsOrigin = EnsureRoot<Self::AccountId>;
 	type OnPhaseChange = ProofOfCompute;
+	type Currency = Balances;
+	type CommunityPool = Pool;
 	type WeightInfo = ();
 }
 
@@ -87,6 +106,8 @@ parameter_types! {
 	pub static SettlementWeightPerBlock: Weight =
 		Perbill::from_percent(20) * RuntimeBlockWeights::get().max_block;
 	pub static CleanupKeysPerBlock: u32 = 1000;
+	/// The community pool's account.
+	pub const Pool: u64 = POOL;
 	/// Hosts beyond accounts 1–10 (benchmarks register theirs).
 	pub static ExtraHosts: Vec<u64> = Vec::new();
 	/// How many accounts from [`FIRST_SIMULATED_HOST`] on are hosts.
@@ -100,6 +121,9 @@ parameter_types! {
 	/// The closed settlements the registry heard of.
 	pub static HeardEpochs: Vec<(u64, crate::EpochSummary)> = Vec::new();
 }
+
+/// The community pool's account.
+pub const POOL: u64 = 99;
 
 /// The first account of the simulated hosts.
 pub const FIRST_SIMULATED_HOST: u64 = 1_000_000;
@@ -168,6 +192,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 pub fn new_test_ext_with(params: SprintParams) -> sp_io::TestExternalities {
 	let storage = RuntimeGenesisConfig {
 		system: Default::default(),
+		balances: Default::default(),
 		sprint: pallet_sprint::GenesisConfig { params: Some(params), ..Default::default() },
 	}
 	.build_storage()

@@ -17,6 +17,17 @@ mod benchmarks {
 	use super::*;
 
 	#[benchmark]
+	fn set_emission() -> Result<(), BenchmarkError> {
+		let origin =
+			T::ParamsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let schedule = EmissionSchedule { initial: 1_000_000, decay_ppb: 1_000 };
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, schedule);
+		assert_eq!(Emission::<T>::get(), schedule);
+		Ok(())
+	}
+
+	#[benchmark]
 	fn set_params() -> Result<(), BenchmarkError> {
 		let origin =
 			T::ParamsOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;

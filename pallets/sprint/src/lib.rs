@@ -10,10 +10,17 @@
 //! The epoch's [`SprintParams`] (model shape, `r_target`, samples `k`, validators `V`,
 //! tolerance, phase lengths) are bounded and validated; a change made with
 //! [`Pallet::set_params`] takes effect at the next epoch, never mid-epoch.
+//!
+//! The pallet is also the mint (DESIGN.md §6): epoch `e` emits
+//! `E_e = E_0 · (1 − decay)^e` ([`EmissionSchedule`], in integer fixed point), which
+//! proof-of-compute shares out by weight when it settles the epoch
+//! ([`EpochRewards`]); what no host receives goes to the community pool. Every unit minted
+//! is counted in [`TotalEmitted`].
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 mod clock;
+mod emission;
 pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -26,7 +33,10 @@ mod mock;
 #[allow(clippy::arithmetic_side_effects)]
 mod tests;
 
-pub use gonka_primitives::sprint::{EpochInfo, Phase, PhaseLengths, SprintParams};
+pub use gonka_primitives::{
+	emission::EmissionSchedule,
+	sprint::{EpochInfo, Phase, PhaseLengths, SprintParams},
+};
 pub use pallet::*;
 pub use weights::WeightInfo;
 
@@ -46,6 +56,18 @@ impl<BlockNumber> OnPhaseChange<BlockNumber> for Tuple {
 		for_tuples!( #( used = used.saturating_add(Tuple::on_phase_change(epoch, phase)); )* );
 		used
 	}
+}
+
+/// The mint, as proof-of-compute uses it to pay an epoch's emission out by weight.
+pub trait EpochRewards<AccountId> {
+	/// What `epoch` emits, in base units.
+	fn emission(epoch: u64) -> u128;
+	/// Mints `amount` of `epoch`'s emission to `host`; returns what was minted (0 when the
+	/// account cannot receive it, in which case the share stays unclaimed).
+	fn reward(epoch: u64, host: &AccountId, amount: u128) -> u128;
+	/// Mints the rest of `epoch`'s emission (rounding dust and unclaimed shares) to the
+	/// community pool.
+	fn reward_pool(epoch: u64, amount: u128);
 }
 
 /// Reads the epoch in progress; the sprint pallet implements it for the pallets that follow
@@ -70,8 +92,12 @@ pub trait EpochStatus<BlockNumber> {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::{pallet_prelude::*, traits::Randomness};
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{fungible, Randomness},
+	};
 	use frame_system::pallet_prelude::*;
+	use gonka_primitives::emission::EmissionError;
 	use gonka_primitives::sprint::SprintParamsError;
 
 	#[pallet::pallet]
@@ -85,6 +111,10 @@ pub mod pallet {
 		type ParamsOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// Told about every phase change.
 		type OnPhaseChange: OnPhaseChange<BlockNumberFor<Self>>;
+		/// The currency rewards are minted in.
+		type Currency: fungible::Mutate<Self::AccountId>;
+		/// The community pool: receives what no host does.
+		type CommunityPool: Get<Self::AccountId>;
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
 	}
@@ -101,11 +131,21 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextParams<T: Config> = StorageValue<_, SprintParams, OptionQuery>;
 
+	/// What each epoch emits.
+	#[pallet::storage]
+	pub type Emission<T: Config> = StorageValue<_, EmissionSchedule, ValueQuery>;
+
+	/// Every unit minted as epoch emission so far, to hosts and to the community pool.
+	#[pallet::storage]
+	pub type TotalEmitted<T: Config> = StorageValue<_, u128, ValueQuery>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
 		/// Parameters of the first epoch; the development profile when absent.
 		pub params: Option<SprintParams>,
+		/// The emission schedule; none (nothing emitted) when absent.
+		pub emission: Option<EmissionSchedule>,
 		#[serde(skip)]
 		pub _config: core::marker::PhantomData<T>,
 	}
@@ -117,6 +157,9 @@ pub mod pallet {
 			// A genesis that cannot run is a mistake in the chain spec: refuse to build it.
 			assert!(params.validate().is_ok(), "invalid sprint parameters in genesis: {params:?}");
 			NextParams::<T>::put(params);
+			let emission = self.emission.unwrap_or_default();
+			assert!(emission.validate().is_ok(), "invalid emission in genesis: {emission:?}");
+			Emission::<T>::put(emission);
 		}
 	}
 
@@ -149,6 +192,27 @@ pub mod pallet {
 			/// The parameters.
 			params: SprintParams,
 		},
+		/// A host received its share of an epoch's emission.
+		HostRewarded {
+			/// The epoch.
+			epoch: u64,
+			/// The host.
+			host: T::AccountId,
+			/// The amount minted to it.
+			amount: u128,
+		},
+		/// What no host received of an epoch's emission went to the community pool.
+		PoolRewarded {
+			/// The epoch.
+			epoch: u64,
+			/// The amount minted to the pool.
+			amount: u128,
+		},
+		/// The emission schedule changed; it applies to every epoch settled from now on.
+		EmissionSet {
+			/// The schedule.
+			schedule: EmissionSchedule,
+		},
 	}
 
 	#[pallet::error]
@@ -170,6 +234,19 @@ pub mod pallet {
 		EmptyPhase,
 		/// An epoch may last at most 100,800 blocks.
 		EpochTooLong,
+		/// The first epoch's emission may be at most 10^20 base units.
+		InitialEmissionTooLarge,
+		/// The decay may be at most one billion parts per billion (100%).
+		DecayAboveOne,
+	}
+
+	impl<T> From<EmissionError> for Error<T> {
+		fn from(error: EmissionError) -> Self {
+			match error {
+				EmissionError::InitialTooLarge => Error::InitialEmissionTooLarge,
+				EmissionError::DecayAboveOne => Error::DecayAboveOne,
+			}
+		}
 	}
 
 	impl<T> From<SprintParamsError> for Error<T> {
@@ -204,6 +281,17 @@ pub mod pallet {
 			params.validate().map_err(Error::<T>::from)?;
 			NextParams::<T>::put(params);
 			Self::deposit_event(Event::ParamsScheduled { params });
+			Ok(())
+		}
+
+		/// Sets the emission schedule; it applies to every epoch settled from now on.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::set_emission())]
+		pub fn set_emission(origin: OriginFor<T>, schedule: EmissionSchedule) -> DispatchResult {
+			T::ParamsOrigin::ensure_origin(origin)?;
+			schedule.validate().map_err(Error::<T>::from)?;
+			Emission::<T>::put(schedule);
+			Self::deposit_event(Event::EmissionSet { schedule });
 			Ok(())
 		}
 	}

@@ -12,7 +12,15 @@ type Block = frame_system::mocking::MockBlock<Test>;
 #[frame_support::runtime]
 mod runtime {
 	#[runtime::runtime]
-	#[runtime::derive(RuntimeCall, RuntimeEvent, RuntimeError, RuntimeOrigin, RuntimeTask)]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeHoldReason,
+		RuntimeFreezeReason,
+		RuntimeTask
+	)]
 	pub struct Test;
 
 	#[runtime::pallet_index(0)]
@@ -20,11 +28,20 @@ mod runtime {
 
 	#[runtime::pallet_index(1)]
 	pub type Sprint = pallet_sprint;
+
+	#[runtime::pallet_index(2)]
+	pub type Balances = pallet_balances;
 }
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
 }
 
 parameter_types! {
@@ -32,7 +49,12 @@ parameter_types! {
 	pub static EpochRandomnessValue: H256 = H256::repeat_byte(7);
 	/// Every `(epoch, phase)` the pallet announced, in order.
 	pub static PhaseLog: Vec<(u64, Phase)> = Vec::new();
+	/// The community pool's account.
+	pub const Pool: u64 = POOL;
 }
+
+/// The community pool's account in these tests.
+pub const POOL: u64 = 99;
 
 /// Returns [`EpochRandomnessValue`].
 pub struct TestRandomness;
@@ -58,6 +80,8 @@ impl crate::Config for Test {
 	type EpochRandomness = TestRandomness;
 	type ParamsOrigin = EnsureRoot<Self::AccountId>;
 	type OnPhaseChange = RecordPhases;
+	type Currency = Balances;
+	type CommunityPool = Pool;
 	type WeightInfo = ();
 }
 
@@ -71,6 +95,7 @@ pub fn new_test_ext_with(params: SprintParams) -> sp_io::TestExternalities {
 	PhaseLog::set(Vec::new());
 	let storage = RuntimeGenesisConfig {
 		system: Default::default(),
+		balances: Default::default(),
 		sprint: pallet_sprint::GenesisConfig { params: Some(params), ..Default::default() },
 	}
 	.build_storage()

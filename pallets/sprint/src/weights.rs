@@ -14,6 +14,7 @@ use frame_support::{
 /// Weight functions of `pallet_sprint`.
 pub trait WeightInfo {
 	fn set_params() -> Weight;
+	fn set_emission() -> Weight;
 	fn advance_within_phase() -> Weight;
 	fn enter_phase() -> Weight;
 	fn start_epoch() -> Weight;
@@ -25,6 +26,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Sprint::NextParams` (r:0 w:1)
 	/// Proof: `Sprint::NextParams` (`max_values`: Some(1), `max_size`: Some(68), added: 563, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
+		Weight::from_parts(5_828_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1))
+	}
+	fn set_emission() -> Weight {
 		Weight::from_parts(5_828_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -75,6 +80,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn set_params() -> Weight {
+		Weight::from_parts(5_828_000, 0)
+			.saturating_add(ParityDbWeight::get().writes(1))
+	}
+	fn set_emission() -> Weight {
 		Weight::from_parts(5_828_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}

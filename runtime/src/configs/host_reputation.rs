@@ -1,24 +1,14 @@
 //! The host registry: collateral, reputation, slashing and the compute-elected validators.
 
-use frame_support::{
-	parameter_types,
-	traits::{tokens::imbalance::ResolveTo, ConstU32, Contains},
-	PalletId,
-};
+use frame_support::traits::{tokens::imbalance::ResolveTo, ConstU32, Contains};
 use frame_system::EnsureRoot;
 use pallet_host_reputation::ReputationParams;
-use sp_runtime::traits::AccountIdConversion;
 
 use crate::{
-	configs::consensus::MaxAuthorities, currency::GNK, AccountId, Balance, Balances,
-	ProofOfCompute, Runtime, RuntimeHoldReason, Sprint,
+	configs::{consensus::MaxAuthorities, monetary::CommunityPoolAccount},
+	currency::GNK,
+	AccountId, Balance, Balances, ProofOfCompute, Runtime, RuntimeHoldReason, Sprint,
 };
-
-parameter_types! {
-	/// The community pool: slashed collateral goes here (its governance comes with the
-	/// community-pool pallet).
-	pub CommunityPoolAccount: AccountId = PalletId(*b"gnk/pool").into_account_truncating();
-}
 
 /// Accounts whose session keys are set for the next session: they can author blocks.
 pub struct HasSessionKeys;

@@ -4,13 +4,14 @@ use frame_support::{
 	parameter_types,
 	traits::{ConstU128, ConstU32, ConstU8, VariantCountOf},
 	weights::IdentityFee,
+	PalletId,
 };
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
-use sp_runtime::traits::One;
+use sp_runtime::traits::{AccountIdConversion, One};
 
 use crate::{
-	currency::EXISTENTIAL_DEPOSIT, Balance, Balances, Runtime, RuntimeEvent, RuntimeFreezeReason,
-	RuntimeHoldReason, System,
+	currency::EXISTENTIAL_DEPOSIT, AccountId, Balance, Balances, Runtime, RuntimeEvent,
+	RuntimeFreezeReason, RuntimeHoldReason, System,
 };
 
 impl pallet_balances::Config for Runtime {
@@ -32,6 +33,9 @@ impl pallet_balances::Config for Runtime {
 
 parameter_types! {
 	pub FeeMultiplier: Multiplier = Multiplier::one();
+	/// The community pool: receives slashed collateral and the emission no host earns (its
+	/// governance comes with the community-pool pallet).
+	pub CommunityPoolAccount: AccountId = PalletId(*b"gnk/pool").into_account_truncating();
 }
 
 impl pallet_transaction_payment::Config for Runtime {

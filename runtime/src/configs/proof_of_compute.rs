@@ -2,10 +2,12 @@
 
 use frame_support::{parameter_types, traits::ConstU32, weights::Weight};
 use frame_system::EnsureRoot;
+use pallet_sprint::EmissionSchedule;
 
 use crate::{
-	configs::system::RuntimeBlockWeights, AccountId, HostReputation, ProofOfCompute, Runtime,
-	Sprint,
+	configs::{monetary::CommunityPoolAccount, system::RuntimeBlockWeights},
+	currency::GNK,
+	AccountId, Balances, HostReputation, ProofOfCompute, Runtime, Sprint,
 };
 
 impl pallet_sprint::Config for Runtime {
@@ -16,7 +18,16 @@ impl pallet_sprint::Config for Runtime {
 	type ParamsOrigin = EnsureRoot<AccountId>;
 	/// Proof of compute opens and closes settlements; the registry checks for downtime.
 	type OnPhaseChange = (ProofOfCompute, HostReputation);
+	/// Rewards are minted in GNK; what no host earns goes to the community pool.
+	type Currency = Balances;
+	type CommunityPool = CommunityPoolAccount;
 	type WeightInfo = pallet_sprint::weights::SubstrateWeight<Runtime>;
+}
+
+/// The emission of the development and local chains: Gonka's 323,000 GNK a day, decaying by
+/// 0.000475 per epoch, for the development profile's 2.5-minute epochs (576 a day).
+pub fn development_emission() -> EmissionSchedule {
+	EmissionSchedule { initial: 323_000 * GNK / 576, decay_ppb: 475_000 }
 }
 
 parameter_types! {
