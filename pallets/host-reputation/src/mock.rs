@@ -192,7 +192,8 @@ pub fn register(who: u64, collateral: u64) {
 
 /// Settles `who`'s `epoch` as proof-of-compute would, with `outcome` and `weight`.
 pub fn settle(epoch: u64, who: u64, outcome: Outcome, weight: u64) {
-	let result = HostResult { outcome, hits: weight as u32, weight, passed_by: 0, failed_by: 0 };
+	let result =
+		HostResult { outcome, hits: weight as u32, weight, passed_by: 0, failed_by: 0, reward: 0 };
 	<HostReputation as HostRegistry<u64>>::on_settled(epoch, &who, &result);
 }
 

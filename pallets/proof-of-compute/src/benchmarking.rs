@@ -66,6 +66,7 @@ fn fill_snapshot<T: Config>(epoch: u64, n: u32) -> Result<Vec<T::AccountId>, Ben
 					weight: u64::from(i % 7).saturating_add(1),
 					passed_by: 0,
 					failed_by: 0,
+					reward: 0,
 				};
 				Results::<T>::insert(previous, &who, result);
 			}
@@ -188,7 +189,11 @@ mod benchmarks {
 				.collect::<Vec<_>>();
 			Verdicts::<T>::insert(epoch.index, host, BoundedVec::truncate_from(verdicts));
 		}
-		Settling::<T>::put(SettlementCursor { epoch: epoch.index, next: 0 });
+		Settling::<T>::put(SettlementCursor {
+			epoch: epoch.index,
+			stage: SettlementStage::Judging,
+			next: 0,
+		});
 
 		#[block]
 		{
@@ -199,6 +204,50 @@ mod benchmarks {
 
 		assert!(Settling::<T>::get().is_none());
 		assert_eq!(EpochSummaries::<T>::get(epoch.index).map(|s| s.settled), Some(h));
+		Ok(())
+	}
+
+	/// `h` accepted hosts paid, each a share large enough to create its account.
+	#[benchmark]
+	fn pay(h: Linear<0, 1000>) -> Result<(), BenchmarkError> {
+		T::Sprint::run_to_phase(Phase::Commit);
+		let (epoch, _) = T::Sprint::status().ok_or(BenchmarkError::Weightless)?;
+		let hosts = fill_snapshot::<T>(epoch.index, h)?;
+		for host in &hosts {
+			let result = HostResult {
+				outcome: Outcome::Accepted,
+				hits: LEAVES,
+				weight: 1,
+				passed_by: 1,
+				failed_by: 0,
+				reward: 0,
+			};
+			Results::<T>::insert(epoch.index, host, result);
+		}
+		let emission = 1_000_000_000_000_000_000u128;
+		let summary = EpochSummary {
+			settled: h,
+			accepted: h,
+			total_weight: h.into(),
+			weight_cap: Some(u64::MAX),
+			counted_weight: h.into(),
+			complete: true,
+			emission,
+			..Default::default()
+		};
+		EpochSummaries::<T>::insert(epoch.index, summary);
+		let cursor =
+			SettlementCursor { epoch: epoch.index, stage: SettlementStage::Paying, next: 0 };
+
+		#[block]
+		{
+			Pallet::<T>::pay_hosts(cursor, h, h);
+		}
+
+		assert!(Settling::<T>::get().is_none());
+		// Everyone paid, less the rounding dust (under one unit per host).
+		let rewarded = EpochSummaries::<T>::get(epoch.index).map_or(0, |s| s.rewarded);
+		assert!(h == 0 || emission.saturating_sub(rewarded) < u128::from(h));
 		Ok(())
 	}
 

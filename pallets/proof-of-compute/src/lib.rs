@@ -14,7 +14,9 @@
 //! - **Settle** phase: `on_initialize` settles hosts in pages that fit the block: a host is
 //!   accepted when passing validators hold more than half of the responding validators'
 //!   weight, or, when none responded, on its reveal alone. Accepted hits become weight; the
-//!   results, and the validators outvoted by the majority, are stored and announced.
+//!   results, and the validators outvoted by the majority, are stored and announced. Then the
+//!   epoch's emission is paid out by the weight each host counts, the rest to the community
+//!   pool.
 //! - [`CheckHostSubmission`], a transaction extension, keeps submissions that cannot succeed
 //!   (not a host, wrong epoch or phase, a second one) out of the transaction pool. Successful
 //!   submissions of registered hosts pay no fee; failed ones pay.
@@ -30,6 +32,7 @@ mod attest;
 mod benchmarking;
 mod cleanup;
 pub mod extension;
+mod payout;
 mod reveal;
 mod settlement;
 mod snapshot;
@@ -137,6 +140,8 @@ pub mod pallet {
 		type Sprint: pallet_sprint::EpochStatus<BlockNumberFor<Self>>;
 		/// Who may commit, reveal and attest.
 		type Hosts: HostRegistry<Self::AccountId>;
+		/// The mint: each epoch's emission, paid out by weight.
+		type Rewards: pallet_sprint::EpochRewards<Self::AccountId>;
 		/// Most storage keys removed per block when old epochs are cleaned up.
 		#[pallet::constant]
 		type CleanupKeysPerBlock: Get<u32>;
@@ -291,7 +296,19 @@ pub mod pallet {
 			/// Its totals.
 			summary: EpochSummary,
 		},
-		/// An epoch ended before all its hosts were settled; the rest of them earn nothing.
+		/// An epoch's emission was paid out.
+		EpochRewarded {
+			/// The epoch.
+			epoch: u64,
+			/// What it emitted.
+			emission: u128,
+			/// Paid to its hosts, by the weight each counts.
+			to_hosts: u128,
+			/// The rest, to the community pool.
+			to_pool: u128,
+		},
+		/// An epoch ended before all its hosts were settled and paid: hosts not yet judged earn
+		/// nothing, and the emission not yet paid goes to the community pool.
 		SettlementIncomplete {
 			/// The epoch left unfinished.
 			epoch: u64,

@@ -162,6 +162,7 @@ impl HostRegistry<u64> for TestHosts {
 impl crate::Config for Test {
 	type Sprint = Sprint;
 	type Hosts = TestHosts;
+	type Rewards = Sprint;
 	type CleanupKeysPerBlock = CleanupKeysPerBlock;
 	type SettlementWeightPerBlock = SettlementWeightPerBlock;
 	type WeightInfo = crate::weights::SubstrateWeight<Test>;

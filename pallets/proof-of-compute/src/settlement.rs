@@ -13,15 +13,33 @@
 //! begins (the hosts left then earn nothing). Closing fixes the cap on one host's weight
 //! ([`HostRegistry::max_weight_share`] of the total) and the total counted within it: both
 //! need every result, so a host's result keeps the weight it earned and what counts is that
-//! weight within the cap ([`EpochSummary::counted`]).
+//! weight within the cap ([`EpochSummary::counted`]). Then the epoch's emission is paid out
+//! by what counts ([`crate::payout`]).
 
 use frame_support::{traits::Get, weights::Weight};
 
 use crate::{
 	weights::WeightInfo, Attestation, Commitments, ComputeRecord, Config, EpochSummaries,
 	EpochSummary, Event, HostRegistry, HostResult, Outcome, Outvoted, Pallet, Participants,
-	Results, Revealed, SettlementCursor, Settling, Snapshots, Verdicts,
+	Results, Revealed, SettlementCursor, SettlementStage, Settling, Snapshots, Verdicts,
 };
+use pallet_sprint::EpochRewards;
+
+/// The most of `left` hosts whose `weight` fits the settlement budget (the weight grows with
+/// the count).
+fn most_that_fit<T: Config>(left: u32, weight: impl Fn(u32) -> Weight) -> u32 {
+	let budget = T::SettlementWeightPerBlock::get();
+	let (mut fits, mut beyond) = (0u32, left.saturating_add(1));
+	while fits.saturating_add(1) < beyond {
+		let middle = fits.saturating_add(beyond.saturating_sub(fits) / 2);
+		if weight(middle).all_lte(budget) {
+			fits = middle;
+		} else {
+			beyond = middle;
+		}
+	}
+	fits
+}
 
 /// The outcome the verdicts on one host lead to.
 pub(crate) fn outcome<AccountId>(verdicts: &[Attestation<AccountId>]) -> Outcome {
@@ -40,23 +58,23 @@ pub(crate) fn outcome<AccountId>(verdicts: &[Attestation<AccountId>]) -> Outcome
 }
 
 impl<T: Config> Pallet<T> {
-	/// Settles as many hosts as fit in this block's settlement budget.
+	/// Judges, or pays, as many hosts as fit in this block's settlement budget.
 	pub(crate) fn settle_page() -> Weight {
 		let Some(cursor) = Settling::<T>::get() else { return T::DbWeight::get().reads(1) };
 		let hosts = Snapshots::<T>::get(cursor.epoch).hosts;
-		let budget = T::SettlementWeightPerBlock::get();
-		// The most hosts whose settlement fits the budget (the weight grows with the count).
-		let (mut fits, mut beyond) = (0u32, hosts.saturating_sub(cursor.next).saturating_add(1));
-		while fits.saturating_add(1) < beyond {
-			let middle = fits.saturating_add(beyond.saturating_sub(fits) / 2);
-			if T::WeightInfo::settle(middle).all_lte(budget) {
-				fits = middle;
-			} else {
-				beyond = middle;
+		let left = hosts.saturating_sub(cursor.next);
+		match cursor.stage {
+			SettlementStage::Judging => {
+				let count = most_that_fit::<T>(left, T::WeightInfo::settle);
+				Self::settle_hosts(cursor, hosts, count);
+				T::WeightInfo::settle(count)
+			}
+			SettlementStage::Paying => {
+				let count = most_that_fit::<T>(left, T::WeightInfo::pay);
+				Self::pay_hosts(cursor, hosts, count);
+				T::WeightInfo::pay(count)
 			}
 		}
-		Self::settle_hosts(cursor, hosts, fits);
-		T::WeightInfo::settle(fits)
 	}
 
 	/// Settles `count` hosts of the epoch from `cursor` on, and completes the settlement when
@@ -70,18 +88,19 @@ impl<T: Config> Pallet<T> {
 		}
 		if cursor.next >= hosts {
 			summary.complete = true;
-			Settling::<T>::kill();
 			Self::close_settlement(cursor.epoch, &mut summary);
 			Self::deposit_event(Event::EpochSettled { epoch: cursor.epoch, summary });
+			Self::begin_payout(cursor.epoch, &mut summary);
 		} else {
 			Settling::<T>::put(cursor);
 		}
 		EpochSummaries::<T>::insert(cursor.epoch, summary);
 	}
 
-	/// Fixes the epoch's weight cap and counted total, and tells the registry.
+	/// Fixes the epoch's weight cap, counted total and emission, and tells the registry.
 	fn close_settlement(epoch: u64, summary: &mut EpochSummary) {
 		summary.close(T::Hosts::max_weight_share());
+		summary.emission = T::Rewards::emission(epoch);
 		T::Hosts::on_epoch_settled(epoch, summary);
 	}
 
@@ -100,6 +119,7 @@ impl<T: Config> Pallet<T> {
 			weight,
 			passed_by,
 			failed_by: (verdicts.len() as u32).saturating_sub(passed_by),
+			reward: 0,
 		};
 		for outvoted in verdicts.iter().filter(|a| a.passed != outcome.is_accepted()) {
 			Outvoted::<T>::mutate(epoch, &outvoted.validator, |times| {
@@ -122,19 +142,22 @@ impl<T: Config> Pallet<T> {
 
 	/// Starts settling `epoch`.
 	pub(crate) fn begin_settlement(epoch: u64) -> Weight {
-		Settling::<T>::put(SettlementCursor { epoch, next: 0 });
+		Settling::<T>::put(SettlementCursor { epoch, stage: SettlementStage::Judging, next: 0 });
 		T::DbWeight::get().writes(1)
 	}
 
-	/// When an epoch begins and the previous settlement is still unfinished, closes it: the
-	/// hosts not yet settled earn nothing.
+	/// When an epoch begins and the previous settlement is still unfinished, ends it: hosts
+	/// not yet judged earn nothing, and what is not yet paid goes to the community pool.
 	pub(crate) fn close_unfinished_settlement() -> Weight {
 		let Some(unfinished) = Settling::<T>::take() else { return T::DbWeight::get().reads(1) };
 		let mut summary = EpochSummaries::<T>::get(unfinished.epoch).unwrap_or_default();
-		Self::close_settlement(unfinished.epoch, &mut summary);
-		EpochSummaries::<T>::insert(unfinished.epoch, summary);
+		if unfinished.stage == SettlementStage::Judging {
+			Self::close_settlement(unfinished.epoch, &mut summary);
+		}
 		Self::deposit_event(Event::SettlementIncomplete { epoch: unfinished.epoch, summary });
-		T::WeightInfo::settle(0)
+		Self::end_payout(unfinished.epoch, &mut summary);
+		EpochSummaries::<T>::insert(unfinished.epoch, summary);
+		T::WeightInfo::settle(0).saturating_add(T::WeightInfo::pay(0))
 	}
 }
 

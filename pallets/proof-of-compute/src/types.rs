@@ -156,6 +156,8 @@ pub struct HostResult {
 	pub passed_by: u32,
 	/// Validators that failed the host.
 	pub failed_by: u32,
+	/// Its share of the epoch's emission, in base units, once paid.
+	pub reward: u128,
 }
 
 /// An epoch's settlement, as far as it has gone.
@@ -189,6 +191,10 @@ pub struct EpochSummary {
 	pub counted_weight: u64,
 	/// Whether every host of the epoch is settled.
 	pub complete: bool,
+	/// What the epoch emits, fixed when the settlement closes.
+	pub emission: u128,
+	/// Of it, paid to hosts so far (the rest goes to the community pool once all are paid).
+	pub rewarded: u128,
 }
 
 impl EpochSummary {
@@ -220,7 +226,27 @@ impl EpochSummary {
 	}
 }
 
-/// Where settlement stands: the epoch and the next host (snapshot index) to settle.
+/// What settlement is doing.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum SettlementStage {
+	/// Deciding each host's outcome and weight.
+	Judging,
+	/// Paying each accepted host its share of the emission.
+	Paying,
+}
+
+/// Where settlement stands: the epoch, the stage and the next host (snapshot index).
 #[derive(
 	Clone,
 	Copy,
@@ -236,6 +262,8 @@ impl EpochSummary {
 pub struct SettlementCursor {
 	/// The epoch being settled.
 	pub epoch: u64,
-	/// The next host to settle, by snapshot index.
+	/// Judging or paying.
+	pub stage: SettlementStage,
+	/// The next host to judge or pay, by snapshot index.
 	pub next: u32,
 }

@@ -17,6 +17,7 @@ pub trait WeightInfo {
 	fn reveal(l: u32, ) -> Weight;
 	fn attest() -> Weight;
 	fn settle(h: u32, ) -> Weight;
+	fn pay(h: u32, ) -> Weight;
 	fn clean_up(k: u32, ) -> Weight;
 }
 
@@ -114,6 +115,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(h.into())))
 			.saturating_add(Weight::from_parts(0, 20344).saturating_mul(h.into()))
 	}
+	fn pay(h: u32, ) -> Weight {
+		Weight::from_parts(17_777_000, 5535)
+			.saturating_add(Weight::from_parts(78_510_570, 0).saturating_mul(h.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().reads((12_u64).saturating_mul(h.into())))
+			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(h.into())))
+			.saturating_add(Weight::from_parts(0, 20344).saturating_mul(h.into()))
+	}
 	/// Storage: `ProofOfCompute::PendingCleanup` (r:1 w:0)
 	/// Proof: `ProofOfCompute::PendingCleanup` (`max_values`: Some(1), `max_size`: Some(65), added: 560, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfCompute::Commitments` (r:501 w:500)
@@ -152,6 +162,15 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn settle(h: u32, ) -> Weight {
+		Weight::from_parts(17_777_000, 5535)
+			.saturating_add(Weight::from_parts(78_510_570, 0).saturating_mul(h.into()))
+			.saturating_add(ParityDbWeight::get().reads(5))
+			.saturating_add(ParityDbWeight::get().reads((12_u64).saturating_mul(h.into())))
+			.saturating_add(ParityDbWeight::get().writes(3))
+			.saturating_add(ParityDbWeight::get().writes((9_u64).saturating_mul(h.into())))
+			.saturating_add(Weight::from_parts(0, 20344).saturating_mul(h.into()))
+	}
+	fn pay(h: u32, ) -> Weight {
 		Weight::from_parts(17_777_000, 5535)
 			.saturating_add(Weight::from_parts(78_510_570, 0).saturating_mul(h.into()))
 			.saturating_add(ParityDbWeight::get().reads(5))

@@ -39,6 +39,7 @@ parameter_types! {
 impl pallet_proof_of_compute::Config for Runtime {
 	type Sprint = Sprint;
 	type Hosts = HostReputation;
+	type Rewards = Sprint;
 	type CleanupKeysPerBlock = ConstU32<500>;
 	type SettlementWeightPerBlock = SettlementWeightPerBlock;
 	type WeightInfo = pallet_proof_of_compute::weights::SubstrateWeight<Runtime>;

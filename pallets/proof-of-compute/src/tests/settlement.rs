@@ -44,7 +44,8 @@ fn honest_hosts_are_accepted_and_earn_their_hits() {
 					hits: hits as u32,
 					weight: hits,
 					passed_by: 3,
-					failed_by: 0
+					failed_by: 0,
+					reward: 0
 				}
 			);
 		}
@@ -56,12 +57,16 @@ fn honest_hosts_are_accepted_and_earn_their_hits() {
 			weight_cap: Some(350),
 			counted_weight: 350,
 			complete: true,
+			emission: 0,
+			rewarded: 0,
 		};
 		assert_eq!(EpochSummaries::<Test>::get(0), Some(summary));
 		System::assert_has_event(RuntimeEvent::ProofOfCompute(Event::EpochSettled {
 			epoch: 0,
 			summary,
 		}));
+		// Then the (empty) emission is paid out, in the next block.
+		run_to_block(SETTLE + 1);
 		assert!(Settling::<Test>::get().is_none());
 	});
 }
@@ -81,7 +86,8 @@ fn a_host_with_wrong_distances_is_rejected() {
 				hits: 50,
 				weight: 0,
 				passed_by: 0,
-				failed_by: 3
+				failed_by: 3,
+				reward: 0
 			}
 		);
 		assert_eq!(result(0, 2).outcome, Outcome::Accepted);
@@ -106,7 +112,8 @@ fn a_validator_in_the_minority_is_recorded() {
 				hits: 50,
 				weight: 50,
 				passed_by: 2,
-				failed_by: 1
+				failed_by: 1,
+				reward: 0
 			}
 		);
 		assert_eq!(Outvoted::<Test>::get(0, 2), 1);
@@ -145,7 +152,8 @@ fn a_heavier_validator_outweighs_lighter_ones() {
 				hits: 10,
 				weight: 0,
 				passed_by: 2,
-				failed_by: 1
+				failed_by: 1,
+				reward: 0
 			}
 		);
 		assert_eq!((Outvoted::<Test>::get(1, 3), Outvoted::<Test>::get(1, 4)), (1, 1));
@@ -166,7 +174,8 @@ fn without_responding_validators_the_reveal_decides() {
 					hits: hits as u32,
 					weight: hits,
 					passed_by: 0,
-					failed_by: 0
+					failed_by: 0,
+					reward: 0
 				}
 			);
 		}
