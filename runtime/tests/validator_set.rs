@@ -1,7 +1,8 @@
 //! The runtime's validator set follows compute weight: on the development genesis (Alice the
 //! only authority and host), Bob registers, sets session keys with a proof of possession and
 //! earns weight in an epoch where Alice computes nothing; two sessions later Bob validates
-//! alone. Then Alice computes and Bob does not, and the set turns back to Alice.
+//! alone, and has received the epoch's emission. Then Alice computes and Bob does not, and
+//! the set turns back to Alice.
 //!
 //! Blocks are built as a node builds them: a BABE pre-digest for the slot, the timestamp
 //! inherent, every pallet's hooks through `Executive`.
@@ -17,7 +18,8 @@ use gonka_primitives::{
 	Distance,
 };
 use gonka_runtime::{
-	configs::host_reputation::genesis_params, genesis_config_presets::development_genesis,
+	configs::{host_reputation::genesis_params, proof_of_compute::development_emission},
+	genesis_config_presets::development_genesis,
 	AccountId, Executive, Header, HostReputation, ProofOfCompute, Runtime, RuntimeCall,
 	RuntimeGenesisConfig, RuntimeOrigin, Session, SessionKeys,
 };
@@ -169,10 +171,16 @@ fn compute_weight_changes_the_validator_set_across_sessions() {
 		});
 		assert_eq!(Session::validators(), vec![alice.clone()]);
 
-		// Epoch 0: Bob alone computes.
+		// Epoch 0: Bob alone computes, and earns the whole epoch's emission.
+		let free_before = pallet_balances::Pallet::<Runtime>::free_balance(&bob);
 		compute_epoch(&mut chain, 0, &bob, 50);
 		chain.run_to_phase(0, Phase::Inference);
 		assert_eq!(HostReputation::validators(), vec![bob.clone()]);
+		let reward = development_emission().at(0);
+		let result = pallet_proof_of_compute::Results::<Runtime>::get(0, &bob).expect("settled");
+		assert_eq!(result.reward, reward);
+		let free_after = pallet_balances::Pallet::<Runtime>::free_balance(&bob);
+		assert_eq!(free_after - free_before, reward);
 		// The next session queues Bob; the one after makes him the validator.
 		chain.run_to_next_session();
 		chain.run_to_next_session();

@@ -21,7 +21,7 @@ after(async () => {
   await node?.stop();
 });
 
-test('Alice commits, reveals and is settled with her hits as weight, fee-free', async () => {
+test('Alice commits, reveals, is settled with her hits as weight and rewarded, fee-free', async () => {
   await cryptoWaitReady();
   const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
   const rTarget = (await waitForStatus(api, () => true)).epoch.params.rTarget.toNumber();
@@ -48,4 +48,11 @@ test('Alice commits, reveals and is settled with her hits as weight, fee-free', 
   const summary = (await api.query.proofOfCompute.epochSummaries(epoch)).unwrap();
   assert.ok(summary.complete.isTrue);
   assert.equal(summary.totalWeight.toNumber(), leaves.length);
+
+  // Alone, Alice earns the whole epoch's emission, paid the block after settlement.
+  const paid = (await api.query.proofOfCompute.results(epoch, alice.address)).unwrap();
+  assert.ok(paid.reward.toBigInt() > 0n);
+  assert.equal(paid.reward.toBigInt(), summary.emission.toBigInt());
+  const rewarded = (await api.query.system.account(alice.address)).data.free.toBigInt();
+  assert.equal(rewarded - after, paid.reward.toBigInt(), 'the reward reached her free balance');
 }, { timeout: 400_000 });
