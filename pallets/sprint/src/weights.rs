@@ -13,8 +13,8 @@ use frame_support::{
 
 /// Weight functions of `pallet_sprint`.
 pub trait WeightInfo {
-	fn set_params() -> Weight;
 	fn set_emission() -> Weight;
+	fn set_params() -> Weight;
 	fn advance_within_phase() -> Weight;
 	fn enter_phase() -> Weight;
 	fn start_epoch() -> Weight;
@@ -23,14 +23,16 @@ pub trait WeightInfo {
 /// The measured weights, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	/// Storage: `Sprint::Emission` (r:0 w:1)
+	/// Proof: `Sprint::Emission` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
+	fn set_emission() -> Weight {
+		Weight::from_parts(5_328_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1))
+	}
 	/// Storage: `Sprint::NextParams` (r:0 w:1)
 	/// Proof: `Sprint::NextParams` (`max_values`: Some(1), `max_size`: Some(68), added: 563, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
-		Weight::from_parts(5_828_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1))
-	}
-	fn set_emission() -> Weight {
-		Weight::from_parts(5_828_000, 0)
+		Weight::from_parts(5_428_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Sprint::CurrentEpoch` (r:1 w:0)
@@ -38,7 +40,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Sprint::CurrentPhase` (r:1 w:0)
 	/// Proof: `Sprint::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn advance_within_phase() -> Weight {
-		Weight::from_parts(5_609_000, 1630)
+		Weight::from_parts(5_628_000, 1630)
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	/// Storage: `Sprint::CurrentEpoch` (r:1 w:1)
@@ -52,7 +54,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn enter_phase() -> Weight {
-		Weight::from_parts(17_516_000, 1630)
+		Weight::from_parts(17_677_000, 1630)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -67,11 +69,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfCompute::Settling` (r:1 w:0)
-	/// Proof: `ProofOfCompute::Settling` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
+	/// Proof: `ProofOfCompute::Settling` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// Storage: `Sprint::CurrentPhase` (r:0 w:1)
 	/// Proof: `Sprint::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn start_epoch() -> Weight {
-		Weight::from_parts(19_029_000, 1630)
+		Weight::from_parts(19_379_000, 1630)
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -79,25 +81,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
-	fn set_params() -> Weight {
-		Weight::from_parts(5_828_000, 0)
+	fn set_emission() -> Weight {
+		Weight::from_parts(5_328_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
-	fn set_emission() -> Weight {
-		Weight::from_parts(5_828_000, 0)
+	fn set_params() -> Weight {
+		Weight::from_parts(5_428_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn advance_within_phase() -> Weight {
-		Weight::from_parts(5_609_000, 1630)
+		Weight::from_parts(5_628_000, 1630)
 			.saturating_add(ParityDbWeight::get().reads(2))
 	}
 	fn enter_phase() -> Weight {
-		Weight::from_parts(17_516_000, 1630)
+		Weight::from_parts(17_677_000, 1630)
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn start_epoch() -> Weight {
-		Weight::from_parts(19_029_000, 1630)
+		Weight::from_parts(19_379_000, 1630)
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
