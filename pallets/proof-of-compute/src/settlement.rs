@@ -27,7 +27,7 @@ use pallet_sprint::EpochRewards;
 
 /// The most of `left` hosts whose `weight` fits the settlement budget (the weight grows with
 /// the count).
-fn most_that_fit<T: Config>(left: u32, weight: impl Fn(u32) -> Weight) -> u32 {
+pub(crate) fn most_that_fit<T: Config>(left: u32, weight: impl Fn(u32) -> Weight) -> u32 {
 	let budget = T::SettlementWeightPerBlock::get();
 	let (mut fits, mut beyond) = (0u32, left.saturating_add(1));
 	while fits.saturating_add(1) < beyond {

@@ -2,11 +2,12 @@
 //! builds them: the hooks first, then queued extrinsics while the block's normal weight and
 //! length allow, the rest left for the next block and dropped when their phase ends. Every
 //! block must stay within its weight and length limits, and every host must be committed,
-//! revealed, validated by `V` validators and settled within the epoch.
+//! revealed, validated by `V` validators, settled and paid within the epoch.
 //!
 //! The run also measures how many commits, reveals, attestations and settled hosts fit in a
-//! block, from which it prints the largest number of hosts an epoch can settle with given
-//! phase lengths (docs/PERFORMANCE.md quotes it).
+//! block (and how many payments fit the settlement budget), from which it prints the largest
+//! number of hosts an epoch can settle and pay with given phase lengths (docs/PERFORMANCE.md
+//! quotes it).
 
 use std::collections::VecDeque;
 
@@ -25,7 +26,10 @@ use gonka_primitives::{
 use sp_core::H256;
 use sp_runtime::traits::{Dispatchable, TransactionExtension};
 
-use crate::{mock::*, snapshot::StoredSnapshot, CheckHostSubmission, EpochSummaries, Participants};
+use crate::{
+	mock::*, settlement::most_that_fit, snapshot::StoredSnapshot, weights::WeightInfo,
+	CheckHostSubmission, EpochSummaries, Participants,
+};
 
 /// Hosts in the simulation.
 const HOSTS: u64 = 10_000;
@@ -156,9 +160,9 @@ fn submissions(phase: Phase, hosts: &[u64], tree: &MerkleTree) -> Vec<Pending> {
 }
 
 /// The most hosts an epoch with `lengths` settles, given the measured per-block throughput:
-/// commits, reveals and attestations must fit their phases; settlement runs from the settle
-/// phase to the end of the epoch.
-fn capacity(lengths: &PhaseLengths, per_block: &[(Phase, u32)], v: u32) -> u64 {
+/// commits, reveals and attestations must fit their phases; judging and then paying every
+/// host (`paid` per block) run from the settle phase to the end of the epoch.
+fn capacity(lengths: &PhaseLengths, per_block: &[(Phase, u32)], v: u32, paid: u32) -> u64 {
 	per_block
 		.iter()
 		.map(|(phase, per_block)| {
@@ -167,7 +171,15 @@ fn capacity(lengths: &PhaseLengths, per_block: &[(Phase, u32)], v: u32) -> u64 {
 				Phase::Settle => (lengths.settle + lengths.inference, 1),
 				phase => (lengths.of(*phase), 1),
 			};
-			u64::from(blocks) * u64::from(*per_block) / per_host
+			let rate = match phase {
+				// A host takes 1/settled of a block to judge and 1/paid to pay.
+				Phase::Settle => {
+					u64::from(*per_block) * u64::from(paid)
+						/ (u64::from(*per_block) + u64::from(paid))
+				}
+				_ => u64::from(*per_block),
+			};
+			u64::from(blocks) * rate / per_host
 		})
 		.min()
 		.unwrap_or(0)
@@ -179,6 +191,10 @@ fn ten_thousand_hosts_settle_in_one_testnet_epoch_within_block_limits() {
 		SprintParams { model: PARAMS.model, r_target: PARAMS.r_target, ..SprintParams::TESTNET };
 	new_test_ext_with(params).execute_with(|| {
 		SimulatedHosts::set(HOSTS);
+		// An emission every host's equal share divides exactly.
+		let emission = u128::from(HOSTS) * 1_000_000_000;
+		let flat = pallet_sprint::EmissionSchedule { initial: emission, decay_ppb: 0 };
+		assert_ok!(Sprint::set_emission(RuntimeOrigin::root(), flat));
 		let hosts: Vec<u64> = (0..HOSTS).map(|i| FIRST_SIMULATED_HOST + i).collect();
 		let tree = MerkleTree::from_leaves(&honest_hits(HITS));
 		let mut pending = VecDeque::new();
@@ -208,6 +224,7 @@ fn ten_thousand_hosts_settle_in_one_testnet_epoch_within_block_limits() {
 		assert!(summary.complete, "{summary:?}");
 		assert_eq!((summary.settled, summary.accepted), (HOSTS as u32, HOSTS as u32));
 		assert_eq!(summary.total_weight, HOSTS * u64::from(HITS));
+		assert_eq!(summary.rewarded, emission, "every host paid within the epoch");
 		let of = |phase: Phase| &uses[phase as usize];
 		assert_eq!(of(Phase::Commit).included, HOSTS as u32);
 		assert_eq!(of(Phase::Reveal).included, HOSTS as u32);
@@ -223,15 +240,16 @@ fn ten_thousand_hosts_settle_in_one_testnet_epoch_within_block_limits() {
 			(Phase::Settle, settled_in_first_settle_block),
 		];
 		let v = params.validators_per_host;
-		println!("per block: {per_block:?}");
+		let paid = most_that_fit::<Test>(u32::MAX, <Test as crate::Config>::WeightInfo::pay);
+		println!("per block: {per_block:?}, paid {paid}");
 		for (name, lengths) in
 			[("testnet", SprintParams::TESTNET.phases), ("dev", SprintParams::DEV.phases)]
 		{
 			println!(
 				"{name} phase lengths {lengths:?}: at most {} hosts",
-				capacity(&lengths, &per_block, v)
+				capacity(&lengths, &per_block, v, paid)
 			);
 		}
-		assert!(capacity(&params.phases, &per_block, v) >= HOSTS);
+		assert!(capacity(&params.phases, &per_block, v, paid) >= HOSTS);
 	});
 }
