@@ -14,7 +14,7 @@ use sp_runtime::{traits::Zero, DispatchResult, Perbill, Saturating};
 
 use crate::{
 	BalanceOf, Config, EpochWeight, Error, Event, HoldReason, Host, HostCount, HostInfo, HostInfos,
-	HostStatus, Hosts, Pallet, Params, SlashReason, TotalCollateral,
+	HostStatus, Hosts, Pallet, Params, RecentWeights, SlashReason, TotalCollateral,
 };
 
 impl<T: Config> Pallet<T> {
@@ -106,6 +106,7 @@ impl<T: Config> Pallet<T> {
 		TotalCollateral::<T>::mutate(|total| total.saturating_reduce(host.collateral));
 		Hosts::<T>::remove(who);
 		HostInfos::<T>::remove(who);
+		RecentWeights::<T>::remove(who);
 		HostCount::<T>::mutate(|count| *count = count.saturating_sub(1));
 		Self::deposit_event(Event::CollateralWithdrawn { host: who.clone(), amount });
 		Ok(())

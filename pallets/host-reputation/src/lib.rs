@@ -35,6 +35,7 @@ mod benchmarking;
 mod collateral;
 mod downtime;
 mod election;
+mod governance;
 pub mod info;
 mod invariants;
 mod registry;
@@ -154,6 +155,25 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Elected<T: Config> =
 		StorageValue<_, (u64, BoundedVec<(T::AccountId, u64), T::MaxValidators>), ValueQuery>;
+
+	/// Each host's weight in its most recent epochs that earned any, oldest first (at most
+	/// [`WEIGHT_HISTORY`]): what its governance votes rest on.
+	#[pallet::storage]
+	pub type RecentWeights<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<EpochWeight, ConstU32<WEIGHT_HISTORY>>,
+		ValueQuery,
+	>;
+
+	/// What the last [`WEIGHT_HISTORY`] settled epochs counted.
+	#[pallet::storage]
+	pub type SettledEpochs<T: Config> = StorageMap<_, Twox64Concat, u64, SettledEpoch, OptionQuery>;
+
+	/// The last epoch whose settlement closed.
+	#[pallet::storage]
+	pub type LastSettledEpoch<T: Config> = StorageValue<_, u64, OptionQuery>;
 
 	/// The downtime check in progress: its epoch and the last host checked.
 	#[pallet::storage]

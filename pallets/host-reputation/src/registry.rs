@@ -8,8 +8,8 @@ use sp_runtime::{
 };
 
 use crate::{
-	BalanceOf, Config, EpochWeight, Event, Host, HostStatus, Hosts, Pallet, Params, SlashReason,
-	MAX_REPUTATION,
+	BalanceOf, Config, EpochWeight, Event, Host, HostStatus, Hosts, Pallet, Params, RecentWeights,
+	SlashReason, MAX_REPUTATION,
 };
 
 impl<T: Config> Pallet<T> {
@@ -52,6 +52,12 @@ impl<T: Config> Pallet<T> {
 		let gain = Params::<T>::get().reputation_gain;
 		host.reputation = host.reputation.saturating_add(gain).min(MAX_REPUTATION);
 		host.last_weight = EpochWeight { epoch, weight };
+		if weight > 0 {
+			RecentWeights::<T>::mutate(who, |recent| {
+				// Full: the oldest gives way.
+				recent.force_push(EpochWeight { epoch, weight });
+			});
+		}
 		if host.status == HostStatus::Active {
 			Self::enter_leaderboard(epoch, who, weight);
 		}
@@ -64,6 +70,8 @@ impl<T: Config> Pallet<T> {
 		Self::slash(who, host, params.fraud_slash, epoch, SlashReason::Fraud);
 		host.reputation = 0;
 		host.last_weight = EpochWeight { epoch, weight: 0 };
+		// A fraudulent host loses its votes too.
+		RecentWeights::<T>::remove(who);
 		let unbonded = epoch.saturating_add(params.unbonding_epochs.into());
 		let withdrawable_from =
 			host.status.withdrawable_from().map_or(unbonded, |w| w.max(unbonded));
@@ -100,8 +108,9 @@ impl<T: Config> HostRegistry<T::AccountId> for Pallet<T> {
 		Hosts::<T>::insert(who, host);
 	}
 
-	fn on_epoch_settled(epoch: u64, _summary: &EpochSummary) {
+	fn on_epoch_settled(epoch: u64, summary: &EpochSummary) {
 		Self::close_leaderboard(epoch);
+		Self::remember_epoch(epoch, summary);
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]

@@ -15,6 +15,9 @@ pub const MAX_NAME_LEN: u32 = 64;
 pub const MAX_ENDPOINT_LEN: u32 = 256;
 /// Longest hardware description, in bytes.
 pub const MAX_HARDWARE_LEN: u32 = 128;
+/// How many of its most recent weights the registry keeps per host, and how many settled
+/// epochs it remembers: the longest a governance vote may rest on one epoch's weight.
+pub const WEIGHT_HISTORY: u32 = 16;
 /// Longest unbonding period a parameter change may set, in epochs.
 pub const MAX_UNBONDING_EPOCHS: u32 = 10_000;
 
@@ -97,6 +100,27 @@ pub struct Host<Balance> {
 	pub status: HostStatus,
 	/// The weight it earned in its last settled epoch.
 	pub last_weight: EpochWeight,
+}
+
+/// What a settled epoch counted: the cap on one host's weight and the total within it.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct SettledEpoch {
+	/// The most weight one host counted.
+	pub weight_cap: u64,
+	/// The total weight counted.
+	pub counted_weight: u64,
 }
 
 /// What an operator tells about its host: shown to developers choosing where to send

@@ -1,6 +1,7 @@
 mod collateral_weight;
 mod downtime;
 mod election;
+mod governance;
 mod info;
 mod params;
 mod registration;
