@@ -21,7 +21,7 @@ use crate::{
 };
 // The benchmark macros name every benchmarked pallet in this module.
 #[cfg(feature = "runtime-benchmarks")]
-use crate::HostReputation;
+use crate::{CommunityPool, HostReputation};
 use gonka_primitives::runtime_api::{SprintStatus, ValidationDuty};
 use pallet_sprint::EpochStatus;
 

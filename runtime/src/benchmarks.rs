@@ -1,7 +1,7 @@
 //! The pallets whose benchmarks the runtime runs (`frame-omni-bencher v1 benchmark pallet`,
 //! see `make weights`).
 
-use crate::{HostReputation, ProofOfCompute, Runtime, Sprint};
+use crate::{CommunityPool, HostReputation, ProofOfCompute, Runtime, Sprint};
 
 frame_benchmarking::define_benchmarks!(
 	[frame_benchmarking, BaselineBench::<Runtime>]
@@ -9,6 +9,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sprint, Sprint]
 	[pallet_proof_of_compute, ProofOfCompute]
 	[pallet_host_reputation, HostReputation]
+	[pallet_community_pool, CommunityPool]
 );
 
 impl frame_system_benchmarking::Config for crate::Runtime {}

@@ -1,7 +1,7 @@
 //! Genesis presets: `development` (Alice alone produces and finalises blocks) and
-//! `local_testnet` (Alice and Bob), each authority also a registered host. Both make Alice the
-//! sudo key; chain specs for public
-//! networks are written by hand and leave sudo out.
+//! `local_testnet` (Alice and Bob), each authority also a registered host, the community pool
+//! holding 12% of the supply. Only `development` has a sudo key (Alice); elsewhere parameters
+//! change by compute-weighted governance alone.
 
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -17,7 +17,7 @@ use crate::{
 		host_reputation::genesis_params, monetary::CommunityPoolAccount,
 		proof_of_compute::development_emission,
 	},
-	currency::{EXISTENTIAL_DEPOSIT, GNK},
+	currency::GNK,
 	AccountId, Balance, BalancesConfig, HostReputationConfig, RuntimeGenesisConfig, SessionConfig,
 	SessionKeys, SprintConfig, SudoConfig,
 };
@@ -45,12 +45,19 @@ fn authority(keyring: Sr25519Keyring, grandpa: Ed25519Keyring) -> Authority {
 	}
 }
 
+/// The community pool's share of the genesis supply (DESIGN.md §6).
+pub const COMMUNITY_POOL_SHARE_PERCENT: Balance = 12;
+
 /// Every genesis authority is also a host, with [`GENESIS_COLLATERAL`] held; the community
-/// pool starts with the existential deposit so that slashes can reach it.
-fn genesis(authorities: Vec<Authority>, endowed: Vec<AccountId>, root: AccountId) -> Value {
+/// pool holds [`COMMUNITY_POOL_SHARE_PERCENT`] of the supply, the endowed accounts the rest.
+/// `root`, when given, is the sudo key.
+fn genesis(authorities: Vec<Authority>, endowed: Vec<AccountId>, root: Option<AccountId>) -> Value {
 	let mut balances: Vec<(AccountId, Balance)> =
 		endowed.into_iter().map(|account| (account, ENDOWMENT)).collect();
-	balances.push((CommunityPoolAccount::get(), EXISTENTIAL_DEPOSIT));
+	let endowed_total = ENDOWMENT.saturating_mul(balances.len() as Balance);
+	let pool = endowed_total.saturating_mul(COMMUNITY_POOL_SHARE_PERCENT)
+		/ (100 - COMMUNITY_POOL_SHARE_PERCENT);
+	balances.push((CommunityPoolAccount::get(), pool));
 	let hosts: Vec<(AccountId, Balance)> =
 		authorities.iter().map(|a| (a.account.clone(), GENESIS_COLLATERAL)).collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
@@ -64,7 +71,7 @@ fn genesis(authorities: Vec<Authority>, endowed: Vec<AccountId>, root: AccountId
 				.map(|a| (a.account.clone(), a.account, a.keys))
 				.collect::<Vec<_>>(),
 		},
-		sudo: SudoConfig { key: Some(root) },
+		sudo: SudoConfig { key: root },
 	})
 }
 
@@ -76,16 +83,17 @@ fn development_accounts() -> Vec<AccountId> {
 		.collect()
 }
 
-/// One authority, Alice.
+/// One authority, Alice, who is also the sudo key.
 pub fn development_genesis() -> Value {
 	genesis(
 		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		development_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
 	)
 }
 
-/// Two authorities, Alice and Bob.
+/// Two authorities, Alice and Bob, and no sudo key: parameters change by compute-weighted
+/// governance only.
 pub fn local_testnet_genesis() -> Value {
 	genesis(
 		vec![
@@ -93,7 +101,7 @@ pub fn local_testnet_genesis() -> Value {
 			authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
 		],
 		development_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
+		None,
 	)
 }
 

@@ -212,4 +212,7 @@ mod runtime {
 
 	#[runtime::pallet_index(12)]
 	pub type HostReputation = pallet_host_reputation;
+
+	#[runtime::pallet_index(13)]
+	pub type CommunityPool = pallet_community_pool;
 }

@@ -60,9 +60,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The weight `voter` votes with on a proposal: its compute weight in the snapshot epoch,
-	/// at most `MaxVoteShare` of that epoch's total.
+	/// at most `MaxVoteShare` of that epoch's total (rounded up, like the quorum, so that a
+	/// vote at the cap always meets a quorum of the same share).
 	pub fn voting_weight(snapshot_epoch: u64, total_weight: u64, voter: &T::AccountId) -> u64 {
-		let cap = T::MaxVoteShare::get().mul_floor(total_weight);
+		let cap = T::MaxVoteShare::get().mul_ceil(total_weight);
 		T::Votes::weight_of(snapshot_epoch, voter).min(cap)
 	}
 

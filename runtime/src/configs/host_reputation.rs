@@ -1,11 +1,12 @@
 //! The host registry: collateral, reputation, slashing and the compute-elected validators.
 
 use frame_support::traits::{tokens::imbalance::ResolveTo, ConstU32, Contains};
-use frame_system::EnsureRoot;
 use pallet_host_reputation::ReputationParams;
 
 use crate::{
-	configs::{consensus::MaxAuthorities, monetary::CommunityPoolAccount},
+	configs::{
+		consensus::MaxAuthorities, governance::ParamsOrigin, monetary::CommunityPoolAccount,
+	},
 	currency::GNK,
 	AccountId, Balance, Balances, ProofOfCompute, Runtime, RuntimeHoldReason, Sprint,
 };
@@ -36,8 +37,7 @@ impl pallet_host_reputation::Config for Runtime {
 	type Sprint = Sprint;
 	type Compute = ProofOfCompute;
 	type ValidatorKeys = HasSessionKeys;
-	/// Root (sudo in development) until compute-weighted governance exists.
-	type ParamsOrigin = EnsureRoot<AccountId>;
+	type ParamsOrigin = ParamsOrigin;
 	/// As many as BABE and GRANDPA accept.
 	type MaxValidators = MaxAuthorities;
 	/// As many as one epoch's weight snapshot holds.

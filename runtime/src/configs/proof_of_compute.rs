@@ -1,21 +1,21 @@
 //! Proof of Compute: the sprint epoch clock and the commit/reveal/attest/settle pallet.
 
 use frame_support::{parameter_types, traits::ConstU32, weights::Weight};
-use frame_system::EnsureRoot;
 use pallet_sprint::EmissionSchedule;
 
 use crate::{
-	configs::{monetary::CommunityPoolAccount, system::RuntimeBlockWeights},
+	configs::{
+		governance::ParamsOrigin, monetary::CommunityPoolAccount, system::RuntimeBlockWeights,
+	},
 	currency::GNK,
-	AccountId, Balances, HostReputation, ProofOfCompute, Runtime, Sprint,
+	Balances, HostReputation, ProofOfCompute, Runtime, Sprint,
 };
 
 impl pallet_sprint::Config for Runtime {
 	/// BABE randomness from one epoch ago: fixed before the current BABE epoch began, so no
 	/// block author can choose it.
 	type EpochRandomness = pallet_babe::RandomnessFromOneEpochAgo<Runtime>;
-	/// Root (sudo in development) until compute-weighted governance exists.
-	type ParamsOrigin = EnsureRoot<AccountId>;
+	type ParamsOrigin = ParamsOrigin;
 	/// Proof of compute opens and closes settlements; the registry checks for downtime.
 	type OnPhaseChange = (ProofOfCompute, HostReputation);
 	/// Rewards are minted in GNK; what no host earns goes to the community pool.

@@ -1,0 +1,65 @@
+//! Compute-weighted governance: the community pool, its proposals and the `ComputeMajority`
+//! origin, which (with root, where a development chain has a sudo key) alone changes the
+//! chain's parameters.
+
+use frame_support::{
+	parameter_types,
+	traits::{ConstU32, EitherOfDiverse},
+};
+use frame_system::EnsureRoot;
+use pallet_community_pool::{ComputeVotes, EnsureComputeMajority};
+use sp_runtime::Perbill;
+
+use crate::{
+	configs::monetary::CommunityPoolAccount, currency::GNK, AccountId, Balance, Balances,
+	BlockNumber, HostReputation, Runtime, RuntimeCall, RuntimeHoldReason, RuntimeOrigin,
+};
+
+/// Who may change the sprint, proof-of-compute, reputation and economic parameters: a passed
+/// proposal, or root (only where the chain has a sudo key: the development preset).
+pub type ParamsOrigin = EitherOfDiverse<EnsureRoot<AccountId>, EnsureComputeMajority>;
+
+/// Compute weight as host-reputation remembers it.
+pub struct HostComputeVotes;
+impl ComputeVotes<AccountId> for HostComputeVotes {
+	fn last_settled_epoch() -> Option<u64> {
+		pallet_host_reputation::LastSettledEpoch::<Runtime>::get()
+	}
+
+	fn weight_of(epoch: u64, who: &AccountId) -> u64 {
+		HostReputation::counted_weight_in(epoch, who)
+	}
+
+	fn total_weight(epoch: u64) -> u64 {
+		HostReputation::counted_total(epoch)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_weight_for_benchmarks(who: &AccountId, weight: u64) {
+		HostReputation::record_weight_for_benchmarks(who, weight);
+	}
+}
+
+parameter_types! {
+	pub const ProposalDeposit: Balance = 100 * GNK;
+	/// 50 blocks: five minutes.
+	pub const VotingPeriod: BlockNumber = 50;
+	pub const Quorum: Perbill = Perbill::from_percent(25);
+	pub const MaxVoteShare: Perbill = Perbill::from_percent(25);
+}
+
+impl pallet_community_pool::Config for Runtime {
+	type RuntimeOrigin = RuntimeOrigin;
+	type RuntimeCall = RuntimeCall;
+	type SpendOrigin = EnsureComputeMajority;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Votes = HostComputeVotes;
+	type PoolAccount = CommunityPoolAccount;
+	type ProposalDeposit = ProposalDeposit;
+	type VotingPeriod = VotingPeriod;
+	type Quorum = Quorum;
+	type MaxVoteShare = MaxVoteShare;
+	type MaxProposals = ConstU32<16>;
+	type WeightInfo = pallet_community_pool::weights::SubstrateWeight<Runtime>;
+}

@@ -1,0 +1,152 @@
+//! A development chain built block by block as a node builds them: a BABE pre-digest for the
+//! slot, the timestamp inherent, every pallet's hooks through `Executive`; and what hosts do
+//! on it.
+
+// Each test file uses some of these helpers.
+#![allow(dead_code)]
+
+use codec::Encode;
+use frame_support::assert_ok;
+use gonka_primitives::{
+	merkle::{Leaf, MerkleTree},
+	sprint::Phase,
+	Distance,
+};
+use gonka_runtime::{
+	genesis_config_presets::development_genesis, AccountId, Executive, Header, ProofOfCompute,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, RuntimeOrigin, Session,
+};
+use pallet_proof_of_compute::RevealedLeaf;
+use sp_consensus_babe::{
+	digests::{PreDigest, SecondaryPlainPreDigest},
+	BABE_ENGINE_ID,
+};
+use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
+use sp_runtime::{
+	traits::{Dispatchable, Header as _},
+	Digest, DigestItem,
+};
+
+/// Merges `patch` into `base`, objects key by key, as chain specs apply preset patches.
+fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
+			for (key, value) in patch {
+				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
+			}
+		}
+		(base, patch) => *base = patch,
+	}
+}
+
+/// The development chain's genesis state, with a keystore for generating session keys.
+pub fn development_chain() -> sp_io::TestExternalities {
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serialises");
+	merge(&mut config, development_genesis());
+	let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("a valid genesis");
+	let mut ext = sp_io::TestExternalities::new(
+		sp_runtime::BuildStorage::build_storage(&config).expect("genesis builds"),
+	);
+	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
+	ext
+}
+
+/// A chain of blocks built on the externalities, one slot per block.
+pub struct Chain {
+	parent: Header,
+}
+
+impl Chain {
+	pub fn new() -> Self {
+		Chain {
+			parent: Header::new(
+				0,
+				Default::default(),
+				Default::default(),
+				[0; 32].into(),
+				Default::default(),
+			),
+		}
+	}
+
+	/// Builds the next block, running `body` inside it.
+	pub fn block(&mut self, body: impl FnOnce()) {
+		let number = self.parent.number + 1;
+		let slot = u64::from(number);
+		let pre_digest = PreDigest::SecondaryPlain(SecondaryPlainPreDigest {
+			authority_index: 0,
+			slot: slot.into(),
+		});
+		let digest =
+			Digest { logs: vec![DigestItem::PreRuntime(BABE_ENGINE_ID, pre_digest.encode())] };
+		let header =
+			Header::new(number, Default::default(), Default::default(), self.parent.hash(), digest);
+		Executive::initialize_block(&header);
+		let slot_duration: u64 = <Runtime as pallet_babe::Config>::ExpectedBlockTime::get();
+		assert_ok!(pallet_timestamp::Pallet::<Runtime>::set(
+			RuntimeOrigin::none(),
+			slot * slot_duration
+		));
+		body();
+		self.parent = Executive::finalize_block();
+	}
+
+	/// Builds `count` empty blocks.
+	pub fn run_blocks(&mut self, count: u32) {
+		for _ in 0..count {
+			self.block(|| {});
+		}
+	}
+
+	/// Builds blocks until the sprint clock enters `phase` of `epoch`.
+	pub fn run_to_phase(&mut self, epoch: u64, phase: Phase) {
+		while pallet_sprint::CurrentEpoch::<Runtime>::get().map(|e| e.index) != Some(epoch)
+			|| pallet_sprint::CurrentPhase::<Runtime>::get() != phase
+		{
+			self.block(|| {});
+		}
+	}
+
+	/// Builds blocks until a new session starts.
+	pub fn run_to_next_session(&mut self) {
+		let session = Session::current_index();
+		while Session::current_index() == session {
+			self.block(|| {});
+		}
+	}
+}
+
+pub fn dispatch(who: &AccountId, call: RuntimeCall) {
+	assert_ok!(call.dispatch(RuntimeOrigin::signed(who.clone())));
+}
+
+/// `who` commits to `count` hits in `epoch`'s commit phase and reveals what the chain
+/// challenges. The chain checks Merkle proofs and hit distances; with no other host revealing,
+/// no validator recomputes, so the hits need not come from the model.
+pub fn compute_epoch(chain: &mut Chain, epoch: u64, who: &AccountId, count: u32) {
+	chain.run_to_phase(epoch, Phase::Commit);
+	let r_target = pallet_sprint::CurrentEpoch::<Runtime>::get().expect("running").params.r_target;
+	let leaves: Vec<Leaf> = (0..count)
+		.map(|i| Leaf { nonce: 10 + 3 * u64::from(i), distance: Distance(r_target.0 - 1 - i) })
+		.collect();
+	let tree = MerkleTree::from_leaves(&leaves);
+	chain.block(|| {
+		dispatch(
+			who,
+			pallet_proof_of_compute::Call::commit { epoch, root: tree.root(), count }.into(),
+		)
+	});
+	chain.run_to_phase(epoch, Phase::Reveal);
+	chain.block(|| {
+		let revealed: Vec<RevealedLeaf> = ProofOfCompute::challenged_leaves(who)
+			.into_iter()
+			.map(|index| RevealedLeaf {
+				index,
+				leaf: leaves[index as usize],
+				proof: tree.proof(index as usize).expect("a leaf").try_into().expect("short"),
+			})
+			.collect();
+		let leaves = revealed.try_into().expect("few leaves");
+		dispatch(who, pallet_proof_of_compute::Call::reveal { epoch, leaves }.into());
+	});
+}
