@@ -54,11 +54,18 @@ export function waitForStatus(api, predicate) {
   });
 }
 
+/** A dispatch error as polkadot-js apps shows it: `pallet.Error` for a module's error. */
+function describe(dispatchError) {
+  if (!dispatchError.isModule) return dispatchError.toString();
+  const { section, name } = dispatchError.registry.findMetaError(dispatchError.asModule);
+  return `${section}.${name}`;
+}
+
 /** Submits `tx` from `signer` and resolves once it is in a block, rejecting on failure. */
 export function submit(tx, signer) {
   return new Promise((resolve, reject) => {
     tx.signAndSend(signer, ({ status, dispatchError }) => {
-      if (dispatchError) reject(new Error(dispatchError.toString()));
+      if (dispatchError) reject(new Error(describe(dispatchError)));
       else if (status.isInBlock) resolve(status.asInBlock);
     }).catch(reject);
   });

@@ -56,3 +56,21 @@ test('Alice commits, reveals, is settled with her hits as weight and rewarded, f
   const rewarded = (await api.query.system.account(alice.address)).data.free.toBigInt();
   assert.equal(rewarded - after, paid.reward.toBigInt(), 'the reward reached her free balance');
 }, { timeout: 400_000 });
+
+test('with compute weight Alice proposes and votes in the community pool; Bob, without, cannot vote', async () => {
+  const keyring = new Keyring({ type: 'sr25519' });
+  const alice = keyring.addFromUri('//Alice');
+  const bob = keyring.addFromUri('//Bob');
+  // The previous test settled an epoch in which Alice computed.
+  const spend = api.tx.communityPool.spend(1_000_000_000n, bob.address);
+  await submit(api.tx.communityPool.propose(spend), alice);
+  const index = (await api.query.communityPool.nextProposal()).toNumber() - 1;
+  const proposal = (await api.query.communityPool.proposals(index)).unwrap();
+  assert.ok(proposal.totalWeight.toNumber() > 0);
+
+  await submit(api.tx.communityPool.vote(index, 'Aye'), alice);
+  await assert.rejects(submit(api.tx.communityPool.vote(index, 'Nay'), bob), /NoVotingWeight/);
+  const tally = (await api.query.communityPool.proposals(index)).unwrap().tally;
+  assert.ok(tally.aye.toNumber() > 0);
+  assert.equal(tally.nay.toNumber(), 0);
+}, { timeout: 120_000 });

@@ -26,7 +26,7 @@ test('runtime metadata is v15 or newer and names the chain', async () => {
   assert.ok(versions.some((v) => v.toNumber() >= 15), `versions ${versions.toString()}`);
   assert.equal(api.runtimeVersion.specName.toString(), 'gonka');
   const pallets = metadata.asLatest.pallets.map((p) => p.name.toString());
-  for (const name of ['System', 'Babe', 'Grandpa', 'Session', 'Balances', 'Sudo', 'Utility', 'Sprint', 'ProofOfCompute', 'HostReputation']) {
+  for (const name of ['System', 'Babe', 'Grandpa', 'Session', 'Balances', 'Sudo', 'Utility', 'Sprint', 'ProofOfCompute', 'HostReputation', 'CommunityPool']) {
     assert.ok(pallets.includes(name), `pallet ${name} in ${pallets}`);
   }
 });
