@@ -34,7 +34,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::TotalCollateral` (r:1 w:1)
 	/// Proof: `HostReputation::TotalCollateral` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Sprint::CurrentEpoch` (r:1 w:0)
@@ -42,7 +42,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::HostInfos` (r:0 w:1)
 	/// Proof: `HostReputation::HostInfos` (`max_values`: None, `max_size`: Some(502), added: 2977, mode: `MaxEncodedLen`)
 	fn register_host() -> Weight {
-		Weight::from_parts(76_875_000, 3593)
+		Weight::from_parts(76_774_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
@@ -51,11 +51,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::TotalCollateral` (r:1 w:1)
 	/// Proof: `HostReputation::TotalCollateral` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn add_collateral() -> Weight {
-		Weight::from_parts(70_555_000, 3593)
+		Weight::from_parts(69_613_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -64,7 +64,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::HostInfos` (r:0 w:1)
 	/// Proof: `HostReputation::HostInfos` (`max_values`: None, `max_size`: Some(502), added: 2977, mode: `MaxEncodedLen`)
 	fn set_host_info() -> Weight {
-		Weight::from_parts(18_117_000, 3574)
+		Weight::from_parts(17_947_000, 3574)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -75,7 +75,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::Params` (r:1 w:0)
 	/// Proof: `HostReputation::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
 	fn unregister() -> Weight {
-		Weight::from_parts(20_651_000, 3574)
+		Weight::from_parts(20_701_000, 3574)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -86,22 +86,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::TotalCollateral` (r:1 w:1)
 	/// Proof: `HostReputation::TotalCollateral` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::HostCount` (r:1 w:1)
 	/// Proof: `HostReputation::HostCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::HostInfos` (r:0 w:1)
 	/// Proof: `HostReputation::HostInfos` (`max_values`: None, `max_size`: Some(502), added: 2977, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::RecentWeights` (r:0 w:1)
+	/// Proof: `HostReputation::RecentWeights` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn withdraw_collateral() -> Weight {
-		Weight::from_parts(65_557_000, 3593)
+		Weight::from_parts(68_271_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(6))
-			.saturating_add(T::DbWeight::get().writes(6))
+			.saturating_add(T::DbWeight::get().writes(7))
 	}
 	/// Storage: `HostReputation::Params` (r:0 w:1)
 	/// Proof: `HostReputation::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
-		Weight::from_parts(5_569_000, 0)
+		Weight::from_parts(5_648_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `HostReputation::DowntimeCheck` (r:1 w:1)
@@ -113,15 +115,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::Params` (r:1 w:0)
 	/// Proof: `HostReputation::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1000 w:1000)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1001 w:1001)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::TotalCollateral` (r:1 w:1)
 	/// Proof: `HostReputation::TotalCollateral` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn check_downtime(n: u32, ) -> Weight {
-		Weight::from_parts(173_821_236, 3593)
-			.saturating_add(Weight::from_parts(61_636_496, 0).saturating_mul(n.into()))
+		Weight::from_parts(5_739_000, 3593)
+			.saturating_add(Weight::from_parts(60_787_763, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -133,37 +135,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_host() -> Weight {
-		Weight::from_parts(76_875_000, 3593)
+		Weight::from_parts(76_774_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn add_collateral() -> Weight {
-		Weight::from_parts(70_555_000, 3593)
+		Weight::from_parts(69_613_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn set_host_info() -> Weight {
-		Weight::from_parts(18_117_000, 3574)
+		Weight::from_parts(17_947_000, 3574)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn unregister() -> Weight {
-		Weight::from_parts(20_651_000, 3574)
+		Weight::from_parts(20_701_000, 3574)
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn withdraw_collateral() -> Weight {
-		Weight::from_parts(65_557_000, 3593)
+		Weight::from_parts(68_271_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(6))
-			.saturating_add(ParityDbWeight::get().writes(6))
+			.saturating_add(ParityDbWeight::get().writes(7))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(5_569_000, 0)
+		Weight::from_parts(5_648_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn check_downtime(n: u32, ) -> Weight {
-		Weight::from_parts(173_821_236, 3593)
-			.saturating_add(Weight::from_parts(61_636_496, 0).saturating_mul(n.into()))
+		Weight::from_parts(5_739_000, 3593)
+			.saturating_add(Weight::from_parts(60_787_763, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2))

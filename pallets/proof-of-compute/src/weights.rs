@@ -33,7 +33,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProofOfCompute::Commitments` (r:1 w:1)
 	/// Proof: `ProofOfCompute::Commitments` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	fn commit() -> Weight {
-		Weight::from_parts(26_269_000, 3574)
+		Weight::from_parts(26_409_000, 3574)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -57,8 +57,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ProofOfCompute::Participants` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[2, 128]`.
 	fn reveal(l: u32, ) -> Weight {
-		Weight::from_parts(76_235_884, 5591)
-			.saturating_add(Weight::from_parts(35_194_806, 0).saturating_mul(l.into()))
+		Weight::from_parts(104_247_445, 5591)
+			.saturating_add(Weight::from_parts(35_394_395, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -77,7 +77,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProofOfCompute::Verdicts` (r:1 w:1)
 	/// Proof: `ProofOfCompute::Verdicts` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	fn attest() -> Weight {
-		Weight::from_parts(200_588_000, 19202)
+		Weight::from_parts(221_840_000, 19202)
 			.saturating_add(T::DbWeight::get().reads(11))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -109,15 +109,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Sprint::TotalEmitted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `ProofOfCompute::Results` (r:0 w:1000)
 	/// Proof: `ProofOfCompute::Results` (`max_values`: None, `max_size`: Some(101), added: 2576, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::LastSettledEpoch` (r:0 w:1)
+	/// Proof: `HostReputation::LastSettledEpoch` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::Elected` (r:0 w:1)
 	/// Proof: `HostReputation::Elected` (`max_values`: Some(1), `max_size`: Some(4010), added: 4505, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::SettledEpochs` (r:0 w:1)
+	/// Proof: `HostReputation::SettledEpochs` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `h` is `[0, 1000]`.
 	fn settle(h: u32, ) -> Weight {
-		Weight::from_parts(48_912_000, 5535)
-			.saturating_add(Weight::from_parts(77_346_663, 0).saturating_mul(h.into()))
+		Weight::from_parts(48_993_000, 5535)
+			.saturating_add(Weight::from_parts(84_897_957, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().reads((12_u64).saturating_mul(h.into())))
-			.saturating_add(T::DbWeight::get().writes(5))
+			.saturating_add(T::DbWeight::get().writes(7))
 			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(h.into())))
 			.saturating_add(Weight::from_parts(0, 20344).saturating_mul(h.into()))
 	}
@@ -135,8 +139,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ProofOfCompute::Settling` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// The range of component `h` is `[0, 1000]`.
 	fn pay(h: u32, ) -> Weight {
-		Weight::from_parts(35_843_000, 3972)
-			.saturating_add(Weight::from_parts(41_708_958, 0).saturating_mul(h.into()))
+		Weight::from_parts(35_703_000, 3972)
+			.saturating_add(Weight::from_parts(41_030_247, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -153,8 +157,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ProofOfCompute::EpochSummaries` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
 	/// The range of component `k` is `[1, 1000]`.
 	fn clean_up(k: u32, ) -> Weight {
-		Weight::from_parts(142_887_518, 287867)
-			.saturating_add(Weight::from_parts(514_598, 0).saturating_mul(k.into()))
+		Weight::from_parts(141_817_884, 287867)
+			.saturating_add(Weight::from_parts(591_584, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(112))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(115))
@@ -165,33 +169,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn commit() -> Weight {
-		Weight::from_parts(26_269_000, 3574)
+		Weight::from_parts(26_409_000, 3574)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn reveal(l: u32, ) -> Weight {
-		Weight::from_parts(76_235_884, 5591)
-			.saturating_add(Weight::from_parts(35_194_806, 0).saturating_mul(l.into()))
+		Weight::from_parts(104_247_445, 5591)
+			.saturating_add(Weight::from_parts(35_394_395, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn attest() -> Weight {
-		Weight::from_parts(200_588_000, 19202)
+		Weight::from_parts(221_840_000, 19202)
 			.saturating_add(ParityDbWeight::get().reads(11))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn settle(h: u32, ) -> Weight {
-		Weight::from_parts(48_912_000, 5535)
-			.saturating_add(Weight::from_parts(77_346_663, 0).saturating_mul(h.into()))
+		Weight::from_parts(48_993_000, 5535)
+			.saturating_add(Weight::from_parts(84_897_957, 0).saturating_mul(h.into()))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().reads((12_u64).saturating_mul(h.into())))
-			.saturating_add(ParityDbWeight::get().writes(5))
+			.saturating_add(ParityDbWeight::get().writes(7))
 			.saturating_add(ParityDbWeight::get().writes((9_u64).saturating_mul(h.into())))
 			.saturating_add(Weight::from_parts(0, 20344).saturating_mul(h.into()))
 	}
 	fn pay(h: u32, ) -> Weight {
-		Weight::from_parts(35_843_000, 3972)
-			.saturating_add(Weight::from_parts(41_708_958, 0).saturating_mul(h.into()))
+		Weight::from_parts(35_703_000, 3972)
+			.saturating_add(Weight::from_parts(41_030_247, 0).saturating_mul(h.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(h.into())))
 			.saturating_add(ParityDbWeight::get().writes(4))
@@ -199,8 +203,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2602).saturating_mul(h.into()))
 	}
 	fn clean_up(k: u32, ) -> Weight {
-		Weight::from_parts(142_887_518, 287867)
-			.saturating_add(Weight::from_parts(514_598, 0).saturating_mul(k.into()))
+		Weight::from_parts(141_817_884, 287867)
+			.saturating_add(Weight::from_parts(591_584, 0).saturating_mul(k.into()))
 			.saturating_add(ParityDbWeight::get().reads(112))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(ParityDbWeight::get().writes(115))
