@@ -35,6 +35,13 @@ pub trait TrainingFund<AccountId, Balance> {
 	fn fund(payer: &AccountId, amount: Balance) -> sp_runtime::DispatchResult;
 }
 
+/// A grant as the runtime stores it.
+pub type GrantOf<T> = Grant<
+	<T as frame_system::Config>::AccountId,
+	BalanceOf<T>,
+	frame_system::pallet_prelude::BlockNumberFor<T>,
+>;
+
 /// The treasury's balance type.
 pub type BalanceOf<T> = <<T as Config>::Currency as frame_support::traits::fungible::Inspect<
 	<T as frame_system::Config>::AccountId,
@@ -71,13 +78,7 @@ pub mod pallet {
 
 	/// Every grant made, by index.
 	#[pallet::storage]
-	pub type Grants<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		u32,
-		Grant<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>,
-		OptionQuery,
-	>;
+	pub type Grants<T: Config> = StorageMap<_, Twox64Concat, u32, GrantOf<T>, OptionQuery>;
 
 	/// The number of grants made: the next grant's index.
 	#[pallet::storage]

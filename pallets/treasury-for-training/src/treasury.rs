@@ -13,7 +13,7 @@ use frame_support::{
 use sp_runtime::{DispatchResult, Saturating};
 
 use crate::{
-	BalanceOf, Config, Error, Event, Grant, GrantCount, Grants, Pallet, TotalReceived,
+	BalanceOf, Config, Error, Event, Grant, GrantCount, GrantOf, Grants, Pallet, TotalReceived,
 	TrainingFund, MAX_PURPOSE_LEN,
 };
 
@@ -55,13 +55,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Up to `count` grants from index `from` on, with their indices.
-	pub fn grants(
-		from: u32,
-		count: u32,
-	) -> Vec<(
-		u32,
-		Grant<T::AccountId, BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>,
-	)> {
+	pub fn grants(from: u32, count: u32) -> Vec<(u32, GrantOf<T>)> {
 		let end = from.saturating_add(count.min(1_000)).min(GrantCount::<T>::get());
 		(from..end)
 			.filter_map(|index| Grants::<T>::get(index).map(|grant| (index, grant)))
