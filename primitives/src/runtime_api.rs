@@ -47,4 +47,13 @@ sp_api::decl_runtime_apis! {
 		/// leaves: empty outside the validate phase or when `account` has no passing reveal.
 		fn validation_duties(account: AccountId) -> Vec<ValidationDuty<AccountId>>;
 	}
+
+	/// The training treasury: what it holds and every grant governance made from it.
+	pub trait TrainingTreasuryApi<Balance, Grant> where Balance: codec::Codec, Grant: codec::Codec {
+		/// What the treasury can grant now.
+		fn balance() -> Balance;
+
+		/// Up to `count` grants (at most 1,000) from index `from` on, each with its index.
+		fn grants(from: u32, count: u32) -> Vec<(u32, Grant)>;
+	}
 }

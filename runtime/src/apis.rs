@@ -17,7 +17,8 @@ use sp_version::RuntimeVersion;
 use crate::{
 	configs::consensus::EpochDuration, genesis_config_presets, AccountId, Babe, Balance, Block,
 	Executive, Grandpa, InherentDataExt, Nonce, ProofOfCompute, Runtime, RuntimeCall,
-	RuntimeGenesisConfig, SessionKeys, Sprint, System, TransactionPayment, VERSION,
+	RuntimeGenesisConfig, SessionKeys, Sprint, System, TransactionPayment, TreasuryForTraining,
+	VERSION,
 };
 // The benchmark macros name every benchmarked pallet in this module.
 #[cfg(feature = "runtime-benchmarks")]
@@ -239,6 +240,20 @@ impl_runtime_apis! {
 
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl gonka_primitives::runtime_api::TrainingTreasuryApi<
+		Block,
+		Balance,
+		pallet_treasury_for_training::GrantOf<Runtime>,
+	> for Runtime {
+		fn balance() -> Balance {
+			TreasuryForTraining::balance()
+		}
+
+		fn grants(from: u32, count: u32) -> Vec<(u32, pallet_treasury_for_training::GrantOf<Runtime>)> {
+			TreasuryForTraining::grants(from, count)
 		}
 	}
 

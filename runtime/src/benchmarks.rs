@@ -1,7 +1,7 @@
 //! The pallets whose benchmarks the runtime runs (`frame-omni-bencher v1 benchmark pallet`,
 //! see `make weights`).
 
-use crate::{CommunityPool, HostReputation, ProofOfCompute, Runtime, Sprint};
+use crate::{CommunityPool, HostReputation, ProofOfCompute, Runtime, Sprint, TreasuryForTraining};
 
 frame_benchmarking::define_benchmarks!(
 	[frame_benchmarking, BaselineBench::<Runtime>]
@@ -10,6 +10,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_proof_of_compute, ProofOfCompute]
 	[pallet_host_reputation, HostReputation]
 	[pallet_community_pool, CommunityPool]
+	[pallet_treasury_for_training, TreasuryForTraining]
 );
 
 impl frame_system_benchmarking::Config for crate::Runtime {}

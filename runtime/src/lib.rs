@@ -215,4 +215,7 @@ mod runtime {
 
 	#[runtime::pallet_index(13)]
 	pub type CommunityPool = pallet_community_pool;
+
+	#[runtime::pallet_index(14)]
+	pub type TreasuryForTraining = pallet_treasury_for_training;
 }

@@ -1,8 +1,9 @@
 //! Compute-weighted governance on the development runtime: before any epoch is settled
 //! nobody can propose; once Alice has computed, Bob (a million GNK, no compute) can propose
 //! but not vote, and Alice's vote alone (capped at 25% of the weight, which is the quorum)
-//! passes a batch that spends from the community pool and changes the emission, which no
-//! signed account can do directly.
+//! passes a batch that spends from the community pool, grants from the training treasury
+//! (funded as inference will fund it) and changes the emission, which no signed account can
+//! do directly.
 
 // A test: failing loudly is what it is for.
 #![allow(clippy::expect_used, clippy::arithmetic_side_effects, clippy::indexing_slicing)]
@@ -10,16 +11,17 @@
 mod common;
 
 use common::{compute_epoch, development_chain, dispatch, Chain};
-use frame_support::{assert_noop, weights::Weight};
+use frame_support::{assert_noop, assert_ok, weights::Weight};
 use gonka_primitives::sprint::Phase;
 use gonka_runtime::{
 	configs::{governance::VotingPeriod, monetary::CommunityPoolAccount},
 	currency::GNK,
 	genesis_config_presets::ENDOWMENT,
-	CommunityPool, Runtime, RuntimeCall, RuntimeOrigin, Sprint,
+	CommunityPool, Runtime, RuntimeCall, RuntimeOrigin, Sprint, TreasuryForTraining,
 };
 use pallet_community_pool::{Error, VoteChoice};
 use pallet_sprint::EmissionSchedule;
+use pallet_treasury_for_training::TrainingFund;
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::DispatchError;
 
@@ -28,7 +30,7 @@ fn free(who: &gonka_runtime::AccountId) -> u128 {
 }
 
 #[test]
-fn compute_not_tokens_passes_a_proposal() {
+fn compute_not_tokens_spends_the_pool_and_the_training_treasury() {
 	development_chain().execute_with(|| {
 		let alice = Sr25519Keyring::Alice.to_account_id();
 		let bob = Sr25519Keyring::Bob.to_account_id();
@@ -46,6 +48,11 @@ fn compute_not_tokens_passes_a_proposal() {
 						beneficiary: charlie.clone(),
 					}),
 					RuntimeCall::Sprint(pallet_sprint::Call::set_emission { schedule }),
+					RuntimeCall::TreasuryForTraining(pallet_treasury_for_training::Call::grant {
+						amount: 10 * GNK,
+						beneficiary: charlie.clone(),
+						purpose: b"an open dataset".to_vec().try_into().expect("short"),
+					}),
 				],
 			}))
 		};
@@ -61,6 +68,21 @@ fn compute_not_tokens_passes_a_proposal() {
 			);
 		});
 
+		// Inference revenue of 100 GNK: the training treasury's 20% from the payer.
+		chain.block(|| {
+			let share = TreasuryForTraining::share_of(100 * GNK);
+			assert_eq!(share, 20 * GNK);
+			assert_ok!(TreasuryForTraining::fund(&bob, share));
+			assert_noop!(
+				TreasuryForTraining::grant(
+					RuntimeOrigin::signed(alice.clone()),
+					GNK,
+					alice.clone(),
+					b"mine".to_vec().try_into().expect("short")
+				),
+				DispatchError::BadOrigin
+			);
+		});
 		compute_epoch(&mut chain, 0, &alice, 40);
 		chain.run_to_phase(0, Phase::Inference);
 		chain.block(|| {
@@ -85,7 +107,10 @@ fn compute_not_tokens_passes_a_proposal() {
 				pallet_community_pool::Call::close { index: 0, voters: 1, call_weight }.into(),
 			);
 		});
-		assert_eq!(free(&charlie) - charlie_before, 1_000 * GNK);
+		assert_eq!(free(&charlie) - charlie_before, 1_010 * GNK);
+		let grants = TreasuryForTraining::grants(0, 10);
+		assert_eq!(grants.len(), 1);
+		assert_eq!((grants[0].1.beneficiary.clone(), grants[0].1.amount), (charlie, 10 * GNK));
 		assert_eq!(pallet_sprint::Emission::<Runtime>::get(), schedule);
 	});
 }

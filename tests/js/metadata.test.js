@@ -26,7 +26,7 @@ test('runtime metadata is v15 or newer and names the chain', async () => {
   assert.ok(versions.some((v) => v.toNumber() >= 15), `versions ${versions.toString()}`);
   assert.equal(api.runtimeVersion.specName.toString(), 'gonka');
   const pallets = metadata.asLatest.pallets.map((p) => p.name.toString());
-  for (const name of ['System', 'Babe', 'Grandpa', 'Session', 'Balances', 'Sudo', 'Utility', 'Sprint', 'ProofOfCompute', 'HostReputation', 'CommunityPool']) {
+  for (const name of ['System', 'Babe', 'Grandpa', 'Session', 'Balances', 'Sudo', 'Utility', 'Sprint', 'ProofOfCompute', 'HostReputation', 'CommunityPool', 'TreasuryForTraining']) {
     assert.ok(pallets.includes(name), `pallet ${name} in ${pallets}`);
   }
 });
@@ -90,4 +90,10 @@ test('ordinary transfers pass the extra transaction extension', async () => {
   const dave = keyring.addFromUri('//Dave');
   const hash = await api.tx.balances.transferKeepAlive(dave.address, 1_000_000_000n).signAndSend(charlie);
   assert.match(hash.toHex(), /^0x[0-9a-f]{64}$/);
+});
+
+test('the training treasury and its grants are readable through the runtime API', async () => {
+  assert.equal((await api.call.trainingTreasuryApi.balance()).toBigInt(), 0n);
+  assert.equal((await api.call.trainingTreasuryApi.grants(0, 10)).length, 0);
+  assert.equal(api.consts.treasuryForTraining.revenueShare.toNumber(), 200_000_000);
 });

@@ -1,14 +1,15 @@
 //! Compute-weighted governance: the community pool, its proposals and the `ComputeMajority`
 //! origin, which (with root, where a development chain has a sudo key) alone changes the
-//! chain's parameters.
+//! chain's parameters, and alone spends the pool and the training treasury.
 
 use frame_support::{
 	parameter_types,
 	traits::{ConstU32, EitherOfDiverse},
+	PalletId,
 };
 use frame_system::EnsureRoot;
 use pallet_community_pool::{ComputeVotes, EnsureComputeMajority};
-use sp_runtime::Perbill;
+use sp_runtime::{traits::AccountIdConversion, Perbill};
 
 use crate::{
 	configs::monetary::CommunityPoolAccount, currency::GNK, AccountId, Balance, Balances,
@@ -41,6 +42,10 @@ impl ComputeVotes<AccountId> for HostComputeVotes {
 }
 
 parameter_types! {
+	/// The training treasury's account.
+	pub TrainingTreasuryAccount: AccountId = PalletId(*b"gnk/trai").into_account_truncating();
+	/// The training treasury's share of inference revenue.
+	pub const TrainingRevenueShare: Perbill = Perbill::from_percent(20);
 	pub const ProposalDeposit: Balance = 100 * GNK;
 	/// 50 blocks: five minutes.
 	pub const VotingPeriod: BlockNumber = 50;
@@ -62,4 +67,12 @@ impl pallet_community_pool::Config for Runtime {
 	type MaxVoteShare = MaxVoteShare;
 	type MaxProposals = ConstU32<16>;
 	type WeightInfo = pallet_community_pool::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_treasury_for_training::Config for Runtime {
+	type Currency = Balances;
+	type TreasuryAccount = TrainingTreasuryAccount;
+	type RevenueShare = TrainingRevenueShare;
+	type GrantOrigin = EnsureComputeMajority;
+	type WeightInfo = pallet_treasury_for_training::weights::SubstrateWeight<Runtime>;
 }
