@@ -37,7 +37,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `CommunityPool::Proposals` (r:0 w:1)
 	/// Proof: `CommunityPool::Proposals` (`max_values`: None, `max_size`: Some(4206), added: 6681, mode: `MaxEncodedLen`)
 	fn propose() -> Weight {
-		Weight::from_parts(71_436_000, 3593)
+		Weight::from_parts(73_549_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
@@ -50,7 +50,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `CommunityPool::Votes` (r:1 w:1)
 	/// Proof: `CommunityPool::Votes` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	fn vote() -> Weight {
-		Weight::from_parts(36_364_000, 7671)
+		Weight::from_parts(36_234_000, 7671)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -66,8 +66,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 1000]`.
 	fn close(v: u32, ) -> Weight {
-		Weight::from_parts(35_777_187, 7671)
-			.saturating_add(Weight::from_parts(1_500_132, 0).saturating_mul(v.into()))
+		Weight::from_parts(37_275_850, 7671)
+			.saturating_add(Weight::from_parts(1_615_240, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -77,7 +77,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn spend() -> Weight {
-		Weight::from_parts(55_333_000, 6196)
+		Weight::from_parts(54_091_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -86,18 +86,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn propose() -> Weight {
-		Weight::from_parts(71_436_000, 3593)
+		Weight::from_parts(73_549_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn vote() -> Weight {
-		Weight::from_parts(36_364_000, 7671)
+		Weight::from_parts(36_234_000, 7671)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn close(v: u32, ) -> Weight {
-		Weight::from_parts(35_777_187, 7671)
-			.saturating_add(Weight::from_parts(1_500_132, 0).saturating_mul(v.into()))
+		Weight::from_parts(37_275_850, 7671)
+			.saturating_add(Weight::from_parts(1_615_240, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(4))
@@ -105,7 +105,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2544).saturating_mul(v.into()))
 	}
 	fn spend() -> Weight {
-		Weight::from_parts(55_333_000, 6196)
+		Weight::from_parts(54_091_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}

@@ -42,7 +42,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::HostInfos` (r:0 w:1)
 	/// Proof: `HostReputation::HostInfos` (`max_values`: None, `max_size`: Some(502), added: 2977, mode: `MaxEncodedLen`)
 	fn register_host() -> Weight {
-		Weight::from_parts(76_774_000, 3593)
+		Weight::from_parts(76_914_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
@@ -55,7 +55,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::TotalCollateral` (r:1 w:1)
 	/// Proof: `HostReputation::TotalCollateral` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn add_collateral() -> Weight {
-		Weight::from_parts(69_613_000, 3593)
+		Weight::from_parts(67_140_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -64,7 +64,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::HostInfos` (r:0 w:1)
 	/// Proof: `HostReputation::HostInfos` (`max_values`: None, `max_size`: Some(502), added: 2977, mode: `MaxEncodedLen`)
 	fn set_host_info() -> Weight {
-		Weight::from_parts(17_947_000, 3574)
+		Weight::from_parts(17_406_000, 3574)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -75,7 +75,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::Params` (r:1 w:0)
 	/// Proof: `HostReputation::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
 	fn unregister() -> Weight {
-		Weight::from_parts(20_701_000, 3574)
+		Weight::from_parts(20_290_000, 3574)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -96,14 +96,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::RecentWeights` (r:0 w:1)
 	/// Proof: `HostReputation::RecentWeights` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn withdraw_collateral() -> Weight {
-		Weight::from_parts(68_271_000, 3593)
+		Weight::from_parts(64_206_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(7))
 	}
 	/// Storage: `HostReputation::Params` (r:0 w:1)
 	/// Proof: `HostReputation::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
-		Weight::from_parts(5_648_000, 0)
+		Weight::from_parts(5_589_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `HostReputation::DowntimeCheck` (r:1 w:1)
@@ -122,8 +122,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `HostReputation::TotalCollateral` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn check_downtime(n: u32, ) -> Weight {
-		Weight::from_parts(5_739_000, 3593)
-			.saturating_add(Weight::from_parts(60_787_763, 0).saturating_mul(n.into()))
+		Weight::from_parts(5_588_000, 3593)
+			.saturating_add(Weight::from_parts(56_597_611, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2))
@@ -135,37 +135,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_host() -> Weight {
-		Weight::from_parts(76_774_000, 3593)
+		Weight::from_parts(76_914_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(7))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn add_collateral() -> Weight {
-		Weight::from_parts(69_613_000, 3593)
+		Weight::from_parts(67_140_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn set_host_info() -> Weight {
-		Weight::from_parts(17_947_000, 3574)
+		Weight::from_parts(17_406_000, 3574)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn unregister() -> Weight {
-		Weight::from_parts(20_701_000, 3574)
+		Weight::from_parts(20_290_000, 3574)
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn withdraw_collateral() -> Weight {
-		Weight::from_parts(68_271_000, 3593)
+		Weight::from_parts(64_206_000, 3593)
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(7))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(5_648_000, 0)
+		Weight::from_parts(5_589_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn check_downtime(n: u32, ) -> Weight {
-		Weight::from_parts(5_739_000, 3593)
-			.saturating_add(Weight::from_parts(60_787_763, 0).saturating_mul(n.into()))
+		Weight::from_parts(5_588_000, 3593)
+			.saturating_add(Weight::from_parts(56_597_611, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2))

@@ -33,7 +33,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProofOfCompute::Commitments` (r:1 w:1)
 	/// Proof: `ProofOfCompute::Commitments` (`max_values`: None, `max_size`: Some(100), added: 2575, mode: `MaxEncodedLen`)
 	fn commit() -> Weight {
-		Weight::from_parts(26_409_000, 3574)
+		Weight::from_parts(26_259_000, 3574)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -57,8 +57,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ProofOfCompute::Participants` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[2, 128]`.
 	fn reveal(l: u32, ) -> Weight {
-		Weight::from_parts(104_247_445, 5591)
-			.saturating_add(Weight::from_parts(35_394_395, 0).saturating_mul(l.into()))
+		Weight::from_parts(100_457_339, 5591)
+			.saturating_add(Weight::from_parts(34_896_831, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -77,7 +77,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProofOfCompute::Verdicts` (r:1 w:1)
 	/// Proof: `ProofOfCompute::Verdicts` (`max_values`: None, `max_size`: Some(785), added: 3260, mode: `MaxEncodedLen`)
 	fn attest() -> Weight {
-		Weight::from_parts(221_840_000, 19202)
+		Weight::from_parts(205_275_000, 19202)
 			.saturating_add(T::DbWeight::get().reads(11))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -117,8 +117,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `HostReputation::SettledEpochs` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// The range of component `h` is `[0, 1000]`.
 	fn settle(h: u32, ) -> Weight {
-		Weight::from_parts(48_993_000, 5535)
-			.saturating_add(Weight::from_parts(84_897_957, 0).saturating_mul(h.into()))
+		Weight::from_parts(274_841_184, 5535)
+			.saturating_add(Weight::from_parts(78_988_169, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().reads((12_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes(7))
@@ -139,8 +139,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ProofOfCompute::Settling` (`max_values`: Some(1), `max_size`: Some(13), added: 508, mode: `MaxEncodedLen`)
 	/// The range of component `h` is `[0, 1000]`.
 	fn pay(h: u32, ) -> Weight {
-		Weight::from_parts(35_703_000, 3972)
-			.saturating_add(Weight::from_parts(41_030_247, 0).saturating_mul(h.into()))
+		Weight::from_parts(35_443_000, 3972)
+			.saturating_add(Weight::from_parts(39_666_102, 0).saturating_mul(h.into()))
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(h.into())))
 			.saturating_add(T::DbWeight::get().writes(4))
@@ -157,8 +157,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ProofOfCompute::EpochSummaries` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
 	/// The range of component `k` is `[1, 1000]`.
 	fn clean_up(k: u32, ) -> Weight {
-		Weight::from_parts(141_817_884, 287867)
-			.saturating_add(Weight::from_parts(591_584, 0).saturating_mul(k.into()))
+		Weight::from_parts(158_291_428, 287867)
+			.saturating_add(Weight::from_parts(572_861, 0).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(112))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(T::DbWeight::get().writes(115))
@@ -169,24 +169,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn commit() -> Weight {
-		Weight::from_parts(26_409_000, 3574)
+		Weight::from_parts(26_259_000, 3574)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn reveal(l: u32, ) -> Weight {
-		Weight::from_parts(104_247_445, 5591)
-			.saturating_add(Weight::from_parts(35_394_395, 0).saturating_mul(l.into()))
+		Weight::from_parts(100_457_339, 5591)
+			.saturating_add(Weight::from_parts(34_896_831, 0).saturating_mul(l.into()))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn attest() -> Weight {
-		Weight::from_parts(221_840_000, 19202)
+		Weight::from_parts(205_275_000, 19202)
 			.saturating_add(ParityDbWeight::get().reads(11))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn settle(h: u32, ) -> Weight {
-		Weight::from_parts(48_993_000, 5535)
-			.saturating_add(Weight::from_parts(84_897_957, 0).saturating_mul(h.into()))
+		Weight::from_parts(274_841_184, 5535)
+			.saturating_add(Weight::from_parts(78_988_169, 0).saturating_mul(h.into()))
 			.saturating_add(ParityDbWeight::get().reads(8))
 			.saturating_add(ParityDbWeight::get().reads((12_u64).saturating_mul(h.into())))
 			.saturating_add(ParityDbWeight::get().writes(7))
@@ -194,8 +194,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 20344).saturating_mul(h.into()))
 	}
 	fn pay(h: u32, ) -> Weight {
-		Weight::from_parts(35_703_000, 3972)
-			.saturating_add(Weight::from_parts(41_030_247, 0).saturating_mul(h.into()))
+		Weight::from_parts(35_443_000, 3972)
+			.saturating_add(Weight::from_parts(39_666_102, 0).saturating_mul(h.into()))
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(h.into())))
 			.saturating_add(ParityDbWeight::get().writes(4))
@@ -203,8 +203,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2602).saturating_mul(h.into()))
 	}
 	fn clean_up(k: u32, ) -> Weight {
-		Weight::from_parts(141_817_884, 287867)
-			.saturating_add(Weight::from_parts(591_584, 0).saturating_mul(k.into()))
+		Weight::from_parts(158_291_428, 287867)
+			.saturating_add(Weight::from_parts(572_861, 0).saturating_mul(k.into()))
 			.saturating_add(ParityDbWeight::get().reads(112))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(k.into())))
 			.saturating_add(ParityDbWeight::get().writes(115))

@@ -26,13 +26,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Sprint::Emission` (r:0 w:1)
 	/// Proof: `Sprint::Emission` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
 	fn set_emission() -> Weight {
-		Weight::from_parts(5_548_000, 0)
+		Weight::from_parts(5_439_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Sprint::NextParams` (r:0 w:1)
 	/// Proof: `Sprint::NextParams` (`max_values`: Some(1), `max_size`: Some(68), added: 563, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
-		Weight::from_parts(6_149_000, 0)
+		Weight::from_parts(5_939_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Sprint::CurrentEpoch` (r:1 w:0)
@@ -40,7 +40,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Sprint::CurrentPhase` (r:1 w:0)
 	/// Proof: `Sprint::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn advance_within_phase() -> Weight {
-		Weight::from_parts(5_578_000, 1630)
+		Weight::from_parts(5_509_000, 1630)
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	/// Storage: `Sprint::CurrentEpoch` (r:1 w:1)
@@ -54,7 +54,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn enter_phase() -> Weight {
-		Weight::from_parts(17_466_000, 1630)
+		Weight::from_parts(17_916_000, 1630)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -73,7 +73,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Sprint::CurrentPhase` (r:0 w:1)
 	/// Proof: `Sprint::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn start_epoch() -> Weight {
-		Weight::from_parts(19_339_000, 1630)
+		Weight::from_parts(19_820_000, 1630)
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -82,24 +82,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn set_emission() -> Weight {
-		Weight::from_parts(5_548_000, 0)
+		Weight::from_parts(5_439_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(6_149_000, 0)
+		Weight::from_parts(5_939_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn advance_within_phase() -> Weight {
-		Weight::from_parts(5_578_000, 1630)
+		Weight::from_parts(5_509_000, 1630)
 			.saturating_add(ParityDbWeight::get().reads(2))
 	}
 	fn enter_phase() -> Weight {
-		Weight::from_parts(17_466_000, 1630)
+		Weight::from_parts(17_916_000, 1630)
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn start_epoch() -> Weight {
-		Weight::from_parts(19_339_000, 1630)
+		Weight::from_parts(19_820_000, 1630)
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
