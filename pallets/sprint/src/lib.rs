@@ -107,7 +107,7 @@ pub mod pallet {
 	pub trait Config: frame_system::Config {
 		/// Randomness that nobody could know one epoch ago: BABE's `RandomnessFromOneEpochAgo`.
 		type EpochRandomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
-		/// Who may change the parameters (root; compute-weighted governance later).
+		/// Who may change the parameters and the emission (`ComputeMajority` in the runtime).
 		type ParamsOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// Told about every phase change.
 		type OnPhaseChange: OnPhaseChange<BlockNumberFor<Self>>;
