@@ -1,5 +1,5 @@
-//! The node's JSON-RPC methods beyond Substrate's defaults: account nonces, fee queries, BABE
-//! and GRANDPA.
+//! The node's JSON-RPC methods beyond Substrate's defaults: account nonces, fee queries, BABE,
+//! GRANDPA and Proof of Compute (`poc_*`).
 
 use std::sync::Arc;
 
@@ -69,12 +69,14 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
 		+ BabeApi<Block>
-		+ BlockBuilder<Block>,
+		+ BlockBuilder<Block>
+		+ gonka_primitives::runtime_api::ProofOfComputeApi<Block, AccountId>,
 	P: TransactionPool + 'static,
 	SC: SelectChain<Block> + 'static,
 	B: sc_client_api::Backend<Block> + Send + Sync + 'static,
 	B::State: sc_client_api::StateBackend<sp_runtime::traits::HashingFor<Block>>,
 {
+	use crate::poc_rpc::PocApiServer;
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use sc_consensus_babe_rpc::{Babe, BabeApiServer};
 	use sc_consensus_grandpa_rpc::{Grandpa, GrandpaApiServer};
@@ -84,6 +86,7 @@ where
 	let mut module = RpcModule::new(());
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
+	module.merge(crate::poc_rpc::Poc::new(client.clone()).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(Babe::new(client, babe.worker_handle, babe.keystore, select_chain).into_rpc())?;
 	module.merge(

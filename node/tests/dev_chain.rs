@@ -37,3 +37,19 @@ fn dev_chain_exposes_gnk_token_properties() {
 	});
 	assert_eq!(version["specName"], "gonka");
 }
+
+#[test]
+fn poc_status_reports_the_sprint_clock() {
+	let mut node = Node::start(&["--dev", "--tmp"]);
+
+	let status = node.wait_for("poc_status after block 1", Duration::from_secs(300), |n| {
+		n.rpc("poc_status", serde_json::json!([])).filter(|status| status["epochStart"] == 1)
+	});
+	assert_eq!(status["epoch"], 0);
+	assert_eq!(status["epochLength"], 25);
+	let phases = ["Sprint", "Commit", "Reveal", "Validate", "Settle", "Inference"];
+	assert!(phases.iter().any(|phase| status["phase"] == *phase), "{status}");
+	assert!(status["blocksLeftInPhase"].as_u64().is_some_and(|left| (1..=10).contains(&left)));
+	let seed = status["seed"].as_str().expect("a hex seed");
+	assert!(seed.starts_with("0x") && seed.len() == 66, "{seed}");
+}
