@@ -89,10 +89,6 @@ impl ComputeRecord<u64> for TestCompute {
 	fn revealed(epoch: u64, who: &u64) -> bool {
 		Revealed::get().contains(&(epoch, *who))
 	}
-
-	fn counted_weight(_epoch: u64, _who: &u64) -> u64 {
-		0
-	}
 }
 
 /// The accounts in [`WithKeys`].

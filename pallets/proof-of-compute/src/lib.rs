@@ -93,10 +93,6 @@ pub trait HostRegistry<AccountId> {
 pub trait ComputeRecord<AccountId> {
 	/// Whether `who` revealed, and passed the reveal's checks, in `epoch`.
 	fn revealed(epoch: u64, who: &AccountId) -> bool;
-
-	/// The weight `who` counts for `epoch`: its settled weight within the epoch's cap (0 when
-	/// it earned none or the epoch is not settled yet).
-	fn counted_weight(epoch: u64, who: &AccountId) -> u64;
 }
 
 /// The clock tells the pallet when to begin settling an epoch and when to queue an old one

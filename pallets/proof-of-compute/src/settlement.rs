@@ -161,17 +161,21 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-impl<T: Config> ComputeRecord<T::AccountId> for Pallet<T> {
-	fn revealed(epoch: u64, who: &T::AccountId) -> bool {
-		Revealed::<T>::contains_key(epoch, who)
-	}
-
-	fn counted_weight(epoch: u64, who: &T::AccountId) -> u64 {
+impl<T: Config> Pallet<T> {
+	/// The weight `who` counts for `epoch`: its settled weight within the epoch's cap (0 when
+	/// it earned none or the epoch's settlement has not closed).
+	pub fn counted_weight(epoch: u64, who: &T::AccountId) -> u64 {
 		let (Some(result), Some(summary)) =
 			(Results::<T>::get(epoch, who), EpochSummaries::<T>::get(epoch))
 		else {
 			return 0;
 		};
 		summary.counted(result.weight)
+	}
+}
+
+impl<T: Config> ComputeRecord<T::AccountId> for Pallet<T> {
+	fn revealed(epoch: u64, who: &T::AccountId) -> bool {
+		Revealed::<T>::contains_key(epoch, who)
 	}
 }

@@ -6,8 +6,8 @@
 use gonka_primitives::assignment::WeightSnapshot;
 
 use crate::{
-	ComputeRecord, Config, Error, Pallet, Participants, Reveal, Revealed, RevealedLeaves,
-	SnapshotChunks, SnapshotSummary, Snapshots, SNAPSHOT_CHUNK,
+	Config, Error, Pallet, Participants, Reveal, Revealed, RevealedLeaves, SnapshotChunks,
+	SnapshotSummary, Snapshots, SNAPSHOT_CHUNK,
 };
 
 impl<T: Config> Pallet<T> {

@@ -11,8 +11,8 @@ use gonka_primitives::{
 use sp_runtime::Perbill;
 
 use crate::{
-	mock::*, weights::WeightInfo, ComputeRecord, EpochSummaries, EpochSummary, Error, Event,
-	HostResult, Outcome, Outvoted, Results, Settling,
+	mock::*, weights::WeightInfo, EpochSummaries, EpochSummary, Error, Event, HostResult, Outcome,
+	Outvoted, Results, Settling,
 };
 
 fn result(epoch: u64, host: u64) -> HostResult {
