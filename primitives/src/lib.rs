@@ -9,6 +9,7 @@
 //! - [`assignment`]: which validators re-check which host;
 //! - [`sprint`]: the epoch's phases and parameters;
 //! - [`emission`]: what each epoch mints;
+//! - [`text`]: checks of text users put on chain;
 //! - [`runtime_api`]: what a host's worker asks the runtime.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -24,6 +25,7 @@ pub mod random;
 pub mod runtime_api;
 pub mod sampling;
 pub mod sprint;
+pub mod text;
 
 pub use distance::Distance;
 pub use params::{ModelParams, ParamsError};

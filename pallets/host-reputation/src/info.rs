@@ -1,12 +1,9 @@
 //! Checks of the metadata operators set: what polkadot-js apps and developers display and
 //! connect to must be readable text and a usable URL.
 
-use crate::{Config, Error, HostInfo};
+use gonka_primitives::text::is_printable;
 
-/// Whether `bytes` are UTF-8 without control characters.
-fn is_printable(bytes: &[u8]) -> bool {
-	core::str::from_utf8(bytes).is_ok_and(|text| !text.chars().any(char::is_control))
-}
+use crate::{Config, Error, HostInfo};
 
 /// Whether `bytes` are an `http://` or `https://` URL with a host part and no whitespace.
 fn is_endpoint(bytes: &[u8]) -> bool {

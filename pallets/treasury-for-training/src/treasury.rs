@@ -10,6 +10,7 @@ use frame_support::{
 	},
 	BoundedVec,
 };
+use gonka_primitives::text::is_printable;
 use sp_runtime::{DispatchResult, Saturating};
 
 use crate::{
@@ -24,9 +25,7 @@ impl<T: Config> Pallet<T> {
 		beneficiary: T::AccountId,
 		purpose: BoundedVec<u8, ConstU32<MAX_PURPOSE_LEN>>,
 	) -> DispatchResult {
-		let printable = core::str::from_utf8(&purpose)
-			.is_ok_and(|text| !text.is_empty() && !text.chars().any(char::is_control));
-		ensure!(printable, Error::<T>::InvalidPurpose);
+		ensure!(!purpose.is_empty() && is_printable(&purpose), Error::<T>::InvalidPurpose);
 		T::Currency::transfer(
 			&T::TreasuryAccount::get(),
 			&beneficiary,
