@@ -7,6 +7,7 @@ use scale_info::TypeInfo;
 use crate::{
 	merkle::Leaf,
 	sprint::{EpochInfo, Phase},
+	Hash32,
 };
 
 /// The epoch in progress as a worker sees it.
@@ -18,6 +19,18 @@ pub struct SprintStatus {
 	pub phase: Phase,
 	/// Blocks of the phase left, counting the block this was read at.
 	pub blocks_left_in_phase: u32,
+}
+
+/// What the chain holds of one host's own submissions in the epoch in progress: a worker
+/// checks it before submitting, so a restart or a reorg never submits a step twice.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct HostSubmissions {
+	/// Whether the account is a host that may submit in this epoch.
+	pub host: bool,
+	/// The committed root and hit count, once the commitment is on chain.
+	pub commitment: Option<(Hash32, u32)>,
+	/// Whether a reveal passed the on-chain checks.
+	pub revealed: bool,
 }
 
 /// A host a validator must re-check, with the leaves to recompute.
@@ -46,6 +59,36 @@ sp_api::decl_runtime_apis! {
 		/// The hosts `account` must validate in the epoch in progress, with their revealed
 		/// leaves: empty outside the validate phase or when `account` has no passing reveal.
 		fn validation_duties(account: AccountId) -> Vec<ValidationDuty<AccountId>>;
+
+		/// What `account` has committed and revealed in the epoch in progress.
+		fn submissions(account: AccountId) -> HostSubmissions;
+	}
+
+	/// Hosts and their results, as operators and dashboards read them: the registry record,
+	/// recent weight, and each epoch's settlement.
+	pub trait HostsApi<AccountId, Host, HostResult, EpochSummary> where
+		AccountId: codec::Codec,
+		Host: codec::Codec,
+		HostResult: codec::Codec,
+		EpochSummary: codec::Codec,
+	{
+		/// The registry record of `account`; `None` when it is not registered.
+		fn host(account: AccountId) -> Option<Host>;
+
+		/// `account`'s compute weight in its most recent epochs that earned any, as
+		/// `(epoch, weight)`, oldest first.
+		fn recent_weights(account: AccountId) -> Vec<(u64, u64)>;
+
+		/// `account`'s results in the epochs whose results the chain still stores, newest
+		/// first.
+		fn host_results(account: AccountId) -> Vec<(u64, HostResult)>;
+
+		/// How far `epoch`'s settlement has gone, while the chain stores it.
+		fn epoch_summary(epoch: u64) -> Option<EpochSummary>;
+
+		/// Up to `count` (at most 1,000) of `epoch`'s results in storage order, starting after
+		/// the result of `after` (from the first when `None`).
+		fn epoch_results(epoch: u64, after: Option<AccountId>, count: u32) -> Vec<(AccountId, HostResult)>;
 	}
 
 	/// The training treasury: what it holds and every grant governance made from it.

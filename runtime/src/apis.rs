@@ -23,7 +23,9 @@ use crate::{
 // The benchmark macros name every benchmarked pallet in this module.
 #[cfg(feature = "runtime-benchmarks")]
 use crate::{CommunityPool, HostReputation};
-use gonka_primitives::runtime_api::{SprintStatus, ValidationDuty};
+use gonka_primitives::runtime_api::{HostSubmissions, SprintStatus, ValidationDuty};
+use pallet_host_reputation::Host;
+use pallet_proof_of_compute::{EpochSummary, HostResult};
 use pallet_sprint::EpochStatus;
 
 /// BABE's epoch configuration at genesis (and whenever none is stored).
@@ -273,6 +275,35 @@ impl_runtime_apis! {
 
 		fn validation_duties(account: AccountId) -> Vec<ValidationDuty<AccountId>> {
 			ProofOfCompute::validation_duties(&account)
+		}
+
+		fn submissions(account: AccountId) -> HostSubmissions {
+			ProofOfCompute::submissions(&account)
+		}
+	}
+
+	impl gonka_primitives::runtime_api::HostsApi<Block, AccountId, Host<Balance>, HostResult, EpochSummary> for Runtime {
+		fn host(account: AccountId) -> Option<Host<Balance>> {
+			pallet_host_reputation::Hosts::<Runtime>::get(account)
+		}
+
+		fn recent_weights(account: AccountId) -> Vec<(u64, u64)> {
+			pallet_host_reputation::RecentWeights::<Runtime>::get(account)
+				.into_iter()
+				.map(|earned| (earned.epoch, earned.weight))
+				.collect()
+		}
+
+		fn host_results(account: AccountId) -> Vec<(u64, HostResult)> {
+			ProofOfCompute::host_results(&account)
+		}
+
+		fn epoch_summary(epoch: u64) -> Option<EpochSummary> {
+			ProofOfCompute::epoch_summary(epoch)
+		}
+
+		fn epoch_results(epoch: u64, after: Option<AccountId>, count: u32) -> Vec<(AccountId, HostResult)> {
+			ProofOfCompute::epoch_results(epoch, after, count)
 		}
 	}
 

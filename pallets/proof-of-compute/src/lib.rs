@@ -33,6 +33,7 @@ mod benchmarking;
 mod cleanup;
 pub mod extension;
 mod payout;
+pub mod queries;
 mod reveal;
 mod settlement;
 mod snapshot;

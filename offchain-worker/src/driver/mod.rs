@@ -1,0 +1,481 @@
+//! The host's compute worker (DESIGN.md §7): it follows the node's best block, asks the
+//! runtime what the epoch needs, and does it.
+//!
+//! - **Sprint**: builds the epoch's model from its seed and searches nonces on the engine (CPU
+//!   threads or a CUDA device), recording every batch's hits on disk ([`store`]).
+//! - **Commit**: stops the search and commits the Merkle root and count of its hits.
+//! - **Reveal**: reveals the leaves the chain challenged, with their proofs.
+//! - **Validate**: recomputes, on the CPU reference, the leaves of every host it was assigned
+//!   and attests the distances.
+//!
+//! Nothing is remembered but the hits: before each step the worker reads what the chain at
+//! the best block already holds ([`HostSubmissions`], [`ValidationDuty::attested`]) and
+//! whether its last submission of the step is still in the transaction pool. A step that is
+//! neither is submitted (again) while its phase lasts, so a dropped transaction is retried, a
+//! restarted node picks up where it was, and a reorg never makes it submit a step twice (the
+//! pool and the runtime refuse a second submission of a step anyway).
+
+pub mod metrics;
+mod search;
+pub mod steps;
+mod store;
+
+use std::{
+	collections::{HashMap, HashSet},
+	num::NonZeroUsize,
+	path::PathBuf,
+	sync::Arc,
+};
+
+use futures::StreamExt;
+use gonka_primitives::{
+	runtime_api::{HostSubmissions, ProofOfComputeApi, SprintStatus, ValidationDuty},
+	sprint::{EpochInfo, Phase},
+	Distance, Hash32,
+};
+use sc_client_api::BlockchainEvents;
+use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
+use sp_consensus::BlockOrigin;
+use sp_core::crypto::KeyTypeId;
+use sp_runtime::{traits::Block as BlockT, AccountId32};
+
+use crate::engine::{cpu::CpuBackend, open_backend, Account, Backend, BackendKind, Model};
+use metrics::Metrics;
+use search::Search;
+use steps::RevealedLeaf;
+use store::HitsFile;
+
+/// The keystore key type of a host's signing key: its sr25519 public key is the host account.
+pub const HOST_KEY_TYPE: KeyTypeId = KeyTypeId(*b"gpoc");
+
+/// Log target of the worker.
+const LOG: &str = "compute";
+
+/// How the worker computes and where it keeps its hits.
+#[derive(Clone, Debug)]
+pub struct WorkerConfig {
+	/// The backend the Sprint search runs on (validation always recomputes on the CPU).
+	pub backend: BackendKind,
+	/// CPU threads (all cores when `None`).
+	pub threads: Option<NonZeroUsize>,
+	/// The CUDA device ordinal.
+	pub device: usize,
+	/// Where the hits of each epoch are kept.
+	pub data_dir: PathBuf,
+	/// Fault injection for tests of fraud detection: this share (percent) of the committed
+	/// leaves is made up. 0 on every real host.
+	pub fake_hits_percent: u8,
+}
+
+/// A signed transaction the worker asks its node to submit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Submission {
+	/// `ProofOfCompute::commit`.
+	Commit {
+		/// The epoch.
+		epoch: u64,
+		/// Merkle root over the committed leaves.
+		root: Hash32,
+		/// Number of leaves.
+		count: u32,
+	},
+	/// `ProofOfCompute::reveal`.
+	Reveal {
+		/// The epoch.
+		epoch: u64,
+		/// The challenged leaves with proofs.
+		leaves: Vec<RevealedLeaf>,
+	},
+	/// `ProofOfCompute::attest`.
+	Attest {
+		/// The epoch.
+		epoch: u64,
+		/// The host validated.
+		host: AccountId32,
+		/// One recomputed distance per revealed leaf, in the reveal's order.
+		distances: Vec<Distance>,
+	},
+}
+
+impl Submission {
+	/// The step's name in logs and metrics.
+	pub fn step(&self) -> &'static str {
+		match self {
+			Self::Commit { .. } => "commit",
+			Self::Reveal { .. } => "reveal",
+			Self::Attest { .. } => "attest",
+		}
+	}
+}
+
+/// Signs submissions with the host key and puts them in the node's transaction pool.
+#[async_trait::async_trait]
+pub trait Submitter: Send + Sync {
+	/// The pool's transaction hash.
+	type TxHash: Clone + Send + Sync + std::fmt::Debug;
+
+	/// Signs `submission` and submits it at the best block; the error says why the pool
+	/// refused it.
+	async fn submit(&self, submission: &Submission) -> Result<Self::TxHash, String>;
+
+	/// Whether `tx` is still waiting in the pool.
+	fn in_pool(&self, tx: &Self::TxHash) -> bool;
+}
+
+/// A submitted step of the epoch in progress.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Step {
+	Commit,
+	Reveal,
+	Attest(AccountId32),
+}
+
+/// The Sprint's hits: being searched, or on disk.
+enum Hits {
+	Searching(Search),
+	Stored(HitsFile),
+}
+
+/// What the worker holds for the epoch in progress.
+struct EpochWork {
+	info: EpochInfo<u32>,
+	model: Arc<Model>,
+	hits: Option<Hits>,
+	validation_backend: Option<CpuBackend>,
+}
+
+/// Follows best blocks and does what each epoch needs; see the module documentation.
+pub struct Worker<Block: BlockT, Client, S: Submitter> {
+	client: Arc<Client>,
+	submitter: S,
+	config: WorkerConfig,
+	account: AccountId32,
+	metrics: Option<Metrics>,
+	epoch: Option<EpochWork>,
+	phase: Option<Phase>,
+	pending: HashMap<Step, S::TxHash>,
+	warned: HashSet<&'static str>,
+	_block: std::marker::PhantomData<Block>,
+}
+
+/// Runs the worker for `account` until the node stops.
+pub async fn run<Block, Client, S>(
+	client: Arc<Client>,
+	submitter: S,
+	account: AccountId32,
+	config: WorkerConfig,
+	metrics: Option<Metrics>,
+) where
+	Block: BlockT,
+	Client: ProvideRuntimeApi<Block> + BlockchainEvents<Block> + HeaderBackend<Block>,
+	Client::Api: ProofOfComputeApi<Block, AccountId32>,
+	S: Submitter,
+{
+	log::info!(
+		target: LOG,
+		"Compute worker for host {account} on {:?}, hits kept in {}",
+		config.backend,
+		config.data_dir.display()
+	);
+	let mut imports = client.import_notification_stream();
+	let mut worker = Worker {
+		client: client.clone(),
+		submitter,
+		config,
+		account,
+		metrics,
+		epoch: None,
+		phase: None,
+		pending: HashMap::new(),
+		warned: HashSet::new(),
+		_block: Default::default(),
+	};
+	worker.on_best_block(client.info().best_hash).await;
+	while let Some(imported) = imports.next().await {
+		if imported.is_new_best && imported.origin != BlockOrigin::NetworkInitialSync {
+			worker.on_best_block(imported.hash).await;
+		}
+	}
+}
+
+impl<Block, Client, S> Worker<Block, Client, S>
+where
+	Block: BlockT,
+	Client: ProvideRuntimeApi<Block> + HeaderBackend<Block>,
+	Client::Api: ProofOfComputeApi<Block, AccountId32>,
+	S: Submitter,
+{
+	async fn on_best_block(&mut self, at: Block::Hash) {
+		if let Err(error) = self.act(at).await {
+			log::warn!(target: LOG, "{error}");
+		}
+	}
+
+	async fn act(&mut self, at: Block::Hash) -> Result<(), String> {
+		let client = self.client.clone();
+		let api = client.runtime_api();
+		let runtime_error =
+			|error: sp_api::ApiError| format!("the runtime could not answer: {error}");
+		let Some(status) = api.sprint_status(at).map_err(runtime_error)? else { return Ok(()) };
+		let submissions = api.submissions(at, self.account.clone()).map_err(runtime_error)?;
+		self.follow(&status)?;
+		if let Some(metrics) = &self.metrics {
+			metrics.phase(status.epoch.index, status.phase);
+		}
+		if !submissions.host {
+			self.stop_search()?;
+			let account = self.account.clone();
+			self.warn_once("not-a-host", || {
+				format!(
+					"{account} is not a registered host: the worker waits (register with \
+					 hostReputation.registerHost)"
+				)
+			});
+			return Ok(());
+		}
+		let entered = self.phase.replace(status.phase) != Some(status.phase);
+		match status.phase {
+			Phase::Sprint => self.sprint(&status, entered),
+			Phase::Commit => self.commit(&status, submissions, entered).await,
+			Phase::Reveal => {
+				let challenged =
+					api.challenged_leaves(at, self.account.clone()).map_err(runtime_error)?;
+				self.reveal(&status, submissions, &challenged).await
+			}
+			Phase::Validate => {
+				let duties =
+					api.validation_duties(at, self.account.clone()).map_err(runtime_error)?;
+				self.validate(&status, duties, entered).await
+			}
+			Phase::Settle | Phase::Inference => self.stop_search().map(drop),
+		}
+	}
+
+	/// Moves to the epoch of `status` when it is a new one: the search of the last one ends,
+	/// the model is built and old hits files are removed.
+	fn follow(&mut self, status: &SprintStatus) -> Result<(), String> {
+		let info = status.epoch;
+		if self
+			.epoch
+			.as_ref()
+			.is_some_and(|work| work.info.index == info.index && work.info.seed == info.seed)
+		{
+			if let Some(work) = &mut self.epoch {
+				work.info = info;
+			}
+			return Ok(());
+		}
+		self.stop_search()?;
+		let model = Model::build(info.seed, info.params.model).map_err(|error| {
+			format!("epoch {}: the model cannot be built: {error:?}", info.index)
+		})?;
+		self.epoch =
+			Some(EpochWork { info, model: Arc::new(model), hits: None, validation_backend: None });
+		self.phase = None;
+		self.pending.clear();
+		self.warned.clear();
+		store::prune(&self.config.data_dir, info.index.saturating_sub(1))
+			.map_err(|error| format!("cannot remove old hits files: {error}"))
+	}
+
+	fn sprint(&mut self, status: &SprintStatus, entered: bool) -> Result<(), String> {
+		let index = status.epoch.index;
+		let work = self.epoch.as_mut().ok_or("no epoch")?;
+		if let Some(Hits::Searching(search)) = &work.hits {
+			if !search.has_ended() {
+				if entered {
+					log::info!(target: LOG, "Epoch {index}: searching");
+				}
+				return Ok(());
+			}
+			// The search failed: its error is reported and it starts again from the file.
+			let Some(Hits::Searching(search)) = work.hits.take() else { return Ok(()) };
+			if let Err(error) = search.stop() {
+				log::warn!(target: LOG, "Epoch {index}: the search stopped: {error}; restarting it");
+			}
+		}
+		let file = match work.hits.take() {
+			Some(Hits::Stored(file)) => file,
+			_ => {
+				HitsFile::open(&self.config.data_dir, index, &work.info.seed, self.account.as_ref())
+					.map_err(|error| format!("cannot open the hits file: {error}"))?
+			}
+		};
+		let backend = open_backend(
+			self.config.backend,
+			work.model.clone(),
+			self.config.threads,
+			self.config.device,
+		)
+		.map_err(|error| {
+			format!("epoch {index}: cannot open the {:?} backend: {error}", self.config.backend)
+		})?;
+		log::info!(
+			target: LOG,
+			"Epoch {index}: Sprint for {} blocks on {}, from nonce {} ({} hits on disk)",
+			status.blocks_left_in_phase,
+			backend.name(),
+			file.searched_to(),
+			file.hits().len()
+		);
+		if let Some(metrics) = &self.metrics {
+			metrics.search_started(file.hits().len() as u64);
+		}
+		let account: Account = self.account.clone().into();
+		let search =
+			Search::start(backend, account, work.info.params.r_target, file, self.metrics.clone())
+				.map_err(|error| format!("cannot start the search thread: {error}"))?;
+		work.hits = Some(Hits::Searching(search));
+		Ok(())
+	}
+
+	/// Ends the search, if one runs, and returns the hits on disk.
+	fn stop_search(&mut self) -> Result<Option<&HitsFile>, String> {
+		let Some(work) = self.epoch.as_mut() else { return Ok(None) };
+		if let Some(Hits::Searching(search)) = work.hits.take() {
+			let rate = search.rate();
+			let file = search.stop().map_err(|error| {
+				format!("epoch {}: the search failed: {error}", work.info.index)
+			})?;
+			log::info!(
+				target: LOG,
+				"Epoch {}: Sprint over, {} nonces searched, {} hits ({rate:.0} nonces/s)",
+				work.info.index,
+				file.searched_to(),
+				file.hits().len()
+			);
+			work.hits = Some(Hits::Stored(file));
+		}
+		Ok(match &work.hits {
+			Some(Hits::Stored(file)) => Some(file),
+			_ => None,
+		})
+	}
+
+	/// The leaves this host commits to, from the hits on disk.
+	fn committed_leaves(&mut self) -> Result<Vec<gonka_primitives::merkle::Leaf>, String> {
+		let (index, seed, r_target) = match &self.epoch {
+			Some(work) => (work.info.index, work.info.seed, work.info.params.r_target),
+			None => return Ok(Vec::new()),
+		};
+		if self.stop_search()?.is_none() {
+			let file = HitsFile::open(&self.config.data_dir, index, &seed, self.account.as_ref())
+				.map_err(|error| format!("cannot open the hits file: {error}"))?;
+			if let Some(work) = self.epoch.as_mut() {
+				work.hits = Some(Hits::Stored(file));
+			}
+		}
+		let hits = match self.epoch.as_ref().and_then(|work| work.hits.as_ref()) {
+			Some(Hits::Stored(file)) => file.hits(),
+			_ => &[],
+		};
+		Ok(steps::committed_leaves(hits, self.config.fake_hits_percent, r_target))
+	}
+
+	async fn commit(
+		&mut self,
+		status: &SprintStatus,
+		submissions: HostSubmissions,
+		entered: bool,
+	) -> Result<(), String> {
+		let leaves = self.committed_leaves()?;
+		if submissions.commitment.is_some() || self.is_pending(&Step::Commit) {
+			return Ok(());
+		}
+		let epoch = status.epoch.index;
+		let Some((root, count)) = steps::commitment(&leaves) else {
+			self.warn_once("no-hits", || {
+				format!("Epoch {epoch}: no hits to commit; this epoch earns nothing")
+			});
+			return Ok(());
+		};
+		if entered {
+			log::info!(target: LOG, "Epoch {epoch}: committing {count} leaves");
+		}
+		self.submit(Step::Commit, Submission::Commit { epoch, root, count }).await
+	}
+
+	async fn reveal(
+		&mut self,
+		status: &SprintStatus,
+		submissions: HostSubmissions,
+		challenged: &[u32],
+	) -> Result<(), String> {
+		let leaves = self.committed_leaves()?;
+		let epoch = status.epoch.index;
+		let Some(commitment) = submissions.commitment else {
+			self.warn_once("no-commit", || {
+				format!("Epoch {epoch}: nothing was committed, so nothing to reveal")
+			});
+			return Ok(());
+		};
+		if submissions.revealed || challenged.is_empty() || self.is_pending(&Step::Reveal) {
+			return Ok(());
+		}
+		let revealed = steps::reveal(&leaves, commitment, challenged)
+			.map_err(|error| format!("Epoch {epoch}: cannot reveal: {error}"))?;
+		if !self.pending.contains_key(&Step::Reveal) {
+			log::info!(target: LOG, "Epoch {epoch}: revealing {} challenged leaves of {}", revealed.len(), commitment.1);
+		}
+		self.submit(Step::Reveal, Submission::Reveal { epoch, leaves: revealed }).await
+	}
+
+	async fn validate(
+		&mut self,
+		status: &SprintStatus,
+		duties: Vec<ValidationDuty<AccountId32>>,
+		entered: bool,
+	) -> Result<(), String> {
+		let epoch = status.epoch.index;
+		if entered {
+			let attested = duties.iter().filter(|duty| duty.attested).count();
+			log::info!(target: LOG, "Epoch {epoch}: validating {} hosts ({attested} attested)", duties.len());
+		}
+		for duty in duties {
+			let step = Step::Attest(duty.host.clone());
+			if duty.attested || self.is_pending(&step) {
+				continue;
+			}
+			let work = self.epoch.as_mut().ok_or("no epoch")?;
+			let backend = work
+				.validation_backend
+				.get_or_insert_with(|| CpuBackend::new(work.model.clone(), self.config.threads));
+			let host: Account = duty.host.clone().into();
+			let distances = steps::recompute(backend as &dyn Backend, &host, &duty.leaves)
+				.map_err(|error| {
+					format!("Epoch {epoch}: cannot recompute {}'s leaves: {error}", duty.host)
+				})?;
+			self.submit(step, Submission::Attest { epoch, host: duty.host, distances }).await?;
+		}
+		Ok(())
+	}
+
+	fn is_pending(&self, step: &Step) -> bool {
+		self.pending.get(step).is_some_and(|tx| self.submitter.in_pool(tx))
+	}
+
+	async fn submit(&mut self, step: Step, submission: Submission) -> Result<(), String> {
+		let name = submission.step();
+		let result = self.submitter.submit(&submission).await;
+		if let Some(metrics) = &self.metrics {
+			metrics.submitted(name, result.is_ok());
+		}
+		match result {
+			Ok(tx) => {
+				log::debug!(target: LOG, "Submitted {name}: {tx:?}");
+				self.pending.insert(step, tx);
+				Ok(())
+			}
+			Err(error) => {
+				Err(format!("The {name} submission was refused (retried next block): {error}"))
+			}
+		}
+	}
+
+	fn warn_once(&mut self, what: &'static str, message: impl FnOnce() -> String) {
+		if self.warned.insert(what) {
+			log::warn!(target: LOG, "{}", message());
+		}
+	}
+}

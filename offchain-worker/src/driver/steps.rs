@@ -1,0 +1,162 @@
+//! What the worker submits, built from its hits and what the chain asks: the commitment, the
+//! reveal of the challenged leaves, and a validator's recomputed distances.
+
+use std::collections::BTreeSet;
+
+use gonka_primitives::{
+	merkle::{Leaf, MerkleTree},
+	Distance, Hash32,
+};
+
+use crate::engine::{Account, Backend, EngineError};
+
+/// A revealed leaf with its place in the tree and its proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevealedLeaf {
+	/// The leaf's index.
+	pub index: u32,
+	/// Nonce and claimed distance.
+	pub leaf: Leaf,
+	/// Sibling hashes from the leaf up.
+	pub proof: Vec<Hash32>,
+}
+
+/// The leaves a host commits to: its hits, by increasing nonce. With fault injection
+/// (`fake_percent` > 0, for testing the network's fraud detection) that share of the leaves is
+/// made up: nonces that are not hits, claimed just below `r_target`.
+pub fn committed_leaves(hits: &[Leaf], fake_percent: u8, r_target: Distance) -> Vec<Leaf> {
+	let fake_percent = u64::from(fake_percent.min(99));
+	if fake_percent == 0 {
+		return hits.to_vec();
+	}
+	let fakes = (hits.len() as u64 * fake_percent).div_ceil(100 - fake_percent);
+	let real: BTreeSet<u64> = hits.iter().map(|hit| hit.nonce).collect();
+	let claimed = Distance(r_target.0.saturating_sub(1));
+	let mut leaves: Vec<Leaf> = (0u64..)
+		.filter(|nonce| !real.contains(nonce))
+		.take(fakes as usize)
+		.map(|nonce| Leaf { nonce, distance: claimed })
+		.chain(hits.iter().copied())
+		.collect();
+	leaves.sort_by_key(|leaf| leaf.nonce);
+	leaves
+}
+
+/// The Merkle root and count to commit for `leaves`.
+pub fn commitment(leaves: &[Leaf]) -> Option<(Hash32, u32)> {
+	let count = u32::try_from(leaves.len()).ok().filter(|count| *count > 0)?;
+	Some((MerkleTree::from_leaves(leaves).root(), count))
+}
+
+/// The reveal of leaves `challenged` of the tree committed as `(root, count)` over the first
+/// `count` of `leaves`; an error when the leaves on disk do not give that root.
+pub fn reveal(
+	leaves: &[Leaf],
+	(root, count): (Hash32, u32),
+	challenged: &[u32],
+) -> Result<Vec<RevealedLeaf>, String> {
+	let committed = leaves.get(..count as usize).ok_or_else(|| {
+		format!("{count} leaves were committed but only {} are on disk", leaves.len())
+	})?;
+	let tree = MerkleTree::from_leaves(committed);
+	if tree.root() != root {
+		return Err("the hits on disk do not give the committed Merkle root".into());
+	}
+	challenged
+		.iter()
+		.map(|&index| {
+			let leaf = committed.get(index as usize).copied();
+			let proof = tree.proof(index as usize);
+			match (leaf, proof) {
+				(Some(leaf), Some(proof)) => Ok(RevealedLeaf { index, leaf, proof }),
+				_ => Err(format!("leaf {index} is challenged but the tree has {count} leaves")),
+			}
+		})
+		.collect()
+}
+
+/// A validator's distances for `host`'s revealed leaves, in their order.
+pub fn recompute(
+	backend: &dyn Backend,
+	host: &Account,
+	leaves: &[(u32, Leaf)],
+) -> Result<Vec<Distance>, EngineError> {
+	let nonces: Vec<u64> = leaves.iter().map(|(_, leaf)| leaf.nonce).collect();
+	Ok(backend
+		.distances(host, &nonces)?
+		.into_iter()
+		.map(|distance| Distance::from_f64(f64::from(distance)))
+		.collect())
+}
+
+#[cfg(test)]
+mod tests {
+	use std::sync::Arc;
+
+	use gonka_primitives::{merkle, params::DEV_R_TARGET, sampling, ModelParams};
+
+	use super::*;
+	use crate::engine::{cpu::CpuBackend, reference, Model};
+
+	fn hits(nonces: &[u64]) -> Vec<Leaf> {
+		nonces
+			.iter()
+			.map(|&nonce| Leaf { nonce, distance: Distance(1_000 + nonce as u32) })
+			.collect()
+	}
+
+	#[test]
+	fn honest_leaves_are_the_hits() {
+		let found = hits(&[3, 9, 40]);
+		assert_eq!(committed_leaves(&found, 0, DEV_R_TARGET), found);
+	}
+
+	#[test]
+	fn faked_leaves_take_their_share_and_stay_strictly_increasing() {
+		let found = hits(&[0, 2, 5, 7, 11, 13]);
+		let leaves = committed_leaves(&found, 50, DEV_R_TARGET);
+		assert_eq!(leaves.len(), 12);
+		assert!(leaves.windows(2).all(|pair| pair[0].nonce < pair[1].nonce));
+		let fakes: Vec<&Leaf> = leaves.iter().filter(|leaf| !found.contains(leaf)).collect();
+		assert_eq!(fakes.len(), 6);
+		assert!(fakes.iter().all(|leaf| leaf.distance.is_hit(DEV_R_TARGET)));
+	}
+
+	#[test]
+	fn reveal_proves_the_challenged_leaves_against_the_commitment() {
+		let leaves = hits(&(0..37).map(|i| i * 3).collect::<Vec<_>>());
+		let (root, count) = commitment(&leaves).unwrap();
+		let challenged = sampling::leaves_to_reveal(&[7; 32], &[1; 32], count, 8);
+		let revealed = reveal(&leaves, (root, count), &challenged).unwrap();
+		assert_eq!(revealed.len(), challenged.len());
+		for leaf in &revealed {
+			assert!(merkle::verify(&root, count, leaf.index, leaf.leaf.hash(), &leaf.proof));
+		}
+	}
+
+	#[test]
+	fn reveal_uses_the_committed_prefix_and_refuses_other_leaves() {
+		let leaves = hits(&[1, 2, 3, 4, 5]);
+		let (root, count) = commitment(&leaves[..4]).unwrap();
+		assert!(reveal(&leaves, (root, count), &[2, 3]).is_ok());
+		assert!(reveal(&leaves, ([0; 32], count), &[2, 3]).is_err());
+		assert!(reveal(&leaves[..2], (root, count), &[0]).is_err());
+		assert!(reveal(&leaves, (root, count), &[4]).is_err());
+		assert_eq!(commitment(&[]), None);
+	}
+
+	#[test]
+	fn recomputed_distances_are_the_reference_ones() {
+		let seed = [5; 32];
+		let params = ModelParams::DEV;
+		let backend = CpuBackend::new(Arc::new(Model::build(seed, params).unwrap()), None);
+		let leaves = hits(&[10, 11, 500]);
+		let revealed: Vec<(u32, Leaf)> =
+			leaves.iter().copied().enumerate().map(|(i, l)| (i as u32, l)).collect();
+		let distances = recompute(&backend, &[4; 32], &revealed).unwrap();
+		for (distance, leaf) in distances.iter().zip(&leaves) {
+			let expected = reference::distance_of(&seed, params, &[4; 32], leaf.nonce);
+			assert!(distance.abs_diff(Distance::from_f64(f64::from(expected))) <= 10_000);
+		}
+	}
+}
