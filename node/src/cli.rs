@@ -11,6 +11,9 @@ pub struct Cli {
 
 	#[clap(flatten)]
 	pub run: RunCmd,
+
+	#[clap(flatten)]
+	pub compute: crate::compute::ComputeArgs,
 }
 
 /// The node's subcommands.

@@ -126,6 +126,10 @@ pub fn run() -> sc_cli::Result<()> {
 		}
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
+			let compute = cli
+				.compute
+				.backend(cli.run.shared_params.is_dev())
+				.map(|backend| (cli.compute.clone(), backend));
 			runner.run_node_until_exit(|mut config| async move {
 				ports::claim_listen_ports(&mut config).map_err(sc_cli::Error::Input)?;
 				match config.network.network_backend {
@@ -134,9 +138,9 @@ pub fn run() -> sc_cli::Result<()> {
 							Block,
 							<Block as sp_runtime::traits::Block>::Hash,
 						>,
-					>(config),
+					>(config, compute),
 					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, compute)
 					}
 				}
 				.map_err(sc_cli::Error::Service)

@@ -6,6 +6,7 @@
 mod chain_spec;
 mod cli;
 mod command;
+mod compute;
 mod poc_rpc;
 mod ports;
 mod rpc;

@@ -1,24 +1,35 @@
-//! The `poc_*` JSON-RPC methods: the Proof-of-Compute clock as operators, dashboards and
-//! hosts' tools read it, without decoding runtime types.
+//! The `poc_*` JSON-RPC methods: the Proof-of-Compute clock, hosts and epoch results as
+//! operators, dashboards and hosts' tools read them, without decoding runtime types.
+//! Balances are decimal strings of base units (JSON numbers cannot hold them exactly).
 
 use std::sync::Arc;
 
-use gonka_primitives::runtime_api::ProofOfComputeApi;
-use gonka_runtime::{opaque::Block, AccountId};
+use gonka_primitives::runtime_api::{HostsApi, ProofOfComputeApi};
+use gonka_runtime::{opaque::Block, AccountId, Balance};
 use jsonrpsee::{
 	core::RpcResult,
 	proc_macros::rpc,
 	types::{error::ErrorObjectOwned, ErrorObject},
 };
+use pallet_host_reputation::{Host, HostStatus};
+use pallet_proof_of_compute::{EpochSummary, HostResult, Outcome};
 use serde::Serialize;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
+use sp_core::crypto::Ss58Codec;
 use sp_runtime::traits::Block as BlockT;
 
 /// The runtime could not answer (e.g. the block's state was pruned).
 pub const RUNTIME_ERROR: i32 = 8001;
 /// The sprint clock has not started: the chain has no block yet.
 pub const NO_EPOCH: i32 = 8002;
+/// The account is not a registered host.
+pub const NOT_A_HOST: i32 = 8003;
+/// A page of results was asked for more than [`MAX_PAGE`] entries.
+pub const PAGE_TOO_LARGE: i32 = 8004;
+
+/// Most results one `poc_epochResults` call returns.
+pub const MAX_PAGE: u32 = 1_000;
 
 /// The epoch in progress at a block.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -40,6 +51,101 @@ pub struct PocStatus {
 	pub challenge_seed: Option<String>,
 }
 
+/// Compute weight a host earned in one epoch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PocEpochWeight {
+	/// The epoch.
+	pub epoch: u64,
+	/// The weight its collateral backed.
+	pub weight: u64,
+}
+
+/// A host's settled result in one epoch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PocResult {
+	/// The epoch.
+	pub epoch: u64,
+	/// The host, SS58.
+	pub host: String,
+	/// `Accepted`, `AcceptedUnvalidated` (no validator responded; the on-chain checks
+	/// decided) or `Rejected`.
+	pub outcome: String,
+	/// Hits committed.
+	pub hits: u32,
+	/// Compute weight earned (0 when rejected).
+	pub weight: u64,
+	/// Validators that passed the host.
+	pub passed_by: u32,
+	/// Validators that failed the host.
+	pub failed_by: u32,
+	/// Its share of the epoch's emission, base units, once paid.
+	pub reward: String,
+}
+
+/// A host as `poc_host` shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PocHost {
+	/// The host, SS58.
+	pub host: String,
+	/// `Active`, `Leaving` or `Removed`.
+	pub status: String,
+	/// While leaving: the last epoch it takes part in.
+	pub last_epoch: Option<u64>,
+	/// When leaving or removed: the first epoch its collateral can be withdrawn.
+	pub withdrawable_from: Option<u64>,
+	/// Collateral on hold, base units.
+	pub collateral: String,
+	/// Reputation, 0 to 100 points.
+	pub reputation: f64,
+	/// The epoch it registered in.
+	pub registered_in: u64,
+	/// The weight earned in its last settled epoch.
+	pub last_weight: PocEpochWeight,
+	/// Its weight in its most recent epochs that earned any, oldest first.
+	pub recent_weights: Vec<PocEpochWeight>,
+	/// Its results in the epochs the chain still stores, newest first.
+	pub results: Vec<PocResult>,
+}
+
+/// An epoch's settlement totals.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PocEpochSummary {
+	/// Hosts settled so far.
+	pub settled: u32,
+	/// Of which accepted.
+	pub accepted: u32,
+	/// Weight earned by accepted hosts.
+	pub total_weight: u64,
+	/// The cap on one host's counted weight, once the settlement closed.
+	pub weight_cap: Option<u64>,
+	/// The weight that counts, within the cap.
+	pub counted_weight: u64,
+	/// Whether every host was settled.
+	pub complete: bool,
+	/// The epoch's emission, base units.
+	pub emission: String,
+	/// Paid out so far, base units.
+	pub rewarded: String,
+}
+
+/// A page of an epoch's results.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PocEpochResults {
+	/// The epoch.
+	pub epoch: u64,
+	/// Its settlement totals, while the chain stores them.
+	pub summary: Option<PocEpochSummary>,
+	/// Up to `count` results.
+	pub results: Vec<PocResult>,
+	/// Pass this as `after` for the next page; `null` on the last page.
+	pub next: Option<String>,
+}
+
 /// `poc_*` methods.
 #[rpc(server)]
 pub trait PocApi<BlockHash> {
@@ -47,6 +153,21 @@ pub trait PocApi<BlockHash> {
 	/// the blocks left in the phase, and its seeds.
 	#[method(name = "poc_status")]
 	fn status(&self, at: Option<BlockHash>) -> RpcResult<PocStatus>;
+
+	/// A host at block `at`: its status, collateral, reputation, recent weight and results.
+	#[method(name = "poc_host")]
+	fn host(&self, host: AccountId, at: Option<BlockHash>) -> RpcResult<PocHost>;
+
+	/// Up to `count` (default and at most 1,000) results of `epoch` at block `at`, after the
+	/// host `after` (from the first when absent), with the epoch's settlement totals.
+	#[method(name = "poc_epochResults")]
+	fn epoch_results(
+		&self,
+		epoch: u64,
+		after: Option<AccountId>,
+		count: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<PocEpochResults>;
 }
 
 /// Serves [`PocApiServer`] from the client's runtime API.
@@ -65,27 +186,53 @@ fn hex(bytes: &[u8]) -> String {
 	format!("0x{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
+fn runtime_error(error: sp_api::ApiError) -> ErrorObjectOwned {
+	ErrorObject::owned(RUNTIME_ERROR, format!("the runtime could not answer: {error}"), None::<()>)
+}
+
+fn result_json(epoch: u64, host: &AccountId, result: HostResult) -> PocResult {
+	let outcome = match result.outcome {
+		Outcome::Accepted => "Accepted",
+		Outcome::AcceptedUnvalidated => "AcceptedUnvalidated",
+		Outcome::Rejected => "Rejected",
+	};
+	PocResult {
+		epoch,
+		host: host.to_ss58check(),
+		outcome: outcome.into(),
+		hits: result.hits,
+		weight: result.weight,
+		passed_by: result.passed_by,
+		failed_by: result.failed_by,
+		reward: result.reward.to_string(),
+	}
+}
+
+fn summary_json(summary: EpochSummary) -> PocEpochSummary {
+	PocEpochSummary {
+		settled: summary.settled,
+		accepted: summary.accepted,
+		total_weight: summary.total_weight,
+		weight_cap: summary.weight_cap,
+		counted_weight: summary.counted_weight,
+		complete: summary.complete,
+		emission: summary.emission.to_string(),
+		rewarded: summary.rewarded.to_string(),
+	}
+}
+
 impl<C> PocApiServer<<Block as BlockT>::Hash> for Poc<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
-	C::Api: ProofOfComputeApi<Block, AccountId>,
+	C::Api: ProofOfComputeApi<Block, AccountId>
+		+ HostsApi<Block, AccountId, Host<Balance>, HostResult, EpochSummary>,
 {
 	fn status(&self, at: Option<<Block as BlockT>::Hash>) -> RpcResult<PocStatus> {
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let status = self
-			.client
-			.runtime_api()
-			.sprint_status(at)
-			.map_err(|error| -> ErrorObjectOwned {
-				ErrorObject::owned(
-					RUNTIME_ERROR,
-					format!("the runtime could not answer: {error}"),
-					None::<()>,
-				)
-			})?
-			.ok_or_else(|| {
-				ErrorObject::owned(NO_EPOCH, "the sprint clock has not started yet", None::<()>)
-			})?;
+		let status =
+			self.client.runtime_api().sprint_status(at).map_err(runtime_error)?.ok_or_else(
+				|| ErrorObject::owned(NO_EPOCH, "the sprint clock has not started yet", None::<()>),
+			)?;
 		Ok(PocStatus {
 			epoch: status.epoch.index,
 			epoch_start: status.epoch.start,
@@ -94,6 +241,78 @@ where
 			blocks_left_in_phase: status.blocks_left_in_phase,
 			seed: hex(&status.epoch.seed),
 			challenge_seed: status.epoch.challenge_seed.map(|seed| hex(&seed)),
+		})
+	}
+
+	fn host(&self, host: AccountId, at: Option<<Block as BlockT>::Hash>) -> RpcResult<PocHost> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let api = self.client.runtime_api();
+		let record = api.host(at, host.clone()).map_err(runtime_error)?.ok_or_else(|| {
+			ErrorObject::owned(
+				NOT_A_HOST,
+				format!("{} is not a registered host", host.to_ss58check()),
+				None::<()>,
+			)
+		})?;
+		let recent_weights = api.recent_weights(at, host.clone()).map_err(runtime_error)?;
+		let results = api.host_results(at, host.clone()).map_err(runtime_error)?;
+		let (status, last_epoch, withdrawable_from) = match record.status {
+			HostStatus::Active => ("Active", None, None),
+			HostStatus::Leaving { last_epoch, withdrawable_from } => {
+				("Leaving", Some(last_epoch), Some(withdrawable_from))
+			}
+			HostStatus::Removed { withdrawable_from } => ("Removed", None, Some(withdrawable_from)),
+		};
+		Ok(PocHost {
+			host: host.to_ss58check(),
+			status: status.into(),
+			last_epoch,
+			withdrawable_from,
+			collateral: record.collateral.to_string(),
+			reputation: f64::from(record.reputation) / 100.0,
+			registered_in: record.registered_in,
+			last_weight: PocEpochWeight {
+				epoch: record.last_weight.epoch,
+				weight: record.last_weight.weight,
+			},
+			recent_weights: recent_weights
+				.into_iter()
+				.map(|(epoch, weight)| PocEpochWeight { epoch, weight })
+				.collect(),
+			results: results
+				.into_iter()
+				.map(|(epoch, result)| result_json(epoch, &host, result))
+				.collect(),
+		})
+	}
+
+	fn epoch_results(
+		&self,
+		epoch: u64,
+		after: Option<AccountId>,
+		count: Option<u32>,
+		at: Option<<Block as BlockT>::Hash>,
+	) -> RpcResult<PocEpochResults> {
+		let count = count.unwrap_or(MAX_PAGE);
+		if count > MAX_PAGE {
+			return Err(ErrorObject::owned(
+				PAGE_TOO_LARGE,
+				format!("count is {count}; ask for at most {MAX_PAGE} results per call"),
+				None::<()>,
+			));
+		}
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let api = self.client.runtime_api();
+		let summary = api.epoch_summary(at, epoch).map_err(runtime_error)?;
+		let page = api.epoch_results(at, epoch, after, count).map_err(runtime_error)?;
+		let next = (count > 0 && page.len() == count as usize)
+			.then(|| page.last().map(|(host, _)| host.to_ss58check()))
+			.flatten();
+		Ok(PocEpochResults {
+			epoch,
+			summary: summary.map(summary_json),
+			results: page.iter().map(|(host, result)| result_json(epoch, host, *result)).collect(),
+			next,
 		})
 	}
 }

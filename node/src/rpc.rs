@@ -70,7 +70,14 @@ where
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
 		+ BabeApi<Block>
 		+ BlockBuilder<Block>
-		+ gonka_primitives::runtime_api::ProofOfComputeApi<Block, AccountId>,
+		+ gonka_primitives::runtime_api::ProofOfComputeApi<Block, AccountId>
+		+ gonka_primitives::runtime_api::HostsApi<
+			Block,
+			AccountId,
+			pallet_host_reputation::Host<gonka_runtime::Balance>,
+			pallet_proof_of_compute::HostResult,
+			pallet_proof_of_compute::EpochSummary,
+		>,
 	P: TransactionPool + 'static,
 	SC: SelectChain<Block> + 'static,
 	B: sc_client_api::Backend<Block> + Send + Sync + 'static,

@@ -12,7 +12,11 @@ use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_runtime::traits::Block as BlockT;
 
-use crate::rpc::{BabeDeps, FullDeps, GrandpaDeps};
+use crate::{
+	compute::{ComputeArgs, ComputeSetup},
+	rpc::{BabeDeps, FullDeps, GrandpaDeps},
+};
+use gonka_offchain_worker::engine::BackendKind;
 
 /// The client type of this node.
 pub type FullClient = sc_service::TFullClient<
@@ -24,7 +28,8 @@ type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 type FullGrandpaBlockImport =
 	sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>;
-type FullPool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
+/// The transaction pool of this node.
+pub type FullPool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
 
 /// Blocks between two GRANDPA justifications that every node stores.
 const GRANDPA_JUSTIFICATION_PERIOD: u32 = 512;
@@ -174,6 +179,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 /// Builds and starts a full node.
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	config: Configuration,
+	compute: Option<(ComputeArgs, BackendKind)>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -252,6 +258,13 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		);
 	}
 
+	let compute = compute
+		.map(|(args, backend)| {
+			ComputeSetup::new(&args, backend, &config, &keystore_container.keystore())
+		})
+		.transpose()
+		.map_err(ServiceError::Other)?;
+
 	let role = config.role;
 	let force_authoring = config.force_authoring;
 	let name = config.network.node_name.clone();
@@ -308,6 +321,15 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		telemetry: telemetry.as_mut(),
 		tracing_execute_block: None,
 	})?;
+
+	if let Some(compute) = compute {
+		compute.spawn(
+			&task_manager,
+			client.clone(),
+			transaction_pool.clone(),
+			keystore_container.keystore(),
+		);
+	}
 
 	if role.is_authority() {
 		let proposer_factory = sc_basic_authorship::ProposerFactory::new(

@@ -12,7 +12,8 @@ let node;
 let api;
 
 before(async () => {
-  node = await startDevNode();
+  // Alice submits by hand here, so her node's own compute worker stays off.
+  node = await startDevNode('--compute', 'off');
   api = await connect(node);
 }, { timeout: 320_000 });
 

@@ -35,18 +35,45 @@ export async function startNode(args) {
     p2pPort,
     exited: () => child.exitCode !== null,
     log: () => log.join('').split('\n').slice(-40).join('\n'),
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
+    output: () => log.join(''),
+    stop: (signal = 'SIGTERM') => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.on('exit', resolve);
-      child.kill('SIGTERM');
+      child.kill(signal);
     }),
   };
 }
 
 /** Starts a `gonka-node --dev` on a fresh chain: Alice alone authors and computes. */
-export function startDevNode() {
-  return startNode(['--dev', '--tmp']);
+export function startDevNode(...extra) {
+  return startNode(['--dev', '--tmp', ...extra]);
 }
+
+/** The node's `poc_*` JSON-RPC methods, declared for @polkadot/api: `api.rpc.poc.host(who)`. */
+export const POC_RPC = {
+  poc: {
+    status: {
+      description: 'The epoch in progress: number, phase, blocks left, seeds',
+      params: [{ name: 'at', type: 'BlockHash', isOptional: true }],
+      type: 'Json',
+    },
+    host: {
+      description: 'A host: status, collateral, reputation, recent weight and results',
+      params: [{ name: 'host', type: 'AccountId' }, { name: 'at', type: 'BlockHash', isOptional: true }],
+      type: 'Json',
+    },
+    epochResults: {
+      description: "A page of an epoch's results with its settlement totals",
+      params: [
+        { name: 'epoch', type: 'u64' },
+        { name: 'after', type: 'AccountId', isOptional: true },
+        { name: 'count', type: 'u32', isOptional: true },
+        { name: 'at', type: 'BlockHash', isOptional: true },
+      ],
+      type: 'Json',
+    },
+  },
+};
 
 /** Connects @polkadot/api to `node`, waiting up to five minutes for its RPC server. */
 export async function connect(node) {
@@ -56,7 +83,7 @@ export async function connect(node) {
       const provider = new WsProvider(node.url, false);
       await provider.connect();
       await provider.isReadyOrError;
-      return await ApiPromise.create({ provider, throwOnConnect: true, noInitWarn: true });
+      return await ApiPromise.create({ provider, rpc: POC_RPC, throwOnConnect: true, noInitWarn: true });
     } catch (error) {
       if (node.exited()) throw new Error(`node exited: ${node.log()}`);
       if (Date.now() > deadline) throw new Error(`node never came up: ${error}\n${node.log()}`);

@@ -26,7 +26,8 @@ let alice;
 let bob;
 
 before(async () => {
-  const aliceNode = await startNode(['--dev', '--tmp', '--node-key', ALICE_NODE_KEY]);
+  // Alice does not compute here: the test needs Bob to hold all the weight.
+  const aliceNode = await startNode(['--dev', '--tmp', '--compute', 'off', '--node-key', ALICE_NODE_KEY]);
   nodes.push(aliceNode);
   bobNode = await startNode([
     '--chain', 'dev', '--tmp', '--validator', '--node-key', BOB_NODE_KEY,

@@ -1,0 +1,158 @@
+// The compute worker inside the node, end to end on real node binaries: hosts that do nothing
+// but run their node sprint, commit, reveal, validate each other and get paid; a node killed
+// in the middle of a Sprint resumes and still settles; a host that fakes hits is caught.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Keyring } from '@polkadot/api';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { submit, waitForStatus } from './chain.js';
+import { connect, startNode } from './node.js';
+
+/** Alice's fixed libp2p key and the peer id it gives, so that other nodes can find her. */
+const ALICE_NODE_KEY = '0000000000000000000000000000000000000000000000000000000000000001';
+const ALICE_PEER_ID = '12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp';
+/** One compute thread per node: the machine running the tests has few cores to share. */
+const COMPUTE = ['--compute', 'cpu', '--compute-threads', '1'];
+
+const cleanups = [];
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+/** Starts a node and an API connected to it, both stopped after the tests. */
+async function started(args) {
+  const node = await startNode(args);
+  const api = await connect(node);
+  cleanups.push(() => node.stop(), () => api.disconnect());
+  return { node, api };
+}
+
+/** Resolves with `host`'s result in the first epoch from `from` on that paid it. */
+function paidResult(api, host, from) {
+  return new Promise((resolve, reject) => {
+    const unsubscribe = api.rpc.chain.subscribeNewHeads(async () => {
+      try {
+        const status = await api.call.proofOfComputeApi.sprintStatus();
+        if (status.isNone) return;
+        const current = status.unwrap().epoch.index.toNumber();
+        for (let epoch = from; epoch <= current; epoch += 1) {
+          const result = await api.query.proofOfCompute.results(epoch, host);
+          if (result.isSome && (result.unwrap().reward.toBigInt() > 0n || result.unwrap().outcome.isRejected)) {
+            (await unsubscribe)();
+            resolve({ epoch, result: result.unwrap() });
+            return;
+          }
+        }
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+/** The block in which `host`'s reward for `epoch` was paid: the first whose state holds it. */
+async function payoutBlock(api, host, epoch) {
+  let hash = await api.rpc.chain.getBlockHash();
+  for (;;) {
+    const header = await api.rpc.chain.getHeader(hash);
+    const parent = await api.at(header.parentHash);
+    const before = await parent.query.proofOfCompute.results(epoch, host);
+    if (before.isNone || before.unwrap().reward.toBigInt() === 0n) return { hash, parent };
+    hash = header.parentHash;
+  }
+}
+
+test("Alice's dev node computes by itself: accepted, weight above 0, the reward in her balance", async () => {
+  await cryptoWaitReady();
+  const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
+  const { api } = await started(['--dev', '--tmp', ...COMPUTE]);
+
+  const { epoch, result } = await paidResult(api, alice.address, 0);
+  assert.ok(epoch <= 1, `settled in epoch ${epoch}`);
+  assert.equal(result.outcome.type, 'AcceptedUnvalidated', 'alone, her reveal checks decide');
+  assert.ok(result.weight.toNumber() > 0);
+  assert.ok(result.hits.toNumber() >= result.weight.toNumber());
+
+  const { hash, parent } = await payoutBlock(api, alice.address, epoch);
+  const paidAt = await api.at(hash);
+  const grew = (await paidAt.query.system.account(alice.address)).data.free.toBigInt()
+    - (await parent.query.system.account(alice.address)).data.free.toBigInt();
+  assert.equal(grew, result.reward.toBigInt(), 'her free balance grew by the epoch reward');
+
+  const host = (await api.rpc.poc.host(alice.address)).toJSON();
+  assert.equal(host.status, 'Active');
+  assert.ok(host.reputation > 0);
+  assert.ok(host.recentWeights.some((w) => w.epoch === epoch && w.weight === result.weight.toNumber()));
+  const page = (await api.rpc.poc.epochResults(epoch)).toJSON();
+  assert.equal(page.results.length, 1);
+  assert.equal(page.results[0].host, alice.address);
+  assert.equal(page.results[0].reward, result.reward.toString());
+  assert.ok(page.summary.complete);
+}, { timeout: 600_000 });
+
+test('a node killed in the middle of a Sprint resumes its search and the epoch settles', async () => {
+  const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
+  const basePath = mkdtempSync(join(tmpdir(), 'gonka-restart-'));
+  cleanups.push(() => rmSync(basePath, { recursive: true, force: true }));
+  const args = ['--dev', '--base-path', basePath, ...COMPUTE];
+
+  const first = await startNode(args);
+  const firstApi = await connect(first);
+  // Halfway through a Sprint the node has searched and recorded hits; then it dies.
+  const sprint = await waitForStatus(firstApi, (s) => s.phase.isSprint && s.blocksLeftInPhase.toNumber() <= 5);
+  const epoch = sprint.epoch.index.toNumber();
+  await firstApi.disconnect();
+  await first.stop('SIGKILL');
+
+  const { node, api } = await started(args);
+  const { epoch: settled, result } = await paidResult(api, alice.address, epoch);
+  assert.equal(settled, epoch, 'the epoch in which the node was killed still settles for Alice');
+  assert.ok(result.outcome.isAcceptedUnvalidated);
+  assert.ok(result.weight.toNumber() > 0);
+  const resumed = node.output().match(new RegExp(`Epoch ${epoch}: Sprint .* from nonce (\\d+) \\((\\d+) hits on disk\\)`));
+  assert.ok(resumed, `the restarted node logged its resumed search:\n${node.log()}`);
+  assert.ok(Number(resumed[1]) > 0 && Number(resumed[2]) > 0, resumed[0]);
+}, { timeout: 600_000 });
+
+test('three honest hosts validate each other and are paid; a host faking hits is rejected and slashed', async () => {
+  const keyring = new Keyring({ type: 'sr25519' });
+  const [alice, bob, charlie, dave] = ['Alice', 'Bob', 'Charlie', 'Dave'].map((name) => keyring.addFromUri(`//${name}`));
+  const bootnode = `/ip4/127.0.0.1/tcp/%PORT%/p2p/${ALICE_PEER_ID}`;
+  const { node: aliceNode, api } = await started(['--dev', '--tmp', '--node-key', ALICE_NODE_KEY, ...COMPUTE]);
+  const peer = ['--chain', 'dev', '--tmp', '--bootnodes', bootnode.replace('%PORT%', aliceNode.p2pPort), ...COMPUTE];
+  await started([...peer, '--bob']);
+  await started([...peer, '--charlie']);
+  await started([...peer, '--dave', '--compute-fake-hits', '50']);
+
+  // Bob, Charlie and Dave register as hosts in one Sprint, early enough to search in it.
+  const sprint = await waitForStatus(api, (s) => s.phase.isSprint && s.blocksLeftInPhase.toNumber() >= 8);
+  const epoch = sprint.epoch.index.toNumber();
+  const min = (await api.query.hostReputation.params()).minCollateral.toBigInt();
+  const collateral = min * 10n;
+  await Promise.all([bob, charlie, dave].map((who) => submit(
+    api.tx.hostReputation.registerHost(collateral, { name: who.meta.name ?? 'host', endpoint: 'http://127.0.0.1:8000', hardware: 'CPU' }),
+    who,
+  )));
+
+  const results = await Promise.all([alice, bob, charlie, dave].map((who) => paidResult(api, who.address, epoch)));
+  for (const [who, { epoch: settled, result }] of [[alice, results[0]], [bob, results[1]], [charlie, results[2]]]) {
+    assert.equal(settled, epoch);
+    assert.equal(result.outcome.type, 'Accepted', `${who.address} accepted`);
+    assert.ok(result.passedBy.toNumber() >= 2, `${who.address} passed by the others`);
+    assert.equal(result.failedBy.toNumber(), 0);
+    assert.ok(result.reward.toBigInt() > 0n);
+  }
+  const faker = results[3].result;
+  assert.equal(results[3].epoch, epoch);
+  assert.ok(faker.outcome.isRejected, 'the host that faked hits is rejected');
+  assert.ok(faker.failedBy.toNumber() >= 2);
+  assert.equal(faker.reward.toBigInt(), 0n);
+
+  const slashed = (await api.rpc.poc.host(dave.address)).toJSON();
+  assert.equal(slashed.status, 'Removed');
+  assert.equal(BigInt(slashed.collateral), collateral * 80n / 100n, '20% of the collateral is slashed');
+  assert.equal(slashed.reputation, 0);
+}, { timeout: 900_000 });
