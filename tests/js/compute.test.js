@@ -123,9 +123,12 @@ test('three honest hosts validate each other and are paid; a host faking hits is
   const bootnode = `/ip4/127.0.0.1/tcp/%PORT%/p2p/${ALICE_PEER_ID}`;
   const { node: aliceNode, api } = await started(['--dev', '--tmp', '--node-key', ALICE_NODE_KEY, ...COMPUTE]);
   const peer = ['--chain', 'dev', '--tmp', '--bootnodes', bootnode.replace('%PORT%', aliceNode.p2pPort), ...COMPUTE];
-  await started([...peer, '--bob']);
-  await started([...peer, '--charlie']);
-  await started([...peer, '--dave', '--compute-fake-hits', '50']);
+  // `--bob` and the like insert that account's host key; they also make the node a validator,
+  // which needs a stable network key.
+  const nodeKey = (n) => ['--node-key', String(n).padStart(64, '0')];
+  await started([...peer, '--bob', ...nodeKey(2)]);
+  await started([...peer, '--charlie', ...nodeKey(3)]);
+  await started([...peer, '--dave', ...nodeKey(4), '--compute-fake-hits', '50']);
 
   // Bob, Charlie and Dave register as hosts in one Sprint, early enough to search in it.
   const sprint = await waitForStatus(api, (s) => s.phase.isSprint && s.blocksLeftInPhase.toNumber() >= 8);
