@@ -72,3 +72,20 @@ fn occupied_p2p_port_names_the_port() {
 	assert!(line.contains(&format!("p2p port {port}")), "{line}");
 	assert!(line.contains("--port"), "{line}");
 }
+
+#[test]
+fn compute_without_a_host_key_says_how_to_insert_one() {
+	let output = run_node(&["--chain", "local", "--tmp", "--compute", "cpu"]);
+	let line = failure_line(&output);
+	assert!(line.contains("key insert --key-type gpoc"), "{line}");
+	assert!(line.contains("--compute off"), "{line}");
+}
+
+#[test]
+fn fake_hits_above_99_percent_are_refused() {
+	let output = run_node(&["--dev", "--tmp", "--compute-fake-hits", "100"]);
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(!output.status.success());
+	assert!(stderr.contains("--compute-fake-hits"), "{stderr}");
+	assert!(stderr.contains("0..=99") || stderr.contains("0..100"), "{stderr}");
+}

@@ -53,3 +53,31 @@ fn poc_status_reports_the_sprint_clock() {
 	let seed = status["seed"].as_str().expect("a hex seed");
 	assert!(seed.starts_with("0x") && seed.len() == 66, "{seed}");
 }
+
+#[test]
+fn poc_host_and_epoch_results_describe_hosts_and_refuse_bad_requests() {
+	let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+	let bob = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
+	let mut node = Node::start(&["--dev", "--tmp", "--compute", "off"]);
+
+	let host = node.wait_for("poc_host", Duration::from_secs(300), |n| {
+		n.rpc("poc_host", serde_json::json!([alice]))
+	});
+	assert_eq!(host["host"], alice);
+	assert_eq!(host["status"], "Active");
+	assert_eq!(host["collateral"], "100000000000000", "the genesis collateral, 100,000 GNK");
+	assert_eq!(host["registeredIn"], 0);
+
+	let missing = node.rpc_error("poc_host", serde_json::json!([bob])).expect("an error");
+	assert_eq!(missing["code"], 8003);
+	assert!(missing["message"].as_str().is_some_and(|m| m.contains(bob)), "{missing}");
+
+	let too_many =
+		node.rpc_error("poc_epochResults", serde_json::json!([0, null, 1001])).expect("an error");
+	assert_eq!(too_many["code"], 8004);
+
+	let page = node.rpc("poc_epochResults", serde_json::json!([0])).expect("a page");
+	assert_eq!(page["epoch"], 0);
+	assert!(page["results"].as_array().is_some_and(Vec::is_empty), "nobody computed: {page}");
+	assert!(page["next"].is_null());
+}

@@ -30,6 +30,21 @@ async function started(args) {
   return { node, api };
 }
 
+/** The value of the Prometheus series `name` whose labels include `labels`, or undefined. */
+async function metric(node, name, labels = {}) {
+  const text = await (await fetch(node.metricsUrl)).text();
+  for (const line of text.split('\n')) {
+    const match = line.match(/^(\w+)(?:\{([^}]*)\})? (\S+)$/);
+    if (!match || match[1] !== name) continue;
+    const have = Object.fromEntries((match[2] ?? '').split(',').filter(Boolean).map((pair) => {
+      const [key, value] = pair.split('=');
+      return [key, value.replace(/"/g, '')];
+    }));
+    if (Object.entries(labels).every(([key, value]) => have[key] === value)) return Number(match[3]);
+  }
+  return undefined;
+}
+
 /** Resolves with `host`'s result in the first epoch from `from` on that paid it. */
 function paidResult(api, host, from) {
   return new Promise((resolve, reject) => {
@@ -68,7 +83,7 @@ async function payoutBlock(api, host, epoch) {
 test("Alice's dev node computes by itself: accepted, weight above 0, the reward in her balance", async () => {
   await cryptoWaitReady();
   const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
-  const { api } = await started(['--dev', '--tmp', ...COMPUTE]);
+  const { node, api } = await started(['--dev', '--tmp', ...COMPUTE]);
 
   const { epoch, result } = await paidResult(api, alice.address, 0);
   assert.ok(epoch <= 1, `settled in epoch ${epoch}`);
@@ -91,6 +106,12 @@ test("Alice's dev node computes by itself: accepted, weight above 0, the reward 
   assert.equal(page.results[0].host, alice.address);
   assert.equal(page.results[0].reward, result.reward.toString());
   assert.ok(page.summary.complete);
+
+  assert.ok(await metric(node, 'gonka_compute_nonces_total') > 0);
+  assert.ok(await metric(node, 'gonka_compute_nonces_per_second') > 0);
+  assert.ok(await metric(node, 'gonka_compute_submissions_total', { step: 'commit', result: 'ok' }) >= 1);
+  assert.ok(await metric(node, 'gonka_compute_submissions_total', { step: 'reveal', result: 'ok' }) >= 1);
+  assert.ok((await metric(node, 'gonka_compute_phase')) <= 5);
 }, { timeout: 600_000 });
 
 test('a node killed in the middle of a Sprint resumes its search and the epoch settles', async () => {

@@ -22,17 +22,19 @@ export async function startNode(args) {
   if (!binary) throw new Error('set GONKA_NODE to the gonka-node binary (make test-js does)');
   const rpcPort = await freePort();
   const p2pPort = await freePort();
+  const prometheusPort = await freePort();
   const child = spawn(binary, [
     ...args, '--no-telemetry', '--no-mdns',
     '--rpc-port', String(rpcPort),
     '--port', String(p2pPort),
-    '--prometheus-port', String(await freePort()),
+    '--prometheus-port', String(prometheusPort),
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   const log = [];
   child.stderr.on('data', (chunk) => log.push(chunk.toString()));
   return {
     url: `ws://127.0.0.1:${rpcPort}`,
     p2pPort,
+    metricsUrl: `http://127.0.0.1:${prometheusPort}/metrics`,
     exited: () => child.exitCode !== null,
     log: () => log.join('').split('\n').slice(-40).join('\n'),
     output: () => log.join(''),

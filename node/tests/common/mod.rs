@@ -116,6 +116,12 @@ impl Node {
 		rpc_call(self.rpc_port, method, params)
 	}
 
+	/// Calls a JSON-RPC method and returns its `error` object; `None` while the server is not
+	/// up yet or when the call succeeded.
+	pub fn rpc_error(&self, method: &str, params: Value) -> Option<Value> {
+		rpc_reply(self.rpc_port, method, params)?.get("error").cloned()
+	}
+
 	/// Number of the best block.
 	pub fn best_number(&self) -> Option<u64> {
 		let header = self.rpc("chain_getHeader", json!([]))?;
@@ -169,8 +175,14 @@ pub fn hex_number(value: &Value) -> Option<u64> {
 	u64::from_str_radix(value.as_str()?.trim_start_matches("0x"), 16).ok()
 }
 
-/// One JSON-RPC call over HTTP/1.1 (the node serves HTTP and WebSocket on the same port).
+/// One JSON-RPC call's `result`; `None` when the server is not up or answered an error.
 pub fn rpc_call(port: u16, method: &str, params: Value) -> Option<Value> {
+	rpc_reply(port, method, params)?.get("result").cloned()
+}
+
+/// One JSON-RPC call over HTTP/1.1 (the node serves HTTP and WebSocket on the same port): the
+/// whole reply, `result` or `error`.
+pub fn rpc_reply(port: u16, method: &str, params: Value) -> Option<Value> {
 	let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }).to_string();
 	let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
 	stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
@@ -184,8 +196,7 @@ pub fn rpc_call(port: u16, method: &str, params: Value) -> Option<Value> {
 	let mut response = String::new();
 	stream.read_to_string(&mut response).ok()?;
 	let (_, payload) = response.split_once("\r\n\r\n")?;
-	let reply: Value = serde_json::from_str(payload).ok()?;
-	reply.get("result").cloned()
+	serde_json::from_str(payload).ok()
 }
 
 /// The workspace root (the parent of the node crate). Read when the test runs, not when it
