@@ -17,6 +17,7 @@ use sc_transaction_pool_api::{
 };
 use sp_api::{Core, ProvideRuntimeApi};
 use sp_blockchain::HeaderBackend;
+use sp_consensus::SyncOracle;
 use sp_core::{sr25519, H256};
 use sp_keystore::KeystorePtr;
 use sp_runtime::{
@@ -140,6 +141,7 @@ impl ComputeSetup {
 		self,
 		task_manager: &TaskManager,
 		client: Arc<FullClient>,
+		sync: Arc<dyn SyncOracle + Send + Sync>,
 		pool: Arc<FullPool>,
 		keystore: KeystorePtr,
 	) {
@@ -156,7 +158,7 @@ impl ComputeSetup {
 		task_manager.spawn_essential_handle().spawn_blocking(
 			"compute-worker",
 			Some("compute"),
-			driver::run(client, submitter, account, self.config, self.metrics),
+			driver::run(client, sync, submitter, account, self.config, self.metrics),
 		);
 	}
 }

@@ -326,6 +326,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		compute.spawn(
 			&task_manager,
 			client.clone(),
+			sync_service.clone(),
 			transaction_pool.clone(),
 			keystore_container.keystore(),
 		);

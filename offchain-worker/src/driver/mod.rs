@@ -36,7 +36,7 @@ use gonka_primitives::{
 use sc_client_api::BlockchainEvents;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
-use sp_consensus::BlockOrigin;
+use sp_consensus::{BlockOrigin, SyncOracle};
 use sp_core::crypto::KeyTypeId;
 use sp_runtime::{traits::Block as BlockT, AccountId32};
 
@@ -159,9 +159,11 @@ pub struct Worker<Block: BlockT, Client, S: Submitter> {
 	_block: std::marker::PhantomData<Block>,
 }
 
-/// Runs the worker for `account` until the node stops.
+/// Runs the worker for `account` until the node stops. Blocks imported while `sync` reports a
+/// major sync are skipped: the worker acts at the chain's head only.
 pub async fn run<Block, Client, S>(
 	client: Arc<Client>,
+	sync: Arc<dyn SyncOracle + Send + Sync>,
 	submitter: S,
 	account: AccountId32,
 	config: WorkerConfig,
@@ -193,7 +195,8 @@ pub async fn run<Block, Client, S>(
 	};
 	worker.on_best_block(client.info().best_hash).await;
 	while let Some(imported) = imports.next().await {
-		if imported.is_new_best && imported.origin != BlockOrigin::NetworkInitialSync {
+		let syncing = imported.origin == BlockOrigin::NetworkInitialSync || sync.is_major_syncing();
+		if imported.is_new_best && !syncing {
 			worker.on_best_block(imported.hash).await;
 		}
 	}
