@@ -89,3 +89,15 @@ fn fake_hits_above_99_percent_are_refused() {
 	assert!(stderr.contains("--compute-fake-hits"), "{stderr}");
 	assert!(stderr.contains("0..=99") || stderr.contains("0..100"), "{stderr}");
 }
+
+#[test]
+fn compute_cuda_without_a_usable_gpu_says_what_is_missing() {
+	let Err(reason) = gonka_offchain_worker::engine::cuda::probe() else {
+		eprintln!("skipped: this machine has a usable GPU, so --compute cuda starts");
+		return;
+	};
+	let output = run_node(&["--dev", "--tmp", "--compute", "cuda"]);
+	let line = failure_line(&output);
+	assert!(line.contains("--compute cuda cannot run here"), "{line}");
+	assert!(line.contains(&reason.to_string()), "{line} should name: {reason}");
+}
