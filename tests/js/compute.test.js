@@ -84,6 +84,12 @@ test("Alice's dev node computes by itself: accepted, weight above 0, the reward 
   await cryptoWaitReady();
   const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
   const { node, api } = await started(['--dev', '--tmp', ...COMPUTE]);
+  // Follow the chain's events as polkadot-js apps' explorer does.
+  const events = [];
+  const unsubscribe = await api.query.system.events((records) => {
+    for (const { event } of records) events.push({ name: `${event.section}.${event.method}`, data: event.data.toJSON() });
+  });
+  cleanups.push(() => unsubscribe());
 
   const { epoch, result } = await paidResult(api, alice.address, 0);
   assert.ok(epoch <= 1, `settled in epoch ${epoch}`);
@@ -96,6 +102,12 @@ test("Alice's dev node computes by itself: accepted, weight above 0, the reward 
   const grew = (await paidAt.query.system.account(alice.address)).data.free.toBigInt()
     - (await parent.query.system.account(alice.address)).data.free.toBigInt();
   assert.equal(grew, result.reward.toBigInt(), 'her free balance grew by the epoch reward');
+  const seen = (name) => events.find((e) => e.name === name && e.data[0] === epoch && e.data[1] === alice.address);
+  assert.ok(seen('proofOfCompute.Committed'), 'her node committed');
+  assert.ok(seen('proofOfCompute.Revealed'), 'her node revealed');
+  const rewarded = seen('sprint.HostRewarded');
+  assert.ok(rewarded, `HostRewarded among ${events.map((e) => e.name)}`);
+  assert.equal(BigInt(rewarded.data[2]), result.reward.toBigInt());
 
   const host = (await api.rpc.poc.host(alice.address)).toJSON();
   assert.equal(host.status, 'Active');
