@@ -19,6 +19,8 @@ pub mod metrics;
 mod search;
 pub mod steps;
 mod store;
+#[cfg(test)]
+mod tests;
 
 use std::{
 	collections::{HashMap, HashSet},
@@ -181,18 +183,7 @@ pub async fn run<Block, Client, S>(
 		config.data_dir.display()
 	);
 	let mut imports = client.import_notification_stream();
-	let mut worker = Worker {
-		client: client.clone(),
-		submitter,
-		config,
-		account,
-		metrics,
-		epoch: None,
-		phase: None,
-		pending: HashMap::new(),
-		warned: HashSet::new(),
-		_block: Default::default(),
-	};
+	let mut worker = Worker::new(client.clone(), submitter, account, config, metrics);
 	worker.on_best_block(client.info().best_hash).await;
 	while let Some(imported) = imports.next().await {
 		let syncing = imported.origin == BlockOrigin::NetworkInitialSync || sync.is_major_syncing();
@@ -202,10 +193,34 @@ pub async fn run<Block, Client, S>(
 	}
 }
 
+impl<Block: BlockT, Client, S: Submitter> Worker<Block, Client, S> {
+	/// A worker for `account` that has done nothing yet.
+	pub fn new(
+		client: Arc<Client>,
+		submitter: S,
+		account: AccountId32,
+		config: WorkerConfig,
+		metrics: Option<Metrics>,
+	) -> Self {
+		Self {
+			client,
+			submitter,
+			config,
+			account,
+			metrics,
+			epoch: None,
+			phase: None,
+			pending: HashMap::new(),
+			warned: HashSet::new(),
+			_block: Default::default(),
+		}
+	}
+}
+
 impl<Block, Client, S> Worker<Block, Client, S>
 where
 	Block: BlockT,
-	Client: ProvideRuntimeApi<Block> + HeaderBackend<Block>,
+	Client: ProvideRuntimeApi<Block>,
 	Client::Api: ProofOfComputeApi<Block, AccountId32>,
 	S: Submitter,
 {
