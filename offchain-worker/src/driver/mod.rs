@@ -253,6 +253,9 @@ where
 			return Ok(());
 		}
 		let entered = self.phase.replace(status.phase) != Some(status.phase);
+		if status.phase != Phase::Sprint {
+			self.stop_search()?;
+		}
 		match status.phase {
 			Phase::Sprint => self.sprint(&status, entered),
 			Phase::Commit => self.commit(&status, submissions, entered).await,
@@ -266,7 +269,7 @@ where
 					api.validation_duties(at, self.account.clone()).map_err(runtime_error)?;
 				self.validate(&status, duties, entered).await
 			}
-			Phase::Settle | Phase::Inference => self.stop_search().map(drop),
+			Phase::Settle | Phase::Inference => Ok(()),
 		}
 	}
 
@@ -348,9 +351,9 @@ where
 		Ok(())
 	}
 
-	/// Ends the search, if one runs, and returns the hits on disk.
-	fn stop_search(&mut self) -> Result<Option<&HitsFile>, String> {
-		let Some(work) = self.epoch.as_mut() else { return Ok(None) };
+	/// Ends the search, if one runs, keeping its hits.
+	fn stop_search(&mut self) -> Result<(), String> {
+		let Some(work) = self.epoch.as_mut() else { return Ok(()) };
 		if let Some(Hits::Searching(search)) = work.hits.take() {
 			let rate = search.rate();
 			let file = search.stop().map_err(|error| {
@@ -365,30 +368,28 @@ where
 			);
 			work.hits = Some(Hits::Stored(file));
 		}
-		Ok(match &work.hits {
-			Some(Hits::Stored(file)) => Some(file),
-			_ => None,
-		})
+		Ok(())
 	}
 
-	/// The leaves this host commits to, from the hits on disk.
+	/// The leaves this host commits to, from the hits on disk (read once per epoch). The search
+	/// has ended: [`Self::act`] stops it outside the Sprint.
 	fn committed_leaves(&mut self) -> Result<Vec<gonka_primitives::merkle::Leaf>, String> {
-		let (index, seed, r_target) = match &self.epoch {
-			Some(work) => (work.info.index, work.info.seed, work.info.params.r_target),
-			None => return Ok(Vec::new()),
-		};
-		if self.stop_search()?.is_none() {
-			let file = HitsFile::open(&self.config.data_dir, index, &seed, self.account.as_ref())
-				.map_err(|error| format!("cannot open the hits file: {error}"))?;
-			if let Some(work) = self.epoch.as_mut() {
-				work.hits = Some(Hits::Stored(file));
-			}
+		let Some(work) = self.epoch.as_mut() else { return Ok(Vec::new()) };
+		if work.hits.is_none() {
+			let file = HitsFile::open(
+				&self.config.data_dir,
+				work.info.index,
+				&work.info.seed,
+				self.account.as_ref(),
+			)
+			.map_err(|error| format!("cannot open the hits file: {error}"))?;
+			work.hits = Some(Hits::Stored(file));
 		}
-		let hits = match self.epoch.as_ref().and_then(|work| work.hits.as_ref()) {
+		let hits = match &work.hits {
 			Some(Hits::Stored(file)) => file.hits(),
 			_ => &[],
 		};
-		Ok(steps::committed_leaves(hits, self.config.fake_hits_percent, r_target))
+		Ok(steps::committed_leaves(hits, self.config.fake_hits_percent, work.info.params.r_target))
 	}
 
 	async fn commit(
@@ -397,11 +398,11 @@ where
 		submissions: HostSubmissions,
 		entered: bool,
 	) -> Result<(), String> {
-		let leaves = self.committed_leaves()?;
 		if submissions.commitment.is_some() || self.is_pending(&Step::Commit) {
 			return Ok(());
 		}
 		let epoch = status.epoch.index;
+		let leaves = self.committed_leaves()?;
 		let Some((root, count)) = steps::commitment(&leaves) else {
 			self.warn_once("no-hits", || {
 				format!("Epoch {epoch}: no hits to commit; this epoch earns nothing")
@@ -420,7 +421,6 @@ where
 		submissions: HostSubmissions,
 		challenged: &[u32],
 	) -> Result<(), String> {
-		let leaves = self.committed_leaves()?;
 		let epoch = status.epoch.index;
 		let Some(commitment) = submissions.commitment else {
 			self.warn_once("no-commit", || {
@@ -431,6 +431,7 @@ where
 		if submissions.revealed || challenged.is_empty() || self.is_pending(&Step::Reveal) {
 			return Ok(());
 		}
+		let leaves = self.committed_leaves()?;
 		let revealed = steps::reveal(&leaves, commitment, challenged)
 			.map_err(|error| format!("Epoch {epoch}: cannot reveal: {error}"))?;
 		if !self.pending.contains_key(&Step::Reveal) {
