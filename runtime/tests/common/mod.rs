@@ -27,22 +27,11 @@ use sp_runtime::{
 	Digest, DigestItem,
 };
 
-/// Merges `patch` into `base`, objects key by key, as chain specs apply preset patches.
-fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			}
-		}
-		(base, patch) => *base = patch,
-	}
-}
-
 /// The development chain's genesis state, with a keystore for generating session keys.
 pub fn development_chain() -> sp_io::TestExternalities {
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serialises");
-	merge(&mut config, development_genesis());
+	// As a chain spec applies a preset's patch.
+	sc_chain_spec::json_merge(&mut config, development_genesis());
 	let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("a valid genesis");
 	let mut ext = sp_io::TestExternalities::new(
 		sp_runtime::BuildStorage::build_storage(&config).expect("genesis builds"),
