@@ -16,7 +16,7 @@ use pallet_proof_of_compute::{EpochSummary, HostResult, Outcome};
 use serde::Serialize;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
-use sp_core::crypto::Ss58Codec;
+use sp_core::{bytes::to_hex, crypto::Ss58Codec};
 use sp_runtime::traits::Block as BlockT;
 
 /// The runtime could not answer (e.g. the block's state was pruned).
@@ -182,10 +182,6 @@ impl<C> Poc<C> {
 	}
 }
 
-fn hex(bytes: &[u8]) -> String {
-	format!("0x{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
-}
-
 fn runtime_error(error: sp_api::ApiError) -> ErrorObjectOwned {
 	ErrorObject::owned(RUNTIME_ERROR, format!("the runtime could not answer: {error}"), None::<()>)
 }
@@ -239,8 +235,8 @@ where
 			epoch_length: status.epoch.params.phases.total(),
 			phase: format!("{:?}", status.phase),
 			blocks_left_in_phase: status.blocks_left_in_phase,
-			seed: hex(&status.epoch.seed),
-			challenge_seed: status.epoch.challenge_seed.map(|seed| hex(&seed)),
+			seed: to_hex(&status.epoch.seed, false),
+			challenge_seed: status.epoch.challenge_seed.map(|seed| to_hex(&seed, false)),
 		})
 	}
 
