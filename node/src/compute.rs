@@ -8,7 +8,7 @@ use gonka_offchain_worker::{
 	driver::{self, metrics::Metrics, Submission, Submitter, WorkerConfig, HOST_KEY_TYPE},
 	engine::BackendKind,
 };
-use gonka_runtime::{AccountId, Nonce, Runtime, RuntimeCall};
+use gonka_runtime::{opaque::Block, AccountId, Nonce, Runtime, RuntimeCall};
 use pallet_proof_of_compute::extension::{ALREADY_SUBMITTED, NOT_A_HOST, WRONG_EPOCH_OR_PHASE};
 use sc_service::{Configuration, TaskManager};
 use sc_transaction_pool_api::{
@@ -178,14 +178,14 @@ impl Submitter for HostSubmitter {
 	async fn submit(&self, submission: &Submission) -> Result<H256, String> {
 		let call = runtime_call(submission)?;
 		let info = self.client.info();
-		let at = info.best_hash;
-		let extrinsic = self.sign(call, at, info.best_number)?;
-		self.pool.submit_one(at, TransactionSource::Local, extrinsic.into()).await.map_err(
-			|error| match error.into_pool_error() {
+		let extrinsic = self.sign(call, &info)?;
+		self.pool
+			.submit_one(info.best_hash, TransactionSource::Local, extrinsic.into())
+			.await
+			.map_err(|error| match error.into_pool_error() {
 				Ok(error) => describe(error),
 				Err(error) => error.to_string(),
-			},
-		)
+			})
 	}
 
 	fn in_pool(&self, tx: &H256) -> bool {
@@ -194,12 +194,13 @@ impl Submitter for HostSubmitter {
 }
 
 impl HostSubmitter {
+	/// Signs `call` at the best block of `chain`, mortal from there.
 	fn sign(
 		&self,
 		call: RuntimeCall,
-		at: H256,
-		number: u32,
+		chain: &sp_blockchain::Info<Block>,
 	) -> Result<gonka_runtime::UncheckedExtrinsic, String> {
+		let (at, number) = (chain.best_hash, chain.best_number);
 		let account = AccountId::from(self.public);
 		let nonce = self.next_nonce(at, &account)?;
 		let version = self
@@ -220,12 +221,11 @@ impl HostSubmitter {
 			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
 			frame_system::WeightReclaim::<Runtime>::new(),
 		);
-		let genesis = self.client.info().genesis_hash;
 		let implicit = (
 			(),
 			version.spec_version,
 			version.transaction_version,
-			genesis,
+			chain.genesis_hash,
 			at,
 			(),
 			(),
