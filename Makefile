@@ -10,7 +10,7 @@ NODE_BIN := $(CARGO_TARGET_DIR)/debug/gonka-node
 # Every build step sources what scripts/setup.sh decided (e.g. the WASM toolchain).
 WITH_ENV := set -a && . ./.build-env && set +a &&
 
-.PHONY: setup build run test test-rust test-js test-setup chain-specs bench lint weights
+.PHONY: setup build run test test-rust test-js test-network test-setup chain-specs metadata bench lint weights
 
 setup:
 	@scripts/setup.sh
@@ -23,13 +23,22 @@ run: build
 
 test: build lint test-rust test-js test-setup
 
+# Every crate's tests, the zombienet networks included (they run the node just built, found
+# on PATH). Cargo runs one test binary at a time, so the networks have the machine to
+# themselves.
 test-rust: build
-	$(WITH_ENV) cargo test --workspace --locked --no-fail-fast
+	$(WITH_ENV) PATH=$(CARGO_TARGET_DIR)/debug:$$PATH cargo test --workspace --locked --no-fail-fast
 	$(WITH_ENV) SKIP_WASM_BUILD=1 cargo test --locked -p pallet-sprint -p pallet-proof-of-compute -p pallet-host-reputation -p pallet-community-pool -p pallet-treasury-for-training --features runtime-benchmarks
 
 test-js: build
 	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
 	cd tests/js && GONKA_NODE=$(NODE_BIN) node --test
+
+# Only the zombienet-sdk networks on loopback (zombienet/*.toml; part of test-rust), printing
+# what the subxt example client (gonka-epoch-watch) reads of each epoch. --workspace keeps
+# the features, and so the compiled crates, those of every other build.
+test-network: build
+	$(WITH_ENV) PATH=$(CARGO_TARGET_DIR)/debug:$$PATH cargo test --workspace --locked --test four_hosts -- --nocapture
 
 test-setup:
 	scripts/test-debian-wasm-route.sh
@@ -48,6 +57,10 @@ bench: setup
 
 chain-specs: build
 	scripts/export-chain-specs.sh $(NODE_BIN)
+
+# Rewrites the runtime metadata the subxt example client is generated from.
+metadata: setup
+	$(WITH_ENV) SKIP_WASM_BUILD=1 GONKA_WRITE_METADATA=1 cargo test --locked -p gonka-runtime --test metadata
 
 # Regenerates the pallets' weights.rs with frame-omni-bencher (installs it when missing).
 weights: setup

@@ -57,3 +57,14 @@ pub fn local_testnet() -> Result<ChainSpec, String> {
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
 	)
 }
+
+/// `--chain four-hosts`: Alice, Bob, Charlie and Dave author and finalise blocks; finality
+/// survives any one of them down. The network of `zombienet/four-hosts.toml`.
+pub fn four_hosts() -> Result<ChainSpec, String> {
+	from_preset(
+		"Four Hosts Testnet",
+		"four_hosts",
+		ChainType::Local,
+		gonka_runtime::genesis_config_presets::FOUR_HOSTS_PRESET,
+	)
+}

@@ -41,6 +41,7 @@ impl SubstrateCli for Cli {
 		Ok(match id {
 			"dev" => Box::new(chain_spec::development()?),
 			"" | "local" => Box::new(chain_spec::local_testnet()?),
+			"four-hosts" => Box::new(chain_spec::four_hosts()?),
 			path => Box::new(load_spec_file(Path::new(path))?),
 		})
 	}
@@ -50,7 +51,7 @@ impl SubstrateCli for Cli {
 fn load_spec_file(path: &Path) -> Result<chain_spec::ChainSpec, String> {
 	if !path.exists() {
 		return Err(format!(
-			"unknown chain '{}': use `dev`, `local`, or the path of a chain-spec JSON file",
+			"unknown chain '{}': use `dev`, `local`, `four-hosts`, or the path of a chain-spec JSON file",
 			path.display()
 		));
 	}

@@ -1,6 +1,7 @@
-//! Genesis presets: `development` (Alice alone produces and finalises blocks) and
-//! `local_testnet` (Alice and Bob), each authority also a registered host, the community pool
-//! holding 12% of the supply. Only `development` has a sudo key (Alice); elsewhere parameters
+//! Genesis presets: `development` (Alice alone produces and finalises blocks),
+//! `local_testnet` (Alice and Bob) and `four_hosts` (Alice, Bob, Charlie and Dave: the smallest
+//! set whose finality survives one node down), each authority also a registered host, the
+//! community pool holding 12% of the supply. Only `development` has a sudo key (Alice); elsewhere parameters
 //! change by compute-weighted governance alone.
 
 use alloc::{vec, vec::Vec};
@@ -105,11 +106,30 @@ pub fn local_testnet_genesis() -> Value {
 	)
 }
 
+/// The name of the preset with four authorities.
+pub const FOUR_HOSTS_PRESET: &str = "four_hosts";
+
+/// Four authorities, Alice, Bob, Charlie and Dave, and no sudo key: GRANDPA needs three of
+/// them, so the chain keeps finalising with any one down.
+pub fn four_hosts_genesis() -> Value {
+	genesis(
+		vec![
+			authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			authority(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+		],
+		development_accounts(),
+		None,
+	)
+}
+
 /// The JSON patch of the preset named `id`, if there is one.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => development_genesis(),
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_genesis(),
+		FOUR_HOSTS_PRESET => four_hosts_genesis(),
 		_ => return None,
 	};
 	serde_json::to_string(&patch).ok().map(alloc::string::String::into_bytes)
@@ -120,5 +140,6 @@ pub fn preset_names() -> Vec<PresetId> {
 	vec![
 		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
 		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(FOUR_HOSTS_PRESET),
 	]
 }

@@ -1,0 +1,203 @@
+//! The network of `four-hosts.toml` on loopback, driven only through zombienet-sdk and the
+//! subxt client: blocks finalise; every honest host earns weight in every epoch; Eve, a host
+//! reporting fake hits, is rejected and slashed; with Charlie stopped the other three keep
+//! finalising; Charlie, killed and restarted on its database, catches up and earns weight
+//! again.
+
+use std::time::Duration;
+
+use gonka_epoch_watch::{
+	gonka::{
+		self,
+		runtime_types::{
+			bounded_collections::bounded_vec::BoundedVec,
+			pallet_host_reputation::types::{HostInfo, HostStatus},
+		},
+	},
+	report, EpochWatcher, SettledEpoch,
+};
+use gonka_zombienet::{node_resident_kib, spawn, Error, Figures, NodeClient, Phase, FOUR_HOSTS};
+use subxt::utils::AccountId32;
+use subxt_signer::sr25519::{dev, Keypair};
+
+/// The node that is stopped, then killed and restarted.
+const RESTARTED: &str = "charlie";
+/// One epoch of the runtime: 25 blocks of 6 s.
+const EPOCH: Duration = Duration::from_secs(150);
+
+fn account(keypair: &Keypair) -> AccountId32 {
+	AccountId32(keypair.public_key().0)
+}
+
+fn honest_accounts() -> [(&'static str, AccountId32); 4] {
+	[
+		("alice", account(&dev::alice())),
+		("bob", account(&dev::bob())),
+		("charlie", account(&dev::charlie())),
+		("dave", account(&dev::dave())),
+	]
+}
+
+/// Every honest host was accepted in `epoch` and paid for the weight it earned.
+fn assert_honest_hosts_paid(epoch: &SettledEpoch) {
+	for (name, host) in honest_accounts() {
+		let line = epoch
+			.host(&host)
+			.unwrap_or_else(|| panic!("{name} has no result in epoch {}", epoch.epoch));
+		assert_eq!(line.outcome, "Accepted", "{name} in epoch {}: {line:?}", epoch.epoch);
+		assert!(line.weight > 0 && line.reward > 0, "{name} in epoch {}: {line:?}", epoch.epoch);
+		assert!(line.passed_by >= 2 && line.failed_by == 0, "{name} in epoch {}: {line:?}", epoch.epoch);
+	}
+}
+
+/// The next epoch paid on `node`'s finalised chain, printed as the example client prints it.
+async fn next_epoch(watcher: &mut EpochWatcher, node: &NodeClient) -> Result<SettledEpoch, Error> {
+	let next = tokio::time::timeout(2 * EPOCH, watcher.next())
+		.await
+		.map_err(|_| "no epoch was paid within two epochs")?
+		.ok_or("the node closed its finalised-blocks subscription")??;
+	print!("{}", report(&next, &node.connection.token));
+	Ok(next)
+}
+
+/// Registers `who` as a host with ten times the minimum collateral; returns the collateral.
+async fn register_host(node: &NodeClient, who: &Keypair, name: &str) -> Result<u128, Error> {
+	let client = &node.connection.client;
+	let params = gonka::storage().host_reputation().params();
+	let min = client.storage().at_latest().await?.fetch_or_default(&params).await?.min_collateral;
+	let collateral = min * 10;
+	let info = HostInfo {
+		name: BoundedVec(name.as_bytes().to_vec()),
+		endpoint: BoundedVec(Vec::new()),
+		hardware: BoundedVec(b"CPU".to_vec()),
+	};
+	let call = gonka::tx().host_reputation().register_host(collateral, info);
+	client
+		.tx()
+		.sign_and_submit_then_watch_default(&call, who)
+		.await?
+		.wait_for_finalized_success()
+		.await?;
+	Ok(collateral)
+}
+
+/// The example client's output: the epoch the test read, and each host's line.
+async fn assert_example_printed(
+	example: tokio::process::Child,
+	epoch: &SettledEpoch,
+) -> Result<(), Error> {
+	let output = tokio::time::timeout(Duration::from_secs(30), example.wait_with_output())
+		.await
+		.map_err(|_| "gonka-epoch-watch did not end after printing one epoch")??;
+	let text = String::from_utf8_lossy(&output.stdout);
+	assert!(output.status.success(), "gonka-epoch-watch failed:\n{text}");
+	assert!(text.contains(&format!("epoch {} paid in block #{}", epoch.epoch, epoch.block_number)), "{text}");
+	for (name, host) in honest_accounts() {
+		let line = text
+			.lines()
+			.find(|line| line.contains(&host.to_string()))
+			.unwrap_or_else(|| panic!("no line for {name}:\n{text}"));
+		assert!(line.contains("Accepted") && line.contains("reward"), "{line}");
+	}
+	Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() -> Result<(), Error>
+{
+	let network = spawn(FOUR_HOSTS).await?;
+	let alice = NodeClient::connect(&network, "alice").await?;
+	let mut watcher = EpochWatcher::start(&alice.connection.client).await?;
+	let figures = Figures::start(&alice.connection).await?;
+	let mut settled = Vec::new();
+	// The example client, run as an operator runs it, prints the first epoch paid.
+	let example = tokio::process::Command::new("gonka-epoch-watch")
+		.args(["--url", network.get_node("alice")?.ws_uri(), "--epochs", "1"])
+		.stdout(std::process::Stdio::piped())
+		.kill_on_drop(true)
+		.spawn()
+		.map_err(|e| format!("gonka-epoch-watch (built with the node, on PATH): {e}"))?;
+
+	// Blocks finalise on every validator.
+	for (name, _) in honest_accounts() {
+		NodeClient::connect(&network, name).await?.wait_for_finalized(3, EPOCH).await?;
+	}
+
+	// Eve registers as a host; her node then commits and reveals fake hits.
+	let eve = dev::eve();
+	let eve_collateral = register_host(&alice, &eve, "eve").await?;
+
+	// Every epoch pays the four honest hosts, until one judges Eve.
+	let first = next_epoch(&mut watcher, &alice).await?;
+	assert_honest_hosts_paid(&first);
+	assert_example_printed(example, &first).await?;
+	settled.push(first.clone());
+	let mut epoch = first;
+	let eve_result = loop {
+		if let Some(line) = epoch.host(&account(&eve)) {
+			break line.clone();
+		}
+		epoch = next_epoch(&mut watcher, &alice).await?;
+		assert_honest_hosts_paid(&epoch);
+		settled.push(epoch.clone());
+	};
+	assert_eq!(eve_result.outcome, "Rejected", "{eve_result:?}");
+	assert!(eve_result.failed_by >= 2 && eve_result.weight == 0 && eve_result.reward == 0);
+	let record = alice
+		.connection
+		.client
+		.storage()
+		.at_latest()
+		.await?
+		.fetch(&gonka::storage().host_reputation().hosts(account(&eve)))
+		.await?
+		.ok_or("Eve's host record is gone")?;
+	assert!(matches!(record.status, HostStatus::Removed { .. }), "Eve is removed: {:?}", record.status);
+	assert_eq!(record.collateral, eve_collateral * 80 / 100, "20% of Eve's collateral is slashed");
+	assert_eq!(record.reputation, 0);
+
+	// Once the epoch's validation is over, Charlie stops; the other three keep finalising.
+	let down = alice
+		.wait_for_status("settlement phase", EPOCH, |s| matches!(s.phase, Phase::Settle | Phase::Inference))
+		.await?;
+	let charlie_node = network.get_node(RESTARTED)?;
+	charlie_node.pause().await?;
+	let finalized_at_stop = alice.finalized_number().await?;
+	for name in ["alice", "bob", "dave"] {
+		let node = NodeClient::connect(&network, name).await?;
+		node.wait_for_finalized(finalized_at_stop + 4, Duration::from_secs(90)).await?;
+	}
+
+	// Charlie is killed and started again on its database: it catches up with the others.
+	charlie_node.restart(None).await?;
+	let target = alice.finalized_number().await?;
+	let charlie = tokio::time::timeout(Duration::from_secs(60), async {
+		loop {
+			match NodeClient::connect(&network, RESTARTED).await {
+				Ok(node) => break node,
+				Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
+			}
+		}
+	})
+	.await
+	.map_err(|_| "Charlie's RPC did not come back within 60 s of its restart")?;
+	charlie.wait_for_finalized(target, Duration::from_secs(90)).await?;
+
+	// It keeps earning: the epoch after its restart pays all four again.
+	let restarted_in = down.epoch.index + 1;
+	loop {
+		let epoch = next_epoch(&mut watcher, &alice).await?;
+		assert_honest_hosts_paid(&epoch);
+		settled.push(epoch.clone());
+		if epoch.epoch >= restarted_in {
+			break;
+		}
+	}
+
+	let nodes = network.node_names();
+	let memory: Vec<(&str, Option<u64>)> =
+		nodes.iter().map(|name| (name.as_str(), node_resident_kib(name))).collect();
+	println!("Figures of this run (docs/PERFORMANCE.md):\n{}", figures.report(&settled, &memory));
+	network.destroy().await?;
+	Ok(())
+}
