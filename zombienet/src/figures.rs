@@ -9,138 +9,102 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use gonka_epoch_watch::{gonka, Config, Connection, SettledEpoch};
-use subxt::OnlineClient;
+use gonka_epoch_watch::{gonka, Connection, SettledEpoch};
+use subxt::utils::H256;
 
 use crate::Error;
 
-/// What one finalised block held.
-#[derive(Clone, Copy, Debug)]
-struct BlockFigures {
-	epoch: u64,
-	epoch_start: u32,
-	extrinsics: usize,
-	signed: usize,
-	/// From the block first seen as best to the block seen finalised.
-	time_to_finality: Option<Duration>,
-}
-
-/// One epoch's finalised blocks added up.
-#[derive(Clone, Copy, Debug)]
-struct EpochTotals {
-	start: u32,
-	blocks: u32,
-	extrinsics: usize,
-	signed: usize,
-}
-
+/// When each block was first seen as best, and then as finalised.
 #[derive(Default)]
-struct Recorded {
-	best_seen: BTreeMap<u32, Instant>,
-	finalized: BTreeMap<u32, BlockFigures>,
+struct Seen {
+	best: BTreeMap<u32, Instant>,
+	finalized: BTreeMap<u32, Instant>,
 }
 
-/// Follows one node's best and finalised blocks in the background and records their figures.
+/// Follows one node's best and finalised blocks in the background, timing finality.
 pub struct Figures {
-	recorded: Arc<Mutex<Recorded>>,
+	seen: Arc<Mutex<Seen>>,
 	tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Figures {
-	/// Starts recording from the blocks `connection`'s node sees from now on.
+	/// Starts timing the blocks `connection`'s node sees from now on.
 	pub async fn start(connection: &Connection) -> Result<Self, Error> {
-		let recorded = Arc::new(Mutex::new(Recorded::default()));
+		let seen = Arc::new(Mutex::new(Seen::default()));
 		let mut best = connection.client.blocks().subscribe_best().await?;
 		let mut finalized = connection.client.blocks().subscribe_finalized().await?;
-		let best_recorded = recorded.clone();
+		let best_seen = seen.clone();
 		let best_task = tokio::spawn(async move {
 			while let Some(Ok(block)) = best.next().await {
-				let mut recorded = best_recorded.lock().unwrap_or_else(|e| e.into_inner());
-				recorded.best_seen.entry(block.number()).or_insert_with(Instant::now);
+				let mut seen = best_seen.lock().unwrap_or_else(|e| e.into_inner());
+				seen.best.entry(block.number()).or_insert_with(Instant::now);
 			}
 		});
-		let client = connection.client.clone();
-		let finalized_recorded = recorded.clone();
+		let finalized_seen = seen.clone();
 		let finalized_task = tokio::spawn(async move {
 			while let Some(Ok(block)) = finalized.next().await {
-				let seen = Instant::now();
-				let Ok(figures) = block_figures(&client, &block).await else { continue };
-				let mut recorded = finalized_recorded.lock().unwrap_or_else(|e| e.into_inner());
-				let time_to_finality =
-					recorded.best_seen.get(&block.number()).map(|best| seen.duration_since(*best));
-				recorded
-					.finalized
-					.insert(block.number(), BlockFigures { time_to_finality, ..figures });
+				let mut seen = finalized_seen.lock().unwrap_or_else(|e| e.into_inner());
+				seen.finalized.entry(block.number()).or_insert_with(Instant::now);
 			}
 		});
-		Ok(Figures { recorded, tasks: vec![best_task, finalized_task] })
+		Ok(Figures { seen, tasks: vec![best_task, finalized_task] })
 	}
 
-	/// The figures so far, as a Markdown report: finality, each complete epoch's blocks and
-	/// extrinsics, where each of `settled` was paid, and the memory of `nodes`.
-	pub fn report(&self, settled: &[SettledEpoch], nodes: &[(&str, Option<u64>)]) -> String {
-		let recorded = self.recorded.lock().unwrap_or_else(|e| e.into_inner());
+	/// The figures of the run, one per line: time to finality; for each of `settled`, its
+	/// blocks and extrinsics and the block of its epoch that paid it (read from
+	/// `connection`'s node); the resident memory of `nodes`.
+	pub async fn report(
+		&self,
+		connection: &Connection,
+		settled: &[SettledEpoch],
+		nodes: &[&str],
+	) -> Result<String, Error> {
 		let mut text = String::new();
-		let mut delays: Vec<Duration> =
-			recorded.finalized.values().filter_map(|block| block.time_to_finality).collect();
+		let mut delays = self.time_to_finality();
 		delays.sort();
 		if let (Some(median), Some(max)) = (delays.get(delays.len() / 2), delays.last()) {
-			let _ = writeln!(
+			writeln!(
 				text,
-				"time to finality (best -> finalised, {} blocks): median {:.1} s, max {:.1} s",
+				"time to finality (first seen best -> finalised, {} blocks): median {:.1} s, max {:.1} s",
 				delays.len(),
 				median.as_secs_f64(),
 				max.as_secs_f64()
-			);
-		}
-		let mut epochs: BTreeMap<u64, EpochTotals> = BTreeMap::new();
-		for block in recorded.finalized.values() {
-			let totals = epochs.entry(block.epoch).or_insert(EpochTotals {
-				start: block.epoch_start,
-				blocks: 0,
-				extrinsics: 0,
-				signed: 0,
-			});
-			totals.blocks += 1;
-			totals.extrinsics += block.extrinsics;
-			totals.signed += block.signed;
-		}
-		// The first and last epochs were seen in part.
-		let first = epochs.keys().next().copied();
-		let last = epochs.keys().next_back().copied();
-		for (epoch, totals) in &epochs {
-			if Some(*epoch) == first || Some(*epoch) == last {
-				continue;
-			}
-			let _ = writeln!(
-				text,
-				"epoch {epoch}: {} blocks, {} extrinsics ({} signed)",
-				totals.blocks, totals.extrinsics, totals.signed
-			);
+			)?;
 		}
 		for epoch in settled {
-			if let Some(EpochTotals { start, .. }) = epochs.get(&epoch.epoch) {
-				let _ = writeln!(
-					text,
-					"epoch {}: {} hosts settled and paid in block #{}, block {} of the epoch",
-					epoch.epoch,
-					epoch.hosts.len(),
-					epoch.block_number,
-					epoch.block_number.saturating_sub(*start) + 1
-				);
+			let totals = epoch_totals(connection, epoch).await?;
+			writeln!(
+				text,
+				"epoch {}: {} blocks{}, {} extrinsics ({} signed); {} hosts settled and paid in \
+				 block {} of the epoch",
+				epoch.epoch,
+				totals.blocks,
+				if totals.complete { "" } else { " finalised so far" },
+				totals.extrinsics,
+				totals.signed,
+				epoch.hosts.len(),
+				epoch.block_number.saturating_sub(totals.start) + 1,
+			)?;
+		}
+		for name in nodes {
+			match node_resident_kib(name) {
+				Some(kib) => writeln!(text, "{name}: resident memory {} MiB", kib / 1024)?,
+				None => writeln!(text, "{name}: not running")?,
 			}
 		}
-		for (name, rss) in nodes {
-			match rss {
-				Some(kib) => {
-					let _ = writeln!(text, "{name}: resident memory {} MiB", kib / 1024);
-				},
-				None => {
-					let _ = writeln!(text, "{name}: not running");
-				},
-			}
-		}
-		text
+		Ok(text)
+	}
+
+	/// For each block seen both ways, how long after it was first seen as best it was seen
+	/// finalised.
+	fn time_to_finality(&self) -> Vec<Duration> {
+		let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+		seen.finalized
+			.iter()
+			.filter_map(|(number, finalized)| {
+				seen.best.get(number).map(|best| finalized.saturating_duration_since(*best))
+			})
+			.collect()
 	}
 }
 
@@ -152,31 +116,52 @@ impl Drop for Figures {
 	}
 }
 
-async fn block_figures(
-	client: &OnlineClient<Config>,
-	block: &subxt::blocks::Block<Config, OnlineClient<Config>>,
-) -> Result<BlockFigures, Error> {
-	let extrinsics = block.extrinsics().await?;
-	let signed = extrinsics.iter().filter(|extrinsic| extrinsic.is_signed()).count();
+/// One epoch's blocks added up.
+struct EpochTotals {
+	start: u32,
+	/// Whether the next epoch's first block is final, so all of this one's are counted.
+	complete: bool,
+	blocks: u32,
+	extrinsics: usize,
+	signed: usize,
+}
+
+/// The blocks of `epoch` on the node's finalised chain, from its first to the last before
+/// the next epoch (or the finalised head).
+async fn epoch_totals(connection: &Connection, epoch: &SettledEpoch) -> Result<EpochTotals, Error> {
+	let start = epoch_at(connection, epoch.block_hash).await?.start;
+	let finalized = connection.rpc.chain_get_finalized_head().await?;
+	let head = connection.client.blocks().at(finalized).await?.number();
+	let mut totals = EpochTotals { start, complete: false, blocks: 0, extrinsics: 0, signed: 0 };
+	for number in start..=head {
+		let Some(hash) = connection.rpc.chain_get_block_hash(Some(number.into())).await? else {
+			break;
+		};
+		if epoch_at(connection, hash).await?.index != epoch.epoch {
+			totals.complete = true;
+			break;
+		}
+		let extrinsics = connection.client.blocks().at(hash).await?.extrinsics().await?;
+		totals.blocks += 1;
+		totals.extrinsics += extrinsics.len();
+		totals.signed += extrinsics.iter().filter(|extrinsic| extrinsic.is_signed()).count();
+	}
+	Ok(totals)
+}
+
+/// The epoch in progress at block `at`.
+async fn epoch_at(
+	connection: &Connection,
+	at: H256,
+) -> Result<gonka::runtime_types::gonka_primitives::sprint::EpochInfo<u32>, Error> {
 	let call = gonka::apis().proof_of_compute_api().sprint_status();
-	let status = client
-		.runtime_api()
-		.at(block.hash())
-		.call(call)
-		.await?
-		.ok_or("no epoch at this block")?;
-	Ok(BlockFigures {
-		epoch: status.epoch.index,
-		epoch_start: status.epoch.start,
-		extrinsics: extrinsics.len(),
-		signed,
-		time_to_finality: None,
-	})
+	let status = connection.client.runtime_api().at(at).call(call).await?;
+	Ok(status.ok_or("no epoch at this block")?.epoch)
 }
 
 /// The resident memory, in KiB, of the `gonka-node` process started with `--name <name>`;
 /// `None` when there is none (or not on Linux).
-pub fn node_resident_kib(name: &str) -> Option<u64> {
+fn node_resident_kib(name: &str) -> Option<u64> {
 	let processes = std::fs::read_dir("/proc").ok()?;
 	for process in processes.flatten() {
 		let Ok(cmdline) = std::fs::read(process.path().join("cmdline")) else { continue };

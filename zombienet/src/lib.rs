@@ -12,7 +12,7 @@ use gonka_epoch_watch::{
 };
 use zombienet_sdk::{LocalFileSystem, Network, NetworkConfig, NetworkConfigExt};
 
-pub use figures::{node_resident_kib, Figures};
+pub use figures::Figures;
 pub use gonka::runtime_types::gonka_primitives::sprint::Phase;
 
 /// The network of four validators-hosts and one cheating host.
@@ -26,8 +26,9 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
 /// Spawns the network of `definition` with the native provider. `gonka-node` must be on PATH.
 pub async fn spawn(definition: &str) -> Result<Network<LocalFileSystem>, Error> {
-	let on_path = std::env::var_os("PATH")
-		.is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(NODE_COMMAND).is_file()));
+	let on_path = std::env::var_os("PATH").is_some_and(|path| {
+		std::env::split_paths(&path).any(|dir| dir.join(NODE_COMMAND).is_file())
+	});
 	if !on_path {
 		return Err(format!(
 			"`{NODE_COMMAND}` is not on PATH: run `make test-network`, or build the node and put \
@@ -86,7 +87,11 @@ impl NodeClient {
 	) -> Result<SprintStatus, Error> {
 		poll_until(timeout, || async {
 			let status = self.sprint_status().await?;
-			Ok(if condition(&status) { Ok(status) } else { Err(format!("{}: no {what}", self.name)) })
+			Ok(if condition(&status) {
+				Ok(status)
+			} else {
+				Err(format!("{}: no {what}", self.name))
+			})
 		})
 		.await
 	}
@@ -117,8 +122,9 @@ where
 	loop {
 		match probe().await? {
 			Ok(value) => return Ok(value),
-			Err(state) if tokio::time::Instant::now() >= deadline =>
-				return Err(format!("{state} after {timeout:?}").into()),
+			Err(state) if tokio::time::Instant::now() >= deadline => {
+				return Err(format!("{state} after {timeout:?}").into())
+			}
 			Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
 		}
 	}

@@ -16,7 +16,7 @@ use gonka_epoch_watch::{
 	},
 	report, EpochWatcher, SettledEpoch,
 };
-use gonka_zombienet::{node_resident_kib, spawn, Error, Figures, NodeClient, Phase, FOUR_HOSTS};
+use gonka_zombienet::{spawn, Error, Figures, NodeClient, Phase, FOUR_HOSTS};
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::{dev, Keypair};
 
@@ -46,7 +46,11 @@ fn assert_honest_hosts_paid(epoch: &SettledEpoch) {
 			.unwrap_or_else(|| panic!("{name} has no result in epoch {}", epoch.epoch));
 		assert_eq!(line.outcome, "Accepted", "{name} in epoch {}: {line:?}", epoch.epoch);
 		assert!(line.weight > 0 && line.reward > 0, "{name} in epoch {}: {line:?}", epoch.epoch);
-		assert!(line.passed_by >= 2 && line.failed_by == 0, "{name} in epoch {}: {line:?}", epoch.epoch);
+		assert!(
+			line.passed_by >= 2 && line.failed_by == 0,
+			"{name} in epoch {}: {line:?}",
+			epoch.epoch
+		);
 	}
 }
 
@@ -91,7 +95,10 @@ async fn assert_example_printed(
 		.map_err(|_| "gonka-epoch-watch did not end after printing one epoch")??;
 	let text = String::from_utf8_lossy(&output.stdout);
 	assert!(output.status.success(), "gonka-epoch-watch failed:\n{text}");
-	assert!(text.contains(&format!("epoch {} paid in block #{}", epoch.epoch, epoch.block_number)), "{text}");
+	assert!(
+		text.contains(&format!("epoch {} paid in block #{}", epoch.epoch, epoch.block_number)),
+		"{text}"
+	);
 	for (name, host) in honest_accounts() {
 		let line = text
 			.lines()
@@ -106,6 +113,9 @@ async fn assert_example_printed(
 async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() -> Result<(), Error>
 {
 	let network = spawn(FOUR_HOSTS).await?;
+	// Kept when the test fails: each node's log is `<folder>/<name>/<name>.log`.
+	let folder = network.base_dir().map(std::path::PathBuf::from);
+	println!("network folder: {folder:?}");
 	let alice = NodeClient::connect(&network, "alice").await?;
 	let mut watcher = EpochWatcher::start(&alice.connection.client).await?;
 	let figures = Figures::start(&alice.connection).await?;
@@ -132,11 +142,18 @@ async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() 
 	assert_honest_hosts_paid(&first);
 	assert_example_printed(example, &first).await?;
 	settled.push(first.clone());
+	// Eve registered in the first epoch, so she is judged in it or, if her registration came
+	// after its Sprint, in the next.
 	let mut epoch = first;
 	let eve_result = loop {
 		if let Some(line) = epoch.host(&account(&eve)) {
 			break line.clone();
 		}
+		assert!(
+			settled.len() < 2,
+			"Eve has no result in epochs {:?}",
+			settled.iter().map(|e| e.epoch).collect::<Vec<_>>()
+		);
 		epoch = next_epoch(&mut watcher, &alice).await?;
 		assert_honest_hosts_paid(&epoch);
 		settled.push(epoch.clone());
@@ -152,13 +169,19 @@ async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() 
 		.fetch(&gonka::storage().host_reputation().hosts(account(&eve)))
 		.await?
 		.ok_or("Eve's host record is gone")?;
-	assert!(matches!(record.status, HostStatus::Removed { .. }), "Eve is removed: {:?}", record.status);
+	assert!(
+		matches!(record.status, HostStatus::Removed { .. }),
+		"Eve is removed: {:?}",
+		record.status
+	);
 	assert_eq!(record.collateral, eve_collateral * 80 / 100, "20% of Eve's collateral is slashed");
 	assert_eq!(record.reputation, 0);
 
 	// Once the epoch's validation is over, Charlie stops; the other three keep finalising.
 	let down = alice
-		.wait_for_status("settlement phase", EPOCH, |s| matches!(s.phase, Phase::Settle | Phase::Inference))
+		.wait_for_status("settlement phase", EPOCH, |s| {
+			matches!(s.phase, Phase::Settle | Phase::Inference)
+		})
 		.await?;
 	let charlie_node = network.get_node(RESTARTED)?;
 	charlie_node.pause().await?;
@@ -195,9 +218,12 @@ async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() 
 	}
 
 	let nodes = network.node_names();
-	let memory: Vec<(&str, Option<u64>)> =
-		nodes.iter().map(|name| (name.as_str(), node_resident_kib(name))).collect();
-	println!("Figures of this run (docs/PERFORMANCE.md):\n{}", figures.report(&settled, &memory));
+	let nodes: Vec<&str> = nodes.iter().map(String::as_str).collect();
+	let figures = figures.report(&alice.connection, &settled, &nodes).await?;
+	println!("Figures of this run (docs/PERFORMANCE.md):\n{figures}");
 	network.destroy().await?;
+	if let Some(folder) = folder {
+		std::fs::remove_dir_all(&folder)?;
+	}
 	Ok(())
 }

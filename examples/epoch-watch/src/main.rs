@@ -28,7 +28,7 @@ async fn main() -> std::process::ExitCode {
 		Err(error) => {
 			eprintln!("gonka-epoch-watch: {error}");
 			std::process::ExitCode::FAILURE
-		},
+		}
 	}
 }
 
