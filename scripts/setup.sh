@@ -105,6 +105,13 @@ PY
 	echo "export GONKA_REQUIRE_NVRTC=1" >> "$env_file"
 }
 
+# numpy: the independent references the engines are tested against.
+install_numpy() {
+	python3 -c 'import numpy' 2>/dev/null && return
+	say "installing numpy (pip)"
+	python3 -m pip install -q --disable-pip-version-check numpy 2>&1 | grep -v 'Running pip as the' || true
+}
+
 command -v cargo >/dev/null || { say "cargo not found: install Rust with rustup first"; exit 1; }
 command -v rustup >/dev/null || { say "rustup not found: install Rust with rustup first"; exit 1; }
 
@@ -130,5 +137,6 @@ debian) install_debian_wasm_toolchain ;;
 *) say "GONKA_WASM_TOOLCHAIN must be 'rustup' or 'debian', not '$wasm_route'"; exit 1 ;;
 esac
 install_nvrtc
+install_numpy
 
 say "ready"

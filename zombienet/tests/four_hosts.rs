@@ -1,8 +1,8 @@
 //! The network of `four-hosts.toml` on loopback, driven only through zombienet-sdk and the
 //! subxt client: blocks finalise; every honest host earns weight in every epoch; Eve, a host
 //! reporting fake hits, is rejected and slashed; with Charlie stopped the other three keep
-//! finalising; Charlie, killed and restarted on its database, catches up and earns weight
-//! again.
+//! finalising; Charlie, killed and restarted on its database, catches up, earns weight again
+//! and stays an active host.
 
 use std::time::Duration;
 
@@ -11,7 +11,7 @@ use gonka_epoch_watch::{
 		self,
 		runtime_types::{
 			bounded_collections::bounded_vec::BoundedVec,
-			pallet_host_reputation::types::{HostInfo, HostStatus},
+			pallet_host_reputation::types::{Host, HostInfo, HostStatus},
 		},
 	},
 	report, EpochWatcher, SettledEpoch,
@@ -62,6 +62,13 @@ async fn next_epoch(watcher: &mut EpochWatcher, node: &NodeClient) -> Result<Set
 		.ok_or("the node closed its finalised-blocks subscription")??;
 	print!("{}", report(&next, &node.connection.token));
 	Ok(next)
+}
+
+/// `who`'s record in the host registry at the node's last finalised block.
+async fn host_record(node: &NodeClient, who: AccountId32) -> Result<Host<u128>, Error> {
+	let storage = node.connection.client.storage().at_latest().await?;
+	let record = storage.fetch(&gonka::storage().host_reputation().hosts(who)).await?;
+	Ok(record.ok_or("no host record")?)
 }
 
 /// Registers `who` as a host with ten times the minimum collateral; returns the collateral.
@@ -160,15 +167,7 @@ async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() 
 	};
 	assert_eq!(eve_result.outcome, "Rejected", "{eve_result:?}");
 	assert!(eve_result.failed_by >= 2 && eve_result.weight == 0 && eve_result.reward == 0);
-	let record = alice
-		.connection
-		.client
-		.storage()
-		.at_latest()
-		.await?
-		.fetch(&gonka::storage().host_reputation().hosts(account(&eve)))
-		.await?
-		.ok_or("Eve's host record is gone")?;
+	let record = host_record(&alice, account(&eve)).await?;
 	assert!(
 		matches!(record.status, HostStatus::Removed { .. }),
 		"Eve is removed: {:?}",
@@ -216,6 +215,9 @@ async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() 
 			break;
 		}
 	}
+	let charlie_record = host_record(&alice, account(&dev::charlie())).await?;
+	assert!(matches!(charlie_record.status, HostStatus::Active), "{:?}", charlie_record.status);
+	assert!(charlie_record.reputation > 0, "Charlie keeps his reputation");
 
 	let nodes = network.node_names();
 	let nodes: Vec<&str> = nodes.iter().map(String::as_str).collect();

@@ -1,0 +1,83 @@
+//! Gonka's inference engine (DESIGN.md §1, §6): what a host runs to serve a completion, and
+//! what another host runs to re-check it.
+//!
+//! - [`config`]: the Llama-style architecture of a model (`config.json`, Hugging Face names);
+//! - [`weights`]: its weights, loaded from safetensors (f32, f16 or bf16) and checked against
+//!   the hash the chain's model registry holds;
+//! - [`model`]: the decoder (RMSNorm, rotary attention with grouped key/value heads, SwiGLU)
+//!   with a KV cache, on the CPU in f32;
+//! - [`sampling`]: greedy and seeded sampling, and the top-k log-probabilities reported with
+//!   every token;
+//! - [`generate`]: a completion, token by token, with the hash the executor reports on chain;
+//! - [`recheck`]: the re-check, which teacher-forces the executor's tokens and compares
+//!   log-probabilities within a documented threshold;
+//! - [`tokenizer`]: the byte-level tokenizer of the test model;
+//! - [`test_model`]: a small model with random weights that the project generates itself.
+
+pub mod config;
+pub mod generate;
+pub mod model;
+pub mod recheck;
+pub mod sampling;
+pub mod test_model;
+pub mod tokenizer;
+pub mod weights;
+
+pub use config::LlamaConfig;
+pub use generate::{generate, Completion};
+pub use model::{KvCache, Model};
+pub use recheck::{recheck, RecheckVerdict, LOGPROB_TOLERANCE};
+pub use sampling::{Sampling, TokenLogprobs};
+
+/// Why a model could not be loaded or run.
+#[derive(Debug)]
+pub enum InferenceError {
+	/// A file could not be read or written.
+	Io(std::path::PathBuf, std::io::Error),
+	/// `config.json` is not a Llama-style configuration this engine runs.
+	Config(String),
+	/// The safetensors file is malformed or lacks a tensor the configuration needs.
+	Weights(String),
+	/// The weights' hash is not the one the registry holds.
+	HashMismatch {
+		/// The registry's hash.
+		expected: gonka_primitives::Hash32,
+		/// The file's.
+		found: gonka_primitives::Hash32,
+	},
+	/// The prompt and completion do not fit the model's context.
+	ContextFull {
+		/// Tokens asked for.
+		needed: usize,
+		/// The model's context length.
+		limit: usize,
+	},
+	/// A token id outside the vocabulary.
+	UnknownToken(u32),
+}
+
+impl std::fmt::Display for InferenceError {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			InferenceError::Io(path, error) => write!(f, "{}: {error}", path.display()),
+			InferenceError::Config(why) => write!(f, "model configuration: {why}"),
+			InferenceError::Weights(why) => write!(f, "model weights: {why}"),
+			InferenceError::HashMismatch { expected, found } => write!(
+				f,
+				"model weights hash 0x{} is not the registered 0x{}",
+				hex(found),
+				hex(expected)
+			),
+			InferenceError::ContextFull { needed, limit } => {
+				write!(f, "{needed} tokens do not fit the model's context of {limit}")
+			}
+			InferenceError::UnknownToken(id) => write!(f, "token {id} is not in the vocabulary"),
+		}
+	}
+}
+
+impl std::error::Error for InferenceError {}
+
+fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}

@@ -1,0 +1,117 @@
+//! The re-check: another host runs the prompt and the executor's tokens through the same
+//! model (teacher forcing) and compares, position by position, what the executor reported
+//! with what it computes.
+//!
+//! A position passes when
+//! 1. the log-probability the executor reported for its token, and for each of its top-k
+//!    tokens, is within [`LOGPROB_TOLERANCE`] of the re-computed one; and
+//! 2. the token is the one the request's sampling chooses: under greedy sampling its
+//!    log-probability is within the tolerance of the best; under seeded sampling the draw of
+//!    that step falls within [`DRAW_TOLERANCE`] of the token's interval of the cumulative
+//!    distribution.
+//!
+//! The tolerances absorb the differences between correct implementations (f16 weights
+//! against f32, other summation orders: f16 weights moved the test model's log-probabilities
+//! by at most 0.0007 nats, `tests/generation.rs`; GPU kernels computing in f16 move them more,
+//! hence the margin); an altered token misses them by whole nats.
+
+use crate::{
+	sampling::{draw, log_softmax, tempered, Sampling, TokenLogprobs},
+	InferenceError, Model,
+};
+
+/// Largest accepted difference between a reported and a re-computed log-probability, in nats.
+pub const LOGPROB_TOLERANCE: f32 = 0.1;
+
+/// Largest accepted distance of a seeded draw from the chosen token's interval.
+pub const DRAW_TOLERANCE: f32 = 1e-3;
+
+/// The outcome of a re-check.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RecheckVerdict {
+	/// Every position matched.
+	Pass,
+	/// The first position that did not, and why.
+	Fail {
+		/// Index of the generated token.
+		position: usize,
+		/// What did not match.
+		reason: String,
+	},
+}
+
+/// Re-checks `reported` (the executor's tokens after `prompt`, generated with `sampling`).
+pub fn recheck(
+	model: &Model,
+	prompt: &[u32],
+	reported: &[TokenLogprobs],
+	sampling: Sampling,
+) -> Result<RecheckVerdict, InferenceError> {
+	let limit = model.config.max_position_embeddings;
+	if prompt.is_empty() || prompt.len() + reported.len() > limit {
+		return Err(InferenceError::ContextFull { needed: prompt.len() + reported.len(), limit });
+	}
+	let mut cache = model.new_cache();
+	let mut logits = Vec::new();
+	for token in prompt {
+		logits = model.forward(*token, &mut cache)?;
+	}
+	for (position, claimed) in reported.iter().enumerate() {
+		if let Some(reason) = mismatch(&logits, claimed, sampling, position) {
+			return Ok(RecheckVerdict::Fail { position, reason });
+		}
+		if position + 1 < reported.len() {
+			logits = model.forward(claimed.token, &mut cache)?;
+		}
+	}
+	Ok(RecheckVerdict::Pass)
+}
+
+/// Why `claimed` does not match the re-computed `logits` of its position, if it does not.
+fn mismatch(
+	logits: &[f32],
+	claimed: &TokenLogprobs,
+	sampling: Sampling,
+	step: usize,
+) -> Option<String> {
+	let logprobs = log_softmax(logits);
+	let recomputed = |id: u32| logprobs.get(id as usize).copied();
+	let Some(own) = recomputed(claimed.token) else {
+		return Some(format!("token {} is not in the vocabulary", claimed.token));
+	};
+	let reported =
+		std::iter::once((claimed.token, claimed.logprob)).chain(claimed.top.iter().copied());
+	for (id, logprob) in reported {
+		match recomputed(id) {
+			Some(value) if (value - logprob).abs() <= LOGPROB_TOLERANCE => {}
+			Some(value) => {
+				return Some(format!(
+					"token {id}: log-probability {logprob} reported, {value} re-computed"
+				))
+			}
+			None => return Some(format!("token {id} is not in the vocabulary")),
+		}
+	}
+	match sampling {
+		Sampling::Greedy => {
+			let best = logprobs.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+			(own < best - LOGPROB_TOLERANCE)
+				.then(|| format!("token {} ({own}) is not the most likely ({best})", claimed.token))
+		}
+		Sampling::Seeded { seed, temperature } => {
+			let probabilities = tempered(logits, temperature);
+			let before: f32 = probabilities.iter().take(claimed.token as usize).sum();
+			let own_probability = probabilities.get(claimed.token as usize).copied().unwrap_or(0.0);
+			let u = draw(seed, step);
+			let inside =
+				u >= before - DRAW_TOLERANCE && u <= before + own_probability + DRAW_TOLERANCE;
+			(!inside).then(|| {
+				format!(
+					"token {}: the draw {u} is outside its interval [{before}, {})",
+					claimed.token,
+					before + own_probability
+				)
+			})
+		}
+	}
+}
