@@ -77,20 +77,20 @@ impl LlamaConfig {
 			return fail("num_hidden_layers and max_position_embeddings must be positive".into());
 		}
 		let heads = self.num_attention_heads;
-		if heads == 0 || self.hidden_size % heads != 0 {
+		if heads == 0 || !self.hidden_size.is_multiple_of(heads) {
 			return fail(format!(
 				"hidden_size {} is not a multiple of {heads} heads",
 				self.hidden_size
 			));
 		}
-		if self.head_dim() % 2 != 0 {
+		if !self.head_dim().is_multiple_of(2) {
 			return fail(format!(
 				"head size {} must be even for rotary embeddings",
 				self.head_dim()
 			));
 		}
 		let kv = self.kv_heads();
-		if kv == 0 || heads % kv != 0 {
+		if kv == 0 || !heads.is_multiple_of(kv) {
 			return fail(format!("{heads} query heads are not a multiple of {kv} key/value heads"));
 		}
 		for (name, id) in [("bos_token_id", self.bos_token_id), ("eos_token_id", self.eos_token_id)]
