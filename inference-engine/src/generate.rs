@@ -59,15 +59,7 @@ pub fn generate(
 	sampling: Sampling,
 	top: usize,
 ) -> Result<Completion, InferenceError> {
-	let limit = model.config.max_position_embeddings;
-	if prompt.is_empty() || prompt.len() + max_tokens > limit {
-		return Err(InferenceError::ContextFull { needed: prompt.len() + max_tokens, limit });
-	}
-	let mut cache = model.new_cache();
-	let mut logits = Vec::new();
-	for token in prompt {
-		logits = model.forward(*token, &mut cache)?;
-	}
+	let (mut cache, mut logits) = model.prefill(prompt, max_tokens)?;
 	let mut tokens = Vec::new();
 	for step in 0..max_tokens {
 		let logprobs = log_softmax(&logits);

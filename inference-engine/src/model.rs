@@ -77,6 +77,26 @@ impl Model {
 		KvCache { keys: vec![Vec::new(); layers], values: vec![Vec::new(); layers], len: 0 }
 	}
 
+	/// Checks that `prompt` (not empty) and `further` tokens after it fit the context, then
+	/// runs the prompt: its cache and the logits of the token after it.
+	pub fn prefill(
+		&self,
+		prompt: &[u32],
+		further: usize,
+	) -> Result<(KvCache, Vec<f32>), InferenceError> {
+		let limit = self.config.max_position_embeddings;
+		let needed = prompt.len() + further;
+		if prompt.is_empty() || needed > limit {
+			return Err(InferenceError::ContextFull { needed, limit });
+		}
+		let mut cache = self.new_cache();
+		let mut logits = Vec::new();
+		for token in prompt {
+			logits = self.forward(*token, &mut cache)?;
+		}
+		Ok((cache, logits))
+	}
+
 	/// Runs `token` at the next position of `cache`, returning the logits of the token after it.
 	pub fn forward(&self, token: u32, cache: &mut KvCache) -> Result<Vec<f32>, InferenceError> {
 		let config = &self.config;

@@ -47,15 +47,7 @@ pub fn recheck(
 	reported: &[TokenLogprobs],
 	sampling: Sampling,
 ) -> Result<RecheckVerdict, InferenceError> {
-	let limit = model.config.max_position_embeddings;
-	if prompt.is_empty() || prompt.len() + reported.len() > limit {
-		return Err(InferenceError::ContextFull { needed: prompt.len() + reported.len(), limit });
-	}
-	let mut cache = model.new_cache();
-	let mut logits = Vec::new();
-	for token in prompt {
-		logits = model.forward(*token, &mut cache)?;
-	}
+	let (mut cache, mut logits) = model.prefill(prompt, reported.len())?;
 	for (position, claimed) in reported.iter().enumerate() {
 		if let Some(reason) = mismatch(&logits, claimed, sampling, position) {
 			return Ok(RecheckVerdict::Fail { position, reason });
