@@ -9,10 +9,9 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use gonka_epoch_watch::{gonka, Connection, SettledEpoch};
-use subxt::utils::H256;
+use gonka_epoch_watch::{Connection, SettledEpoch};
 
-use crate::Error;
+use crate::{sprint_status_at, Error};
 
 /// When each block was first seen as best, and then as finalised.
 #[derive(Default)]
@@ -129,7 +128,7 @@ struct EpochTotals {
 /// The blocks of `epoch` on the node's finalised chain, from its first to the last before
 /// the next epoch (or the finalised head).
 async fn epoch_totals(connection: &Connection, epoch: &SettledEpoch) -> Result<EpochTotals, Error> {
-	let start = epoch_at(connection, epoch.block_hash).await?.start;
+	let start = sprint_status_at(connection, epoch.block_hash).await?.epoch.start;
 	let finalized = connection.rpc.chain_get_finalized_head().await?;
 	let head = connection.client.blocks().at(finalized).await?.number();
 	let mut totals = EpochTotals { start, complete: false, blocks: 0, extrinsics: 0, signed: 0 };
@@ -137,7 +136,7 @@ async fn epoch_totals(connection: &Connection, epoch: &SettledEpoch) -> Result<E
 		let Some(hash) = connection.rpc.chain_get_block_hash(Some(number.into())).await? else {
 			break;
 		};
-		if epoch_at(connection, hash).await?.index != epoch.epoch {
+		if sprint_status_at(connection, hash).await?.epoch.index != epoch.epoch {
 			totals.complete = true;
 			break;
 		}
@@ -147,16 +146,6 @@ async fn epoch_totals(connection: &Connection, epoch: &SettledEpoch) -> Result<E
 		totals.signed += extrinsics.iter().filter(|extrinsic| extrinsic.is_signed()).count();
 	}
 	Ok(totals)
-}
-
-/// The epoch in progress at block `at`.
-async fn epoch_at(
-	connection: &Connection,
-	at: H256,
-) -> Result<gonka::runtime_types::gonka_primitives::sprint::EpochInfo<u32>, Error> {
-	let call = gonka::apis().proof_of_compute_api().sprint_status();
-	let status = connection.client.runtime_api().at(at).call(call).await?;
-	Ok(status.ok_or("no epoch at this block")?.epoch)
 }
 
 /// The resident memory, in KiB, of the `gonka-node` process started with `--name <name>`;

@@ -10,6 +10,7 @@ use gonka_epoch_watch::{
 	gonka::{self, runtime_types::gonka_primitives::runtime_api::SprintStatus},
 	Connection,
 };
+use subxt::utils::H256;
 use zombienet_sdk::{LocalFileSystem, Network, NetworkConfig, NetworkConfigExt};
 
 pub use figures::Figures;
@@ -72,9 +73,7 @@ impl NodeClient {
 	/// The epoch and phase at the node's best block.
 	pub async fn sprint_status(&self) -> Result<SprintStatus, Error> {
 		let best = self.connection.rpc.chain_get_block_hash(None).await?.ok_or("no best block")?;
-		let call = gonka::apis().proof_of_compute_api().sprint_status();
-		let status = self.connection.client.runtime_api().at(best).call(call).await?;
-		Ok(status.ok_or("no epoch has begun")?)
+		sprint_status_at(&self.connection, best).await
 	}
 
 	/// Polls the node every second until `condition` holds of its sprint status, for at most
@@ -109,6 +108,13 @@ impl NodeClient {
 		})
 		.await
 	}
+}
+
+/// The epoch and phase at block `at` of `connection`'s node.
+pub async fn sprint_status_at(connection: &Connection, at: H256) -> Result<SprintStatus, Error> {
+	let call = gonka::apis().proof_of_compute_api().sprint_status();
+	let status = connection.client.runtime_api().at(at).call(call).await?;
+	Ok(status.ok_or("no epoch has begun at this block")?)
 }
 
 /// Runs `probe` every second until it gives a value, for at most `timeout`. A probe answers
