@@ -8,7 +8,7 @@ use gonka_offchain_worker::{
 	driver::{self, metrics::Metrics, Submission, Submitter, WorkerConfig, HOST_KEY_TYPE},
 	engine::BackendKind,
 };
-use gonka_runtime::{opaque::Block, AccountId, Nonce, Runtime, RuntimeCall};
+use gonka_runtime::{opaque::Block, AccountId, Nonce, RuntimeCall};
 use pallet_proof_of_compute::extension::{ALREADY_SUBMITTED, NOT_A_HOST, WRONG_EPOCH_OR_PHASE};
 use sc_service::{Configuration, TaskManager};
 use sc_transaction_pool_api::{
@@ -208,19 +208,8 @@ impl HostSubmitter {
 			.runtime_api()
 			.version(at)
 			.map_err(|error| format!("cannot read the runtime version: {error}"))?;
-		let extension: gonka_runtime::TxExtension = (
-			frame_system::CheckNonZeroSender::<Runtime>::new(),
-			frame_system::CheckSpecVersion::<Runtime>::new(),
-			frame_system::CheckTxVersion::<Runtime>::new(),
-			frame_system::CheckGenesis::<Runtime>::new(),
-			frame_system::CheckEra::<Runtime>::from(Era::mortal(MORTALITY, u64::from(number))),
-			frame_system::CheckNonce::<Runtime>::from(nonce),
-			frame_system::CheckWeight::<Runtime>::new(),
-			pallet_proof_of_compute::CheckHostSubmission::<Runtime>::default(),
-			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
-			frame_system::WeightReclaim::<Runtime>::new(),
-		);
+		let extension =
+			gonka_runtime::tx_extension(nonce, Era::mortal(MORTALITY, u64::from(number)));
 		let implicit = (
 			(),
 			version.spec_version,

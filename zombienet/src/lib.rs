@@ -4,7 +4,10 @@
 
 mod figures;
 
-use std::time::Duration;
+use std::{
+	path::{Path, PathBuf},
+	time::Duration,
+};
 
 use gonka_epoch_watch::{
 	gonka::{self, runtime_types::gonka_primitives::runtime_api::SprintStatus},
@@ -16,8 +19,14 @@ use zombienet_sdk::{LocalFileSystem, Network, NetworkConfig, NetworkConfigExt};
 pub use figures::Figures;
 pub use gonka::runtime_types::gonka_primitives::sprint::Phase;
 
-/// The network of four validators-hosts and one cheating host.
-pub const FOUR_HOSTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/four-hosts.toml");
+/// The network of four validators-hosts and one cheating host: `four-hosts.toml` of the
+/// checkout the test runs in. Cargo names it when it runs a test; the directory the test was
+/// compiled in is only the fallback, since a clone elsewhere may reuse the compiled binary.
+pub fn four_hosts() -> PathBuf {
+	std::env::var_os("CARGO_MANIFEST_DIR")
+		.map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+		.join("four-hosts.toml")
+}
 
 /// The binary every network definition runs.
 const NODE_COMMAND: &str = "gonka-node";
@@ -26,7 +35,7 @@ const NODE_COMMAND: &str = "gonka-node";
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
 /// Spawns the network of `definition` with the native provider. `gonka-node` must be on PATH.
-pub async fn spawn(definition: &str) -> Result<Network<LocalFileSystem>, Error> {
+pub async fn spawn(definition: &Path) -> Result<Network<LocalFileSystem>, Error> {
 	let on_path = std::env::var_os("PATH").is_some_and(|path| {
 		std::env::split_paths(&path).any(|dir| dir.join(NODE_COMMAND).is_file())
 	});
@@ -37,9 +46,11 @@ pub async fn spawn(definition: &str) -> Result<Network<LocalFileSystem>, Error> 
 		)
 		.into());
 	}
-	let config = NetworkConfig::load_from_toml(definition)
-		.map_err(|e| format!("network definition {definition}: {e}"))?;
-	Ok(config.spawn_native().await.map_err(|e| format!("spawning {definition}: {e}"))?)
+	let shown = definition.display();
+	let path = definition.to_str().ok_or_else(|| format!("{shown} is not UTF-8"))?;
+	let config = NetworkConfig::load_from_toml(path)
+		.map_err(|e| format!("network definition {shown}: {e}"))?;
+	Ok(config.spawn_native().await.map_err(|e| format!("spawning {shown}: {e}"))?)
 }
 
 /// One node of a running network, as a client sees it.

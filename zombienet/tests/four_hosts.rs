@@ -16,7 +16,7 @@ use gonka_epoch_watch::{
 	},
 	report, EpochWatcher, SettledEpoch,
 };
-use gonka_zombienet::{spawn, Error, Figures, NodeClient, Phase, FOUR_HOSTS};
+use gonka_zombienet::{spawn, Error, Figures, NodeClient, Phase};
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::{dev, Keypair};
 
@@ -119,7 +119,7 @@ async fn assert_example_printed(
 #[tokio::test(flavor = "multi_thread")]
 async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() -> Result<(), Error>
 {
-	let network = spawn(FOUR_HOSTS).await?;
+	let network = spawn(&gonka_zombienet::four_hosts()).await?;
 	// Kept when the test fails: each node's log is `<folder>/<name>/<name>.log`.
 	let folder = network.base_dir().map(std::path::PathBuf::from);
 	println!("network folder: {folder:?}");

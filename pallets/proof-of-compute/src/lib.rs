@@ -372,9 +372,11 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Commits to this epoch's hits: the Merkle root over them (sorted by nonce) and their
 		/// number. Only in the commit phase, once per host and epoch. Free for registered
-		/// hosts when it succeeds.
+		/// hosts when it succeeds. Operational, like every step of the proof: a phase lasts a
+		/// few blocks, and a block that rotates the session has no room for normal
+		/// transactions.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::commit())]
+		#[pallet::weight((T::WeightInfo::commit(), DispatchClass::Operational))]
 		pub fn commit(
 			origin: OriginFor<T>,
 			epoch: u64,
@@ -394,7 +396,7 @@ pub mod pallet {
 		/// host and epoch; every leaf must be challenged, proven, a hit, and each pair's nonces
 		/// must strictly increase. Free for registered hosts when it succeeds.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::reveal(leaves.len() as u32))]
+		#[pallet::weight((T::WeightInfo::reveal(leaves.len() as u32), DispatchClass::Operational))]
 		pub fn reveal(
 			origin: OriginFor<T>,
 			epoch: u64,
@@ -415,7 +417,7 @@ pub mod pallet {
 		/// leaf, in the reveal's order. Only in the validate phase, by a validator drawn for
 		/// the host, once. Free for registered hosts when it succeeds.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::attest())]
+		#[pallet::weight((T::WeightInfo::attest(), DispatchClass::Operational))]
 		pub fn attest(
 			origin: OriginFor<T>,
 			epoch: u64,

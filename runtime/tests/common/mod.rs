@@ -113,6 +113,19 @@ pub fn dispatch(who: &AccountId, call: RuntimeCall) {
 /// challenges. The chain checks Merkle proofs and hit distances; with no other host revealing,
 /// no validator recomputes, so the hits need not come from the model.
 pub fn compute_epoch(chain: &mut Chain, epoch: u64, who: &AccountId, count: u32) {
+	let hits = commit_hits(chain, epoch, who, count);
+	chain.run_to_phase(epoch, Phase::Reveal);
+	chain.block(|| dispatch(who, hits.reveal_call(epoch, who)));
+}
+
+/// Hits a host committed to: the leaves and their Merkle tree.
+pub struct CommittedHits {
+	leaves: Vec<Leaf>,
+	tree: MerkleTree,
+}
+
+/// Runs to `epoch`'s commit phase, where `who` commits to `count` made-up hits.
+pub fn commit_hits(chain: &mut Chain, epoch: u64, who: &AccountId, count: u32) -> CommittedHits {
 	chain.run_to_phase(epoch, Phase::Commit);
 	let r_target = pallet_sprint::CurrentEpoch::<Runtime>::get().expect("running").params.r_target;
 	let leaves: Vec<Leaf> = (0..count)
@@ -125,17 +138,21 @@ pub fn compute_epoch(chain: &mut Chain, epoch: u64, who: &AccountId, count: u32)
 			pallet_proof_of_compute::Call::commit { epoch, root: tree.root(), count }.into(),
 		)
 	});
-	chain.run_to_phase(epoch, Phase::Reveal);
-	chain.block(|| {
+	CommittedHits { leaves, tree }
+}
+
+impl CommittedHits {
+	/// The reveal of the leaves the chain challenges `who` for; called in the reveal phase.
+	pub fn reveal_call(&self, epoch: u64, who: &AccountId) -> RuntimeCall {
 		let revealed: Vec<RevealedLeaf> = ProofOfCompute::challenged_leaves(who)
 			.into_iter()
 			.map(|index| RevealedLeaf {
 				index,
-				leaf: leaves[index as usize],
-				proof: tree.proof(index as usize).expect("a leaf").try_into().expect("short"),
+				leaf: self.leaves[index as usize],
+				proof: self.tree.proof(index as usize).expect("a leaf").try_into().expect("short"),
 			})
 			.collect();
 		let leaves = revealed.try_into().expect("few leaves");
-		dispatch(who, pallet_proof_of_compute::Call::reveal { epoch, leaves }.into());
-	});
+		pallet_proof_of_compute::Call::reveal { epoch, leaves }.into()
+	}
 }
