@@ -8,16 +8,26 @@
 //!   model's servers, weighted by compute weight;
 //! - the executor reports the tokens used and the output's hash ([`Pallet::finish`]): the real
 //!   cost is paid, 80% to the executor and 20% to the training treasury, the rest released;
-//! - a request not finished by its deadline is refunded in full ([`Pallet::refund_expired`]).
+//! - a sample of finished requests, `max(floor, ceiling · (1 − reputation))` of them, waits
+//!   for a checker drawn among the model's other servers ([`Pallet::recheck`]); a failed
+//!   re-check is voted on by those servers' compute weight ([`Pallet::vote`]), and a forgery
+//!   refunds the developer and has the executor slashed and removed;
+//! - each model's price moves every `price_period` blocks with the utilisation of its
+//!   servers' capacity, by at most `max_price_step`, between its base price and
+//!   `max_price_multiple` times it;
+//! - a request past its stage's deadline is closed by anyone ([`Pallet::close_expired`]):
+//!   unserved, it is refunded; unchecked, it is paid; disputed, the votes cast decide.
 //!
-//! Work in progress (issue 9): price steps with utilisation and sampled re-checks come next;
-//! `weights.rs` is to be generated once `benchmarking.rs` exists.
+//! `weights.rs` holds placeholders until `benchmarking.rs` exists.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 mod marketplace;
+mod pricing;
+mod recheck;
+mod settlement;
 pub mod types;
 pub mod weights;
 
@@ -32,10 +42,16 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
-/// The compute weight hosts earned: what the executor draw is weighted by.
-pub trait ComputeWeights<AccountId> {
-	/// `who`'s weight in the last settled epoch; 0 for accounts that are not hosts.
+/// What the marketplace asks of the host registry: host-reputation implements it.
+pub trait InferenceHosts<AccountId> {
+	/// `who`'s compute weight in the last settled epoch (0 for accounts that are not hosts):
+	/// what draws and votes are weighted by.
 	fn weight(who: &AccountId) -> u64;
+	/// `who`'s reputation as a share of the highest: the re-check rate falls with it.
+	fn reputation(who: &AccountId) -> sp_runtime::Perbill;
+	/// `who` served a forged inference, as the vote decided: slash it, zero its reputation,
+	/// remove it.
+	fn punish_forgery(who: &AccountId);
 }
 
 /// The marketplace's balance type.
@@ -94,8 +110,10 @@ pub mod pallet {
 		type Signer: IdentifyAccount<AccountId = Self::AccountId>;
 		/// Who may register models: `ComputeMajority`.
 		type ModelOrigin: EnsureOrigin<Self::RuntimeOrigin>;
-		/// Hosts' compute weight.
-		type Weights: ComputeWeights<Self::AccountId>;
+		/// Hosts' compute weight and reputation, and their punishment.
+		type Hosts: InferenceHosts<Self::AccountId>;
+		/// Who may change [`Params`].
+		type ParamsOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// Randomness for the executor draw.
 		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
 		/// The training treasury and its share of revenue.
@@ -106,12 +124,13 @@ pub mod pallet {
 		/// The most hosts serving one model.
 		#[pallet::constant]
 		type MaxServers: Get<u32>;
-		/// Blocks an executor has to finish a request.
-		#[pallet::constant]
-		type RequestTimeout: Get<BlockNumberFor<Self>>;
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
+
+	/// The marketplace's parameters.
+	#[pallet::storage]
+	pub type Params<T: Config> = StorageValue<_, MarketParams, ValueQuery>;
 
 	/// Registered models, by id.
 	#[pallet::storage]
@@ -127,6 +146,14 @@ pub mod pallet {
 	pub type Servers<T: Config> =
 		StorageMap<_, Twox64Concat, ModelId, BoundedVec<T::AccountId, T::MaxServers>, ValueQuery>;
 
+	/// Each model's price per token now: its base price, moved with utilisation.
+	#[pallet::storage]
+	pub type Prices<T: Config> = StorageMap<_, Twox64Concat, ModelId, BalanceOf<T>, OptionQuery>;
+
+	/// Tokens each model's requests used in the current price period.
+	#[pallet::storage]
+	pub type UsedTokens<T: Config> = StorageMap<_, Twox64Concat, ModelId, u64, ValueQuery>;
+
 	/// Requests in progress, by id.
 	#[pallet::storage]
 	pub type Jobs<T: Config> = StorageMap<_, Twox64Concat, u64, JobOf<T>, OptionQuery>;
@@ -139,6 +166,37 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type UsedNonces<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, u64, (), OptionQuery>;
+
+	/// Who voted on each disputed request.
+	#[pallet::storage]
+	pub type Votes<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u64, Blake2_128Concat, T::AccountId, (), OptionQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The parameters; [`MarketParams::default`] when absent.
+		pub params: Option<MarketParams>,
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			let params = self.params.unwrap_or_default();
+			// A genesis that cannot run is a mistake in the chain spec: refuse to build it.
+			assert!(params.is_valid(), "invalid inference parameters in genesis");
+			Params::<T>::put(params);
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::reprice_at(now)
+		}
+	}
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -177,7 +235,7 @@ pub mod pallet {
 			/// What is held.
 			escrow: BalanceOf<T>,
 		},
-		/// A request was served and paid.
+		/// The executor served a request.
 		Finished {
 			/// The request's id.
 			id: u64,
@@ -185,19 +243,71 @@ pub mod pallet {
 			tokens: u32,
 			/// BLAKE2b-256 of the output and its per-token top-k log-probabilities.
 			output_hash: Hash32,
-			/// What the developer paid.
+		},
+		/// A served request was sampled for a re-check: it is paid once the checker passes it.
+		RecheckRequested {
+			/// The request's id.
+			id: u64,
+			/// The host that re-computes it.
+			checker: T::AccountId,
+		},
+		/// A request was paid at its real cost.
+		Paid {
+			/// The request's id.
+			id: u64,
+			/// What the developer paid: tokens × price.
 			cost: BalanceOf<T>,
 			/// Of it, to the executor.
 			to_executor: BalanceOf<T>,
 			/// Of it, to the training treasury.
 			to_treasury: BalanceOf<T>,
 		},
-		/// A request passed its deadline unserved: its escrow went back to the developer.
+		/// A request's escrow went back to the developer: unserved by its deadline, or forged.
 		Refunded {
 			/// The request's id.
 			id: u64,
 			/// What was released.
 			amount: BalanceOf<T>,
+		},
+		/// The checker found a request forged: the model's other servers vote.
+		Disputed {
+			/// The request's id.
+			id: u64,
+			/// The checker.
+			checker: T::AccountId,
+			/// The last block of the vote.
+			until: BlockNumberFor<T>,
+		},
+		/// A server voted on a disputed request.
+		Voted {
+			/// The request's id.
+			id: u64,
+			/// The server.
+			voter: T::AccountId,
+			/// Whether it found the request served honestly.
+			valid: bool,
+			/// Its compute weight.
+			weight: u64,
+		},
+		/// A dispute was decided: the request is paid (`forged` false) or refunded and its
+		/// executor punished (`forged` true).
+		DisputeDecided {
+			/// The request's id.
+			id: u64,
+			/// The verdict.
+			forged: bool,
+		},
+		/// A model's price moved with its utilisation.
+		PriceChanged {
+			/// The model.
+			model: ModelId,
+			/// The new price per token.
+			price: BalanceOf<T>,
+		},
+		/// The parameters changed.
+		ParamsSet {
+			/// The new parameters.
+			params: MarketParams,
 		},
 	}
 
@@ -240,8 +350,22 @@ pub mod pallet {
 		NotExecutor,
 		/// More tokens than the request paid for.
 		TooManyTokens,
-		/// The request's deadline has not passed.
+		/// The request's current stage has not reached its deadline.
 		NotExpired,
+		/// The request is not at the stage this call belongs to.
+		WrongStage,
+		/// Only the drawn checker may re-check the request.
+		NotChecker,
+		/// The stage's deadline has passed.
+		DeadlinePassed,
+		/// Only the model's servers with compute weight, not its executor, vote.
+		NotAVoter,
+		/// The server already voted on this request.
+		AlreadyVoted,
+		/// The parameters cannot run: periods must be at least a block, the re-check floor at
+		/// least 1% and at most the ceiling, capacity and target utilisation above 0, the
+		/// price multiple at least 1.
+		InvalidParams,
 	}
 
 	#[pallet::call]
@@ -291,7 +415,8 @@ pub mod pallet {
 		}
 
 		/// The executor reports request `id` served with `tokens` tokens and the hash of its
-		/// output; the developer pays the real cost.
+		/// output; the developer pays the real cost, at once or once a sampled re-check
+		/// passes.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::finish())]
 		pub fn finish(
@@ -301,15 +426,47 @@ pub mod pallet {
 			output_hash: Hash32,
 		) -> DispatchResult {
 			let executor = ensure_signed(origin)?;
-			Self::settle(executor, id, tokens, output_hash)
+			Self::report(executor, id, tokens, output_hash)
 		}
 
-		/// Refunds request `id`, unserved past its deadline. Anyone may call it.
+		/// Closes request `id` past its stage's deadline: refunds it unserved, pays it when
+		/// its checker did not answer, decides its dispute by the votes cast. Anyone may call
+		/// it.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::refund_expired())]
-		pub fn refund_expired(origin: OriginFor<T>, id: u64) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::close_expired())]
+		pub fn close_expired(origin: OriginFor<T>, id: u64) -> DispatchResult {
 			ensure_signed(origin)?;
-			Self::refund(id)
+			Self::close(id)
+		}
+
+		/// The drawn checker's verdict on request `id`, which it re-computed with the
+		/// executor's tokens: passed, the request is paid; failed, it is disputed.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::recheck())]
+		pub fn recheck(origin: OriginFor<T>, id: u64, passed: bool) -> DispatchResult {
+			let checker = ensure_signed(origin)?;
+			Self::judge(checker, id, passed)
+		}
+
+		/// A vote of one of the model's servers on disputed request `id`: `valid` when its
+		/// own re-computation passes. Weighted by compute weight; a side with more than half
+		/// of the eligible weight decides at once.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::vote())]
+		pub fn vote(origin: OriginFor<T>, id: u64, valid: bool) -> DispatchResult {
+			let voter = ensure_signed(origin)?;
+			Self::cast_vote(voter, id, valid)
+		}
+
+		/// Sets the marketplace's parameters. Only `ParamsOrigin`.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::set_params())]
+		pub fn set_params(origin: OriginFor<T>, params: MarketParams) -> DispatchResult {
+			T::ParamsOrigin::ensure_origin(origin)?;
+			ensure!(params.is_valid(), Error::<T>::InvalidParams);
+			Params::<T>::put(params);
+			Self::deposit_event(Event::ParamsSet { params });
+			Ok(())
 		}
 	}
 }

@@ -1,29 +1,24 @@
 //! The marketplace's logic: registry, servers, accepting a request (signature, escrow,
-//! executor draw), settling it and refunding it.
+//! executor draw) and the weighted draw of hosts.
 
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::{
 	ensure,
-	traits::{
-		fungible::{InspectHold, Mutate, MutateHold},
-		tokens::{Precision, Preservation},
-		ConstU32, Get, Randomness,
-	},
+	traits::{fungible::MutateHold, ConstU32, Get, Randomness},
 	BoundedVec,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use gonka_primitives::{text::is_printable, Hash32};
-use pallet_treasury_for_training::TrainingFund;
 use sp_runtime::{
 	traits::{Saturating, Verify, Zero},
 	DispatchError, DispatchResult,
 };
 
 use crate::{
-	BalanceOf, ComputeWeights, Config, Error, Event, HoldReason, Job, JobCount, Jobs,
-	LlamaArchitecture, Model, ModelCount, ModelId, Models, Pallet, RequestOf, Servers, UsedNonces,
-	MAX_MODEL_NAME_LEN,
+	BalanceOf, Config, Error, Event, HoldReason, InferenceHosts, Job, JobCount, JobStatus, Jobs,
+	LlamaArchitecture, Model, ModelCount, ModelId, Models, Pallet, Params, Prices, RequestOf,
+	Servers, UsedNonces, MAX_MODEL_NAME_LEN,
 };
 
 impl LlamaArchitecture {
@@ -56,6 +51,7 @@ impl<T: Config> Pallet<T> {
 		let model = ModelCount::<T>::get();
 		ensure!(model < T::MaxModels::get(), Error::<T>::TooManyModels);
 		Models::<T>::insert(model, Model { name, architecture, weights_hash, base_price });
+		Prices::<T>::insert(model, base_price);
 		ModelCount::<T>::put(model.saturating_add(1));
 		Self::deposit_event(Event::ModelRegistered { model, weights_hash, base_price });
 		Ok(())
@@ -63,7 +59,7 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn add_server(host: T::AccountId, model: ModelId) -> DispatchResult {
 		ensure!(Models::<T>::contains_key(model), Error::<T>::UnknownModel);
-		ensure!(T::Weights::weight(&host) > 0, Error::<T>::NotAHost);
+		ensure!(T::Hosts::weight(&host) > 0, Error::<T>::NotAHost);
 		Servers::<T>::try_mutate(model, |servers| {
 			ensure!(!servers.contains(&host), Error::<T>::AlreadyServing);
 			servers.try_push(host.clone()).map_err(|_| Error::<T>::TooManyServers)
@@ -81,6 +77,13 @@ impl<T: Config> Pallet<T> {
 		})?;
 		Self::deposit_event(Event::StoppedServing { host, model });
 		Ok(())
+	}
+
+	/// Removes `host` from every model's servers.
+	pub(crate) fn stop_serving_everything(host: &T::AccountId) {
+		for model in 0..ModelCount::<T>::get() {
+			Servers::<T>::mutate(model, |servers| servers.retain(|server| server != host));
+		}
 	}
 
 	/// What a developer's signature covers: the chain's genesis hash and the request, so that
@@ -104,11 +107,13 @@ impl<T: Config> Pallet<T> {
 			request.max_tokens > 0 && request.max_tokens <= model.architecture.context,
 			Error::<T>::InvalidTokenCount
 		);
-		let price = model.base_price;
+		let price = Prices::<T>::get(request.model).unwrap_or(model.base_price);
 		ensure!(price <= request.max_price, Error::<T>::PriceTooHigh);
 		let escrow = price.saturating_mul(request.max_tokens.into());
 		let id = JobCount::<T>::get();
-		let executor = Self::draw_executor(request.model, id)?;
+		let executor = Self::draw_server(request.model, None, (b"gonka/executor", id))
+			.ok_or(Error::<T>::NoServer)?;
+		let serve_blocks = Params::<T>::get().serve_blocks;
 		T::Currency::hold(&HoldReason::Escrow.into(), &request.developer, escrow)
 			.map_err(|_| Error::<T>::InsufficientFunds)?;
 		UsedNonces::<T>::insert(&request.developer, request.nonce, ());
@@ -122,8 +127,9 @@ impl<T: Config> Pallet<T> {
 				price,
 				max_tokens: request.max_tokens,
 				escrow,
-				prompt_hash: request.prompt_hash,
-				deadline: now.saturating_add(T::RequestTimeout::get()),
+				body_hash: request.body_hash,
+				status: JobStatus::Serving,
+				deadline: now.saturating_add(serve_blocks.into()),
 			},
 		);
 		Self::deposit_event(Event::Requested {
@@ -135,83 +141,44 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// A server of `model` drawn with probability proportional to its compute weight, with
-	/// the block's randomness and the request's id.
-	fn draw_executor(model: ModelId, id: u64) -> Result<T::AccountId, DispatchError> {
-		let weighted: Vec<(T::AccountId, u128)> = Servers::<T>::get(model)
-			.into_iter()
-			.map(|host| {
-				let weight = u128::from(T::Weights::weight(&host));
-				(host, weight)
-			})
-			.filter(|(_, weight)| *weight > 0)
-			.collect();
+	/// A server of `model` other than `excluded`, drawn with probability proportional to its
+	/// compute weight with the block's randomness for `subject`; none when no such server
+	/// has weight.
+	pub(crate) fn draw_server(
+		model: ModelId,
+		excluded: Option<&T::AccountId>,
+		subject: impl Encode,
+	) -> Option<T::AccountId> {
+		let weighted = Self::weighted_servers(model, excluded);
 		let total = weighted.iter().fold(0u128, |sum, (_, weight)| sum.saturating_add(*weight));
-		let (random, _) = T::Randomness::random(&(b"gonka/executor", id).encode());
+		let (random, _) = T::Randomness::random(&subject.encode());
 		let mut bytes = [0u8; 16];
 		for (to, from) in bytes.iter_mut().zip(random.as_ref()) {
 			*to = *from;
 		}
-		let mut point =
-			u128::from_le_bytes(bytes).checked_rem(total).ok_or(Error::<T>::NoServer)?;
+		let mut point = u128::from_le_bytes(bytes).checked_rem(total)?;
 		for (host, weight) in weighted {
 			if point < weight {
-				return Ok(host);
+				return Some(host);
 			}
 			point = point.saturating_sub(weight);
 		}
-		Err(Error::<T>::NoServer.into())
+		None
 	}
 
-	pub(crate) fn settle(
-		executor: T::AccountId,
-		id: u64,
-		tokens: u32,
-		output_hash: Hash32,
-	) -> DispatchResult {
-		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownRequest)?;
-		ensure!(job.executor == executor, Error::<T>::NotExecutor);
-		ensure!(tokens <= job.max_tokens, Error::<T>::TooManyTokens);
-		let cost = job.price.saturating_mul(tokens.into());
-		T::Currency::release(
-			&HoldReason::Escrow.into(),
-			&job.developer,
-			job.escrow,
-			Precision::BestEffort,
-		)?;
-		let to_treasury = T::Training::share_of(cost);
-		let to_executor = cost.saturating_sub(to_treasury);
-		T::Currency::transfer(&job.developer, &executor, to_executor, Preservation::Expendable)?;
-		T::Training::fund(&job.developer, to_treasury)?;
-		Jobs::<T>::remove(id);
-		Self::deposit_event(Event::Finished {
-			id,
-			tokens,
-			output_hash,
-			cost,
-			to_executor,
-			to_treasury,
-		});
-		Ok(())
-	}
-
-	pub(crate) fn refund(id: u64) -> DispatchResult {
-		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownRequest)?;
-		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(now > job.deadline, Error::<T>::NotExpired);
-		let amount = T::Currency::release(
-			&HoldReason::Escrow.into(),
-			&job.developer,
-			job.escrow,
-			Precision::BestEffort,
-		)?;
-		Jobs::<T>::remove(id);
-		Self::deposit_event(Event::Refunded { id, amount });
-		Ok(())
-	}
-
-	/// What `who` has held in escrow.
-	pub fn escrowed(who: &T::AccountId) -> BalanceOf<T> {
-		T::Currency::balance_on_hold(&HoldReason::Escrow.into(), who)
+	/// The servers of `model` but `excluded` that have compute weight, with their weight.
+	pub(crate) fn weighted_servers(
+		model: ModelId,
+		excluded: Option<&T::AccountId>,
+	) -> Vec<(T::AccountId, u128)> {
+		Servers::<T>::get(model)
+			.into_iter()
+			.filter(|host| Some(host) != excluded)
+			.map(|host| {
+				let weight = u128::from(T::Hosts::weight(&host));
+				(host, weight)
+			})
+			.filter(|(_, weight)| *weight > 0)
+			.collect()
 	}
 }

@@ -1,6 +1,7 @@
 //! A runtime with balances, the training treasury and this pallet, for the pallet's tests.
 //! Accounts are sr25519 keys (developers sign requests); [`DEVELOPER`] and the hosts hold
-//! [`BALANCE`] each. Hosts' compute weights are what the tests put in [`HostWeights`].
+//! [`BALANCE`] each. Hosts' compute weights and reputations are what the tests put in
+//! [`HOST_WEIGHTS`] and [`REPUTATIONS`]; [`PUNISHED`] lists the hosts punished for forgery.
 
 use std::{cell::RefCell, collections::BTreeMap};
 
@@ -15,7 +16,7 @@ use sp_runtime::{
 	AccountId32, BuildStorage, MultiSignature, MultiSigner, Perbill,
 };
 
-use crate::{self as pallet_inference, ComputeWeights};
+use crate::{self as pallet_inference, InferenceHosts};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -87,16 +88,41 @@ pub const TREASURY: &str = "//Treasury";
 thread_local! {
 	/// Compute weights of hosts, as tests set them.
 	pub static HOST_WEIGHTS: RefCell<BTreeMap<AccountId32, u64>> = const { RefCell::new(BTreeMap::new()) };
-	/// The randomness tests draw executors with.
+	/// Reputations of hosts, as tests set them.
+	pub static REPUTATIONS: RefCell<BTreeMap<AccountId32, Perbill>> = const { RefCell::new(BTreeMap::new()) };
+	/// Hosts punished for forgery, in order.
+	pub static PUNISHED: RefCell<Vec<AccountId32>> = const { RefCell::new(Vec::new()) };
+	/// Where the re-check draw lands, in billionths: a request is re-checked when it is
+	/// below the executor's rate. The last billionth unless a test says otherwise.
+	pub static RECHECK_POINT: RefCell<u32> = const { RefCell::new(LAST_BILLIONTH) };
+	/// The randomness tests draw executors and checkers with.
 	pub static RANDOM: RefCell<H256> = const { RefCell::new(H256::zero()) };
 }
 
-/// The weights tests set in [`HOST_WEIGHTS`].
-pub struct HostWeights;
-impl ComputeWeights<AccountId32> for HostWeights {
+/// The weights and reputations tests set; punishment is recorded in [`PUNISHED`].
+pub struct TestHosts;
+impl InferenceHosts<AccountId32> for TestHosts {
 	fn weight(who: &AccountId32) -> u64 {
 		HOST_WEIGHTS.with(|weights| weights.borrow().get(who).copied().unwrap_or(0))
 	}
+
+	fn reputation(who: &AccountId32) -> Perbill {
+		REPUTATIONS.with(|reputations| reputations.borrow().get(who).copied().unwrap_or_default())
+	}
+
+	fn punish_forgery(who: &AccountId32) {
+		PUNISHED.with(|punished| punished.borrow_mut().push(who.clone()));
+	}
+}
+
+/// Sets `who`'s reputation.
+pub fn set_reputation(who: &AccountId32, reputation: Perbill) {
+	REPUTATIONS.with(|reputations| reputations.borrow_mut().insert(who.clone(), reputation));
+}
+
+/// The hosts punished so far.
+pub fn punished() -> Vec<AccountId32> {
+	PUNISHED.with(|punished| punished.borrow().clone())
 }
 
 /// Sets `who`'s compute weight.
@@ -104,15 +130,29 @@ pub fn set_weight(who: &AccountId32, weight: u64) {
 	HOST_WEIGHTS.with(|weights| weights.borrow_mut().insert(who.clone(), weight));
 }
 
-/// Randomness the tests set in [`RANDOM`].
+/// The highest point of the re-check draw: only a 100% rate re-checks there.
+pub const LAST_BILLIONTH: u32 = 999_999_999;
+
+/// Randomness the tests set: [`RECHECK_POINT`] for the re-check draw, [`RANDOM`] for others.
 pub struct TestRandomness;
 impl Randomness<H256, BlockNumberFor<Test>> for TestRandomness {
-	fn random(_subject: &[u8]) -> (H256, BlockNumberFor<Test>) {
+	fn random(subject: &[u8]) -> (H256, BlockNumberFor<Test>) {
+		if subject.starts_with(b"gonka/recheck") {
+			let mut random = [0u8; 32];
+			random[..4].copy_from_slice(&RECHECK_POINT.with(|point| *point.borrow()).to_le_bytes());
+			return (H256(random), 0);
+		}
 		(RANDOM.with(|random| *random.borrow()), 0)
 	}
 }
 
-/// Lets only [`GOVERNANCE`] register models (the runtime uses `ComputeMajority`).
+/// Makes the re-check draw land on `point` billionths.
+pub fn set_recheck_point(point: u32) {
+	RECHECK_POINT.with(|recheck| *recheck.borrow_mut() = point);
+}
+
+/// Lets only [`GOVERNANCE`] register models and set parameters (the runtime uses
+/// `ComputeMajority`).
 pub struct EnsureGovernance;
 impl EnsureOrigin<RuntimeOrigin> for EnsureGovernance {
 	type Success = ();
@@ -135,7 +175,6 @@ parameter_types! {
 	pub const RevenueShare: Perbill = Perbill::from_percent(20);
 	pub const MaxModels: u32 = 4;
 	pub const MaxServers: u32 = 3;
-	pub const RequestTimeout: u64 = 10;
 }
 
 impl pallet_treasury_for_training::Config for Test {
@@ -152,16 +191,17 @@ impl crate::Config for Test {
 	type Signature = MultiSignature;
 	type Signer = MultiSigner;
 	type ModelOrigin = EnsureGovernance;
-	type Weights = HostWeights;
+	type Hosts = TestHosts;
+	type ParamsOrigin = EnsureGovernance;
 	type Randomness = TestRandomness;
 	type Training = TreasuryForTraining;
 	type MaxModels = MaxModels;
 	type MaxServers = MaxServers;
-	type RequestTimeout = RequestTimeout;
 	type WeightInfo = ();
 }
 
-/// The test chain at block 1: funded developer and hosts, governance, no models.
+/// The test chain at block 1: funded developer and hosts, governance, no models, the default
+/// parameters; the re-check draw lands on its last point ([`LAST_BILLIONTH`]).
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	let funded = [DEVELOPER, GOVERNANCE, HOSTS[0], HOSTS[1], HOSTS[2]];
@@ -171,10 +211,14 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
+	pallet_inference::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		HOST_WEIGHTS.with(|weights| weights.borrow_mut().clear());
+		REPUTATIONS.with(|reputations| reputations.borrow_mut().clear());
+		PUNISHED.with(|punished| punished.borrow_mut().clear());
+		set_recheck_point(LAST_BILLIONTH);
 		RANDOM.with(|random| *random.borrow_mut() = H256::zero());
 	});
 	ext

@@ -18,8 +18,16 @@ pub trait WeightInfo {
 	fn request() -> Weight;
 	/// `finish`.
 	fn finish() -> Weight;
-	/// `refund_expired`.
-	fn refund_expired() -> Weight;
+	/// `close_expired`: a refund or a payment, or a decided dispute with its votes.
+	fn close_expired() -> Weight;
+	/// `recheck`: a payment, or a dispute over at most `MaxServers` servers.
+	fn recheck() -> Weight;
+	/// `vote`: a vote, and perhaps the decision.
+	fn vote() -> Weight;
+	/// `set_params`.
+	fn set_params() -> Weight;
+	/// Repricing `m` models at the end of a price period.
+	fn reprice(m: u32) -> Weight;
 }
 
 impl WeightInfo for () {
@@ -43,8 +51,25 @@ impl WeightInfo for () {
 		Weight::from_parts(60_000_000, 8_000)
 			.saturating_add(RocksDbWeight::get().reads_writes(5, 6))
 	}
-	fn refund_expired() -> Weight {
-		Weight::from_parts(40_000_000, 4_000)
-			.saturating_add(RocksDbWeight::get().reads_writes(3, 3))
+	fn close_expired() -> Weight {
+		Weight::from_parts(80_000_000, 16_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(12, 10))
+	}
+	fn recheck() -> Weight {
+		Weight::from_parts(80_000_000, 16_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(110, 6))
+	}
+	fn vote() -> Weight {
+		Weight::from_parts(80_000_000, 16_000)
+			.saturating_add(RocksDbWeight::get().reads_writes(12, 10))
+	}
+	fn set_params() -> Weight {
+		Weight::from_parts(10_000_000, 0).saturating_add(RocksDbWeight::get().writes(1))
+	}
+	fn reprice(m: u32) -> Weight {
+		Weight::from_parts(10_000_000, 1_000)
+			.saturating_add(Weight::from_parts(20_000_000, 8_000).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes(2, 0))
+			.saturating_add(RocksDbWeight::get().reads_writes(4, 2).saturating_mul(m.into()))
 	}
 }

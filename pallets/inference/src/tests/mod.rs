@@ -1,5 +1,7 @@
 //! The pallet's tests, by topic, and what they share.
 
+mod pricing;
+mod rechecks;
 mod registry;
 mod requests;
 
@@ -50,7 +52,7 @@ pub fn request(model: ModelId, max_tokens: u32, nonce: u64) -> RequestOf<Test> {
 		model,
 		max_tokens,
 		max_price: PRICE,
-		prompt_hash: [1; 32],
+		body_hash: [1; 32],
 		nonce,
 		valid_until: 20,
 	}

@@ -133,16 +133,12 @@ fn finishing_pays_the_real_cost_eighty_twenty_and_releases_the_rest() {
 		assert_eq!(free(TREASURY), cost * 20 / 100);
 		assert_eq!(Inference::escrowed(&account(DEVELOPER)), 0);
 		assert!(Jobs::<Test>::get(0).is_none());
+		System::assert_has_event(
+			Event::Finished { id: 0, tokens: 40, output_hash: [2; 32] }.into(),
+		);
 		System::assert_last_event(
-			Event::Finished {
-				id: 0,
-				tokens: 40,
-				output_hash: [2; 32],
-				cost,
-				to_executor: cost * 80 / 100,
-				to_treasury: cost * 20 / 100,
-			}
-			.into(),
+			Event::Paid { id: 0, cost, to_executor: cost * 80 / 100, to_treasury: cost * 20 / 100 }
+				.into(),
 		);
 		assert_noop!(
 			Inference::finish(RuntimeOrigin::signed(account(HOSTS[0])), 0, 40, [2; 32]),
@@ -158,10 +154,12 @@ fn an_unserved_request_is_refunded_after_its_deadline() {
 		serve(model, &HOSTS[..1], 1);
 		relay(HOSTS[0], request(model, 100, 1));
 		let anyone = || RuntimeOrigin::signed(account(HOSTS[2]));
-		System::set_block_number(11);
-		assert_noop!(Inference::refund_expired(anyone(), 0), Error::<Test>::NotExpired);
-		System::set_block_number(12);
-		assert_ok!(Inference::refund_expired(anyone(), 0));
+		// Accepted in block 1, served by block 1 + serve_blocks.
+		let deadline = 1 + crate::Params::<Test>::get().serve_blocks as u64;
+		System::set_block_number(deadline);
+		assert_noop!(Inference::close_expired(anyone(), 0), Error::<Test>::NotExpired);
+		System::set_block_number(deadline + 1);
+		assert_ok!(Inference::close_expired(anyone(), 0));
 		assert_eq!(free(DEVELOPER), BALANCE, "everything back");
 		System::assert_last_event(Event::Refunded { id: 0, amount: 100 * PRICE }.into());
 		assert_noop!(
