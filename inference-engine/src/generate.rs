@@ -59,6 +59,18 @@ pub fn generate(
 	sampling: Sampling,
 	top: usize,
 ) -> Result<Completion, InferenceError> {
+	generate_streaming(model, prompt, max_tokens, sampling, top, |_| {})
+}
+
+/// [`generate`], handing each token to `on_token` as soon as it is chosen.
+pub fn generate_streaming(
+	model: &Model,
+	prompt: &[u32],
+	max_tokens: usize,
+	sampling: Sampling,
+	top: usize,
+	mut on_token: impl FnMut(&TokenLogprobs),
+) -> Result<Completion, InferenceError> {
 	let (mut cache, mut logits) = model.prefill(prompt, max_tokens)?;
 	let mut tokens = Vec::new();
 	for step in 0..max_tokens {
@@ -71,11 +83,10 @@ pub fn generate(
 				finish: FinishReason::Stop,
 			});
 		}
-		tokens.push(TokenLogprobs {
-			token,
-			logprob: logprobs[token as usize],
-			top: top_k(&logprobs, top),
-		});
+		let chosen =
+			TokenLogprobs { token, logprob: logprobs[token as usize], top: top_k(&logprobs, top) };
+		on_token(&chosen);
+		tokens.push(chosen);
 		if step + 1 < max_tokens {
 			logits = model.forward(token, &mut cache)?;
 		}

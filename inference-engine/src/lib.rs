@@ -24,7 +24,7 @@ pub mod tokenizer;
 pub mod weights;
 
 pub use config::LlamaConfig;
-pub use generate::{generate, Completion};
+pub use generate::{generate, generate_streaming, Completion, FinishReason};
 pub use model::{KvCache, Model};
 pub use recheck::{recheck, RecheckVerdict, LOGPROB_TOLERANCE};
 pub use sampling::{Sampling, TokenLogprobs};

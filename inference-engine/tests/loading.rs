@@ -67,3 +67,19 @@ fn a_folder_without_weights_says_so() {
 	let error = Model::load(folder.path(), None).err().expect("no weights");
 	assert!(error.to_string().contains("no .safetensors file"), "{error}");
 }
+
+#[test]
+fn the_generated_test_model_is_the_one_development_chains_register() {
+	let folder = tempfile::tempdir().expect("a temporary folder");
+	let hash = gonka_inference_engine::test_model::write_test_model(
+		folder.path(),
+		gonka_primitives::inference::TEST_MODEL_SEED,
+		gonka_inference_engine::test_model::StoredAs::F32,
+	)
+	.expect("written");
+	assert_eq!(
+		hash,
+		gonka_primitives::inference::TEST_MODEL_WEIGHTS_HASH,
+		"the generator changed: update TEST_MODEL_WEIGHTS_HASH to {hash:?}"
+	);
+}

@@ -14,6 +14,9 @@ pub struct Cli {
 
 	#[clap(flatten)]
 	pub compute: crate::compute::ComputeArgs,
+
+	#[clap(flatten)]
+	pub inference: crate::inference::InferenceArgs,
 }
 
 /// The node's subcommands.
@@ -51,4 +54,8 @@ pub enum Subcommand {
 	/// Proof-of-Compute tools: one nonce's distance, `r_target` calibration, throughput.
 	#[command(subcommand)]
 	Poc(gonka_offchain_worker::cli::PocCmd),
+
+	/// Write the project's test model (a byte-level Llama with random weights, registered by
+	/// the development presets) into a folder, for `--inference-model`; prints its hash.
+	WriteTestModel(crate::inference::WriteTestModelCmd),
 }

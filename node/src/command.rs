@@ -121,6 +121,7 @@ pub fn run() -> sc_cli::Result<()> {
 			})
 		}
 		Some(Subcommand::Poc(cmd)) => cmd.run(&mut std::io::stdout()).map_err(sc_cli::Error::Input),
+		Some(Subcommand::WriteTestModel(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
 		Some(Subcommand::ChainInfo(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
@@ -131,17 +132,22 @@ pub fn run() -> sc_cli::Result<()> {
 				.compute
 				.backend(cli.run.shared_params.is_dev())
 				.map(|backend| (cli.compute.clone(), backend));
+			let inference = cli.inference.clone();
 			runner.run_node_until_exit(|mut config| async move {
 				ports::claim_listen_ports(&mut config).map_err(sc_cli::Error::Input)?;
 				match config.network.network_backend {
-					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
-						sc_network::NetworkWorker<
-							Block,
-							<Block as sp_runtime::traits::Block>::Hash,
-						>,
-					>(config, compute),
+					sc_network::config::NetworkBackendType::Libp2p => {
+						service::new_full::<
+							sc_network::NetworkWorker<
+								Block,
+								<Block as sp_runtime::traits::Block>::Hash,
+							>,
+						>(config, compute, inference)
+					}
 					sc_network::config::NetworkBackendType::Litep2p => {
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config, compute)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(
+							config, compute, inference,
+						)
 					}
 				}
 				.map_err(sc_cli::Error::Service)

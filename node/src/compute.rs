@@ -1,36 +1,23 @@
-//! The host's compute worker inside the node: the options that turn it on, the host key from
-//! the keystore, and the signed submissions it puts in the transaction pool.
+//! The host's compute worker inside the node: the options that turn it on, and the steps of
+//! the proof it has the host's [`HostSubmitter`] sign and submit.
 
 use std::{num::NonZeroUsize, sync::Arc};
 
-use codec::Encode;
 use gonka_offchain_worker::{
-	driver::{self, metrics::Metrics, Submission, Submitter, WorkerConfig, HOST_KEY_TYPE},
+	driver::{self, metrics::Metrics, Submission, Submitter, WorkerConfig},
 	engine::BackendKind,
 };
-use gonka_runtime::{opaque::Block, AccountId, Nonce, RuntimeCall};
-use pallet_proof_of_compute::extension::{ALREADY_SUBMITTED, NOT_A_HOST, WRONG_EPOCH_OR_PHASE};
+use gonka_runtime::{AccountId, RuntimeCall};
 use sc_service::{Configuration, TaskManager};
-use sc_transaction_pool_api::{
-	error::{Error as PoolError, IntoPoolError},
-	InPoolTransaction, TransactionPool, TransactionSource,
-};
-use sp_api::{Core, ProvideRuntimeApi};
-use sp_blockchain::HeaderBackend;
 use sp_consensus::SyncOracle;
 use sp_core::{sr25519, H256};
 use sp_keystore::KeystorePtr;
-use sp_runtime::{
-	generic::Era, transaction_validity::InvalidTransaction, BoundedVec, MultiAddress,
-	MultiSignature,
+use sp_runtime::BoundedVec;
+
+use crate::{
+	host::{host_key, HostSubmitter},
+	service::FullClient,
 };
-use substrate_frame_rpc_system::AccountNonceApi;
-
-use crate::service::{FullClient, FullPool};
-
-/// Blocks a submission stays valid: longer than any phase of the development chain, short
-/// enough that a stale one leaves the pool soon.
-const MORTALITY: u64 = 64;
 
 /// What the compute worker runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -94,26 +81,7 @@ impl ComputeSetup {
 		config: &Configuration,
 		keystore: &KeystorePtr,
 	) -> Result<Self, String> {
-		if let Some(seed) = &config.dev_key_seed {
-			keystore
-				.sr25519_generate_new(HOST_KEY_TYPE, Some(seed))
-				.map_err(|error| format!("cannot insert the development host key: {error}"))?;
-		}
-		let public = match keystore.sr25519_public_keys(HOST_KEY_TYPE).as_slice() {
-			[public] => *public,
-			[] => {
-				return Err("--compute needs the host key in the keystore: insert it with \
-				            `gonka-node key insert --key-type gpoc --scheme sr25519 --suri <SECRET> \
-				            --base-path <BASE PATH> --chain <CHAIN>`, or start with --compute off"
-					.into())
-			}
-			several => {
-				return Err(format!(
-					"the keystore holds {} host keys (key type gpoc); keep exactly one",
-					several.len()
-				))
-			}
-		};
+		let public = host_key(config, keystore, "--compute")?;
 		if backend == BackendKind::Cuda {
 			gonka_offchain_worker::engine::cuda::probe()
 				.map_err(|error| format!("--compute cuda cannot run here: {error}"))?;
@@ -136,14 +104,18 @@ impl ComputeSetup {
 		})
 	}
 
+	/// The host key the worker signs with.
+	pub fn host_key(&self) -> sr25519::Public {
+		self.public
+	}
+
 	/// Spawns the worker as an essential task: if it ends, the node stops.
 	pub fn spawn(
 		self,
 		task_manager: &TaskManager,
 		client: Arc<FullClient>,
 		sync: Arc<dyn SyncOracle + Send + Sync>,
-		pool: Arc<FullPool>,
-		keystore: KeystorePtr,
+		submitter: Arc<HostSubmitter>,
 	) {
 		if self.config.fake_hits_percent > 0 {
 			log::warn!(
@@ -153,8 +125,7 @@ impl ComputeSetup {
 			);
 		}
 		let account = AccountId::from(self.public);
-		let submitter =
-			HostSubmitter { client: client.clone(), pool, keystore, public: self.public };
+		let submitter = PocSubmitter(submitter);
 		task_manager.spawn_essential_handle().spawn_blocking(
 			"compute-worker",
 			Some("compute"),
@@ -163,96 +134,19 @@ impl ComputeSetup {
 	}
 }
 
-/// Signs the worker's submissions with the host key and submits them to the local pool.
-struct HostSubmitter {
-	client: Arc<FullClient>,
-	pool: Arc<FullPool>,
-	keystore: KeystorePtr,
-	public: sr25519::Public,
-}
+/// The worker's steps, signed and submitted by the host's [`HostSubmitter`].
+struct PocSubmitter(Arc<HostSubmitter>);
 
 #[async_trait::async_trait]
-impl Submitter for HostSubmitter {
+impl Submitter for PocSubmitter {
 	type TxHash = H256;
 
 	async fn submit(&self, submission: &Submission) -> Result<H256, String> {
-		let call = runtime_call(submission)?;
-		let info = self.client.info();
-		let extrinsic = self.sign(call, &info)?;
-		self.pool
-			.submit_one(info.best_hash, TransactionSource::Local, extrinsic.into())
-			.await
-			.map_err(|error| match error.into_pool_error() {
-				Ok(error) => describe(error),
-				Err(error) => error.to_string(),
-			})
+		self.0.submit_call(runtime_call(submission)?).await
 	}
 
 	fn in_pool(&self, tx: &H256) -> bool {
-		self.pool.ready_transaction(tx).is_some()
-	}
-}
-
-impl HostSubmitter {
-	/// Signs `call` at the best block of `chain`, mortal from there.
-	fn sign(
-		&self,
-		call: RuntimeCall,
-		chain: &sp_blockchain::Info<Block>,
-	) -> Result<gonka_runtime::UncheckedExtrinsic, String> {
-		let (at, number) = (chain.best_hash, chain.best_number);
-		let account = AccountId::from(self.public);
-		let nonce = self.next_nonce(at, &account)?;
-		let version = self
-			.client
-			.runtime_api()
-			.version(at)
-			.map_err(|error| format!("cannot read the runtime version: {error}"))?;
-		let extension =
-			gonka_runtime::tx_extension(nonce, Era::mortal(MORTALITY, u64::from(number)));
-		let implicit = (
-			(),
-			version.spec_version,
-			version.transaction_version,
-			chain.genesis_hash,
-			at,
-			(),
-			(),
-			(),
-			(),
-			None,
-			(),
-		);
-		let payload =
-			gonka_runtime::SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
-		let signature = payload
-			.using_encoded(|bytes| self.keystore.sr25519_sign(HOST_KEY_TYPE, &self.public, bytes))
-			.map_err(|error| format!("the keystore cannot sign: {error}"))?
-			.ok_or("the host key is no longer in the keystore")?;
-		Ok(gonka_runtime::UncheckedExtrinsic::new_signed(
-			call,
-			MultiAddress::Id(account),
-			MultiSignature::Sr25519(signature),
-			extension,
-		))
-	}
-
-	/// The account's nonce at `at`, after every transaction of it waiting in the pool (its own
-	/// submissions, or what its operator sent from a wallet).
-	fn next_nonce(&self, at: H256, account: &AccountId) -> Result<Nonce, String> {
-		let mut nonce = self
-			.client
-			.runtime_api()
-			.account_nonce(at, account.clone())
-			.map_err(|error| format!("cannot read the account nonce: {error}"))?;
-		let mut tag = (account, nonce).encode();
-		for tx in self.pool.ready() {
-			if tx.provides().first() == Some(&tag) {
-				nonce = nonce.saturating_add(1);
-				tag = (account, nonce).encode();
-			}
-		}
-		Ok(nonce)
+		self.0.in_pool(tx)
 	}
 }
 
@@ -283,20 +177,4 @@ fn runtime_call(submission: &Submission) -> Result<RuntimeCall, String> {
 		},
 	};
 	Ok(RuntimeCall::ProofOfCompute(call))
-}
-
-/// The pool's refusal in words, with Proof-of-Compute's own reasons.
-fn describe(error: PoolError) -> String {
-	match error {
-		PoolError::InvalidTransaction(InvalidTransaction::Custom(NOT_A_HOST)) => {
-			"the account is not a registered host".into()
-		}
-		PoolError::InvalidTransaction(InvalidTransaction::Custom(WRONG_EPOCH_OR_PHASE)) => {
-			"the epoch or phase has moved on".into()
-		}
-		PoolError::InvalidTransaction(InvalidTransaction::Custom(ALREADY_SUBMITTED)) => {
-			"this step is already on chain".into()
-		}
-		other => other.to_string(),
-	}
 }

@@ -7,6 +7,8 @@ mod chain_spec;
 mod cli;
 mod command;
 mod compute;
+mod host;
+mod inference;
 mod poc_rpc;
 mod ports;
 mod rpc;

@@ -14,6 +14,8 @@ use sp_runtime::traits::Block as BlockT;
 
 use crate::{
 	compute::{ComputeArgs, ComputeSetup},
+	host::{host_key, HostSubmitter},
+	inference::{InferenceArgs, InferenceSetup},
 	rpc::{BabeDeps, FullDeps, GrandpaDeps},
 };
 use gonka_offchain_worker::engine::BackendKind;
@@ -180,6 +182,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	config: Configuration,
 	compute: Option<(ComputeArgs, BackendKind)>,
+	inference: InferenceArgs,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -264,6 +267,16 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		})
 		.transpose()
 		.map_err(ServiceError::Other)?;
+	let inference = InferenceSetup::new(&inference).map_err(ServiceError::Other)?;
+	// The compute worker and the inference endpoint sign with the same host key.
+	let host = match (&compute, &inference) {
+		(Some(compute), _) => Some(compute.host_key()),
+		(None, Some(_)) => Some(
+			host_key(&config, &keystore_container.keystore(), "--inference-model")
+				.map_err(ServiceError::Other)?,
+		),
+		(None, None) => None,
+	};
 
 	let role = config.role;
 	let force_authoring = config.force_authoring;
@@ -322,14 +335,19 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		tracing_execute_block: None,
 	})?;
 
-	if let Some(compute) = compute {
-		compute.spawn(
-			&task_manager,
+	let submitter = host.map(|public| {
+		Arc::new(HostSubmitter::new(
 			client.clone(),
-			sync_service.clone(),
 			transaction_pool.clone(),
 			keystore_container.keystore(),
-		);
+			public,
+		))
+	});
+	if let (Some(compute), Some(submitter)) = (compute, &submitter) {
+		compute.spawn(&task_manager, client.clone(), sync_service.clone(), submitter.clone());
+	}
+	if let (Some(inference), Some(submitter)) = (inference, submitter) {
+		inference.spawn(&task_manager, client.clone(), submitter).map_err(ServiceError::Other)?;
 	}
 
 	if role.is_authority() {

@@ -19,6 +19,7 @@ extern crate alloc;
 pub mod assignment;
 pub mod distance;
 pub mod emission;
+pub mod inference;
 pub mod merkle;
 pub mod params;
 pub mod random;

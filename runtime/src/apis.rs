@@ -15,10 +15,10 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use crate::{
-	configs::consensus::EpochDuration, genesis_config_presets, AccountId, Babe, Balance, Block,
-	Executive, Grandpa, InherentDataExt, Nonce, ProofOfCompute, Runtime, RuntimeCall,
-	RuntimeGenesisConfig, SessionKeys, Sprint, System, TransactionPayment, TreasuryForTraining,
-	VERSION,
+	configs::{self, consensus::EpochDuration},
+	genesis_config_presets, AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa,
+	Inference, InherentDataExt, Nonce, ProofOfCompute, Runtime, RuntimeCall, RuntimeGenesisConfig,
+	SessionKeys, Sprint, System, TransactionPayment, TreasuryForTraining, VERSION,
 };
 // The benchmark macros name every benchmarked pallet in this module.
 #[cfg(feature = "runtime-benchmarks")]
@@ -304,6 +304,24 @@ impl_runtime_apis! {
 
 		fn epoch_results(epoch: u64, after: Option<AccountId>, count: u32) -> Vec<(AccountId, HostResult)> {
 			ProofOfCompute::epoch_results(epoch, after, count)
+		}
+	}
+
+	impl pallet_inference::runtime_api::InferenceApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn models() -> Vec<pallet_inference::runtime_api::ModelSummary<AccountId, Balance>> {
+			Inference::model_summaries()
+		}
+
+		fn job(id: u64) -> Option<pallet_inference::JobOf<Runtime>> {
+			pallet_inference::Jobs::<Runtime>::get(id)
+		}
+
+		fn host_weight(who: AccountId) -> u64 {
+			<configs::inference::MarketHosts as pallet_inference::InferenceHosts<AccountId>>::weight(&who)
+		}
+
+		fn signing_payload(request: pallet_inference::RequestOf<Runtime>) -> Vec<u8> {
+			Inference::signing_payload(&request)
 		}
 	}
 

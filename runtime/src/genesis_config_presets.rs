@@ -1,7 +1,8 @@
 //! Genesis presets: `development` (Alice alone produces and finalises blocks),
 //! `local_testnet` (Alice and Bob) and `four_hosts` (Alice, Bob, Charlie and Dave: the smallest
 //! set whose finality survives one node down), each authority also a registered host, the
-//! community pool holding 12% of the supply. Only `development` has a sudo key (Alice); elsewhere parameters
+//! community pool holding 12% of the supply, the project's test model registered for
+//! inference, every served request re-checked. Only `development` has a sudo key (Alice); elsewhere parameters
 //! change by compute-weighted governance alone.
 
 use alloc::{vec, vec::Vec};
@@ -15,12 +16,12 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use crate::{
 	apis::BABE_GENESIS_EPOCH_CONFIG,
 	configs::{
-		host_reputation::genesis_params, monetary::CommunityPoolAccount,
+		host_reputation::genesis_params, inference, monetary::CommunityPoolAccount,
 		proof_of_compute::development_emission,
 	},
 	currency::GNK,
-	AccountId, Balance, BalancesConfig, HostReputationConfig, RuntimeGenesisConfig, SessionConfig,
-	SessionKeys, SprintConfig, SudoConfig,
+	AccountId, Balance, BalancesConfig, HostReputationConfig, InferenceConfig,
+	RuntimeGenesisConfig, SessionConfig, SessionKeys, SprintConfig, SudoConfig,
 };
 
 /// What every endowed development account starts with: one million GNK.
@@ -73,6 +74,10 @@ fn genesis(authorities: Vec<Authority>, endowed: Vec<AccountId>, root: Option<Ac
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: root },
+		inference: InferenceConfig {
+			params: Some(inference::development_params()),
+			models: vec![inference::test_model()],
+		},
 	})
 }
 

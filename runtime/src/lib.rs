@@ -236,4 +236,7 @@ mod runtime {
 
 	#[runtime::pallet_index(14)]
 	pub type TreasuryForTraining = pallet_treasury_for_training;
+
+	#[runtime::pallet_index(15)]
+	pub type Inference = pallet_inference;
 }

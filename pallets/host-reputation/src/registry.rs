@@ -26,9 +26,8 @@ impl<T: Config> Pallet<T> {
 	/// 0, falling in proportion to reputation to `min_sample_share` of them (rounded up, at
 	/// least one) at full reputation.
 	pub fn samples_for(who: &T::AccountId, base: u32) -> u32 {
-		let reputation = Hosts::<T>::get(who).map_or(0, |host| host.reputation);
 		let min_share = Params::<T>::get().min_sample_share;
-		let trusted = Perbill::from_rational(reputation.min(MAX_REPUTATION), MAX_REPUTATION);
+		let trusted = Self::reputation_share(who);
 		let spared =
 			trusted.saturating_mul(Perbill::one().saturating_sub(min_share)).mul_floor(base);
 		base.saturating_sub(spared).max(1).min(base)
@@ -63,11 +62,26 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Punishes fraud: slashes, zeroes reputation and removes the host, whose remaining
-	/// collateral unbonds.
-	fn punish_fraud(epoch: u64, who: &T::AccountId, host: &mut Host<BalanceOf<T>>) {
+	/// `who`'s reputation as a share of the highest; nothing for accounts that are not hosts.
+	pub fn reputation_share(who: &T::AccountId) -> Perbill {
+		let reputation = Hosts::<T>::get(who).map_or(0, |host| host.reputation);
+		Perbill::from_rational(reputation.min(MAX_REPUTATION), MAX_REPUTATION)
+	}
+
+	/// Punishes an inference that the marketplace's vote found forged as Proof-of-Compute
+	/// fraud is punished, in the current epoch. Nothing happens to accounts that are not
+	/// hosts.
+	pub fn punish_forgery(who: &T::AccountId) {
+		let Some(mut host) = Hosts::<T>::get(who) else { return };
+		Self::punish(Self::current_epoch(), who, &mut host, SlashReason::Forgery);
+		Hosts::<T>::insert(who, host);
+	}
+
+	/// Punishes fraud or forgery: slashes `fraud_slash`, zeroes reputation and removes the
+	/// host, whose remaining collateral unbonds.
+	fn punish(epoch: u64, who: &T::AccountId, host: &mut Host<BalanceOf<T>>, reason: SlashReason) {
 		let params = Params::<T>::get();
-		Self::slash(who, host, params.fraud_slash, epoch, SlashReason::Fraud);
+		Self::slash(who, host, params.fraud_slash, epoch, reason);
 		host.reputation = 0;
 		host.last_weight = EpochWeight { epoch, weight: 0 };
 		// A fraudulent host loses its votes too.
@@ -103,7 +117,7 @@ impl<T: Config> HostRegistry<T::AccountId> for Pallet<T> {
 			Outcome::Accepted | Outcome::AcceptedUnvalidated => {
 				Self::credit(epoch, who, &mut host, result.weight)
 			}
-			Outcome::Rejected => Self::punish_fraud(epoch, who, &mut host),
+			Outcome::Rejected => Self::punish(epoch, who, &mut host, SlashReason::Fraud),
 		}
 		Hosts::<T>::insert(who, host);
 	}

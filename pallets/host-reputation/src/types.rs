@@ -165,6 +165,9 @@ pub enum SlashReason {
 	Fraud,
 	/// It was registered but did not commit and reveal in the epoch.
 	Downtime,
+	/// An inference it served failed its re-check, and the vote of the model's servers
+	/// upheld the failure.
+	Forgery,
 }
 
 /// The registry's parameters (DESIGN.md §6). Changed by [`crate::Pallet::set_params`].

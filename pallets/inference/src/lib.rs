@@ -27,6 +27,7 @@ extern crate alloc;
 mod marketplace;
 mod pricing;
 mod recheck;
+pub mod runtime_api;
 mod settlement;
 pub mod types;
 pub mod weights;
@@ -85,7 +86,7 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use gonka_primitives::Hash32;
-	use sp_runtime::traits::{IdentifyAccount, Verify};
+	use sp_runtime::traits::{IdentifyAccount, SaturatedConversion, Verify};
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -177,6 +178,8 @@ pub mod pallet {
 	pub struct GenesisConfig<T: Config> {
 		/// The parameters; [`MarketParams::default`] when absent.
 		pub params: Option<MarketParams>,
+		/// Models registered from the start, in id order.
+		pub models: alloc::vec::Vec<GenesisModel>,
 		#[serde(skip)]
 		pub _config: core::marker::PhantomData<T>,
 	}
@@ -188,6 +191,13 @@ pub mod pallet {
 			// A genesis that cannot run is a mistake in the chain spec: refuse to build it.
 			assert!(params.is_valid(), "invalid inference parameters in genesis");
 			Params::<T>::put(params);
+			for model in &self.models {
+				let name = BoundedVec::try_from(model.name.clone().into_bytes())
+					.expect("genesis model names are at most 64 bytes");
+				let price = BalanceOf::<T>::saturated_from(model.base_price);
+				Pallet::<T>::add_model(name, model.architecture, model.weights_hash, price)
+					.expect("genesis models are valid");
+			}
 		}
 	}
 
@@ -230,6 +240,8 @@ pub mod pallet {
 			id: u64,
 			/// Who pays.
 			developer: T::AccountId,
+			/// The developer's nonce of the request.
+			nonce: u64,
 			/// The host that serves it.
 			executor: T::AccountId,
 			/// What is held.

@@ -135,6 +135,7 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::Requested {
 			id,
 			developer: request.developer,
+			nonce: request.nonce,
 			executor,
 			escrow,
 		});

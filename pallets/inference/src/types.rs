@@ -24,7 +24,10 @@ pub const MAX_MODEL_NAME_LEN: u32 = 64;
 	DecodeWithMemTracking,
 	TypeInfo,
 	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub struct LlamaArchitecture {
 	/// Tokens in the vocabulary.
 	pub vocab_size: u32,
@@ -40,6 +43,20 @@ pub struct LlamaArchitecture {
 	pub kv_heads: u32,
 	/// Context length: the most tokens a request may use.
 	pub context: u32,
+}
+
+/// A model registered in the genesis block.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GenesisModel {
+	/// Its name: printable, at most [`MAX_MODEL_NAME_LEN`] bytes.
+	pub name: alloc::string::String,
+	/// Its architecture.
+	pub architecture: LlamaArchitecture,
+	/// BLAKE2b-256 over its safetensors files, in file-name order.
+	pub weights_hash: Hash32,
+	/// Its price per token, in the chain's smallest unit.
+	pub base_price: u128,
 }
 
 /// A registered model.

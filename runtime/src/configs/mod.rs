@@ -3,6 +3,7 @@
 pub mod consensus;
 pub mod governance;
 pub mod host_reputation;
+pub mod inference;
 pub mod monetary;
 pub mod proof_of_compute;
 pub mod system;

@@ -52,3 +52,29 @@ fn a_removed_host_is_not_elected() {
 		assert_eq!(HostReputation::validators(), vec![2]);
 	});
 }
+
+#[test]
+fn a_forged_inference_is_punished_as_fraud_in_the_current_epoch() {
+	run(|| {
+		register(1, 1_000);
+		settle(0, 1, Outcome::Accepted, 10);
+		assert!(HostReputation::reputation_share(&1) > sp_runtime::Perbill::zero());
+		HostReputation::punish_forgery(&1);
+		let host = host(1);
+		assert_eq!(host.collateral, 800);
+		assert_eq!(host.reputation, 0);
+		assert!(matches!(host.status, HostStatus::Removed { .. }));
+		assert_eq!(HostReputation::reputation_share(&1), sp_runtime::Perbill::zero());
+		assert!(System::events().iter().any(|record| matches!(
+			record.event,
+			RuntimeEvent::HostReputation(Event::HostSlashed {
+				host: 1,
+				reason: SlashReason::Forgery,
+				amount: 200,
+				..
+			})
+		)));
+		// Not a host: nothing to punish.
+		HostReputation::punish_forgery(&99);
+	});
+}

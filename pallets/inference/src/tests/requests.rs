@@ -24,6 +24,7 @@ fn a_relayed_request_holds_the_maximum_cost_and_draws_a_server() {
 			Event::Requested {
 				id: 0,
 				developer: account(DEVELOPER),
+				nonce: 1,
 				executor,
 				escrow: 100 * PRICE,
 			}

@@ -1,0 +1,175 @@
+//! The model this node serves: it runs completions, keeps what it served for the hosts that
+//! re-check it, and re-checks others' completions.
+
+use std::{
+	collections::HashMap,
+	sync::{Arc, Mutex},
+};
+
+use gonka_inference_engine::{
+	generate_streaming, recheck, tokenizer, Completion, FinishReason, Model, RecheckVerdict,
+	Sampling, TokenLogprobs,
+};
+use gonka_primitives::Hash32;
+use serde::{Deserialize, Serialize};
+
+use super::openai::CompletionBody;
+
+/// Log-probabilities reported with each generated token: the top 5.
+const TOP_LOGPROBS: usize = 5;
+
+/// What an executor keeps of a served request, and gives re-checkers
+/// (`GET /gonka/v1/jobs/{id}`): the body the developer signed and the completion reported.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ServedRecord {
+	/// The request body, as received.
+	pub body: String,
+	/// Tokens of the prompt.
+	pub prompt_tokens: u32,
+	/// The generated tokens with their log-probabilities.
+	pub tokens: Vec<ReportedToken>,
+}
+
+/// One generated token as reported.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ReportedToken {
+	/// Its id.
+	pub token: u32,
+	/// Its log-probability.
+	pub logprob: f32,
+	/// The most likely tokens and their log-probabilities.
+	pub top: Vec<(u32, f32)>,
+}
+
+impl ServedRecord {
+	fn new(body: String, completion: &Completion) -> Self {
+		let tokens = completion
+			.tokens
+			.iter()
+			.map(|t| ReportedToken { token: t.token, logprob: t.logprob, top: t.top.clone() })
+			.collect();
+		Self { body, prompt_tokens: count(completion.prompt_tokens), tokens }
+	}
+
+	/// The completion it records.
+	pub fn completion(&self) -> Completion {
+		Completion {
+			prompt_tokens: self.prompt_tokens as usize,
+			tokens: self
+				.tokens
+				.iter()
+				.map(|t| TokenLogprobs { token: t.token, logprob: t.logprob, top: t.top.clone() })
+				.collect(),
+			finish: FinishReason::Length,
+		}
+	}
+}
+
+/// A token count as the chain counts tokens.
+pub fn count(tokens: usize) -> u32 {
+	u32::try_from(tokens).unwrap_or(u32::MAX)
+}
+
+/// The served model, what was served with it, and whether to forge results (testing only).
+pub struct Executor {
+	model: Arc<Model>,
+	forge: bool,
+	served: Mutex<HashMap<u64, ServedRecord>>,
+}
+
+impl Executor {
+	pub fn new(model: Model, forge: bool) -> Self {
+		Self { model: Arc::new(model), forge, served: Mutex::new(HashMap::new()) }
+	}
+
+	/// The weights hash of the served model.
+	pub fn weights_hash(&self) -> Hash32 {
+		self.model.hash
+	}
+
+	/// The model's context length.
+	pub fn context(&self) -> usize {
+		self.model.config.max_position_embeddings
+	}
+
+	/// The prompt's tokens.
+	pub fn tokenize(text: &str) -> Vec<u32> {
+		tokenizer::encode(text)
+	}
+
+	/// The text of generated tokens.
+	pub fn text(tokens: &[u32]) -> String {
+		tokenizer::decode(tokens)
+	}
+
+	/// How request `id` with `body` samples: greedy at temperature 0 (or none), else seeded
+	/// with the body's seed or the request's id.
+	pub fn sampling(body: &CompletionBody, id: u64) -> Sampling {
+		match body.temperature {
+			Some(temperature) if temperature > 0.0 => {
+				Sampling::Seeded { seed: body.seed.unwrap_or(id), temperature }
+			}
+			_ => Sampling::Greedy,
+		}
+	}
+
+	/// Runs request `id`: `budget` tokens at most after `prompt`, each handed to `on_token`.
+	/// A forging executor alters every token after generating it.
+	pub fn complete(
+		&self,
+		prompt: &[u32],
+		budget: usize,
+		sampling: Sampling,
+		mut on_token: impl FnMut(&TokenLogprobs),
+	) -> Result<Completion, String> {
+		let forge = self.forge;
+		let mut completion =
+			generate_streaming(&self.model, prompt, budget, sampling, TOP_LOGPROBS, |token| {
+				if forge {
+					on_token(&forged(token));
+				} else {
+					on_token(token);
+				}
+			})
+			.map_err(|error| format!("the model failed: {error:?}"))?;
+		if forge {
+			completion.tokens = completion.tokens.iter().map(forged).collect();
+		}
+		Ok(completion)
+	}
+
+	/// Keeps what request `id` was served with, for its re-checkers.
+	pub fn record(&self, id: u64, body: String, completion: &Completion) {
+		if let Ok(mut served) = self.served.lock() {
+			served.insert(id, ServedRecord::new(body, completion));
+		}
+	}
+
+	/// What request `id` was served with, if this node served it.
+	pub fn served(&self, id: u64) -> Option<ServedRecord> {
+		self.served.lock().ok()?.get(&id).cloned()
+	}
+
+	/// Re-computes `record` with its tokens forced: whether every reported log-probability
+	/// and token holds.
+	pub fn recheck(&self, record: &ServedRecord, sampling: Sampling) -> Result<bool, String> {
+		let completion = record.completion();
+		let body: CompletionBody = serde_json::from_str(&record.body)
+			.map_err(|error| format!("the served body does not parse: {error}"))?;
+		let prompt = Self::tokenize(&body.prompt_text().map_err(|error| error.message)?);
+		if count(prompt.len()) != record.prompt_tokens {
+			return Ok(false);
+		}
+		let verdict = recheck(&self.model, &prompt, &completion.tokens, sampling)
+			.map_err(|error| format!("the model failed: {error:?}"))?;
+		if let RecheckVerdict::Fail { position, reason } = &verdict {
+			log::info!(target: "inference", "Re-check failed at token {position}: {reason}");
+		}
+		Ok(verdict == RecheckVerdict::Pass)
+	}
+}
+
+/// `token` altered as a forging executor alters it: the next byte, same log-probabilities.
+fn forged(token: &TokenLogprobs) -> TokenLogprobs {
+	TokenLogprobs { token: (token.token + 1) % 256, ..token.clone() }
+}

@@ -1,0 +1,179 @@
+//! The node's inference service (DESIGN.md §1, §6): an OpenAI-compatible HTTP endpoint that
+//! relays developers' signed requests on chain, serves those the chain draws this host for
+//! with its model, and re-checks and votes on other hosts' results.
+//!
+//! - [`openai`]: the wire format and errors;
+//! - [`server`]: the routes, the checks of a request (signature, size, funds) and relaying;
+//! - [`executor`]: the model, completions, what was served, re-checks;
+//! - [`chain`]: what the service reads from and submits to the chain;
+//! - [`watcher`]: declaring the model served, re-checks and votes as blocks arrive.
+
+mod chain;
+mod executor;
+mod openai;
+mod server;
+mod watcher;
+
+use std::{
+	net::{SocketAddr, TcpListener},
+	path::PathBuf,
+	sync::Arc,
+};
+
+use gonka_inference_engine::{
+	test_model::{write_test_model, StoredAs},
+	tokenizer, Model,
+};
+use sc_service::TaskManager;
+
+use crate::{host::HostSubmitter, service::FullClient};
+use chain::Chain;
+use executor::Executor;
+
+/// Where the endpoint listens unless `--inference-listen` says otherwise.
+const DEFAULT_LISTEN: &str = "127.0.0.1:8000";
+
+/// The inference service's options.
+#[derive(Clone, Debug, clap::Args)]
+pub struct InferenceArgs {
+	/// Serve this model: a folder with its `config.json` and safetensors files, whose weights
+	/// hash must be a registered model's. Turns the endpoint on (see `--inference-listen`).
+	/// The host key must be in the keystore, as for `--compute`.
+	#[arg(long, value_name = "DIR")]
+	pub inference_model: Option<PathBuf>,
+
+	/// Where the OpenAI-compatible endpoint listens [default: 127.0.0.1:8000 when a model is
+	/// served]. Without `--inference-model` the endpoint only relays requests to the hosts the
+	/// chain draws.
+	#[arg(long, value_name = "ADDR:PORT")]
+	pub inference_listen: Option<SocketAddr>,
+
+	/// Testing only: alter every generated token, so that re-checks can be seen to fail (the
+	/// host is slashed and removed). Never set on a real host.
+	#[arg(long)]
+	pub inference_forge_output: bool,
+}
+
+/// The service, ready to start: the listening socket, and the model when one is served.
+pub struct InferenceSetup {
+	listener: TcpListener,
+	executor: Option<Arc<Executor>>,
+}
+
+impl InferenceSetup {
+	/// Loads the model and binds the endpoint; `None` when the options turn nothing on.
+	pub fn new(args: &InferenceArgs) -> Result<Option<Self>, String> {
+		let Some(listen) = args
+			.inference_listen
+			.or_else(|| args.inference_model.as_ref().and_then(|_| DEFAULT_LISTEN.parse().ok()))
+		else {
+			return Ok(None);
+		};
+		let executor = args
+			.inference_model
+			.as_ref()
+			.map(|folder| {
+				let model = Model::load(folder, None).map_err(|error| {
+					format!("--inference-model {}: {error:?}", folder.display())
+				})?;
+				if model.config.vocab_size != tokenizer::VOCAB_SIZE {
+					return Err(format!(
+						"--inference-model {}: a vocabulary of {} tokens needs its own tokenizer; \
+						 the endpoint has the byte-level tokenizer of the test model ({} tokens)",
+						folder.display(),
+						model.config.vocab_size,
+						tokenizer::VOCAB_SIZE
+					));
+				}
+				Ok(Arc::new(Executor::new(model, args.inference_forge_output)))
+			})
+			.transpose()?;
+		let listener = TcpListener::bind(listen).map_err(|error| {
+			format!("--inference-listen {listen}: cannot listen there ({error}); pick a free port")
+		})?;
+		listener
+			.set_nonblocking(true)
+			.map_err(|error| format!("--inference-listen {listen}: {error}"))?;
+		Ok(Some(Self { listener, executor }))
+	}
+
+	/// Starts the endpoint, and the watcher when a model is served. The served model must be
+	/// registered on chain.
+	pub fn spawn(
+		self,
+		task_manager: &TaskManager,
+		client: Arc<FullClient>,
+		submitter: Arc<HostSubmitter>,
+	) -> Result<(), String> {
+		let chain = Chain::new(client.clone(), submitter);
+		let executor = match self.executor {
+			Some(executor) => {
+				let hash = executor.weights_hash();
+				let models = chain.models()?;
+				let info = models.iter().find(|info| info.model.weights_hash == hash).ok_or_else(
+					|| {
+						format!(
+							"--inference-model: no registered model has weights hash 0x{}; \
+							 governance registers models (Inference.register_model)",
+							hex::encode(hash)
+						)
+					},
+				)?;
+				let name = String::from_utf8_lossy(&info.model.name).into_owned();
+				if executor.context() < info.model.architecture.context as usize {
+					return Err(format!(
+						"--inference-model: the model's context ({}) is shorter than the \
+						 registry's ({}) for '{name}'",
+						executor.context(),
+						info.model.architecture.context
+					));
+				}
+				log::info!(target: "inference", "Serving '{name}' (model {})", info.id);
+				task_manager.spawn_handle().spawn(
+					"inference-watcher",
+					Some("inference"),
+					watcher::run(client, chain.clone(), executor.clone(), info.id),
+				);
+				Some((info.id, executor))
+			}
+			None => None,
+		};
+		let address = self.listener.local_addr().map_err(|error| error.to_string())?;
+		let listener = tokio::net::TcpListener::from_std(self.listener)
+			.map_err(|error| format!("the inference endpoint cannot listen: {error}"))?;
+		let endpoint = Arc::new(server::Endpoint { chain, executor, http: reqwest::Client::new() });
+		log::info!(target: "inference", "OpenAI-compatible endpoint on http://{address}/v1");
+		task_manager.spawn_essential_handle().spawn(
+			"inference-endpoint",
+			Some("inference"),
+			async move {
+				if let Err(error) = axum::serve(listener, server::router(endpoint)).await {
+					log::error!(target: "inference", "The inference endpoint stopped: {error}");
+				}
+			},
+		);
+		Ok(())
+	}
+}
+
+/// `gonka-node write-test-model`.
+#[derive(Debug, clap::Args)]
+pub struct WriteTestModelCmd {
+	/// The folder to write `config.json` and `model.safetensors` into (created if missing).
+	#[arg(long, value_name = "DIR")]
+	pub out: PathBuf,
+}
+
+impl WriteTestModelCmd {
+	/// Writes the model and prints its weights hash.
+	pub fn run(&self) -> Result<(), String> {
+		let hash = write_test_model(
+			&self.out,
+			gonka_primitives::inference::TEST_MODEL_SEED,
+			StoredAs::F32,
+		)
+		.map_err(|error| format!("--out {}: {error:?}", self.out.display()))?;
+		println!("0x{}", hex::encode(hash));
+		Ok(())
+	}
+}

@@ -1,0 +1,92 @@
+//! The inference marketplace: models governance registers, requests escrowed from developers,
+//! executors and checkers drawn by compute weight, forgeries punished as fraud.
+
+use frame_support::traits::{ConstU32, Randomness};
+use gonka_primitives::inference::{TEST_MODEL_NAME, TEST_MODEL_WEIGHTS_HASH};
+use pallet_inference::{GenesisModel, InferenceHosts, LlamaArchitecture, MarketParams};
+use sp_runtime::{traits::Verify, Perbill};
+
+use crate::{
+	configs::governance::ParamsOrigin, currency::MILLI_GNK, AccountId, Balances, BlockNumber, Hash,
+	HostReputation, Runtime, RuntimeHoldReason, Signature, TreasuryForTraining,
+};
+
+/// Hosts as the marketplace sees them: the weight they counted in the last settled epoch,
+/// their reputation, and punishment by host-reputation.
+pub struct MarketHosts;
+impl InferenceHosts<AccountId> for MarketHosts {
+	fn weight(who: &AccountId) -> u64 {
+		pallet_host_reputation::LastSettledEpoch::<Runtime>::get()
+			.map_or(0, |epoch| HostReputation::counted_weight_in(epoch, who))
+	}
+
+	fn reputation(who: &AccountId) -> Perbill {
+		HostReputation::reputation_share(who)
+	}
+
+	fn punish_forgery(who: &AccountId) {
+		HostReputation::punish_forgery(who)
+	}
+}
+
+/// The parent block's BABE VRF output mixed with the subject, so that nobody knows an
+/// executor or a checker before the block that draws it; the randomness of the epoch before
+/// for a block without VRF output.
+pub struct BlockRandomness;
+impl Randomness<Hash, BlockNumber> for BlockRandomness {
+	fn random(subject: &[u8]) -> (Hash, BlockNumber) {
+		match pallet_babe::ParentBlockRandomness::<Runtime>::random(subject) {
+			(Some(random), block) => (random, block),
+			(None, _) => pallet_babe::RandomnessFromOneEpochAgo::<Runtime>::random(subject),
+		}
+	}
+}
+
+impl pallet_inference::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Signature = Signature;
+	type Signer = <Signature as Verify>::Signer;
+	/// A passed community-pool proposal (`ComputeMajority`); root only where a development
+	/// chain has a sudo key.
+	type ModelOrigin = ParamsOrigin;
+	type Hosts = MarketHosts;
+	type ParamsOrigin = ParamsOrigin;
+	type Randomness = BlockRandomness;
+	type Training = TreasuryForTraining;
+	type MaxModels = ConstU32<64>;
+	/// Each draw reads every server's weight: the placeholder weights count 64.
+	type MaxServers = ConstU32<64>;
+	/// Placeholders until the pallet's benchmarks generate its weights.
+	type WeightInfo = ();
+}
+
+/// The marketplace's parameters on the development presets: every served request is
+/// re-checked (when another host serves its model), so that re-checks can be watched; the
+/// rest are DESIGN.md's defaults.
+pub fn development_params() -> MarketParams {
+	MarketParams {
+		recheck_ceiling: Perbill::one(),
+		recheck_floor: Perbill::one(),
+		..Default::default()
+	}
+}
+
+/// The project's test model (`gonka-node write-test-model`), at 1 milli-GNK per token: what
+/// the development presets register, so that inference works from the first block.
+pub fn test_model() -> GenesisModel {
+	GenesisModel {
+		name: TEST_MODEL_NAME.into(),
+		architecture: LlamaArchitecture {
+			vocab_size: 258,
+			hidden_size: 64,
+			intermediate_size: 176,
+			layers: 2,
+			heads: 4,
+			kv_heads: 2,
+			context: 512,
+		},
+		weights_hash: TEST_MODEL_WEIGHTS_HASH,
+		base_price: MILLI_GNK,
+	}
+}
