@@ -7,7 +7,7 @@ use crate::Hash32;
 pub const TEST_MODEL_NAME: &str = "gonka-test";
 
 /// The seed its random weights are drawn from.
-pub const TEST_MODEL_SEED: u64 = 0x676f_6e6b_61;
+pub const TEST_MODEL_SEED: u64 = 0x67_6f6e_6b61;
 
 /// BLAKE2b-256 of its safetensors file (f32), as the registry holds it. The inference
 /// engine's tests check that the generator still writes these bytes.

@@ -12,7 +12,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/api';
@@ -76,6 +76,10 @@ before(async () => {
 after(async () => {
   await api?.disconnect();
   await Promise.all(Object.values(nodes).map((node) => node.stop()));
+  // The nodes' logs outlive the run, for whoever reads a failure.
+  for (const [name, node] of Object.entries(nodes)) {
+    writeFileSync(join(tmpdir(), `gonka-inference-${name}.log`), node.output());
+  }
   rmSync(folder, { recursive: true, force: true });
 });
 
@@ -146,10 +150,6 @@ test('both hosts serve the registered test model once they have compute weight',
     return model.servers.length === 2 ? model : undefined;
   }, 420);
   price = servers.price.toBigInt();
-  for (const name of ['Alice', 'Bob']) {
-    const weight = await api.call.inferenceApi.hostWeight(keyring.addFromUri(`//${name}`).address);
-    console.log(`${name}'s compute weight: ${weight}`);
-  }
   const listed = await (await fetch(`http://127.0.0.1:${aliceHttp}/v1/models`)).json();
   assert.equal(listed.data[0].id, MODEL);
   assert.equal(BigInt(listed.data[0].gonka.pricePerToken), price);
@@ -187,12 +187,16 @@ test('chat completions stream as server-sent events', async () => {
   });
   let text = '';
   let finish;
+  let id;
   for await (const chunk of stream) {
     text += chunk.choices[0]?.delta?.content ?? '';
     finish = chunk.choices[0]?.finish_reason ?? finish;
+    id = requestId(chunk);
   }
   assert.ok(['stop', 'length'].includes(finish), `finished: ${finish}`);
   assert.equal(typeof text, 'string');
+  await until('the payment', async () => inferenceEvent('Paid', id), 120);
+  assert.equal(inferenceEvent('Disputed', id), undefined, 'an honest sampled completion passes');
 }, { timeout: 120_000 });
 
 test('unknown models, bad signatures, oversized prompts and unfunded accounts get clear HTTP errors', async () => {
@@ -220,7 +224,6 @@ test('a host that returns altered tokens fails the re-check and the vote: refund
     const completion = await openai.completions.create({ model: MODEL, prompt: `Attempt ${attempt}`, max_tokens: 8, temperature: 0 });
     const id = requestId(completion);
     const requested = inferenceEvent('Requested', id);
-    console.log(`request ${id}: executor ${requested.data.executor}`);
     if (requested.data.executor.toString() !== bob) {
       await until('the payment', async () => inferenceEvent('Paid', id), 120);
       continue;
@@ -237,5 +240,7 @@ test('a host that returns altered tokens fails the re-check and the vote: refund
     assert.ok(!model.servers.map(String).includes(bob), 'Bob serves no more');
     return;
   }
-  assert.fail('the chain never drew Bob in 12 requests');
+  const [model] = await api.call.inferenceApi.models();
+  const weight = await api.call.inferenceApi.hostWeight(bob);
+  assert.fail(`the chain never drew Bob in 12 requests (servers ${model.servers}, Bob's weight ${weight})`);
 }, { timeout: 600_000 });

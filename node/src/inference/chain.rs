@@ -31,7 +31,9 @@ fn refusal(error: sp_runtime::DispatchError) -> RelayError {
 	let inference =
 		<Runtime as frame_system::Config>::PalletInfo::index::<pallet_inference::Pallet<Runtime>>();
 	match error {
-		sp_runtime::DispatchError::Module(module) if Some(usize::from(module.index)) == inference => {
+		sp_runtime::DispatchError::Module(module)
+			if Some(usize::from(module.index)) == inference =>
+		{
 			match pallet_inference::Error::<Runtime>::decode(&mut &module.error[..]) {
 				Ok(error) => RelayError::Refused(error),
 				Err(_) => RelayError::Other(format!("the chain refused the request: {module:?}")),
@@ -130,7 +132,8 @@ impl Chain {
 	/// The events of block `at`.
 	pub fn events(&self, at: H256) -> Result<Vec<RuntimeEvent>, String> {
 		// `System::Events`, whose storage type frame-system keeps private.
-		let key = [sp_io::hashing::twox_128(b"System"), sp_io::hashing::twox_128(b"Events")].concat();
+		let key =
+			[sp_io::hashing::twox_128(b"System"), sp_io::hashing::twox_128(b"Events")].concat();
 		let records: Option<Vec<Box<frame_system::EventRecord<RuntimeEvent, H256>>>> =
 			self.storage(at, key)?;
 		Ok(records.unwrap_or_default().into_iter().map(|record| record.event).collect())

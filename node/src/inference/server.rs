@@ -280,7 +280,10 @@ impl Endpoint {
 
 	/// Request `id`, waiting a little for the block that holds it: the relaying host forwards
 	/// as soon as its own node imported that block, which this node may not have yet.
-	async fn wait_for_job(&self, id: u64) -> Result<Option<pallet_inference::JobOf<Runtime>>, ApiError> {
+	async fn wait_for_job(
+		&self,
+		id: u64,
+	) -> Result<Option<pallet_inference::JobOf<Runtime>>, ApiError> {
 		for _ in 0..JOB_WAIT_ROUNDS {
 			if let Some(job) = self.chain.job(id).map_err(ApiError::upstream)? {
 				return Ok(Some(job));
