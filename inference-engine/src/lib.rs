@@ -6,6 +6,7 @@
 //!   the hash the chain's model registry holds;
 //! - [`model`]: the decoder (RMSNorm, rotary attention with grouped key/value heads, SwiGLU)
 //!   with a KV cache, on the CPU in f32;
+//! - `cuda` (feature `cuda`): the decoder's projections on an NVIDIA GPU, f16 weights;
 //! - [`sampling`]: greedy and seeded sampling, and the top-k log-probabilities reported with
 //!   every token;
 //! - [`generate`]: a completion, token by token, with the hash the executor reports on chain;
@@ -15,6 +16,8 @@
 //! - [`test_model`]: a small model with random weights that the project generates itself.
 
 pub mod config;
+#[cfg(feature = "cuda")]
+pub mod cuda;
 pub mod generate;
 pub mod model;
 pub mod recheck;
@@ -54,6 +57,8 @@ pub enum InferenceError {
 	},
 	/// A token id outside the vocabulary.
 	UnknownToken(u32),
+	/// The GPU, its driver or NVRTC is missing or failed.
+	Device(String),
 }
 
 impl std::fmt::Display for InferenceError {
@@ -72,6 +77,7 @@ impl std::fmt::Display for InferenceError {
 				write!(f, "{needed} tokens do not fit the model's context of {limit}")
 			}
 			InferenceError::UnknownToken(id) => write!(f, "token {id} is not in the vocabulary"),
+			InferenceError::Device(why) => write!(f, "CUDA: {why}"),
 		}
 	}
 }

@@ -2,7 +2,8 @@
 //! `x = embed(token)`; per layer `x += o(attention(rope(q(n₁(x))), rope(k(n₁(x))), v(n₁(x))))`
 //! and `x += down(silu(gate(n₂(x))) ⊙ up(n₂(x)))`; `logits = output(norm(x))`, with
 //! RMSNorms `n`, rotary embeddings on (i, i + d/2) pairs as Hugging Face's Llama rotates them,
-//! and each key/value head shared by `heads / kv_heads` query heads.
+//! and each key/value head shared by `heads / kv_heads` query heads. With the `cuda` feature,
+//! [`Model::use_cuda`] moves every projection to a GPU (f16 weights, `crate::cuda`).
 
 use std::path::Path;
 
@@ -23,7 +24,14 @@ pub struct Model {
 	pub hash: Hash32,
 	/// `cos` and `sin` of every position's rotation angles, `positions × head_dim / 2`.
 	rope: Vec<(f32, f32)>,
+	/// The projections on a GPU, when [`Model::use_cuda`] put them there.
+	#[cfg(feature = "cuda")]
+	cuda: Option<crate::cuda::CudaProjections>,
 }
+
+/// A projection's place in [`Model::projections`]: per layer q, k, v, o, gate, up, down, then
+/// the output head.
+const PER_LAYER: usize = 7;
 
 /// The keys and values of the positions run so far, per layer.
 pub struct KvCache {
@@ -68,7 +76,48 @@ impl Model {
 				})
 			})
 			.collect();
-		Model { config, weights, hash, rope }
+		Model {
+			config,
+			weights,
+			hash,
+			rope,
+			#[cfg(feature = "cuda")]
+			cuda: None,
+		}
+	}
+
+	/// Every projection, in the order of their indices: per layer q, k, v, o, gate, up, down;
+	/// then the output head.
+	#[cfg(feature = "cuda")]
+	fn projections(&self) -> impl Iterator<Item = &weights::Matrix> {
+		self.weights
+			.layers
+			.iter()
+			.flat_map(|l| [&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down])
+			.chain(std::iter::once(self.weights.output()))
+	}
+
+	/// Runs every projection on GPU `ordinal` from now on (f16 weights, f32 accumulation).
+	#[cfg(feature = "cuda")]
+	pub fn use_cuda(&mut self, ordinal: usize) -> Result<(), InferenceError> {
+		self.cuda = Some(crate::cuda::CudaProjections::new(self.projections(), ordinal)?);
+		Ok(())
+	}
+
+	/// Projection `index` of [`Model::projections`] (`matrix`) applied to `x`, on the GPU when
+	/// the model uses one.
+	fn project(
+		&self,
+		index: usize,
+		matrix: &weights::Matrix,
+		x: &[f32],
+	) -> Result<Vec<f32>, InferenceError> {
+		#[cfg(feature = "cuda")]
+		if let Some(cuda) = &self.cuda {
+			return cuda.apply(index, x);
+		}
+		let _ = index;
+		Ok(matrix.apply(x))
 	}
 
 	/// An empty cache for one sequence.
@@ -112,25 +161,27 @@ impl Model {
 		}
 		let mut x = self.weights.embedding.row(token as usize).to_vec();
 		for (index, layer) in self.weights.layers.iter().enumerate() {
+			let first = index * PER_LAYER;
 			let h = rms_norm(&x, &layer.attention_norm, config.rms_norm_eps);
-			let mut q = layer.q.apply(&h);
-			let mut k = layer.k.apply(&h);
-			let v = layer.v.apply(&h);
+			let mut q = self.project(first, &layer.q, &h)?;
+			let mut k = self.project(first + 1, &layer.k, &h)?;
+			let v = self.project(first + 2, &layer.v, &h)?;
 			self.rotate(&mut q, position);
 			self.rotate(&mut k, position);
 			cache.keys[index].extend_from_slice(&k);
 			cache.values[index].extend_from_slice(&v);
 			let attended = self.attend(&q, &cache.keys[index], &cache.values[index], position + 1);
-			add(&mut x, &layer.o.apply(&attended));
+			add(&mut x, &self.project(first + 3, &layer.o, &attended)?);
 			let h = rms_norm(&x, &layer.mlp_norm, config.rms_norm_eps);
-			let gate = layer.gate.apply(&h);
-			let up = layer.up.apply(&h);
+			let gate = self.project(first + 4, &layer.gate, &h)?;
+			let up = self.project(first + 5, &layer.up, &h)?;
 			let activated: Vec<f32> = gate.iter().zip(&up).map(|(g, u)| silu(*g) * u).collect();
-			add(&mut x, &layer.down.apply(&activated));
+			add(&mut x, &self.project(first + 6, &layer.down, &activated)?);
 		}
 		cache.len += 1;
 		let x = rms_norm(&x, &self.weights.norm, config.rms_norm_eps);
-		Ok(self.weights.output().apply(&x))
+		let head = self.weights.layers.len() * PER_LAYER;
+		self.project(head, self.weights.output(), &x)
 	}
 
 	/// Rotates every head of `vector` by the angles of `position`.

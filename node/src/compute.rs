@@ -81,7 +81,7 @@ impl ComputeSetup {
 		config: &Configuration,
 		keystore: &KeystorePtr,
 	) -> Result<Self, String> {
-		let public = host_key(config, keystore, "--compute")?;
+		let public = host_key(config, keystore, "--compute", "start with --compute off")?;
 		if backend == BackendKind::Cuda {
 			gonka_offchain_worker::engine::cuda::probe()
 				.map_err(|error| format!("--compute cuda cannot run here: {error}"))?;

@@ -33,11 +33,12 @@ const MORTALITY: u64 = 64;
 
 /// The host key (key type `gpoc`, sr25519) in `keystore`, inserting the development key first
 /// when the node was started with one (e.g. `--dev`). `needed_by` names the option that needs
-/// it, for the error.
+/// it and `or_else` how to do without, for the error.
 pub fn host_key(
 	config: &Configuration,
 	keystore: &KeystorePtr,
 	needed_by: &str,
+	or_else: &str,
 ) -> Result<sr25519::Public, String> {
 	if let Some(seed) = &config.dev_key_seed {
 		keystore
@@ -49,7 +50,7 @@ pub fn host_key(
 		[] => Err(format!(
 			"{needed_by} needs the host key in the keystore: insert it with `gonka-node key \
 			 insert --key-type gpoc --scheme sr25519 --suri <SECRET> --base-path <BASE PATH> \
-			 --chain <CHAIN>`"
+			 --chain <CHAIN>`, or {or_else}"
 		)),
 		several => Err(format!(
 			"the keystore holds {} host keys (key type gpoc); keep exactly one",

@@ -272,8 +272,13 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	let host = match (&compute, &inference) {
 		(Some(compute), _) => Some(compute.host_key()),
 		(None, Some(_)) => Some(
-			host_key(&config, &keystore_container.keystore(), "--inference-model")
-				.map_err(ServiceError::Other)?,
+			host_key(
+				&config,
+				&keystore_container.keystore(),
+				"the inference endpoint",
+				"start without --inference-model and --inference-listen",
+			)
+			.map_err(ServiceError::Other)?,
 		),
 		(None, None) => None,
 	};

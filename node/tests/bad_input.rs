@@ -101,3 +101,29 @@ fn compute_cuda_without_a_usable_gpu_says_what_is_missing() {
 	assert!(line.contains("--compute cuda cannot run here"), "{line}");
 	assert!(line.contains(&reason.to_string()), "{line} should name: {reason}");
 }
+
+#[test]
+fn an_inference_model_folder_without_a_model_is_named() {
+	let dir = std::env::temp_dir().join(format!("gonka-no-model-{}", std::process::id()));
+	std::fs::create_dir_all(&dir).expect("temp dir");
+	let output = run_node(&["--dev", "--tmp", "--inference-model", dir.to_str().expect("utf-8")]);
+	let _ = std::fs::remove_dir_all(&dir);
+	let line = failure_line(&output);
+	assert!(line.contains("--inference-model") && line.contains("config.json"), "{line}");
+}
+
+#[test]
+fn inference_cuda_without_a_usable_gpu_says_what_is_missing() {
+	if gonka_inference_engine::cuda::probe().is_ok() {
+		eprintln!("skipped: this machine has a usable GPU, so --inference-cuda starts");
+		return;
+	}
+	let dir = std::env::temp_dir().join(format!("gonka-cuda-model-{}", std::process::id()));
+	let folder = dir.to_str().expect("utf-8");
+	assert!(run_node(&["write-test-model", "--out", folder]).status.success());
+	let output =
+		run_node(&["--dev", "--tmp", "--inference-model", folder, "--inference-cuda", "0"]);
+	let _ = std::fs::remove_dir_all(&dir);
+	let line = failure_line(&output);
+	assert!(line.contains("--inference-cuda 0: CUDA:"), "{line}");
+}

@@ -48,6 +48,11 @@ pub struct InferenceArgs {
 	#[arg(long, value_name = "ADDR:PORT")]
 	pub inference_listen: Option<SocketAddr>,
 
+	/// Run the model's projections on this CUDA GPU (f16 weights, f32 accumulation); the
+	/// CPU computes everything when absent.
+	#[arg(long, value_name = "ORDINAL")]
+	pub inference_cuda: Option<usize>,
+
 	/// Testing only: alter every generated token, so that re-checks can be seen to fail (the
 	/// host is slashed and removed). Never set on a real host.
 	#[arg(long)]
@@ -73,9 +78,13 @@ impl InferenceSetup {
 			.inference_model
 			.as_ref()
 			.map(|folder| {
-				let model = Model::load(folder, None).map_err(|error| {
-					format!("--inference-model {}: {error:?}", folder.display())
-				})?;
+				let mut model = Model::load(folder, None)
+					.map_err(|error| format!("--inference-model {}: {error}", folder.display()))?;
+				if let Some(ordinal) = args.inference_cuda {
+					model
+						.use_cuda(ordinal)
+						.map_err(|error| format!("--inference-cuda {ordinal}: {error}"))?;
+				}
 				if model.config.vocab_size != tokenizer::VOCAB_SIZE {
 					return Err(format!(
 						"--inference-model {}: a vocabulary of {} tokens needs its own tokenizer; \

@@ -1,0 +1,36 @@
+//! The CUDA path. Its kernel is compiled to PTX by NVRTC on every run (no GPU needed); the
+//! tests that need a GPU run when one is present and otherwise say why they skip.
+#![cfg(feature = "cuda")]
+
+mod common;
+
+use gonka_inference_engine::{
+	cuda, generate, recheck, test_model::StoredAs, tokenizer, RecheckVerdict, Sampling,
+};
+
+#[test]
+fn the_kernel_compiles_to_ptx() {
+	if !cuda::nvrtc_present() && std::env::var_os("GONKA_REQUIRE_NVRTC").is_none() {
+		eprintln!("SKIPPED: NVRTC (libnvrtc.so.12) not found; `make test` provides it");
+		return;
+	}
+	let ptx = cuda::compile().expect("the kernel compiles").to_src();
+	assert!(ptx.contains(&format!(".entry {}", cuda::KERNEL)), "no entry point in the PTX");
+}
+
+#[test]
+fn a_completion_on_the_gpu_passes_the_cpu_recheck() {
+	if let Err(why) = cuda::probe() {
+		eprintln!("SKIPPED: no usable GPU here ({why})");
+		return;
+	}
+	let (cpu, _folder) = common::test_model(StoredAs::F32);
+	let (mut gpu, _gpu_folder) = common::test_model(StoredAs::F32);
+	gpu.use_cuda(0).expect("the GPU opens");
+	let prompt = tokenizer::encode("The GPU serves, the CPU checks.");
+	for sampling in [Sampling::Greedy, Sampling::Seeded { seed: 11, temperature: 0.8 }] {
+		let served = generate(&gpu, &prompt, 48, sampling, 5).expect("the GPU generates");
+		let verdict = recheck(&cpu, &prompt, &served.tokens, sampling).expect("the CPU re-checks");
+		assert_eq!(verdict, RecheckVerdict::Pass, "{sampling:?}");
+	}
+}
