@@ -28,7 +28,7 @@ test: build lint test-rust test-js test-setup
 # themselves.
 test-rust: build
 	$(WITH_ENV) PATH=$(CARGO_TARGET_DIR)/debug:$$PATH cargo test --workspace --locked --no-fail-fast
-	$(WITH_ENV) SKIP_WASM_BUILD=1 cargo test --locked -p pallet-sprint -p pallet-proof-of-compute -p pallet-host-reputation -p pallet-community-pool -p pallet-treasury-for-training --features runtime-benchmarks
+	$(WITH_ENV) SKIP_WASM_BUILD=1 cargo test --locked -p pallet-sprint -p pallet-proof-of-compute -p pallet-host-reputation -p pallet-community-pool -p pallet-treasury-for-training -p pallet-inference --features runtime-benchmarks
 
 test-js: build
 	cd tests/js && npm ci --no-audit --no-fund --loglevel=error

@@ -17,7 +17,7 @@ fi
 cargo build -p gonka-runtime --features runtime-benchmarks
 wasm="$target/debug/wbuild/gonka-runtime/gonka_runtime.wasm"
 
-for pallet in sprint proof-of-compute host-reputation community-pool treasury-for-training; do
+for pallet in sprint proof-of-compute host-reputation community-pool treasury-for-training inference; do
 	frame-omni-bencher v1 benchmark pallet \
 		--runtime "$wasm" \
 		--pallet "pallet_${pallet//-/_}" \

@@ -1,7 +1,9 @@
 //! The pallets whose benchmarks the runtime runs (`frame-omni-bencher v1 benchmark pallet`,
 //! see `make weights`).
 
-use crate::{CommunityPool, HostReputation, ProofOfCompute, Runtime, Sprint, TreasuryForTraining};
+use crate::{
+	CommunityPool, HostReputation, Inference, ProofOfCompute, Runtime, Sprint, TreasuryForTraining,
+};
 
 frame_benchmarking::define_benchmarks!(
 	[frame_benchmarking, BaselineBench::<Runtime>]
@@ -11,6 +13,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_host_reputation, HostReputation]
 	[pallet_community_pool, CommunityPool]
 	[pallet_treasury_for_training, TreasuryForTraining]
+	[pallet_inference, Inference]
 );
 
 impl frame_system_benchmarking::Config for crate::Runtime {}

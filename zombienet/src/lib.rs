@@ -2,6 +2,7 @@
 //! definitions in this folder, and what their tests read of them through the subxt client of
 //! `examples/epoch-watch`.
 
+pub mod diagnosis;
 mod figures;
 
 use std::{

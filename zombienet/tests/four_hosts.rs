@@ -38,8 +38,17 @@ fn honest_accounts() -> [(&'static str, AccountId32); 4] {
 	]
 }
 
-/// Every honest host was accepted in `epoch` and paid for the weight it earned.
-fn assert_honest_hosts_paid(epoch: &SettledEpoch) {
+/// Every honest host was accepted in `epoch` and paid for the weight it earned. When one has
+/// no result, the epoch's failed extrinsics are printed first, to say why.
+async fn assert_honest_hosts_paid(epoch: &SettledEpoch, node: &NodeClient) {
+	if honest_accounts().iter().any(|(_, host)| epoch.host(host).is_none()) {
+		match gonka_zombienet::diagnosis::failed_extrinsics(&node.connection, epoch.block_hash)
+			.await
+		{
+			Ok(failures) => failures.iter().for_each(|failure| println!("{failure}")),
+			Err(error) => println!("the epoch's failed extrinsics cannot be read: {error}"),
+		}
+	}
 	for (name, host) in honest_accounts() {
 		let line = epoch
 			.host(&host)
@@ -146,7 +155,7 @@ async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() 
 
 	// Every epoch pays the four honest hosts, until one judges Eve.
 	let first = next_epoch(&mut watcher, &alice).await?;
-	assert_honest_hosts_paid(&first);
+	assert_honest_hosts_paid(&first, &alice).await;
 	assert_example_printed(example, &first).await?;
 	settled.push(first.clone());
 	// Eve registered in the first epoch, so she is judged in it or, if her registration came
@@ -162,7 +171,7 @@ async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() 
 			settled.iter().map(|e| e.epoch).collect::<Vec<_>>()
 		);
 		epoch = next_epoch(&mut watcher, &alice).await?;
-		assert_honest_hosts_paid(&epoch);
+		assert_honest_hosts_paid(&epoch, &alice).await;
 		settled.push(epoch.clone());
 	};
 	assert_eq!(eve_result.outcome, "Rejected", "{eve_result:?}");
@@ -209,7 +218,7 @@ async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() 
 	let restarted_in = down.epoch.index + 1;
 	loop {
 		let epoch = next_epoch(&mut watcher, &alice).await?;
-		assert_honest_hosts_paid(&epoch);
+		assert_honest_hosts_paid(&epoch, &alice).await;
 		settled.push(epoch.clone());
 		if epoch.epoch >= restarted_in {
 			break;

@@ -18,12 +18,13 @@
 //! - a request past its stage's deadline is closed by anyone ([`Pallet::close_expired`]):
 //!   unserved, it is refunded; unchecked, it is paid; disputed, the votes cast decide.
 //!
-//! `weights.rs` holds placeholders until `benchmarking.rs` exists.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
 mod marketplace;
 mod pricing;
 mod recheck;
@@ -127,6 +128,9 @@ pub mod pallet {
 		type MaxServers: Get<u32>;
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
+		/// Developer keys and hosts with weight for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: benchmarking::BenchmarkHelper<Self::AccountId, Self::Signature>;
 	}
 
 	/// The marketplace's parameters.

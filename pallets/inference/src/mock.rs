@@ -151,6 +151,43 @@ pub fn set_recheck_point(point: u32) {
 	RECHECK_POINT.with(|recheck| *recheck.borrow_mut() = point);
 }
 
+#[cfg(feature = "runtime-benchmarks")]
+thread_local! {
+	/// The developers benchmarks created, with their keys' seeds.
+	pub static BENCHMARK_DEVELOPERS: RefCell<Vec<(AccountId32, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Developer keys from seeds `//Developer<n>`, and the weights of [`HOST_WEIGHTS`].
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchmarkKeys;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::benchmarking::BenchmarkHelper<AccountId32, MultiSignature> for BenchmarkKeys {
+	fn developer() -> AccountId32 {
+		BENCHMARK_DEVELOPERS.with(|developers| {
+			let mut developers = developers.borrow_mut();
+			let seed = format!("//Developer{}", developers.len());
+			let who = account(&seed);
+			developers.push((who.clone(), seed));
+			who
+		})
+	}
+
+	fn sign(developer: &AccountId32, payload: &[u8]) -> MultiSignature {
+		let seed = BENCHMARK_DEVELOPERS.with(|developers| {
+			developers
+				.borrow()
+				.iter()
+				.find(|(who, _)| who == developer)
+				.map(|(_, seed)| seed.clone())
+		});
+		MultiSignature::from(key(&seed.unwrap_or_default()).sign(payload))
+	}
+
+	fn set_weight(who: &AccountId32, weight: u64) {
+		set_weight(who, weight);
+	}
+}
+
 /// Lets only [`GOVERNANCE`] register models and set parameters (the runtime uses
 /// `ComputeMajority`).
 pub struct EnsureGovernance;
@@ -195,6 +232,8 @@ impl crate::Config for Test {
 	type ParamsOrigin = EnsureGovernance;
 	type Randomness = TestRandomness;
 	type Training = TreasuryForTraining;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchmarkKeys;
 	type MaxModels = MaxModels;
 	type MaxServers = MaxServers;
 	type WeightInfo = ();

@@ -55,10 +55,36 @@ impl pallet_inference::Config for Runtime {
 	type Randomness = BlockRandomness;
 	type Training = TreasuryForTraining;
 	type MaxModels = ConstU32<64>;
-	/// Each draw reads every server's weight: the placeholder weights count 64.
+	/// Each draw reads every server's weight: the benchmarks measure 64.
 	type MaxServers = ConstU32<64>;
-	/// Placeholders until the pallet's benchmarks generate its weights.
-	type WeightInfo = ();
+	type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchmarkKeys;
+}
+
+/// Developer keys from the benchmark's keystore, hosts' weights through host-reputation.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchmarkKeys;
+
+#[cfg(feature = "runtime-benchmarks")]
+const BENCHMARK_KEY: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"bnch");
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_inference::benchmarking::BenchmarkHelper<AccountId, Signature> for BenchmarkKeys {
+	fn developer() -> AccountId {
+		sp_io::crypto::sr25519_generate(BENCHMARK_KEY, None).into()
+	}
+
+	fn sign(developer: &AccountId, payload: &[u8]) -> Signature {
+		let public = sp_core::sr25519::Public::from_raw(*developer.as_ref());
+		sp_io::crypto::sr25519_sign(BENCHMARK_KEY, &public, payload)
+			.map(Signature::Sr25519)
+			.unwrap_or_else(|| Signature::Sr25519(sp_core::sr25519::Signature::default()))
+	}
+
+	fn set_weight(who: &AccountId, weight: u64) {
+		HostReputation::record_weight_for_benchmarks(who, weight);
+	}
 }
 
 /// The marketplace's parameters on the development presets: every served request is
