@@ -33,19 +33,6 @@ pub trait BenchmarkHelper<AccountId, Signature> {
 	fn set_weight(who: &AccountId, weight: u64);
 }
 
-/// The test model's architecture.
-fn architecture() -> LlamaArchitecture {
-	LlamaArchitecture {
-		vocab_size: 258,
-		hidden_size: 64,
-		intermediate_size: 176,
-		layers: 2,
-		heads: 4,
-		kv_heads: 2,
-		context: 512,
-	}
-}
-
 /// The price per token of the benchmarks' models: the existential deposit, so that the
 /// executor's and the treasury's shares can open accounts.
 fn price<T: Config>() -> BalanceOf<T> {
@@ -56,7 +43,7 @@ fn price<T: Config>() -> BalanceOf<T> {
 fn model<T: Config>() -> ModelId {
 	let id = ModelCount::<T>::get();
 	let name = BoundedVec::truncate_from(vec![b'm'; MAX_MODEL_NAME_LEN as usize]);
-	let _ = Pallet::<T>::add_model(name, architecture(), [7; 32], price::<T>());
+	let _ = Pallet::<T>::add_model(name, LlamaArchitecture::TEST_MODEL, [7; 32], price::<T>());
 	id
 }
 
@@ -128,7 +115,7 @@ mod benchmarks {
 		let name = BoundedVec::truncate_from(vec![b'm'; MAX_MODEL_NAME_LEN as usize]);
 		let before = ModelCount::<T>::get();
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, name, architecture(), [7; 32], price::<T>());
+		_(origin as T::RuntimeOrigin, name, LlamaArchitecture::TEST_MODEL, [7; 32], price::<T>());
 		assert_eq!(ModelCount::<T>::get(), before + 1);
 		Ok(())
 	}

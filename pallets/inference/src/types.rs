@@ -45,6 +45,20 @@ pub struct LlamaArchitecture {
 	pub context: u32,
 }
 
+impl LlamaArchitecture {
+	/// The project's test model (`gonka_primitives::inference`): byte vocabulary, two layers of
+	/// width 64, four query heads over two key/value heads, a context of 512.
+	pub const TEST_MODEL: Self = LlamaArchitecture {
+		vocab_size: 258,
+		hidden_size: 64,
+		intermediate_size: 176,
+		layers: 2,
+		heads: 4,
+		kv_heads: 2,
+		context: 512,
+	};
+}
+
 /// A model registered in the genesis block.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]

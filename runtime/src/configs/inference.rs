@@ -103,15 +103,7 @@ pub fn development_params() -> MarketParams {
 pub fn test_model() -> GenesisModel {
 	GenesisModel {
 		name: TEST_MODEL_NAME.into(),
-		architecture: LlamaArchitecture {
-			vocab_size: 258,
-			hidden_size: 64,
-			intermediate_size: 176,
-			layers: 2,
-			heads: 4,
-			kv_heads: 2,
-			context: 512,
-		},
+		architecture: LlamaArchitecture::TEST_MODEL,
 		weights_hash: TEST_MODEL_WEIGHTS_HASH,
 		base_price: MILLI_GNK,
 	}

@@ -11,26 +11,13 @@ use sp_runtime::{AccountId32, MultiSignature};
 
 use crate::{mock::*, InferenceRequest, LlamaArchitecture, ModelId, RequestOf};
 
-/// The test model's architecture.
-pub fn architecture() -> LlamaArchitecture {
-	LlamaArchitecture {
-		vocab_size: 258,
-		hidden_size: 64,
-		intermediate_size: 176,
-		layers: 2,
-		heads: 4,
-		kv_heads: 2,
-		context: 512,
-	}
-}
-
 /// Registers a model at [`PRICE`] and returns its id.
 pub fn register_model() -> ModelId {
 	let id = crate::ModelCount::<Test>::get();
 	assert_ok!(Inference::register_model(
 		RuntimeOrigin::signed(account(GOVERNANCE)),
 		BoundedVec::truncate_from(b"gonka-test".to_vec()),
-		architecture(),
+		LlamaArchitecture::TEST_MODEL,
 		[7; 32],
 		PRICE,
 	));

@@ -13,7 +13,7 @@ fn only_governance_registers_models() {
 			Inference::register_model(
 				RuntimeOrigin::signed(account(DEVELOPER)),
 				BoundedVec::truncate_from(b"mine".to_vec()),
-				architecture(),
+				LlamaArchitecture::TEST_MODEL,
 				[7; 32],
 				PRICE,
 			),
@@ -23,7 +23,7 @@ fn only_governance_registers_models() {
 		let stored = Models::<Test>::get(model).unwrap();
 		assert_eq!(
 			(stored.weights_hash, stored.base_price, stored.architecture),
-			([7; 32], PRICE, architecture())
+			([7; 32], PRICE, LlamaArchitecture::TEST_MODEL)
 		);
 		System::assert_last_event(
 			Event::ModelRegistered { model, weights_hash: [7; 32], base_price: PRICE }.into(),
@@ -36,7 +36,7 @@ fn architectures_that_do_not_fit_and_bad_names_are_refused() {
 	new_test_ext().execute_with(|| {
 		let governance = || RuntimeOrigin::signed(account(GOVERNANCE));
 		let name = || BoundedVec::truncate_from(b"model".to_vec());
-		let mut odd = architecture();
+		let mut odd = LlamaArchitecture::TEST_MODEL;
 		odd.kv_heads = 3;
 		assert_noop!(
 			Inference::register_model(governance(), name(), odd, [0; 32], PRICE),
@@ -46,7 +46,7 @@ fn architectures_that_do_not_fit_and_bad_names_are_refused() {
 			Inference::register_model(
 				governance(),
 				BoundedVec::new(),
-				architecture(),
+				LlamaArchitecture::TEST_MODEL,
 				[0; 32],
 				PRICE
 			),
@@ -56,7 +56,13 @@ fn architectures_that_do_not_fit_and_bad_names_are_refused() {
 			register_model();
 		}
 		assert_noop!(
-			Inference::register_model(governance(), name(), architecture(), [0; 32], PRICE),
+			Inference::register_model(
+				governance(),
+				name(),
+				LlamaArchitecture::TEST_MODEL,
+				[0; 32],
+				PRICE
+			),
 			Error::<Test>::TooManyModels
 		);
 	});
