@@ -150,17 +150,20 @@ impl Executor {
 		self.served.lock().ok()?.get(&id).cloned()
 	}
 
-	/// Re-computes `record` with its tokens forced: whether every reported log-probability
-	/// and token holds.
-	pub fn recheck(&self, record: &ServedRecord, sampling: Sampling) -> Result<bool, String> {
-		let completion = record.completion();
-		let body: CompletionBody = serde_json::from_str(&record.body)
-			.map_err(|error| format!("the served body does not parse: {error}"))?;
+	/// Re-computes what was served for `body` with the reported `tokens` forced: whether the
+	/// prompt has `prompt_tokens` tokens and every reported log-probability and token holds.
+	pub fn recheck(
+		&self,
+		body: &CompletionBody,
+		prompt_tokens: u32,
+		tokens: &[TokenLogprobs],
+		sampling: Sampling,
+	) -> Result<bool, String> {
 		let prompt = Self::tokenize(&body.prompt_text().map_err(|error| error.message)?);
-		if count(prompt.len()) != record.prompt_tokens {
+		if count(prompt.len()) != prompt_tokens {
 			return Ok(false);
 		}
-		let verdict = recheck(&self.model, &prompt, &completion.tokens, sampling)
+		let verdict = recheck(&self.model, &prompt, tokens, sampling)
 			.map_err(|error| format!("the model failed: {error:?}"))?;
 		if let RecheckVerdict::Fail { position, reason } = &verdict {
 			log::info!(target: "inference", "Re-check failed at token {position}: {reason}");

@@ -182,10 +182,11 @@ impl Endpoint {
 		}
 		self.check_size(&parsed, &info, request.max_tokens)?;
 		self.check_funds(&request, &info)?;
+		let paid = request.max_tokens;
 		let (id, executor) = self.chain.relay(request, signature).await.map_err(relay_error)?;
 		log::info!(target: "inference", "Request {id} for {}: executor {executor}", parsed.model);
 		if executor == self.chain.host() {
-			self.execute(api, id, body, parsed, &info).await
+			self.execute(api, id, paid, body, parsed, &info).await
 		} else {
 			self.forward(api, executor, id, body).await
 		}
@@ -275,7 +276,7 @@ impl Endpoint {
 		if job.body_hash != sp_io::hashing::blake2_256(&body) {
 			return Err(bad_signature(format!("this body is not the one request {id} signed")));
 		}
-		self.execute(api, id, body, parsed, &info).await
+		self.execute(api, id, job.max_tokens, body, parsed, &info).await
 	}
 
 	/// Request `id`, waiting a little for the block that holds it: the relaying host forwards
@@ -293,11 +294,14 @@ impl Endpoint {
 		self.chain.job(id).map_err(ApiError::upstream)
 	}
 
-	/// Runs request `id` on this node's model, reports it on chain, answers it.
+	/// Runs request `id`, which pays for `paid` tokens, on this node's model, reports it on
+	/// chain, answers it.
+	#[allow(clippy::too_many_arguments)]
 	async fn execute(
 		&self,
 		api: Api,
 		id: u64,
+		paid: u32,
 		body: Bytes,
 		parsed: CompletionBody,
 		info: &ModelInfo,
@@ -313,8 +317,6 @@ impl Endpoint {
 				))
 			}
 		};
-		let job = self.chain.job(id).map_err(ApiError::upstream)?;
-		let paid = job.map_or(0, |job| job.max_tokens);
 		let prompt = Executor::tokenize(&parsed.prompt_text()?);
 		let budget =
 			parsed.completion_budget().min(paid.saturating_sub(count(prompt.len()))) as usize;

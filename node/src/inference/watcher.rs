@@ -157,5 +157,6 @@ fn verify(
 		Ok(body) => body,
 		Err(_) => return Ok(false),
 	};
-	executor.recheck(record, Executor::sampling(&body, id))
+	let sampling = Executor::sampling(&body, id);
+	executor.recheck(&body, record.prompt_tokens, &completion.tokens, sampling)
 }
