@@ -7,6 +7,10 @@
 
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/target
 NODE_BIN := $(CARGO_TARGET_DIR)/debug/gonka-node
+# The development and test node has the compute worker's fault-injection options (for the
+# network tests' cheating host); a release build (`cargo build --release -p gonka-node`) has
+# none. Every command below builds with the same features, so none rebuilds another's node.
+FEATURES := --features gonka-node/test-cheats
 # Every build step sources what scripts/setup.sh decided (e.g. the WASM toolchain).
 WITH_ENV := set -a && . ./.build-env && set +a &&
 
@@ -16,7 +20,7 @@ setup:
 	@scripts/setup.sh
 
 build: setup
-	$(WITH_ENV) cargo build --workspace --locked
+	$(WITH_ENV) cargo build --workspace --locked $(FEATURES)
 
 run: build
 	$(NODE_BIN) --dev --rpc-cors all
@@ -27,7 +31,7 @@ test: build lint test-rust test-js test-setup
 # on PATH). Cargo runs one test binary at a time, so the networks have the machine to
 # themselves.
 test-rust: build
-	$(WITH_ENV) PATH=$(CARGO_TARGET_DIR)/debug:$$PATH cargo test --workspace --locked --no-fail-fast
+	$(WITH_ENV) PATH=$(CARGO_TARGET_DIR)/debug:$$PATH cargo test --workspace --locked --no-fail-fast $(FEATURES)
 	$(WITH_ENV) SKIP_WASM_BUILD=1 cargo test --locked -p pallet-sprint -p pallet-proof-of-compute -p pallet-host-reputation -p pallet-community-pool -p pallet-treasury-for-training -p pallet-inference --features runtime-benchmarks
 
 test-js: build
@@ -38,7 +42,7 @@ test-js: build
 # what the subxt example client (gonka-epoch-watch) reads of each epoch. --workspace keeps
 # the features, and so the compiled crates, those of every other build.
 test-network: build
-	$(WITH_ENV) PATH=$(CARGO_TARGET_DIR)/debug:$$PATH cargo test --workspace --locked --test four_hosts -- --nocapture
+	$(WITH_ENV) PATH=$(CARGO_TARGET_DIR)/debug:$$PATH cargo test --workspace --locked $(FEATURES) --test four_hosts -- --nocapture
 
 test-setup:
 	scripts/test-debian-wasm-route.sh
@@ -47,7 +51,7 @@ test-setup:
 # expect, indexing and unchecked arithmetic (workspace lints).
 lint: setup
 	cargo fmt --all --check
-	$(WITH_ENV) SKIP_WASM_BUILD=1 cargo clippy --workspace --all-targets --locked -- -D warnings
+	$(WITH_ENV) SKIP_WASM_BUILD=1 cargo clippy --workspace --all-targets --locked $(FEATURES) -- -D warnings
 
 # The engine against an independent numpy implementation, side by side (docs/PERFORMANCE.md).
 bench: setup

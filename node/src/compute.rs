@@ -4,7 +4,7 @@
 use std::{num::NonZeroUsize, sync::Arc};
 
 use gonka_offchain_worker::{
-	driver::{self, metrics::Metrics, Submission, Submitter, WorkerConfig},
+	driver::{self, metrics::Metrics, Cheat, Submission, Submitter, WorkerConfig},
 	engine::BackendKind,
 };
 use gonka_runtime::{AccountId, RuntimeCall};
@@ -47,14 +47,55 @@ pub struct ComputeArgs {
 	#[arg(long, value_name = "ORDINAL", default_value_t = 0)]
 	pub compute_device: usize,
 
-	/// Testing only: make up this percentage of the committed hits, so the network's fraud
-	/// detection can be tried (the host is rejected and slashed). Never set on a real host.
-	#[arg(long, value_name = "PERCENT", default_value_t = 0,
-		value_parser = clap::value_parser!(u8).range(0..=99))]
-	pub compute_fake_hits: u8,
+	/// Ways to cheat, for tests of the network's fraud detection (builds with the
+	/// `test-cheats` feature only).
+	#[cfg(feature = "test-cheats")]
+	#[command(flatten)]
+	pub cheats: CheatArgs,
+}
+
+/// Testing only: ways this host cheats, so that the network's fraud detection can be tried
+/// on real nodes. Only in builds with the node's `test-cheats` feature (the test suite's);
+/// a release build has none of these options. At most one at a time.
+#[cfg(feature = "test-cheats")]
+#[derive(Clone, Debug, clap::Args)]
+#[group(multiple = false)]
+pub struct CheatArgs {
+	/// Testing only: make up this percentage of the committed hits (validators reject the
+	/// host and it is slashed).
+	#[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(1..=99))]
+	pub compute_fake_hits: Option<u8>,
+
+	/// Testing only: commit the real hits this many times over, in sorted runs (the reveal
+	/// fails its range checks and the host is slashed for fraud).
+	#[arg(long, value_name = "TIMES", value_parser = clap::value_parser!(u32).range(2..=64))]
+	pub compute_repeat_hits: Option<u32>,
+
+	/// Testing only: as a validator, attest the hosts' claimed distances without recomputing
+	/// them.
+	#[arg(long)]
+	pub compute_lazy_validator: bool,
 }
 
 impl ComputeArgs {
+	/// The cheat the options ask for; none without the `test-cheats` feature.
+	fn cheat(&self) -> Cheat {
+		#[cfg(feature = "test-cheats")]
+		{
+			let cheats = &self.cheats;
+			if let Some(percent) = cheats.compute_fake_hits {
+				return Cheat::FakeHits(percent);
+			}
+			if let Some(times) = cheats.compute_repeat_hits {
+				return Cheat::RepeatHits(times);
+			}
+			if cheats.compute_lazy_validator {
+				return Cheat::LazyValidator;
+			}
+		}
+		Cheat::None
+	}
+
 	/// The backend to compute on, or `None` when the worker is off.
 	pub fn backend(&self, dev: bool) -> Option<BackendKind> {
 		match self.compute.unwrap_or(if dev { ComputeMode::Cpu } else { ComputeMode::Off }) {
@@ -97,7 +138,7 @@ impl ComputeSetup {
 				threads: args.compute_threads,
 				device: args.compute_device,
 				data_dir: config.base_path.config_dir(config.chain_spec.id()).join("compute"),
-				fake_hits_percent: args.compute_fake_hits,
+				cheat: args.cheat(),
 			},
 			public,
 			metrics,
@@ -117,11 +158,11 @@ impl ComputeSetup {
 		sync: Arc<dyn SyncOracle + Send + Sync>,
 		submitter: Arc<HostSubmitter>,
 	) {
-		if self.config.fake_hits_percent > 0 {
+		if self.config.cheat != Cheat::None {
 			log::warn!(
 				target: "compute",
-				"Fault injection: {}% of this host's committed hits are made up; it will be slashed",
-				self.config.fake_hits_percent
+				"Fault injection: this host cheats ({:?}); it will be caught and slashed",
+				self.config.cheat
 			);
 		}
 		let account = AccountId::from(self.public);

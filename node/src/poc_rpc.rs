@@ -69,8 +69,8 @@ pub struct PocResult {
 	pub epoch: u64,
 	/// The host, SS58.
 	pub host: String,
-	/// `Accepted`, `AcceptedUnvalidated` (no validator responded; the on-chain checks
-	/// decided) or `Rejected`.
+	/// `Accepted`, `AcceptedOnReveal` (the epoch's only host: the on-chain checks decided),
+	/// `Unvalidated` (no validator judged it: no weight, no punishment) or `Rejected`.
 	pub outcome: String,
 	/// Hits committed.
 	pub hits: u32,
@@ -82,6 +82,8 @@ pub struct PocResult {
 	pub failed_by: u32,
 	/// Its share of the epoch's emission, base units, once paid.
 	pub reward: String,
+	/// What it earned as a validator, base units, once paid.
+	pub validator_reward: String,
 }
 
 /// A host as `poc_host` shows it.
@@ -128,8 +130,10 @@ pub struct PocEpochSummary {
 	pub complete: bool,
 	/// The epoch's emission, base units.
 	pub emission: String,
-	/// Paid out so far, base units.
+	/// Paid out to hosts so far, base units.
 	pub rewarded: String,
+	/// Paid out to validators so far, base units.
+	pub validators_rewarded: String,
 }
 
 /// A page of an epoch's results.
@@ -189,7 +193,8 @@ fn runtime_error(error: sp_api::ApiError) -> ErrorObjectOwned {
 fn result_json(epoch: u64, host: &AccountId, result: HostResult) -> PocResult {
 	let outcome = match result.outcome {
 		Outcome::Accepted => "Accepted",
-		Outcome::AcceptedUnvalidated => "AcceptedUnvalidated",
+		Outcome::AcceptedOnReveal => "AcceptedOnReveal",
+		Outcome::Unvalidated => "Unvalidated",
 		Outcome::Rejected => "Rejected",
 	};
 	PocResult {
@@ -201,6 +206,7 @@ fn result_json(epoch: u64, host: &AccountId, result: HostResult) -> PocResult {
 		passed_by: result.passed_by,
 		failed_by: result.failed_by,
 		reward: result.reward.to_string(),
+		validator_reward: result.validator_reward.to_string(),
 	}
 }
 
@@ -214,6 +220,7 @@ fn summary_json(summary: EpochSummary) -> PocEpochSummary {
 		complete: summary.complete,
 		emission: summary.emission.to_string(),
 		rewarded: summary.rewarded.to_string(),
+		validators_rewarded: summary.validators_rewarded.to_string(),
 	}
 }
 

@@ -1,9 +1,20 @@
-//! The commitment over a host's hits (DESIGN.md §5).
+//! The range-annotated commitment over a host's hits (DESIGN.md §5, revision 2).
 //!
-//! Leaves are the hits sorted by nonce, strictly increasing; `leaf = blake2_256(SCALE(nonce:
-//! u64, distance: u32))`. Inner nodes are `blake2_256(left ‖ right)`; an odd last node is
-//! carried up unchanged. A proof lists the sibling hashes from the leaf up, skipping the levels
-//! where the node was carried. An empty tree's root is all zeroes.
+//! Leaves are the hits sorted by nonce, strictly increasing. Every node is a triple
+//! [`Node`] `(hash, lo, hi)`: a leaf is `(blake2_256(SCALE(nonce, distance)), nonce, nonce)`;
+//! an inner node over `L` and `R` exists only when `L.hi < R.lo`, and is
+//! `(blake2_256(SCALE(L.hash, L.lo, L.hi, R.hash, R.lo, R.hi)), L.lo, R.hi)`. An odd last
+//! node is carried up unchanged. A host commits `(root, count)`, and the chain refuses
+//! `count = 0` or `count > root.hi − root.lo + 1` ([`plausible_commitment`]).
+//!
+//! A proof lists the sibling triples from the leaf up, skipping the levels where the node was
+//! carried. [`verify`] recomputes the path and checks, at every level, that the sibling's
+//! range is not inverted (`S.lo ≤ S.hi`) and that the left range ends below the right one.
+//! On a verified path every node's range holds the one below it, so the leaf's nonce lies in
+//! every range on its path; two verified leaves `i < j` meet at a node whose left range ends
+//! below its right one, so `nonce_i < nonce_j`. Leaves that verify therefore have distinct,
+//! increasing nonces, whatever the host hashed into its tree: a commitment of `count` leaves
+//! over `H` true hits has at most `H` leaves that verify as hits (docs/STATISTICS.md).
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -40,95 +51,175 @@ impl Leaf {
 	}
 }
 
-/// Hash of an inner node.
-pub fn node_hash(left: &Hash32, right: &Hash32) -> Hash32 {
-	hash_concat(&[left, right])
+/// A node of the tree: its hash and the range of nonces below it.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct Node {
+	/// `blake2_256` of the leaf, or of the two children's triples.
+	pub hash: Hash32,
+	/// The smallest nonce below the node.
+	pub lo: u64,
+	/// The largest nonce below the node.
+	pub hi: u64,
 }
 
-/// Whether `proof` shows that `leaf_hash` is leaf `index` of the tree of `count` leaves whose
-/// root is `root`.
-pub fn verify(root: &Hash32, count: u32, index: u32, leaf_hash: Hash32, proof: &[Hash32]) -> bool {
+impl Node {
+	/// The node of `leaf`: its hash, and its nonce as both ends of the range.
+	pub fn leaf(leaf: &Leaf) -> Self {
+		Self { hash: leaf.hash(), lo: leaf.nonce, hi: leaf.nonce }
+	}
+
+	/// The parent of `left` and `right`, or `None` when `left`'s range does not end below
+	/// `right`'s (`left.hi ≥ right.lo`): such a node does not exist in a valid tree.
+	pub fn join(left: &Self, right: &Self) -> Option<Self> {
+		(left.hi < right.lo).then(|| Self::join_unchecked(left, right))
+	}
+
+	/// `blake2_256(SCALE(left.hash, left.lo, left.hi, right.hash, right.lo, right.hi))` with
+	/// the range `(left.lo, right.hi)`, whether or not the ranges are in order. Only
+	/// [`Node::join`] builds valid trees; this is for those who want to show that nothing
+	/// else verifies.
+	pub fn join_unchecked(left: &Self, right: &Self) -> Self {
+		let hash = hash_concat(&[
+			&left.hash,
+			&left.lo.to_le_bytes(),
+			&left.hi.to_le_bytes(),
+			&right.hash,
+			&right.lo.to_le_bytes(),
+			&right.hi.to_le_bytes(),
+		]);
+		Self { hash, lo: left.lo, hi: right.hi }
+	}
+
+	/// Whether the range is not inverted (`lo ≤ hi`).
+	pub fn is_ordered(&self) -> bool {
+		self.lo <= self.hi
+	}
+
+	/// How many distinct nonces the range can hold (`hi − lo + 1`; 0 when inverted).
+	pub fn span(&self) -> u128 {
+		if self.is_ordered() {
+			u128::from(self.hi).saturating_sub(u128::from(self.lo)).saturating_add(1)
+		} else {
+			0
+		}
+	}
+}
+
+/// Whether a commitment `(root, count)` is one the chain accepts: at least one leaf, and no
+/// more leaves than distinct nonces fit in the root's range.
+pub fn plausible_commitment(root: &Node, count: u32) -> bool {
+	count > 0 && u128::from(count) <= root.span()
+}
+
+/// Why a proof of a leaf does not hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProofError {
+	/// The index is not a leaf of a tree of `count` leaves.
+	IndexOutOfRange,
+	/// The proof has fewer or more siblings than the leaf's path has levels.
+	WrongLength,
+	/// A sibling's range is inverted (`lo > hi`).
+	InvertedRange,
+	/// At some level the left range does not end below the right one: two leaves with the
+	/// same nonce, or unsorted leaves.
+	RangesOverlap,
+	/// The path does not lead to the committed root.
+	RootMismatch,
+}
+
+/// Checks that `proof` shows `leaf` as leaf `index` of the tree of `count` leaves committed
+/// as `root` (hash and range), with every sibling's range ordered and every level's ranges
+/// in order.
+pub fn verify(
+	root: &Node,
+	count: u32,
+	index: u32,
+	leaf: &Leaf,
+	proof: &[Node],
+) -> Result<(), ProofError> {
 	if index >= count {
-		return false;
+		return Err(ProofError::IndexOutOfRange);
 	}
 	let mut siblings = proof.iter();
-	let (mut hash, mut position, mut width) = (leaf_hash, index, count);
+	let (mut node, mut position, mut width) = (Node::leaf(leaf), index, count);
 	while width > 1 {
 		let carried = width % 2 == 1 && position == width.saturating_sub(1);
 		if !carried {
-			let Some(sibling) = siblings.next() else { return false };
-			hash = if position % 2 == 0 {
-				node_hash(&hash, sibling)
-			} else {
-				node_hash(sibling, &hash)
-			};
+			let sibling = siblings.next().ok_or(ProofError::WrongLength)?;
+			if !sibling.is_ordered() {
+				return Err(ProofError::InvertedRange);
+			}
+			let (left, right) = if position % 2 == 0 { (&node, sibling) } else { (sibling, &node) };
+			node = Node::join(left, right).ok_or(ProofError::RangesOverlap)?;
 		}
 		position /= 2;
 		width = width.div_ceil(2);
 	}
-	siblings.next().is_none() && hash == *root
-}
-
-/// Why a revealed pair `(i, i + 1)` does not prove what it should.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PairError {
-	/// `i + 1` is not a leaf of a tree of `count` leaves.
-	OutOfRange,
-	/// A proof does not lead to the committed root.
-	ProofInvalid,
-	/// The second nonce is not strictly greater than the first: a repeated or unsorted nonce.
-	NotIncreasing,
-}
-
-/// Checks a challenged pair: leaves `index` and `index + 1` of the tree of `count` leaves under
-/// `root`, each with its proof, and nonces strictly increasing from the first to the second.
-pub fn verify_pair(
-	root: &Hash32,
-	count: u32,
-	index: u32,
-	(first, first_proof): (&Leaf, &[Hash32]),
-	(second, second_proof): (&Leaf, &[Hash32]),
-) -> Result<(), PairError> {
-	let next = index.checked_add(1).filter(|next| *next < count).ok_or(PairError::OutOfRange)?;
-	if !verify(root, count, index, first.hash(), first_proof)
-		|| !verify(root, count, next, second.hash(), second_proof)
-	{
-		return Err(PairError::ProofInvalid);
+	if siblings.next().is_some() {
+		return Err(ProofError::WrongLength);
 	}
-	if second.nonce <= first.nonce {
-		return Err(PairError::NotIncreasing);
+	if node != *root {
+		return Err(ProofError::RootMismatch);
 	}
 	Ok(())
+}
+
+/// Why a tree cannot be built over a list of leaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotIncreasing {
+	/// The first leaf whose nonce is not above the one before it.
+	pub index: usize,
 }
 
 /// A full tree, built by the host that commits to it (and by benchmarks inside the runtime).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MerkleTree {
-	/// `levels[0]` are the leaf hashes, the last level is the root alone.
-	levels: Vec<Vec<Hash32>>,
+	/// `levels[0]` are the leaves' nodes, the last level is the root alone.
+	levels: Vec<Vec<Node>>,
 }
 
 impl MerkleTree {
-	/// Builds the tree over `leaf_hashes`, in order.
-	pub fn new(leaf_hashes: Vec<Hash32>) -> Self {
-		let mut levels = alloc::vec![leaf_hashes];
+	/// Builds the tree over `leaves`, which must have strictly increasing nonces.
+	pub fn from_leaves(leaves: &[Leaf]) -> Result<Self, NotIncreasing> {
+		if let Some(index) =
+			leaves.windows(2).position(|pair| matches!(pair, [a, b] if a.nonce >= b.nonce))
+		{
+			return Err(NotIncreasing { index: index.saturating_add(1) });
+		}
+		Ok(Self::from_nodes(leaves.iter().map(Node::leaf).collect(), Node::join_unchecked))
+	}
+
+	/// Builds a tree over `nodes`, joining pairs with `join` (for valid trees, over nodes in
+	/// increasing order, [`Node::join_unchecked`] is [`Node::join`]). A host that forges its
+	/// tree may join as it likes; the tests use this to show that forgeries do not verify.
+	pub fn from_nodes(nodes: Vec<Node>, join: impl Fn(&Node, &Node) -> Node) -> Self {
+		let mut levels = alloc::vec![nodes];
 		while let Some(level) = levels.last().filter(|level| level.len() > 1) {
 			let next = level
 				.chunks(2)
 				.map(|pair| match pair {
-					[left, right] => node_hash(left, right),
-					// `chunks(2)` yields one or two hashes: a single one is carried up.
+					[left, right] => join(left, right),
+					// `chunks(2)` yields one or two nodes: a single one is carried up.
 					_ => pair.first().copied().unwrap_or_default(),
 				})
 				.collect();
 			levels.push(next);
 		}
 		Self { levels }
-	}
-
-	/// Builds the tree over `leaves`.
-	pub fn from_leaves(leaves: &[Leaf]) -> Self {
-		Self::new(leaves.iter().map(Leaf::hash).collect())
 	}
 
 	/// Number of leaves.
@@ -142,12 +233,12 @@ impl MerkleTree {
 	}
 
 	/// The root; all zeroes for an empty tree.
-	pub fn root(&self) -> Hash32 {
+	pub fn root(&self) -> Node {
 		self.levels.last().and_then(|level| level.first()).copied().unwrap_or_default()
 	}
 
 	/// The proof of leaf `index`, or `None` if there is no such leaf.
-	pub fn proof(&self, index: usize) -> Option<Vec<Hash32>> {
+	pub fn proof(&self, index: usize) -> Option<Vec<Node>> {
 		if index >= self.len() {
 			return None;
 		}
@@ -165,7 +256,7 @@ impl MerkleTree {
 }
 
 #[cfg(test)]
-#[allow(clippy::arithmetic_side_effects)]
+#[allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
 mod tests {
 	use super::*;
 
@@ -173,17 +264,21 @@ mod tests {
 		(0..n).map(|i| Leaf { nonce: i * 7 + 1, distance: Distance(1_000 + i as u32) }).collect()
 	}
 
+	fn tree(leaves: &[Leaf]) -> MerkleTree {
+		MerkleTree::from_leaves(leaves).unwrap()
+	}
+
 	#[test]
 	fn every_leaf_of_every_size_verifies() {
 		for n in 1..=33u64 {
 			let leaves = leaves(n);
-			let tree = MerkleTree::from_leaves(&leaves);
+			let tree = tree(&leaves);
+			let root = tree.root();
+			assert_eq!((root.lo, root.hi), (leaves[0].nonce, leaves[n as usize - 1].nonce));
+			assert!(plausible_commitment(&root, n as u32));
 			for (i, leaf) in leaves.iter().enumerate() {
 				let proof = tree.proof(i).unwrap();
-				assert!(
-					verify(&tree.root(), n as u32, i as u32, leaf.hash(), &proof),
-					"n={n} i={i}"
-				);
+				assert_eq!(verify(&root, n as u32, i as u32, leaf, &proof), Ok(()), "n={n} i={i}");
 			}
 		}
 	}
@@ -191,85 +286,71 @@ mod tests {
 	#[test]
 	fn odd_last_node_is_carried_unchanged() {
 		let leaves = leaves(3);
-		let tree = MerkleTree::from_leaves(&leaves);
-		let expected =
-			node_hash(&node_hash(&leaves[0].hash(), &leaves[1].hash()), &leaves[2].hash());
-		assert_eq!(tree.root(), expected);
-		assert_eq!(tree.proof(2).unwrap(), vec![node_hash(&leaves[0].hash(), &leaves[1].hash())]);
+		let tree = tree(&leaves);
+		let nodes: Vec<Node> = leaves.iter().map(Node::leaf).collect();
+		let first_pair = Node::join(&nodes[0], &nodes[1]).unwrap();
+		assert_eq!(tree.root(), Node::join(&first_pair, &nodes[2]).unwrap());
+		assert_eq!(tree.proof(2).unwrap(), vec![first_pair]);
 	}
 
 	#[test]
-	fn leaf_hash_is_blake2_of_scale_encoding() {
+	fn hashes_are_blake2_of_scale_encodings() {
 		let leaf = Leaf { nonce: 5, distance: Distance(9) };
 		assert_eq!(leaf.hash(), crate::hash_concat(&[&leaf.encode()]));
+		let (left, right) = (Node::leaf(&leaf), Node { hash: [3; 32], lo: 8, hi: 12 });
+		let parent = Node::join(&left, &right).unwrap();
+		assert_eq!(parent.hash, crate::hash_concat(&[&(left, right).encode()]));
+		assert_eq!((parent.lo, parent.hi), (5, 12));
+	}
+
+	#[test]
+	fn unsorted_or_repeated_leaves_build_no_tree() {
+		let mut repeated = leaves(5);
+		repeated[3].nonce = repeated[2].nonce;
+		assert_eq!(MerkleTree::from_leaves(&repeated), Err(NotIncreasing { index: 3 }));
+		let mut unsorted = leaves(5);
+		unsorted.swap(0, 4);
+		assert_eq!(MerkleTree::from_leaves(&unsorted), Err(NotIncreasing { index: 1 }));
+		assert_eq!(Node::join(&Node::leaf(&repeated[2]), &Node::leaf(&repeated[3])), None);
+	}
+
+	#[test]
+	fn implausible_commitments_are_refused() {
+		let root = Node { hash: [1; 32], lo: 10, hi: 19 };
+		assert!(plausible_commitment(&root, 10));
+		assert!(!plausible_commitment(&root, 11), "more leaves than nonces in the range");
+		assert!(!plausible_commitment(&root, 0));
+		assert!(!plausible_commitment(&Node { lo: 20, ..root }, 1), "inverted range");
+		let whole = Node { hash: [1; 32], lo: 0, hi: u64::MAX };
+		assert!(plausible_commitment(&whole, u32::MAX));
 	}
 
 	#[test]
 	fn forged_proofs_fail() {
 		let leaves = leaves(10);
-		let tree = MerkleTree::from_leaves(&leaves);
+		let tree = tree(&leaves);
 		let root = tree.root();
 		let proof = tree.proof(4).unwrap();
 		let fake = Leaf { nonce: leaves[4].nonce, distance: Distance(1) };
-		assert!(!verify(&root, 10, 4, fake.hash(), &proof), "changed distance");
-		assert!(!verify(&root, 10, 5, leaves[4].hash(), &proof), "wrong index");
-		// An inflated count changes the tree's shape near its end: the last leaf's proof fails.
-		// (Leaves far from the end may still verify; sampling catches those, see `sampling`.)
-		assert!(!verify(&root, 11, 9, leaves[9].hash(), &tree.proof(9).unwrap()), "inflated count");
-		assert!(!verify(&root, 10, 4, leaves[4].hash(), &proof[1..]), "short proof");
+		assert_eq!(verify(&root, 10, 4, &fake, &proof), Err(ProofError::RootMismatch));
+		assert_eq!(verify(&root, 10, 5, &leaves[4], &proof), Err(ProofError::RangesOverlap));
+		assert!(verify(&root, 10, 4, &leaves[4], &proof[1..]).is_err(), "short proof");
 		let mut long = proof.clone();
-		long.push([0; 32]);
-		assert!(!verify(&root, 10, 4, leaves[4].hash(), &long), "long proof");
-		assert!(!verify(&root, 10, 10, leaves[4].hash(), &proof), "index out of range");
-	}
-
-	#[test]
-	fn pairs_verify_and_catch_repeats() {
-		let leaves = leaves(9);
-		let tree = MerkleTree::from_leaves(&leaves);
-		let root = tree.root();
-		let proof = |i: usize| tree.proof(i).unwrap();
-		let pair = |i: usize| {
-			verify_pair(
-				&root,
-				9,
-				i as u32,
-				(&leaves[i], &proof(i)),
-				(&leaves[i + 1], &proof(i + 1)),
-			)
-		};
-		for i in 0..8 {
-			assert_eq!(pair(i), Ok(()), "pair {i}");
-		}
-		assert_eq!(
-			verify_pair(&root, 9, 8, (&leaves[8], &proof(8)), (&leaves[8], &proof(8))),
-			Err(PairError::OutOfRange)
-		);
-		assert_eq!(
-			verify_pair(&root, 9, 2, (&leaves[3], &proof(3)), (&leaves[3], &proof(3))),
-			Err(PairError::ProofInvalid)
-		);
-		// A tree that repeats a nonce: its pair around the repeat is caught.
-		let mut repeated = leaves.clone();
-		repeated[5].nonce = repeated[4].nonce;
-		let tree = MerkleTree::from_leaves(&repeated);
-		assert_eq!(
-			verify_pair(
-				&tree.root(),
-				9,
-				4,
-				(&repeated[4], &tree.proof(4).unwrap()),
-				(&repeated[5], &tree.proof(5).unwrap())
-			),
-			Err(PairError::NotIncreasing)
-		);
+		long.push(Node::default());
+		assert_eq!(verify(&root, 10, 4, &leaves[4], &long), Err(ProofError::WrongLength));
+		assert_eq!(verify(&root, 10, 10, &leaves[4], &proof), Err(ProofError::IndexOutOfRange));
+		let widened = Node { hi: root.hi + 1, ..root };
+		assert_eq!(verify(&widened, 10, 4, &leaves[4], &proof), Err(ProofError::RootMismatch));
+		let mut inverted = proof.clone();
+		inverted[1] = Node { lo: inverted[1].hi + 1, ..inverted[1] };
+		assert_eq!(verify(&root, 10, 4, &leaves[4], &inverted), Err(ProofError::InvertedRange));
 	}
 
 	#[test]
 	fn empty_tree_has_zero_root() {
-		let tree = MerkleTree::new(Vec::new());
+		let tree = tree(&[]);
 		assert!(tree.is_empty());
-		assert_eq!(tree.root(), [0; 32]);
+		assert_eq!(tree.root(), Node::default());
 		assert_eq!(tree.proof(0), None);
 	}
 }

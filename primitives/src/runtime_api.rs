@@ -5,9 +5,8 @@ use codec::{Decode, Encode};
 use scale_info::TypeInfo;
 
 use crate::{
-	merkle::Leaf,
+	merkle::{Leaf, Node},
 	sprint::{EpochInfo, Phase},
-	Hash32,
 };
 
 /// The epoch in progress as a worker sees it.
@@ -27,8 +26,9 @@ pub struct SprintStatus {
 pub struct HostSubmissions {
 	/// Whether the account is a host that may submit in this epoch.
 	pub host: bool,
-	/// The committed root and hit count, once the commitment is on chain.
-	pub commitment: Option<(Hash32, u32)>,
+	/// The committed root (hash and nonce range) and hit count, once the commitment is on
+	/// chain.
+	pub commitment: Option<(Node, u32)>,
 	/// Whether a reveal passed the on-chain checks.
 	pub revealed: bool,
 }

@@ -4,9 +4,9 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
-use crate::{Distance, Hash32, ModelParams, ParamsError};
+use crate::{sampling::MIN_SAMPLES, Distance, Hash32, ModelParams, ParamsError};
 
-/// Largest number of challenged pairs per host.
+/// Largest number of challenged leaves per host.
 pub const MAX_SAMPLES: u32 = 64;
 /// Largest number of validators per host.
 pub const MAX_VALIDATORS_PER_HOST: u32 = 16;
@@ -148,7 +148,8 @@ pub struct SprintParams {
 	pub model: ModelParams,
 	/// A nonce is a hit when its distance is below this.
 	pub r_target: Distance,
-	/// Challenged pairs per host (for a host of reputation 0).
+	/// Challenged leaves per host (for a host of reputation 0); at least
+	/// [`MIN_SAMPLES`], and reputation never lowers a host's below it.
 	pub samples: u32,
 	/// Validators assigned to each host (`V`).
 	pub validators_per_host: u32,
@@ -167,17 +168,20 @@ pub enum SprintParamsError {
 	Model(ParamsError),
 	/// `r_target` is 0 or above the largest possible distance (2.0).
 	RTargetOutOfRange,
-	/// `samples` is 0 or above [`MAX_SAMPLES`].
+	/// `samples` is below [`MIN_SAMPLES`] or above [`MAX_SAMPLES`].
 	SamplesOutOfRange,
 	/// `validators_per_host` is 0 or above [`MAX_VALIDATORS_PER_HOST`].
 	ValidatorsOutOfRange,
 	/// `tolerance` is above [`MAX_TOLERANCE`].
 	ToleranceTooLarge,
-	/// `max_mismatches` is at least the number of leaves a host reveals (`2 · samples`), so
-	/// no host could ever fail.
+	/// `max_mismatches` is at least [`MIN_SAMPLES`], the fewest leaves a trusted host
+	/// reveals, so such a host could never fail.
 	MismatchesOutOfRange,
 	/// A phase other than inference lasts 0 blocks.
 	EmptyPhase,
+	/// The reveal phase lasts fewer than 2 blocks: its first block fixes the challenge seed,
+	/// so reveals land from its second block on.
+	RevealTooShort,
 	/// The epoch is longer than [`MAX_EPOCH_LENGTH`].
 	EpochTooLong,
 }
@@ -224,7 +228,7 @@ impl SprintParams {
 		if self.r_target.0 == 0 || self.r_target > Distance(2_000_000_000) {
 			return Err(SprintParamsError::RTargetOutOfRange);
 		}
-		if self.samples == 0 || self.samples > MAX_SAMPLES {
+		if !(MIN_SAMPLES..=MAX_SAMPLES).contains(&self.samples) {
 			return Err(SprintParamsError::SamplesOutOfRange);
 		}
 		if self.validators_per_host == 0 || self.validators_per_host > MAX_VALIDATORS_PER_HOST {
@@ -233,11 +237,14 @@ impl SprintParams {
 		if self.tolerance > MAX_TOLERANCE {
 			return Err(SprintParamsError::ToleranceTooLarge);
 		}
-		if self.max_mismatches >= self.samples.saturating_mul(2) {
+		if self.max_mismatches >= MIN_SAMPLES {
 			return Err(SprintParamsError::MismatchesOutOfRange);
 		}
 		if Phase::ALL.iter().any(|p| *p != Phase::Inference && self.phases.of(*p) == 0) {
 			return Err(SprintParamsError::EmptyPhase);
+		}
+		if self.phases.reveal < 2 {
+			return Err(SprintParamsError::RevealTooShort);
 		}
 		if self.phases.total() > MAX_EPOCH_LENGTH {
 			return Err(SprintParamsError::EpochTooLong);
@@ -276,14 +283,22 @@ pub struct EpochInfo<BlockNumber> {
 	pub start: BlockNumber,
 	/// The seed every host builds the model from.
 	pub seed: Hash32,
-	/// The seed of the challenges, fixed at the first block of the reveal phase.
+	/// The seed of the challenges: from the VRF output of the reveal phase's first block,
+	/// fixed when the second begins ([`derive_challenge_seed`]).
 	pub challenge_seed: Option<Hash32>,
 	/// The parameters of this epoch.
 	pub params: SprintParams,
 }
 
+/// `blake2_256(block_randomness ‖ epoch_le)`: the challenge seed of an epoch, from the BABE
+/// VRF output of the first block of its reveal phase (DESIGN.md §3, revision 2). The block's
+/// author can publish or withhold the block, but no choice or order of extrinsics moves it.
+pub fn derive_challenge_seed(block_randomness: &[u8], epoch: u64) -> Hash32 {
+	crate::hash_concat(&[block_randomness, &epoch.to_le_bytes()])
+}
+
 /// `blake2_256(randomness ‖ parent_hash ‖ epoch_le)`: the sprint seed at an epoch's first
-/// block, and the challenge seed at the first block of its reveal phase.
+/// block (and the challenge seed on a chain whose blocks carry no VRF output).
 pub fn derive_seed(randomness: &[u8], parent_hash: &[u8], epoch: u64) -> Hash32 {
 	crate::hash_concat(&[randomness, parent_hash, &epoch.to_le_bytes()])
 }
@@ -338,6 +353,10 @@ mod tests {
 			Some(SprintParamsError::SamplesOutOfRange)
 		);
 		assert_eq!(
+			bad(SprintParams { samples: MIN_SAMPLES - 1, ..dev }),
+			Some(SprintParamsError::SamplesOutOfRange)
+		);
+		assert_eq!(
 			bad(SprintParams { validators_per_host: MAX_VALIDATORS_PER_HOST + 1, ..dev }),
 			Some(SprintParamsError::ValidatorsOutOfRange)
 		);
@@ -346,11 +365,13 @@ mod tests {
 			Some(SprintParamsError::ToleranceTooLarge)
 		);
 		assert_eq!(
-			bad(SprintParams { max_mismatches: 2 * dev.samples, ..dev }),
+			bad(SprintParams { max_mismatches: MIN_SAMPLES, ..dev }),
 			Some(SprintParamsError::MismatchesOutOfRange)
 		);
 		let phases = PhaseLengths { commit: 0, ..dev.phases };
 		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::EmptyPhase));
+		let phases = PhaseLengths { reveal: 1, ..dev.phases };
+		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::RevealTooShort));
 		let phases = PhaseLengths { inference: MAX_EPOCH_LENGTH, ..dev.phases };
 		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::EpochTooLong));
 		let model = ModelParams { heads: 3, ..dev.model };

@@ -91,7 +91,7 @@ test("Alice's dev node computes by itself: accepted, weight above 0, the reward 
 
   const { epoch, result } = await paidResult(api, alice.address, 0);
   assert.ok(epoch <= 1, `settled in epoch ${epoch}`);
-  assert.equal(result.outcome.type, 'AcceptedUnvalidated', 'alone, her reveal checks decide');
+  assert.equal(result.outcome.type, 'AcceptedOnReveal', 'alone, her reveal checks decide');
   assert.ok(result.weight.toNumber() > 0);
   assert.ok(result.hits.toNumber() >= result.weight.toNumber());
 
@@ -141,7 +141,7 @@ test('a node killed in the middle of a Sprint resumes its search and the epoch s
   const { node, api } = await started(args);
   const { epoch: settled, result } = await paidResult(api, alice.address, epoch);
   assert.equal(settled, epoch, 'the epoch in which the node was killed still settles for Alice');
-  assert.ok(result.outcome.isAcceptedUnvalidated);
+  assert.ok(result.outcome.isAcceptedOnReveal);
   assert.ok(result.weight.toNumber() > 0);
   const resumed = node.output().match(new RegExp(`Epoch ${epoch}: Sprint .* from nonce (\\d+) \\((\\d+) hits on disk\\)`));
   assert.ok(resumed, `the restarted node logged its resumed search:\n${node.log()}`);

@@ -44,7 +44,7 @@ test('Alice commits, reveals, is settled with her hits as weight and rewarded, f
   assert.equal(duties.length, 0);
   await waitForStatus(api, (s) => s.epoch.index.toNumber() > epoch || s.phase.isInference);
   const result = (await api.query.proofOfCompute.results(epoch, alice.address)).unwrap();
-  assert.equal(result.outcome.type, 'AcceptedUnvalidated');
+  assert.equal(result.outcome.type, 'AcceptedOnReveal');
   assert.equal(result.weight.toNumber(), leaves.length);
   const summary = (await api.query.proofOfCompute.epochSummaries(epoch)).unwrap();
   assert.ok(summary.complete.isTrue);

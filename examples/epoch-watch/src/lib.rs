@@ -95,7 +95,7 @@ impl Connection {
 pub struct HostLine {
 	/// The host's account.
 	pub host: AccountId32,
-	/// `Accepted`, `AcceptedUnvalidated` or `Rejected`.
+	/// `Accepted`, `AcceptedOnReveal`, `Unvalidated` or `Rejected`.
 	pub outcome: &'static str,
 	/// Hits it committed.
 	pub hits: u32,
@@ -136,7 +136,8 @@ impl SettledEpoch {
 fn outcome_name(outcome: &Outcome) -> &'static str {
 	match outcome {
 		Outcome::Accepted => "Accepted",
-		Outcome::AcceptedUnvalidated => "AcceptedUnvalidated",
+		Outcome::AcceptedOnReveal => "AcceptedOnReveal",
+		Outcome::Unvalidated => "Unvalidated",
 		Outcome::Rejected => "Rejected",
 	}
 }

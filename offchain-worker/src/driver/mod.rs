@@ -33,7 +33,7 @@ use futures::StreamExt;
 use gonka_primitives::{
 	runtime_api::{HostSubmissions, ProofOfComputeApi, SprintStatus, ValidationDuty},
 	sprint::{EpochInfo, Phase},
-	Distance, Hash32,
+	Distance,
 };
 use sc_client_api::BlockchainEvents;
 use sp_api::ProvideRuntimeApi;
@@ -65,9 +65,27 @@ pub struct WorkerConfig {
 	pub device: usize,
 	/// Where the hits of each epoch are kept.
 	pub data_dir: PathBuf,
-	/// Fault injection for tests of fraud detection: this share (percent) of the committed
-	/// leaves is made up. 0 on every real host.
-	pub fake_hits_percent: u8,
+	/// Fault injection for tests of fraud detection; [`Cheat::None`] on every real host.
+	pub cheat: Cheat,
+}
+
+/// How a test host cheats, so that the network's fraud detection can be tried on real
+/// nodes. The node offers these only when built with its `test-cheats` feature.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Cheat {
+	/// Honest.
+	#[default]
+	None,
+	/// This share (percent, below 100) of the committed leaves is made up: nonces that are
+	/// not hits, claimed just below `r_target`. Validators' recomputation rejects the host.
+	FakeHits(u8),
+	/// The real hits are committed this many times over, in sorted runs, under a tree
+	/// joined without the range check (revision 1's periodic-repetition attack). The
+	/// challenged leaves of the repeated runs fail their proofs, so the reveal fails and
+	/// the host is punished for fraud.
+	RepeatHits(u32),
+	/// As a validator, attest the host's claimed distances without running the model.
+	LazyValidator,
 }
 
 /// A signed transaction the worker asks its node to submit.
@@ -77,8 +95,8 @@ pub enum Submission {
 	Commit {
 		/// The epoch.
 		epoch: u64,
-		/// Merkle root over the committed leaves.
-		root: Hash32,
+		/// Root triple of the range-annotated Merkle tree over the committed leaves.
+		root: gonka_primitives::merkle::Node,
 		/// Number of leaves.
 		count: u32,
 	},
@@ -389,7 +407,7 @@ where
 			Some(Hits::Stored(file)) => file.hits(),
 			_ => &[],
 		};
-		Ok(steps::committed_leaves(hits, self.config.fake_hits_percent, work.info.params.r_target))
+		Ok(steps::committed_leaves(hits, self.config.cheat, work.info.params.r_target))
 	}
 
 	async fn commit(
@@ -403,7 +421,7 @@ where
 		}
 		let epoch = status.epoch.index;
 		let leaves = self.committed_leaves()?;
-		let Some((root, count)) = steps::commitment(&leaves) else {
+		let Some((root, count)) = steps::commitment(&leaves, self.config.cheat) else {
 			self.warn_once("no-hits", || {
 				format!("Epoch {epoch}: no hits to commit; this epoch earns nothing")
 			});
@@ -432,7 +450,7 @@ where
 			return Ok(());
 		}
 		let leaves = self.committed_leaves()?;
-		let revealed = steps::reveal(&leaves, commitment, challenged)
+		let revealed = steps::reveal(&leaves, commitment, challenged, self.config.cheat)
 			.map_err(|error| format!("Epoch {epoch}: cannot reveal: {error}"))?;
 		if !self.pending.contains_key(&Step::Reveal) {
 			log::info!(target: LOG, "Epoch {epoch}: revealing {} challenged leaves of {}", revealed.len(), commitment.1);
@@ -461,10 +479,13 @@ where
 				.validation_backend
 				.get_or_insert_with(|| CpuBackend::new(work.model.clone(), self.config.threads));
 			let host: Account = duty.host.clone().into();
-			let distances = steps::recompute(backend as &dyn Backend, &host, &duty.leaves)
-				.map_err(|error| {
+			let distances = if self.config.cheat == Cheat::LazyValidator {
+				duty.leaves.iter().map(|(_, leaf)| leaf.distance).collect()
+			} else {
+				steps::recompute(backend as &dyn Backend, &host, &duty.leaves).map_err(|error| {
 					format!("Epoch {epoch}: cannot recompute {}'s leaves: {error}", duty.host)
-				})?;
+				})?
+			};
 			self.submit(step, Submission::Attest { epoch, host: duty.host, distances }).await?;
 		}
 		Ok(())

@@ -4,10 +4,11 @@
 use std::collections::BTreeSet;
 
 use gonka_primitives::{
-	merkle::{Leaf, MerkleTree},
-	Distance, Hash32,
+	merkle::{Leaf, MerkleTree, Node},
+	Distance,
 };
 
+use super::Cheat;
 use crate::engine::{Account, Backend, EngineError};
 
 /// A revealed leaf with its place in the tree and its proof.
@@ -17,19 +18,25 @@ pub struct RevealedLeaf {
 	pub index: u32,
 	/// Nonce and claimed distance.
 	pub leaf: Leaf,
-	/// Sibling hashes from the leaf up.
-	pub proof: Vec<Hash32>,
+	/// Sibling triples from the leaf up.
+	pub proof: Vec<Node>,
 }
 
 /// The leaves a host commits to: its hits, by increasing nonce. With fault injection
-/// (`fake_percent` > 0, for testing the network's fraud detection) that share of the leaves is
-/// made up: nonces that are not hits, claimed just below `r_target`.
-pub fn committed_leaves(hits: &[Leaf], fake_percent: u8, r_target: Distance) -> Vec<Leaf> {
-	let fake_percent = u64::from(fake_percent.min(99));
-	if fake_percent == 0 {
-		return hits.to_vec();
+/// ([`Cheat`], for testing the network's fraud detection) some are made up or repeated.
+pub fn committed_leaves(hits: &[Leaf], cheat: Cheat, r_target: Distance) -> Vec<Leaf> {
+	match cheat {
+		Cheat::FakeHits(percent) if percent > 0 => with_fakes(hits, percent, r_target),
+		Cheat::RepeatHits(times) => (0..times.max(1)).flat_map(|_| hits.iter().copied()).collect(),
+		_ => hits.to_vec(),
 	}
-	let fakes = (hits.len() as u64 * fake_percent).div_ceil(100 - fake_percent);
+}
+
+/// `hits` with `percent` of the leaves made up: nonces that are not hits, claimed just below
+/// `r_target`, sorted in among the real ones.
+fn with_fakes(hits: &[Leaf], percent: u8, r_target: Distance) -> Vec<Leaf> {
+	let percent = u64::from(percent.min(99));
+	let fakes = (hits.len() as u64 * percent).div_ceil(100 - percent);
 	let real: BTreeSet<u64> = hits.iter().map(|hit| hit.nonce).collect();
 	let claimed = Distance(r_target.0.saturating_sub(1));
 	let mut leaves: Vec<Leaf> = (0u64..)
@@ -42,23 +49,37 @@ pub fn committed_leaves(hits: &[Leaf], fake_percent: u8, r_target: Distance) -> 
 	leaves
 }
 
-/// The Merkle root and count to commit for `leaves`.
-pub fn commitment(leaves: &[Leaf]) -> Option<(Hash32, u32)> {
+/// The tree over `leaves`: the honest one, which needs strictly increasing nonces, or, for
+/// [`Cheat::RepeatHits`], one joined without the range check.
+fn tree(leaves: &[Leaf], cheat: Cheat) -> Result<MerkleTree, String> {
+	if let Cheat::RepeatHits(_) = cheat {
+		let nodes = leaves.iter().map(Node::leaf).collect();
+		return Ok(MerkleTree::from_nodes(nodes, Node::join_unchecked));
+	}
+	MerkleTree::from_leaves(leaves).map_err(|error| {
+		format!("the hits on disk are not in increasing order (at leaf {})", error.index)
+	})
+}
+
+/// The root triple and count to commit for `leaves`; `None` when there are none, or when
+/// their nonces do not strictly increase (the tree cannot be built).
+pub fn commitment(leaves: &[Leaf], cheat: Cheat) -> Option<(Node, u32)> {
 	let count = u32::try_from(leaves.len()).ok().filter(|count| *count > 0)?;
-	Some((MerkleTree::from_leaves(leaves).root(), count))
+	Some((tree(leaves, cheat).ok()?.root(), count))
 }
 
 /// The reveal of leaves `challenged` of the tree committed as `(root, count)` over the first
 /// `count` of `leaves`; an error when the leaves on disk do not give that root.
 pub fn reveal(
 	leaves: &[Leaf],
-	(root, count): (Hash32, u32),
+	(root, count): (Node, u32),
 	challenged: &[u32],
+	cheat: Cheat,
 ) -> Result<Vec<RevealedLeaf>, String> {
 	let committed = leaves.get(..count as usize).ok_or_else(|| {
 		format!("{count} leaves were committed but only {} are on disk", leaves.len())
 	})?;
-	let tree = MerkleTree::from_leaves(committed);
+	let tree = tree(committed, cheat)?;
 	if tree.root() != root {
 		return Err("the hits on disk do not give the committed Merkle root".into());
 	}
@@ -108,13 +129,31 @@ mod tests {
 	#[test]
 	fn honest_leaves_are_the_hits() {
 		let found = hits(&[3, 9, 40]);
-		assert_eq!(committed_leaves(&found, 0, DEV_R_TARGET), found);
+		assert_eq!(committed_leaves(&found, Cheat::None, DEV_R_TARGET), found);
+		assert_eq!(committed_leaves(&found, Cheat::LazyValidator, DEV_R_TARGET), found);
+	}
+
+	#[test]
+	fn repeated_hits_commit_a_tree_whose_repeats_fail_their_proofs() {
+		let found = hits(&[3, 9, 40, 41]);
+		let leaves = committed_leaves(&found, Cheat::RepeatHits(3), DEV_R_TARGET);
+		assert_eq!(leaves.len(), 12);
+		assert_eq!(commitment(&leaves, Cheat::None), None, "no honest tree repeats a nonce");
+		let (root, count) = commitment(&leaves, Cheat::RepeatHits(3)).unwrap();
+		assert_eq!(count, 12);
+		let revealed = reveal(&leaves, (root, count), &[0, 5, 11], Cheat::RepeatHits(3)).unwrap();
+		let verified: Vec<bool> = revealed
+			.iter()
+			.map(|l| merkle::verify(&root, count, l.index, &l.leaf, &l.proof).is_ok())
+			.collect();
+		// Every path meets a node joining two runs, whose ranges overlap.
+		assert_eq!(verified, vec![false, false, false]);
 	}
 
 	#[test]
 	fn faked_leaves_take_their_share_and_stay_strictly_increasing() {
 		let found = hits(&[0, 2, 5, 7, 11, 13]);
-		let leaves = committed_leaves(&found, 50, DEV_R_TARGET);
+		let leaves = committed_leaves(&found, Cheat::FakeHits(50), DEV_R_TARGET);
 		assert_eq!(leaves.len(), 12);
 		assert!(leaves.windows(2).all(|pair| pair[0].nonce < pair[1].nonce));
 		let fakes: Vec<&Leaf> = leaves.iter().filter(|leaf| !found.contains(leaf)).collect();
@@ -125,24 +164,24 @@ mod tests {
 	#[test]
 	fn reveal_proves_the_challenged_leaves_against_the_commitment() {
 		let leaves = hits(&(0..37).map(|i| i * 3).collect::<Vec<_>>());
-		let (root, count) = commitment(&leaves).unwrap();
+		let (root, count) = commitment(&leaves, Cheat::None).unwrap();
 		let challenged = sampling::leaves_to_reveal(&[7; 32], &[1; 32], count, 8);
-		let revealed = reveal(&leaves, (root, count), &challenged).unwrap();
+		let revealed = reveal(&leaves, (root, count), &challenged, Cheat::None).unwrap();
 		assert_eq!(revealed.len(), challenged.len());
 		for leaf in &revealed {
-			assert!(merkle::verify(&root, count, leaf.index, leaf.leaf.hash(), &leaf.proof));
+			assert_eq!(merkle::verify(&root, count, leaf.index, &leaf.leaf, &leaf.proof), Ok(()));
 		}
 	}
 
 	#[test]
 	fn reveal_uses_the_committed_prefix_and_refuses_other_leaves() {
 		let leaves = hits(&[1, 2, 3, 4, 5]);
-		let (root, count) = commitment(&leaves[..4]).unwrap();
-		assert!(reveal(&leaves, (root, count), &[2, 3]).is_ok());
-		assert!(reveal(&leaves, ([0; 32], count), &[2, 3]).is_err());
-		assert!(reveal(&leaves[..2], (root, count), &[0]).is_err());
-		assert!(reveal(&leaves, (root, count), &[4]).is_err());
-		assert_eq!(commitment(&[]), None);
+		let (root, count) = commitment(&leaves[..4], Cheat::None).unwrap();
+		assert!(reveal(&leaves, (root, count), &[2, 3], Cheat::None).is_ok());
+		assert!(reveal(&leaves, (Node::default(), count), &[2, 3], Cheat::None).is_err());
+		assert!(reveal(&leaves[..2], (root, count), &[0], Cheat::None).is_err());
+		assert!(reveal(&leaves, (root, count), &[4], Cheat::None).is_err());
+		assert_eq!(commitment(&[], Cheat::None), None);
 	}
 
 	#[test]

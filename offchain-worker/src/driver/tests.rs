@@ -6,7 +6,7 @@ use std::sync::{
 };
 
 use gonka_primitives::{
-	merkle::Leaf,
+	merkle::{Leaf, Node},
 	sprint::{EpochInfo, SprintParams},
 };
 use sp_api::{ApiRef, ProvideRuntimeApi};
@@ -110,7 +110,7 @@ impl Harness {
 			threads: NonZeroUsize::new(1),
 			device: 0,
 			data_dir,
-			fake_hits_percent: 0,
+			cheat: Cheat::None,
 		};
 		let worker = Worker::new(Arc::new(chain.clone()), pool.clone(), HOST.into(), config, None);
 		Self { chain, pool, worker, hits }
@@ -143,7 +143,7 @@ fn leaves(nonces: &[u64]) -> Vec<Leaf> {
 fn a_commit_is_sent_once_while_pending_again_when_dropped_never_when_on_chain() {
 	let mut host = Harness::new("commit", leaves(&[4, 19, 77]));
 	host.at_phase(Phase::Commit);
-	let expected = steps::commitment(&host.hits).unwrap();
+	let expected = steps::commitment(&host.hits, Cheat::None).unwrap();
 
 	let first = host.block();
 	assert_eq!(first, [Submission::Commit { epoch: 4, root: expected.0, count: expected.1 }]);
@@ -162,7 +162,7 @@ fn a_commit_is_sent_once_while_pending_again_when_dropped_never_when_on_chain() 
 fn the_reveal_proves_the_challenged_leaves_of_the_commitment_on_chain() {
 	let mut host = Harness::new("reveal", leaves(&[4, 19, 77, 80]));
 	host.at_phase(Phase::Reveal);
-	let commitment = steps::commitment(&host.hits).unwrap();
+	let commitment = steps::commitment(&host.hits, Cheat::None).unwrap();
 	{
 		let mut chain = host.chain.0.lock().unwrap();
 		chain.submissions.commitment = Some(commitment);
@@ -186,7 +186,7 @@ fn hits_on_disk_that_do_not_give_the_committed_root_are_not_revealed() {
 	host.at_phase(Phase::Reveal);
 	{
 		let mut chain = host.chain.0.lock().unwrap();
-		chain.submissions.commitment = Some(([7; 32], 3));
+		chain.submissions.commitment = Some((Node { hash: [7; 32], lo: 0, hi: 99 }, 3));
 		chain.challenged = vec![0, 1];
 	}
 	let result = futures::executor::block_on(host.worker.act(Default::default()));

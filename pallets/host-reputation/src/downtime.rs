@@ -1,8 +1,11 @@
-//! Downtime (DESIGN.md §6): a host registered before an epoch began must commit and reveal
-//! in it. When the epoch's reveal phase closes, the registry starts walking its hosts,
-//! `DowntimeChecksPerBlock` per block; each that takes part in the epoch but did not reveal
-//! loses `downtime_slash` of its collateral and `reputation_loss` of its reputation. A check
-//! still unfinished when the next one starts gives way to it.
+//! Downtime and failed reveals (DESIGN.md §5–§6): a host registered before an epoch began
+//! must commit and reveal in it. When the epoch's reveal phase closes, the registry starts
+//! walking its hosts, `DowntimeChecksPerBlock` per block. One that committed but did not pass
+//! its reveal committed to what it could not prove: it is punished as for fraud (so that a
+//! host caught by the challenge cannot withhold its reveal and lose only a downtime slash).
+//! One that did not commit at all loses `downtime_slash` of its collateral and
+//! `reputation_loss` of its reputation, as does a validator that stays silent. A check still
+//! unfinished when the next one starts gives way to it.
 
 use alloc::vec::Vec;
 use frame_support::{traits::Get, weights::Weight};
@@ -11,7 +14,8 @@ use pallet_proof_of_compute::ComputeRecord;
 use pallet_sprint::{EpochInfo, OnPhaseChange, Phase};
 
 use crate::{
-	weights::WeightInfo, Config, DowntimeCheck, Event, Hosts, Pallet, Params, SlashReason,
+	weights::WeightInfo, BalanceOf, Config, DowntimeCheck, Event, Host, Hosts, Pallet, Params,
+	SlashReason,
 };
 
 impl<T: Config> OnPhaseChange<BlockNumberFor<T>> for Pallet<T> {
@@ -52,18 +56,35 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::check_downtime(checked)
 	}
 
-	/// Slashes `who` for `epoch` if it was obliged to take part and did not reveal.
+	/// Punishes `who` for `epoch` if it committed and did not pass its reveal (whenever it
+	/// registered: the commitment binds), or was obliged to take part and did not commit.
 	fn check_host(epoch: u64, who: &T::AccountId) {
 		let Some(mut host) = Hosts::<T>::get(who) else { return };
-		let obliged = host.registered_in < epoch && Self::takes_part(&host, epoch);
-		if !obliged || T::Compute::revealed(epoch, who) {
+		if T::Compute::revealed(epoch, who) || !Self::takes_part(&host, epoch) {
 			return;
 		}
+		if T::Compute::committed(epoch, who) {
+			Self::punish(epoch, who, &mut host, SlashReason::FailedReveal);
+		} else if host.registered_in < epoch {
+			Self::penalise_downtime(epoch, who, &mut host, SlashReason::Downtime);
+		} else {
+			return;
+		}
+		Hosts::<T>::insert(who, host);
+	}
+
+	/// Slashes `downtime_slash` of `who`'s collateral for `reason` and lowers its reputation
+	/// by `reputation_loss`.
+	pub(crate) fn penalise_downtime(
+		epoch: u64,
+		who: &T::AccountId,
+		host: &mut Host<BalanceOf<T>>,
+		reason: SlashReason,
+	) {
 		let params = Params::<T>::get();
-		Self::slash(who, &mut host, params.downtime_slash, epoch, SlashReason::Downtime);
+		Self::slash(who, host, params.downtime_slash, epoch, reason);
 		host.reputation = host.reputation.saturating_sub(params.reputation_loss);
 		let reputation = host.reputation;
-		Hosts::<T>::insert(who, host);
-		Self::deposit_event(Event::EpochMissed { host: who.clone(), epoch, reputation });
+		Self::deposit_event(Event::EpochMissed { host: who.clone(), epoch, reputation, reason });
 	}
 }

@@ -13,12 +13,16 @@
 //! - **Collateral-backed weight** ([`Pallet::backed_weight`]): a free share of a host's weight
 //!   needs no collateral; the rest counts only as far as its collateral covers it at
 //!   `collateral_per_weight` each. Proof-of-compute caps what one host counts at
-//!   `max_weight_share` of the epoch's total.
-//! - **Slashing**: a host whose work validators reject loses `fraud_slash` of its collateral,
-//!   all its reputation and its place; one that was registered for a whole epoch without
-//!   committing and revealing loses `downtime_slash` and some reputation (checked a page of
-//!   hosts per block from the validate phase on). Slashed funds go to `OnSlash` (the
-//!   community pool); every slash is an event with its reason.
+//!   `max_weight_share` of the epoch's counted total, and pays `validator_reward_share` of the
+//!   emission to the validators whose attestations agreed with the outcome.
+//! - **Slashing**: a host whose work validators reject, or that committed and did not pass
+//!   its reveal, loses `fraud_slash` of its collateral, all its reputation and its place; one
+//!   that was registered for a whole epoch without committing loses `downtime_slash` and some
+//!   reputation (checked a page of hosts per block from the validate phase on), and so does a
+//!   validator that stays silent on a host it was drawn for. A validator outvoted by the
+//!   majority loses reputation, and is slashed as well when it was outvoted the epoch before.
+//!   Slashed funds go to `OnSlash` (the community pool); every slash is an event with its
+//!   reason.
 //! - **The validator set**: as a `pallet_session::SessionManager`, it elects for each new
 //!   session the hosts of the last settled epoch with the most weight that have session
 //!   keys, at most `MaxValidators`; when none qualifies the current set stays.
@@ -264,9 +268,22 @@ pub mod pallet {
 			/// The epoch of the fraud.
 			epoch: u64,
 		},
-		/// A host missed an epoch: it did not commit and reveal.
+		/// A host missed a duty of an epoch: it did not commit, or, drawn as a validator, did
+		/// not attest, or was outvoted.
 		EpochMissed {
 			/// The host.
+			host: T::AccountId,
+			/// The epoch.
+			epoch: u64,
+			/// Its reputation now.
+			reputation: u32,
+			/// Which duty it missed.
+			reason: SlashReason,
+		},
+		/// A validator's verdict went against the majority: its reputation fell (a second
+		/// epoch running also slashes it, announced as `EpochMissed`).
+		ValidatorOutvoted {
+			/// The validator.
 			host: T::AccountId,
 			/// The epoch.
 			epoch: u64,

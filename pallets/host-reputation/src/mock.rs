@@ -63,8 +63,18 @@ impl Randomness<H256, BlockNumberFor<Test>> for TestRandomness {
 	}
 }
 
+/// A VRF output that changes with every block, as BABE's does.
+impl Randomness<Option<H256>, BlockNumberFor<Test>> for TestRandomness {
+	fn random(subject: &[u8]) -> (Option<H256>, BlockNumberFor<Test>) {
+		let block = System::block_number();
+		let output = gonka_primitives::hash_concat(&[subject, &block.to_le_bytes()]);
+		(Some(H256(output)), block)
+	}
+}
+
 impl pallet_sprint::Config for Test {
 	type EpochRandomness = TestRandomness;
+	type BlockRandomness = TestRandomness;
 	type ParamsOrigin = EnsureRoot<Self::AccountId>;
 	type OnPhaseChange = HostReputation;
 	type Currency = Balances;
@@ -75,6 +85,8 @@ impl pallet_sprint::Config for Test {
 parameter_types! {
 	/// The account slashed collateral goes to.
 	pub const Pool: u64 = POOL;
+	/// `(epoch, host)` pairs that committed.
+	pub static Committed: Vec<(u64, u64)> = Vec::new();
 	/// `(epoch, host)` pairs that revealed.
 	pub static Revealed: Vec<(u64, u64)> = Vec::new();
 	/// Accounts with session keys.
@@ -86,6 +98,10 @@ parameter_types! {
 /// What proof-of-compute would have recorded, as the tests set it.
 pub struct TestCompute;
 impl ComputeRecord<u64> for TestCompute {
+	fn committed(epoch: u64, who: &u64) -> bool {
+		Committed::get().contains(&(epoch, *who))
+	}
+
 	fn revealed(epoch: u64, who: &u64) -> bool {
 		Revealed::get().contains(&(epoch, *who))
 	}
@@ -188,8 +204,15 @@ pub fn register(who: u64, collateral: u64) {
 
 /// Settles `who`'s `epoch` as proof-of-compute would, with `outcome` and `weight`.
 pub fn settle(epoch: u64, who: u64, outcome: Outcome, weight: u64) {
-	let result =
-		HostResult { outcome, hits: weight as u32, weight, passed_by: 0, failed_by: 0, reward: 0 };
+	let result = HostResult {
+		outcome,
+		hits: weight as u32,
+		weight,
+		passed_by: 0,
+		failed_by: 0,
+		reward: 0,
+		validator_reward: 0,
+	};
 	<HostReputation as HostRegistry<u64>>::on_settled(epoch, &who, &result);
 }
 

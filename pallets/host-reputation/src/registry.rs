@@ -1,6 +1,7 @@
 //! The registry as proof-of-compute sees it: who is a host, how hard each is checked, how
 //! much of its work its collateral backs, and what a settled result does to it.
 
+use gonka_primitives::sampling::MIN_SAMPLES;
 use pallet_proof_of_compute::{EpochSummary, HostRegistry, HostResult, Outcome};
 use sp_runtime::{
 	traits::{CheckedDiv, UniqueSaturatedInto},
@@ -22,15 +23,16 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The pairs `who` is challenged for out of the epoch's `base`: all of them at reputation
-	/// 0, falling in proportion to reputation to `min_sample_share` of them (rounded up, at
-	/// least one) at full reputation.
+	/// The leaves `who` is challenged for out of the epoch's `base`: all of them at reputation
+	/// 0, falling in proportion to reputation to `min_sample_share` of them (rounded up) at
+	/// full reputation, never below [`MIN_SAMPLES`]: with `(1/2)^4 ≤ 1/16`, doubling a
+	/// commitment never pays, whatever the reputation.
 	pub fn samples_for(who: &T::AccountId, base: u32) -> u32 {
 		let min_share = Params::<T>::get().min_sample_share;
 		let trusted = Self::reputation_share(who);
 		let spared =
 			trusted.saturating_mul(Perbill::one().saturating_sub(min_share)).mul_floor(base);
-		base.saturating_sub(spared).max(1).min(base)
+		base.saturating_sub(spared).max(MIN_SAMPLES)
 	}
 
 	/// The part of `hits` that counts as `who`'s weight: the free share, plus as much of the
@@ -77,9 +79,14 @@ impl<T: Config> Pallet<T> {
 		Hosts::<T>::insert(who, host);
 	}
 
-	/// Punishes fraud or forgery: slashes `fraud_slash`, zeroes reputation and removes the
+	/// Punishes fraud, a failed reveal or forgery: slashes `fraud_slash`, zeroes reputation and removes the
 	/// host, whose remaining collateral unbonds.
-	fn punish(epoch: u64, who: &T::AccountId, host: &mut Host<BalanceOf<T>>, reason: SlashReason) {
+	pub(crate) fn punish(
+		epoch: u64,
+		who: &T::AccountId,
+		host: &mut Host<BalanceOf<T>>,
+		reason: SlashReason,
+	) {
 		let params = Params::<T>::get();
 		Self::slash(who, host, params.fraud_slash, epoch, reason);
 		host.reputation = 0;
@@ -111,13 +118,40 @@ impl<T: Config> HostRegistry<T::AccountId> for Pallet<T> {
 		Params::<T>::get().max_weight_share
 	}
 
+	fn validator_share() -> Perbill {
+		Params::<T>::get().validator_reward_share
+	}
+
 	fn on_settled(epoch: u64, who: &T::AccountId, result: &HostResult) {
 		let Some(mut host) = Hosts::<T>::get(who) else { return };
 		match result.outcome {
-			Outcome::Accepted | Outcome::AcceptedUnvalidated => {
+			Outcome::Accepted | Outcome::AcceptedOnReveal => {
 				Self::credit(epoch, who, &mut host, result.weight)
 			}
+			// Nobody judged the host: no weight, no reputation, no punishment.
+			Outcome::Unvalidated => return,
 			Outcome::Rejected => Self::punish(epoch, who, &mut host, SlashReason::Fraud),
+		}
+		Hosts::<T>::insert(who, host);
+	}
+
+	fn on_validator_silent(epoch: u64, who: &T::AccountId) {
+		let Some(mut host) = Hosts::<T>::get(who) else { return };
+		Self::penalise_downtime(epoch, who, &mut host, SlashReason::SilentValidator);
+		Hosts::<T>::insert(who, host);
+	}
+
+	fn on_validator_outvoted(epoch: u64, who: &T::AccountId, repeated: bool) {
+		let Some(mut host) = Hosts::<T>::get(who) else { return };
+		if repeated {
+			Self::penalise_downtime(epoch, who, &mut host, SlashReason::OutvotedValidator);
+		} else {
+			host.reputation = host.reputation.saturating_sub(Params::<T>::get().reputation_loss);
+			Self::deposit_event(Event::ValidatorOutvoted {
+				host: who.clone(),
+				epoch,
+				reputation: host.reputation,
+			});
 		}
 		Hosts::<T>::insert(who, host);
 	}

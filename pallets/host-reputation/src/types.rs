@@ -20,6 +20,8 @@ pub const MAX_HARDWARE_LEN: u32 = 128;
 pub const WEIGHT_HISTORY: u32 = 16;
 /// Longest unbonding period a parameter change may set, in epochs.
 pub const MAX_UNBONDING_EPOCHS: u32 = 10_000;
+/// The largest share of an epoch's emission the validators may be paid.
+pub const MAX_VALIDATOR_REWARD_SHARE: Perbill = Perbill::from_percent(50);
 
 /// Where a host stands.
 #[derive(
@@ -163,8 +165,15 @@ pub struct HostInfo {
 pub enum SlashReason {
 	/// Its validators rejected its work.
 	Fraud,
+	/// It committed but did not pass its reveal: it committed to what it could not prove,
+	/// which is fraud.
+	FailedReveal,
 	/// It was registered but did not commit and reveal in the epoch.
 	Downtime,
+	/// As a validator drawn for a host, it did not attest.
+	SilentValidator,
+	/// As a validator, it was outvoted by the majority in two epochs running.
+	OutvotedValidator,
 	/// An inference it served failed its re-check, and the vote of the model's servers
 	/// upheld the failure.
 	Forgery,
@@ -193,8 +202,11 @@ pub struct ReputationParams<Balance> {
 	pub collateral_per_weight: Balance,
 	/// Share of a host's weight that needs no collateral.
 	pub free_weight_share: Perbill,
-	/// Largest share of an epoch's total weight one host counts (at least 10%).
+	/// Largest share of an epoch's counted weight one host counts (at least 10%).
 	pub max_weight_share: Perbill,
+	/// Share of each epoch's emission paid to validators, by their attestations that agreed
+	/// with the outcome (at most 50%).
+	pub validator_reward_share: Perbill,
 	/// Share of collateral slashed for fraud.
 	pub fraud_slash: Perbill,
 	/// Share of collateral slashed for a missed epoch.
@@ -219,6 +231,7 @@ impl<Balance: Default> Default for ReputationParams<Balance> {
 			collateral_per_weight: Balance::default(),
 			free_weight_share: Perbill::from_percent(20),
 			max_weight_share: Perbill::from_percent(25),
+			validator_reward_share: Perbill::from_percent(5),
 			fraud_slash: Perbill::from_percent(20),
 			downtime_slash: Perbill::from_percent(1),
 			reputation_gain: MAX_REPUTATION.div_ceil(30),
@@ -235,6 +248,7 @@ impl<Balance> ReputationParams<Balance> {
 	/// the last epoch's settlement.
 	pub fn is_valid(&self) -> bool {
 		self.max_weight_share >= MIN_WEIGHT_SHARE
+			&& self.validator_reward_share <= MAX_VALIDATOR_REWARD_SHARE
 			&& self.reputation_gain <= MAX_REPUTATION
 			&& self.reputation_loss <= MAX_REPUTATION
 			&& !self.min_sample_share.is_zero()

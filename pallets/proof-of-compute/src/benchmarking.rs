@@ -1,19 +1,20 @@
 //! Benchmarks of `pallet-proof-of-compute` (frame-benchmarking v2).
 //!
-//! `reveal` is measured per revealed leaf over a tree of 2¹⁶ leaves, so every leaf carries a
-//! 16-level proof. `attest` draws the most
+//! `reveal` is measured per revealed leaf over a tree of `u32::MAX` leaves, the most a
+//! commitment can count, so every leaf carries a proof of up to 32 levels (the tree is built
+//! only along the challenged paths, [`SparseTree`]). `attest` draws the most
 //! validators (`MAX_VALIDATORS_PER_HOST`) from a weighted snapshot of several chunks and
 //! checks the most leaves; `settle` per host, each with the most verdicts, half of them
 //! outvoted; `clean_up` per removed key.
 
-use alloc::vec::Vec;
+use alloc::{collections::BTreeSet, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::BoundedVec;
 use frame_system::RawOrigin;
 use gonka_primitives::{
 	assignment::assign,
-	merkle::{Leaf, MerkleTree},
-	sampling::leaves_to_reveal,
+	merkle::{Leaf, Node},
+	sampling::{leaves_to_reveal, MIN_SAMPLES},
 	sprint::{SprintParams, MAX_SAMPLES, MAX_VALIDATORS_PER_HOST},
 	Distance,
 };
@@ -21,8 +22,9 @@ use pallet_sprint::{EpochStatus, Phase};
 
 use crate::*;
 
-/// Leaves of the benchmark host's tree.
-const LEAVES: u32 = 1 << 16;
+/// Leaves of the benchmark host's tree: the most a commitment can count, so that proofs are
+/// as long as they get (32 levels).
+const LEAVES: u32 = u32::MAX;
 
 fn host<T: Config>() -> T::AccountId {
 	let who: T::AccountId = whitelisted_caller();
@@ -30,8 +32,60 @@ fn host<T: Config>() -> T::AccountId {
 	who
 }
 
-fn hits() -> Vec<Leaf> {
-	(0..u64::from(LEAVES)).map(|n| Leaf { nonce: n, distance: Distance(1) }).collect()
+/// Leaf `i` of the benchmark tree: nonce `i`, a hit.
+fn leaf(index: u32) -> Leaf {
+	Leaf { nonce: index.into(), distance: Distance(1) }
+}
+
+/// A valid tree of [`LEAVES`] leaves built only along the paths of `wanted` leaves: every
+/// subtree without a wanted leaf stands as one node with a made-up hash and the true range of
+/// its nonces, which is all a proof shows of it.
+struct SparseTree {
+	wanted: BTreeSet<u32>,
+}
+
+// Levels are at most 32 and positions below 2³², so nothing here overflows a u64.
+#[allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)]
+impl SparseTree {
+	/// Leaves under the nodes of `level`.
+	fn width(level: u32) -> u64 {
+		u64::from(LEAVES).div_ceil(1u64 << level)
+	}
+
+	/// The node at `position` of `level` (0: the leaves; 32: the root).
+	fn node(&self, level: u32, position: u64) -> Node {
+		let first = position << level;
+		let last = ((position + 1) << level).min(u64::from(LEAVES)).saturating_sub(1);
+		if level == 0 {
+			return Node::leaf(&leaf(first as u32));
+		}
+		let holds_wanted = self.wanted.range(first as u32..=last as u32).next().is_some();
+		if !holds_wanted {
+			let hash =
+				gonka_primitives::hash_concat(&[&level.to_le_bytes(), &position.to_le_bytes()]);
+			return Node { hash, lo: first, hi: last };
+		}
+		let (left, right) = (2 * position, 2 * position + 1);
+		if right >= Self::width(level - 1) {
+			return self.node(level - 1, left);
+		}
+		Node::join_unchecked(&self.node(level - 1, left), &self.node(level - 1, right))
+	}
+
+	fn root(&self) -> Node {
+		self.node(32, 0)
+	}
+
+	/// The proof of leaf `index`: the siblings from the leaf up, skipping carried levels.
+	fn proof(&self, index: u32) -> Vec<Node> {
+		(0..32u32)
+			.filter_map(|level| {
+				let position = u64::from(index) >> level;
+				let sibling = position ^ 1;
+				(sibling < Self::width(level)).then(|| self.node(level, sibling))
+			})
+			.collect()
+	}
 }
 
 /// The parameters that make validation and settlement most expensive.
@@ -67,10 +121,12 @@ fn fill_snapshot<T: Config>(epoch: u64, n: u32) -> Result<Vec<T::AccountId>, Ben
 					passed_by: 0,
 					failed_by: 0,
 					reward: 0,
+					validator_reward: 0,
 				};
 				Results::<T>::insert(previous, &who, result);
 			}
-			Commitments::<T>::insert(epoch, &who, Commitment { root: [1; 32], count: LEAVES });
+			let root = Node { hash: [1; 32], lo: 0, hi: u64::MAX };
+			Commitments::<T>::insert(epoch, &who, Commitment { root, count: LEAVES });
 			Pallet::<T>::enter_snapshot(epoch, &who, stored_leaves())
 				.map_err(|_| BenchmarkError::Weightless)?;
 			Ok(who)
@@ -88,38 +144,41 @@ mod benchmarks {
 		T::Sprint::run_to_phase(Phase::Commit);
 		let epoch = T::Sprint::status().map(|(e, _)| e.index).unwrap_or_default();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), epoch, [7; 32], LEAVES);
+		_(
+			RawOrigin::Signed(who.clone()),
+			epoch,
+			Node { hash: [7; 32], lo: 0, hi: u64::MAX },
+			LEAVES,
+		);
 		assert!(Commitments::<T>::contains_key(epoch, &who));
 	}
 
 	#[benchmark]
-	fn reveal(l: Linear<2, { MAX_REVEALED_LEAVES }>) -> Result<(), BenchmarkError> {
-		// `l / 2` challenged pairs: about `l` leaves (fewer where pairs overlap).
+	fn reveal(l: Linear<{ MIN_SAMPLES }, { MAX_REVEALED_LEAVES }>) -> Result<(), BenchmarkError> {
 		let who = host::<T>();
-		let samples = (l / 2).clamp(1, MAX_SAMPLES);
-		T::Sprint::schedule_params(SprintParams { samples, ..SprintParams::DEV });
-		T::Sprint::run_to_phase(Phase::Commit);
+		T::Sprint::schedule_params(SprintParams { samples: l, ..SprintParams::DEV });
+		T::Sprint::run_to_phase(Phase::Reveal);
 		let (epoch, _) = T::Sprint::status().ok_or(BenchmarkError::Weightless)?;
-		let leaves = hits();
-		let tree = MerkleTree::from_leaves(&leaves);
+		let seed = epoch.challenge_seed.ok_or(BenchmarkError::Weightless)?;
+		let samples = T::Hosts::samples_for(&who, epoch.params.samples);
+		let wanted: BTreeSet<u32> =
+			leaves_to_reveal(&seed, &codec::Encode::encode(&who), LEAVES, samples)
+				.into_iter()
+				.collect();
+		let tree = SparseTree { wanted };
 		Commitments::<T>::insert(
 			epoch.index,
 			&who,
 			Commitment { root: tree.root(), count: LEAVES },
 		);
-		T::Sprint::run_to_phase(Phase::Reveal);
-		let (epoch, _) = T::Sprint::status().ok_or(BenchmarkError::Weightless)?;
-		let seed = epoch.challenge_seed.ok_or(BenchmarkError::Weightless)?;
-		let samples = T::Hosts::samples_for(&who, epoch.params.samples);
-		let revealed: Vec<RevealedLeaf> =
-			leaves_to_reveal(&seed, &codec::Encode::encode(&who), LEAVES, samples)
-				.into_iter()
-				.filter_map(|index| {
-					let leaf = *leaves.get(index as usize)?;
-					let proof = tree.proof(index as usize)?.try_into().ok()?;
-					Some(RevealedLeaf { index, leaf, proof })
-				})
-				.collect();
+		let revealed: Vec<RevealedLeaf> = tree
+			.wanted
+			.iter()
+			.filter_map(|&index| {
+				let proof = tree.proof(index).try_into().ok()?;
+				Some(RevealedLeaf { index, leaf: leaf(index), proof })
+			})
+			.collect();
 		let revealed: BoundedVec<_, _> =
 			revealed.try_into().map_err(|_| BenchmarkError::Weightless)?;
 
@@ -221,6 +280,7 @@ mod benchmarks {
 				passed_by: 1,
 				failed_by: 0,
 				reward: 0,
+				validator_reward: 0,
 			};
 			Results::<T>::insert(epoch.index, host, result);
 		}
@@ -255,9 +315,13 @@ mod benchmarks {
 	fn clean_up(k: Linear<1, 1000>) {
 		for i in 0..k {
 			let who: T::AccountId = account("host", i, 0);
-			Commitments::<T>::insert(0, &who, Commitment { root: [0; 32], count: 1 });
+			Commitments::<T>::insert(0, &who, Commitment { root: Node::default(), count: 1 });
 		}
-		PendingCleanup::<T>::put(BoundedVec::truncate_from(alloc::vec![0u64]));
+		// Epoch 2 runs, so epoch 0 may go.
+		for _ in 0..2 {
+			T::Sprint::run_to_phase(Phase::Commit);
+			T::Sprint::run_to_phase(Phase::Sprint);
+		}
 		#[block]
 		{
 			Pallet::<T>::clean_up_old_epochs();

@@ -1,34 +1,32 @@
 //! Removal of old epochs' storage, a bounded number of keys per block.
 //!
-//! When epoch `n` starts, epoch `n − 2` is queued; `on_initialize` removes up to
-//! `CleanupKeysPerBlock` of its keys per block until none are left. (Epoch `n − 1` stays: its
-//! results are the prior weights of epoch `n`'s snapshot, and what clients read.)
+//! Once epoch `n` runs, epoch `n − 2` and every older one may go; `on_initialize` removes up
+//! to `CleanupKeysPerBlock` keys per block, oldest epoch first, from [`CleanupCursor`] on.
+//! The cursor only moves past an epoch whose keys are all gone, so an epoch is never skipped
+//! however far cleanup falls behind. (Epoch `n − 1` stays: its results are the prior weights
+//! of epoch `n`'s snapshot, and what clients read; its outvoted validators tell whether one
+//! outvoted in epoch `n` is a repeat.)
 
 use frame_support::{traits::Get, weights::Weight};
 use sp_io::MultiRemovalResults;
 
+use pallet_sprint::EpochStatus;
+
 use crate::{
-	weights::WeightInfo, Commitments, Config, EpochSummaries, Event, Outvoted, Pallet,
-	Participants, PendingCleanup, Results, Revealed, SnapshotChunks, Snapshots, Verdicts,
+	weights::WeightInfo, Agreed, CleanupCursor, Commitments, Config, EpochSummaries, Event,
+	Outvoted, Pallet, Participants, Results, Revealed, Silent, SnapshotChunks, Snapshots, Verdicts,
 };
 
 impl<T: Config> Pallet<T> {
-	/// Queues `epoch − 2` for cleanup when `epoch` starts.
-	pub(crate) fn queue_cleanup(epoch: u64) -> Weight {
-		let Some(old) = epoch.checked_sub(2) else { return Weight::zero() };
-		// The queue holds 8 epochs; cleanup removes hundreds of keys per block, so it never
-		// lags that far behind. Were it full, the oldest entry stays queued and this one waits.
-		let _ = PendingCleanup::<T>::try_mutate(|pending| pending.try_push(old));
-		T::DbWeight::get().reads_writes(1, 1)
-	}
-
-	/// Removes up to `CleanupKeysPerBlock` keys of the oldest queued epoch.
+	/// Removes up to `CleanupKeysPerBlock` keys of the oldest epoch not yet removed, if the
+	/// epoch two after it has begun.
 	pub(crate) fn clean_up_old_epochs() -> Weight {
-		let mut pending = PendingCleanup::<T>::get();
-		let Some(epoch) = pending.first().copied() else {
-			return T::DbWeight::get().reads(1);
-		};
-		let maps: [fn(u64, u32) -> MultiRemovalResults; 8] = [
+		let epoch = CleanupCursor::<T>::get();
+		let current = T::Sprint::status().map_or(0, |(info, _)| info.index);
+		if epoch.saturating_add(2) > current {
+			return T::DbWeight::get().reads(2);
+		}
+		let maps: [fn(u64, u32) -> MultiRemovalResults; 10] = [
 			|e, limit| Commitments::<T>::clear_prefix(e, limit, None),
 			|e, limit| Revealed::<T>::clear_prefix(e, limit, None),
 			|e, limit| Participants::<T>::clear_prefix(e, limit, None),
@@ -36,6 +34,8 @@ impl<T: Config> Pallet<T> {
 			|e, limit| Verdicts::<T>::clear_prefix(e, limit, None),
 			|e, limit| Results::<T>::clear_prefix(e, limit, None),
 			|e, limit| Outvoted::<T>::clear_prefix(e, limit, None),
+			|e, limit| Silent::<T>::clear_prefix(e, limit, None),
+			|e, limit| Agreed::<T>::clear_prefix(e, limit, None),
 			|e, _| {
 				Snapshots::<T>::remove(e);
 				EpochSummaries::<T>::remove(e);
@@ -59,8 +59,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		if done {
-			pending.remove(0);
-			PendingCleanup::<T>::put(pending);
+			CleanupCursor::<T>::put(epoch.saturating_add(1));
 			Self::deposit_event(Event::EpochCleaned { epoch });
 		}
 		T::WeightInfo::clean_up(removed)

@@ -1,22 +1,28 @@
 //! # Proof-of-Compute pallet
 //!
-//! The on-chain half of Proof of Compute (DESIGN.md §5), driven by `pallet-sprint`'s clock:
-//! - **Commit** phase: a host commits `(root, count)`: the Merkle root over its hits sorted by
-//!   nonce, and how many there are ([`Pallet::commit`]).
-//! - **Reveal** phase: from the challenge seed the chain derives which pairs of leaves
-//!   `(i, i + 1)` each host must reveal; the host reveals them with Merkle proofs
-//!   ([`Pallet::reveal`]), and the runtime checks the proofs, the strict increase of nonces
-//!   and that every revealed distance is a hit. A passing reveal enters the epoch's weight
-//!   snapshot, with the host's weight of the previous epoch.
+//! The on-chain half of Proof of Compute (DESIGN.md §5, revision 2), driven by
+//! `pallet-sprint`'s clock:
+//! - **Commit** phase: a host commits `(root, count)`: the root triple `(hash, lo, hi)` of
+//!   the range-annotated Merkle tree over its hits sorted by nonce, and how many there are
+//!   ([`Pallet::commit`]); `count` may not exceed the nonces the range holds.
+//! - **Reveal** phase: from the challenge seed (the VRF output of the phase's first block)
+//!   the chain derives `k ≥ 4` distinct leaves each host must reveal; the host reveals them
+//!   with their proofs ([`Pallet::reveal`]), and the runtime checks every proof with its
+//!   ranges (so the leaves that verify have distinct nonces) and that every revealed distance
+//!   is a hit. A passing reveal enters the epoch's weight snapshot, with the host's weight of
+//!   the previous epoch. A host that committed and does not pass its reveal has committed to
+//!   what it cannot prove: the registry punishes it as fraud ([`ComputeRecord`]).
 //! - **Validate** phase: each host gets `V` validators drawn from the snapshot, weighted by
 //!   prior weight ([`gonka_primitives::assignment`]); each recomputes the revealed nonces and
 //!   attests its distances ([`Pallet::attest`]); the runtime counts mismatches.
-//! - **Settle** phase: `on_initialize` settles hosts in pages that fit the block: a host is
-//!   accepted when passing validators hold more than half of the responding validators'
-//!   weight, or, when none responded, on its reveal alone. Accepted hits become weight; the
-//!   results, and the validators outvoted by the majority, are stored and announced. Then the
-//!   epoch's emission is paid out by the weight each host counts, the rest to the community
-//!   pool.
+//! - **Settle** phase: `on_initialize` settles hosts in pages that fit the block
+//!   ([`settlement`]): accepted by a majority of the responding validators' weight; a host
+//!   none of whose validators responded is `Unvalidated` (no weight, no punishment) and its
+//!   silent validators are penalised as for downtime; only the one host of an epoch is
+//!   accepted on its reveal alone. Accepted hits become weight, no host counting more than
+//!   the registry's share of the counted total. Then the epoch's emission is paid out: the
+//!   validators' share by their attestations that agreed with the outcome, the rest by the
+//!   weight each host counts, what is left to the community pool.
 //! - [`CheckHostSubmission`], a transaction extension, keeps submissions that cannot succeed
 //!   (not a host, wrong epoch or phase, a second one) out of the transaction pool. Successful
 //!   submissions of registered hosts pay no fee; failed ones pay.
@@ -35,7 +41,7 @@ pub mod extension;
 mod payout;
 pub mod queries;
 mod reveal;
-mod settlement;
+pub mod settlement;
 mod snapshot;
 pub mod types;
 pub mod weights;
@@ -48,7 +54,7 @@ mod mock;
 mod tests;
 
 use frame_support::{traits::ConstU32, BoundedVec};
-use gonka_primitives::{Distance, Hash32};
+use gonka_primitives::{merkle::Node, Distance};
 use sp_runtime::Perbill;
 
 pub use extension::CheckHostSubmission;
@@ -62,8 +68,9 @@ pub trait HostRegistry<AccountId> {
 	/// Whether `who` is a registered host.
 	fn is_host(who: &AccountId) -> bool;
 
-	/// How many pairs to challenge `who` for, given the epoch's base number (the number falls
-	/// as reputation grows).
+	/// How many leaves to challenge `who` for, given the epoch's base number (the number falls
+	/// as reputation grows; the sampler never draws fewer than
+	/// [`gonka_primitives::sampling::MIN_SAMPLES`]).
 	fn samples_for(_who: &AccountId, base: u32) -> u32 {
 		base
 	}
@@ -74,10 +81,24 @@ pub trait HostRegistry<AccountId> {
 		hits
 	}
 
-	/// The largest share of an epoch's total weight one host may count.
+	/// The largest share of an epoch's counted weight one host may count.
 	fn max_weight_share() -> Perbill {
 		Perbill::one()
 	}
+
+	/// The validators' share of each epoch's emission, paid by attestations that agreed with
+	/// the outcome.
+	fn validator_share() -> Perbill {
+		Perbill::zero()
+	}
+
+	/// `who`, an assigned validator, was silent for at least one host of `epoch` (told once
+	/// per validator and epoch): penalised as for downtime.
+	fn on_validator_silent(_epoch: u64, _who: &AccountId) {}
+
+	/// `who`, a validator, was outvoted on at least one host of `epoch` (told once per
+	/// validator and epoch); `repeated` when it was outvoted in the previous epoch too.
+	fn on_validator_outvoted(_epoch: u64, _who: &AccountId, _repeated: bool) {}
 
 	/// `who`'s epoch was settled with `result`.
 	fn on_settled(_epoch: u64, _who: &AccountId, _result: &HostResult) {}
@@ -92,6 +113,8 @@ pub trait HostRegistry<AccountId> {
 
 /// What Proof of Compute recorded about a host, for the pallets that judge hosts by it.
 pub trait ComputeRecord<AccountId> {
+	/// Whether `who` committed in `epoch`.
+	fn committed(epoch: u64, who: &AccountId) -> bool;
 	/// Whether `who` revealed, and passed the reveal's checks, in `epoch`.
 	fn revealed(epoch: u64, who: &AccountId) -> bool;
 }
@@ -106,9 +129,7 @@ impl<T: Config> pallet_sprint::OnPhaseChange<frame_system::pallet_prelude::Block
 		phase: pallet_sprint::Phase,
 	) -> frame_support::weights::Weight {
 		match phase {
-			pallet_sprint::Phase::Sprint => {
-				Self::close_unfinished_settlement().saturating_add(Self::queue_cleanup(epoch.index))
-			}
+			pallet_sprint::Phase::Sprint => Self::close_unfinished_settlement(),
 			pallet_sprint::Phase::Settle => Self::begin_settlement(epoch.index),
 			_ => frame_support::weights::Weight::zero(),
 		}
@@ -219,6 +240,17 @@ pub mod pallet {
 	pub type Outvoted<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, u64, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
+	/// How many hosts each assigned validator stayed silent on, by epoch and validator.
+	#[pallet::storage]
+	pub type Silent<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u64, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// How many of each validator's attestations agreed with their host's outcome, by epoch
+	/// and validator: its claim on the validators' part of the emission.
+	#[pallet::storage]
+	pub type Agreed<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u64, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
 	/// Each epoch's settlement totals.
 	#[pallet::storage]
 	pub type EpochSummaries<T: Config> =
@@ -228,9 +260,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Settling<T: Config> = StorageValue<_, SettlementCursor, OptionQuery>;
 
-	/// Epochs whose storage is still being removed, oldest first.
+	/// The oldest epoch whose storage is not yet removed. Epochs are removed in order, each
+	/// once the epoch two after it has begun, so none is ever skipped however far cleanup
+	/// falls behind.
 	#[pallet::storage]
-	pub type PendingCleanup<T: Config> = StorageValue<_, BoundedVec<u64, ConstU32<8>>, ValueQuery>;
+	pub type CleanupCursor<T: Config> = StorageValue<_, u64, ValueQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -241,8 +275,8 @@ pub mod pallet {
 			epoch: u64,
 			/// The host.
 			host: T::AccountId,
-			/// Root of its hits' Merkle tree.
-			root: Hash32,
+			/// Root of its hits' Merkle tree: hash and nonce range.
+			root: Node,
 			/// Number of hits.
 			count: u32,
 		},
@@ -277,6 +311,15 @@ pub mod pallet {
 			/// Its result: outcome, weight earned, validators for and against.
 			result: HostResult,
 		},
+		/// An assigned validator did not attest for a host.
+		ValidatorSilent {
+			/// The epoch.
+			epoch: u64,
+			/// The host.
+			host: T::AccountId,
+			/// The silent validator.
+			validator: T::AccountId,
+		},
 		/// A validator's verdict on a host went against the majority.
 		ValidatorOutvoted {
 			/// The epoch.
@@ -301,6 +344,8 @@ pub mod pallet {
 			emission: u128,
 			/// Paid to its hosts, by the weight each counts.
 			to_hosts: u128,
+			/// Paid to its validators, by their attestations that agreed with the outcome.
+			to_validators: u128,
 			/// The rest, to the community pool.
 			to_pool: u128,
 		},
@@ -334,16 +379,20 @@ pub mod pallet {
 		AlreadyCommitted,
 		/// A commitment must count at least one hit.
 		NoHits,
+		/// The commitment counts more leaves than distinct nonces fit in its root's range
+		/// (`count > hi − lo + 1`), or the range is inverted.
+		CountBeyondRange,
 		/// The host did not commit in this epoch, so it has nothing to reveal.
 		NoCommitment,
 		/// The host already revealed in this epoch.
 		AlreadyRevealed,
 		/// The revealed leaf indices are not exactly the challenged ones.
 		WrongLeaves,
-		/// A Merkle proof does not lead to the committed root.
+		/// A Merkle proof does not lead to the committed root, or has the wrong length.
 		ProofInvalid,
-		/// The nonces of a challenged pair do not strictly increase: repeated or unsorted hits.
-		NotIncreasing,
+		/// A proof's ranges are out of order: a sibling's range is inverted, or at some level
+		/// the left range does not end below the right one (repeated or unsorted hits).
+		RangesOutOfOrder,
 		/// A revealed distance is not below the epoch's `r_target`.
 		NotAHit,
 		/// The epoch's snapshot is full: 65,536 hosts have revealed already.
@@ -370,8 +419,10 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Commits to this epoch's hits: the Merkle root over them (sorted by nonce) and their
-		/// number. Only in the commit phase, once per host and epoch. Free for registered
+		/// Commits to this epoch's hits: the root triple of the range-annotated Merkle tree over
+		/// them (sorted by nonce) and their number, at most the nonces the root's range holds.
+		/// Only in the commit phase, once per host and epoch. A commitment binds: a host that
+		/// then fails its reveal is punished as for fraud. Free for registered
 		/// hosts when it succeeds. Operational, like every step of the proof: a phase lasts a
 		/// few blocks, and a block that rotates the session has no room for normal
 		/// transactions.
@@ -380,21 +431,25 @@ pub mod pallet {
 		pub fn commit(
 			origin: OriginFor<T>,
 			epoch: u64,
-			root: Hash32,
+			root: Node,
 			count: u32,
 		) -> DispatchResultWithPostInfo {
 			let host = ensure_signed(origin)?;
 			Self::ensure_host_in_phase(&host, epoch, Phase::Commit)?;
 			ensure!(count > 0, Error::<T>::NoHits);
+			ensure!(
+				gonka_primitives::merkle::plausible_commitment(&root, count),
+				Error::<T>::CountBeyondRange
+			);
 			ensure!(!Commitments::<T>::contains_key(epoch, &host), Error::<T>::AlreadyCommitted);
 			Commitments::<T>::insert(epoch, &host, Commitment { root, count });
 			Self::deposit_event(Event::Committed { epoch, host, root, count });
 			Ok(Pays::No.into())
 		}
 
-		/// Reveals the challenged leaves with their proofs. Only in the reveal phase, once per
-		/// host and epoch; every leaf must be challenged, proven, a hit, and each pair's nonces
-		/// must strictly increase. Free for registered hosts when it succeeds.
+		/// Reveals the challenged leaves with their proofs. Only in the reveal phase once the
+		/// challenge seed is fixed, once per host and epoch; every leaf must be challenged,
+		/// proven with ranges in order, and a hit. Free for registered hosts when it succeeds.
 		#[pallet::call_index(1)]
 		#[pallet::weight((T::WeightInfo::reveal(leaves.len() as u32), DispatchClass::Operational))]
 		pub fn reveal(

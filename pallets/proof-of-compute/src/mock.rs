@@ -15,7 +15,7 @@ use frame_support::{
 use frame_system::limits::{BlockLength, BlockWeights};
 use frame_system::{pallet_prelude::BlockNumberFor, EnsureRoot};
 use gonka_primitives::{
-	merkle::{Leaf, MerkleTree},
+	merkle::{Leaf, MerkleTree, Node},
 	sampling::leaves_to_reveal,
 	sprint::{Phase, SprintParams},
 	Distance,
@@ -77,8 +77,18 @@ impl Randomness<H256, BlockNumberFor<Test>> for TestRandomness {
 	}
 }
 
+/// A VRF output that changes with every block, as BABE's does.
+impl Randomness<Option<H256>, BlockNumberFor<Test>> for TestRandomness {
+	fn random(subject: &[u8]) -> (Option<H256>, BlockNumberFor<Test>) {
+		let block = System::block_number();
+		let output = gonka_primitives::hash_concat(&[subject, &block.to_le_bytes()]);
+		(Some(H256(output)), block)
+	}
+}
+
 impl pallet_sprint::Config for Test {
 	type EpochRandomness = TestRandomness;
+	type BlockRandomness = TestRandomness;
 	type ParamsOrigin = EnsureRoot<Self::AccountId>;
 	type OnPhaseChange = ProofOfCompute;
 	type Currency = Balances;
@@ -116,6 +126,12 @@ parameter_types! {
 	pub static BackedWeightLimit: Option<u64> = None;
 	/// The registry's largest share of an epoch's weight for one host.
 	pub static MaxWeightShare: Perbill = Perbill::one();
+	/// The validators' share of the emission.
+	pub static ValidatorShare: Perbill = Perbill::zero();
+	/// The silent validators the registry heard of: epoch and validator.
+	pub static HeardSilent: Vec<(u64, u64)> = Vec::new();
+	/// The outvoted validators the registry heard of: epoch, validator, and whether repeated.
+	pub static HeardOutvoted: Vec<(u64, u64, bool)> = Vec::new();
 	/// The results the registry heard of: epoch, host and outcome.
 	pub static HeardResults: Vec<(u64, u64, crate::Outcome)> = Vec::new();
 	/// The closed settlements the registry heard of.
@@ -143,6 +159,18 @@ impl HostRegistry<u64> for TestHosts {
 
 	fn max_weight_share() -> Perbill {
 		MaxWeightShare::get()
+	}
+
+	fn validator_share() -> Perbill {
+		ValidatorShare::get()
+	}
+
+	fn on_validator_silent(epoch: u64, who: &u64) {
+		HeardSilent::mutate(|heard| heard.push((epoch, *who)));
+	}
+
+	fn on_validator_outvoted(epoch: u64, who: &u64, repeated: bool) {
+		HeardOutvoted::mutate(|heard| heard.push((epoch, *who, repeated)));
 	}
 
 	fn on_settled(epoch: u64, who: &u64, result: &crate::HostResult) {
@@ -173,12 +201,18 @@ impl crate::Config for Test {
 pub const PARAMS: SprintParams = SprintParams::DEV;
 /// First block of epoch 0's commit phase.
 pub const COMMIT: u64 = 11;
-/// First block of epoch 0's reveal phase.
-pub const REVEAL: u64 = 14;
+/// First block of epoch 0's reveal phase in which reveals land: the phase begins at block 14,
+/// whose VRF output fixes the challenge seed in block 15.
+pub const REVEAL: u64 = 15;
 /// First block of epoch 0's settle phase.
 pub const SETTLE: u64 = 20;
 /// First block of epoch 1.
 pub const NEXT_EPOCH: u64 = 26;
+
+/// First block of `epoch`'s reveal phase in which reveals land (its second).
+pub fn reveal_open(epoch: u64) -> u64 {
+	phase_start(epoch, Phase::Reveal) + 1
+}
 
 /// First block of `phase` in `epoch`.
 pub fn phase_start(epoch: u64, phase: Phase) -> u64 {
@@ -210,6 +244,11 @@ pub fn run_to_block(n: u64) {
 		Sprint::on_initialize(next);
 		ProofOfCompute::on_initialize(next);
 	}
+}
+
+/// A made-up root whose range holds every nonce, so any count is plausible.
+pub fn root(byte: u8) -> Node {
+	Node { hash: [byte; 32], lo: 0, hi: u64::MAX }
 }
 
 /// `count` honest hits: increasing nonces, distances below `r_target`.
@@ -249,7 +288,7 @@ pub fn commit_and_reveal(epoch: u64, hosts: &[(u64, u32)]) {
 		.iter()
 		.map(|(host, hits)| {
 			let leaves = honest_hits(*hits);
-			let tree = MerkleTree::from_leaves(&leaves);
+			let tree = MerkleTree::from_leaves(&leaves).expect("increasing nonces");
 			assert_ok!(ProofOfCompute::commit(
 				RuntimeOrigin::signed(*host),
 				epoch,
@@ -259,12 +298,20 @@ pub fn commit_and_reveal(epoch: u64, hosts: &[(u64, u32)]) {
 			(leaves, tree)
 		})
 		.collect();
-	run_to_block(phase_start(epoch, Phase::Reveal));
+	run_to_block(reveal_open(epoch));
 	for ((host, _), (leaves, tree)) in hosts.iter().zip(&trees) {
 		let reveal = bounded(challenged(*host, leaves, tree));
 		assert_ok!(ProofOfCompute::reveal(RuntimeOrigin::signed(*host), epoch, reveal));
 	}
 	run_to_block(phase_start(epoch, Phase::Validate));
+}
+
+/// [`commit_and_reveal`], then every host attests its duties honestly.
+pub fn commit_reveal_and_attest(epoch: u64, hosts: &[(u64, u32)]) {
+	commit_and_reveal(epoch, hosts);
+	for (validator, _) in hosts {
+		attest_duties(*validator, honestly);
+	}
 }
 
 /// Attests every duty of `validator` in the epoch in progress, recomputing each claimed

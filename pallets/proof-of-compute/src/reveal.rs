@@ -1,11 +1,12 @@
-//! The checks of commits and reveals (DESIGN.md §5).
+//! The checks of reveals (DESIGN.md §5, revision 2): the challenged leaves, each proven
+//! against the committed root with its ranges.
 
 use codec::Encode;
 use frame_support::{ensure, traits::ConstU32, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
 use gonka_primitives::{
-	merkle::{verify, verify_pair, PairError},
-	sampling::{leaves_of, leaves_to_reveal, sample_starts},
+	merkle::{verify, ProofError},
+	sampling::leaves_to_reveal,
 };
 use pallet_sprint::{EpochInfo, EpochStatus, Phase};
 
@@ -43,54 +44,39 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Checks a reveal against the commitment: exactly the challenged leaves, each proven
-	/// against the root, each a hit, and the nonces of every challenged pair strictly
-	/// increasing. Returns the leaves to store, by ascending index.
+	/// against the root with every range in order, and each a hit. Returns the leaves to
+	/// store, by ascending index.
 	pub(crate) fn check_reveal(
 		epoch: &EpochInfo<BlockNumberFor<T>>,
 		host: &T::AccountId,
 		commitment: Commitment,
 		leaves: &BoundedVec<RevealedLeaf, ConstU32<MAX_REVEALED_LEAVES>>,
 	) -> Result<RevealedLeaves, Error<T>> {
-		// The challenge seed is fixed at the first block of the reveal phase.
+		// The challenge seed is fixed in the reveal phase's second block.
 		let seed = epoch.challenge_seed.ok_or(Error::<T>::WrongPhase)?;
-		let account = host.encode();
 		let samples = T::Hosts::samples_for(host, epoch.params.samples);
-		let starts = sample_starts(&seed, &account, commitment.count, samples);
-		let expected = leaves_of(&starts, commitment.count);
+		let expected = leaves_to_reveal(&seed, &host.encode(), commitment.count, samples);
 		ensure!(
 			leaves.len() == expected.len()
 				&& leaves.iter().zip(&expected).all(|(l, i)| l.index == *i),
 			Error::<T>::WrongLeaves
 		);
 		for revealed in leaves {
-			ensure!(
-				verify(
-					&commitment.root,
-					commitment.count,
-					revealed.index,
-					revealed.leaf.hash(),
-					&revealed.proof
-				),
-				Error::<T>::ProofInvalid
-			);
-			ensure!(revealed.leaf.distance.is_hit(epoch.params.r_target), Error::<T>::NotAHit);
-		}
-		let find =
-			|index: u32| leaves.iter().find(|l| l.index == index).ok_or(Error::<T>::WrongLeaves);
-		for start in starts {
-			let (first, second) = (find(start)?, find(start.saturating_add(1))?);
-			verify_pair(
+			verify(
 				&commitment.root,
 				commitment.count,
-				start,
-				(&first.leaf, &first.proof),
-				(&second.leaf, &second.proof),
+				revealed.index,
+				&revealed.leaf,
+				&revealed.proof,
 			)
-			.map_err(|e| match e {
-				PairError::NotIncreasing => Error::<T>::NotIncreasing,
-				PairError::OutOfRange => Error::<T>::WrongLeaves,
-				PairError::ProofInvalid => Error::<T>::ProofInvalid,
+			.map_err(|error| match error {
+				ProofError::InvertedRange | ProofError::RangesOverlap => {
+					Error::<T>::RangesOutOfOrder
+				}
+				ProofError::IndexOutOfRange => Error::<T>::WrongLeaves,
+				ProofError::WrongLength | ProofError::RootMismatch => Error::<T>::ProofInvalid,
 			})?;
+			ensure!(revealed.leaf.distance.is_hit(epoch.params.r_target), Error::<T>::NotAHit);
 		}
 		let stored: alloc::vec::Vec<_> = leaves.iter().map(|l| (l.index, l.leaf)).collect();
 		RevealedLeaves::try_from(stored).map_err(|_| Error::<T>::WrongLeaves)

@@ -1,29 +1,35 @@
-//! Settlement (DESIGN.md §5): from the first block of the settle phase, `on_initialize`
-//! settles the epoch's hosts in snapshot order, as many per block as
+//! Settlement (DESIGN.md §5, revision 2): from the first block of the settle phase,
+//! `on_initialize` settles the epoch's hosts in snapshot order, as many per block as
 //! `SettlementWeightPerBlock` allows, until all are settled.
 //!
-//! A host is accepted when the validators that passed it hold more than half of the weight of
-//! the validators that responded (counted one each while none has weight). When none
-//! responded, or none exist (a one-host network), the reveal's on-chain checks decide and the
-//! host is accepted. An accepted host earns as weight the part of its committed hits that its
-//! collateral backs ([`HostRegistry::backed_weight`]). Validators whose verdict went against
-//! the outcome are recorded as outvoted, and the registry hears of every result.
+//! A host's [`outcome`] follows from its validators' verdicts. Silence is not acceptance: a
+//! host none of whose validators attested is [`Outcome::Unvalidated`] (no weight, no
+//! punishment), and only the one host of an epoch is accepted on its reveal alone. Each drawn
+//! validator that did not attest is recorded as silent, and the registry penalises it as for
+//! downtime; each whose verdict went against the outcome is recorded as outvoted (the registry
+//! lowers its reputation, and slashes it when it was outvoted the epoch before too); each
+//! whose verdict agreed earns a claim on the validators' part of the emission. An accepted
+//! host earns as weight the part of its committed hits that its collateral backs
+//! ([`HostRegistry::backed_weight`]).
 //!
 //! The settlement closes when its last host is settled, or at the latest when the next epoch
-//! begins (the hosts left then earn nothing). Closing fixes the cap on one host's weight
-//! ([`HostRegistry::max_weight_share`] of the total) and the total counted within it: both
-//! need every result, so a host's result keeps the weight it earned and what counts is that
+//! begins (the hosts left then earn nothing). Closing fixes the cap on one host's weight, a
+//! share of the counted total ([`EpochSummary::close`], water-filling), and the validators'
+//! part of the emission. A host's result keeps the weight it earned and what counts is that
 //! weight within the cap ([`EpochSummary::counted`]). Then the epoch's emission is paid out
-//! by what counts ([`crate::payout`]).
+//! ([`crate::payout`]).
 
+use alloc::vec::Vec;
 use frame_support::{traits::Get, weights::Weight};
+use gonka_primitives::{assignment::assign, sprint::MAX_VALIDATORS_PER_HOST};
+use pallet_sprint::{EpochRewards, EpochStatus};
 
 use crate::{
-	weights::WeightInfo, Attestation, Commitments, ComputeRecord, Config, EpochSummaries,
-	EpochSummary, Event, HostRegistry, HostResult, Outcome, Outvoted, Pallet, Participants,
-	Results, Revealed, SettlementCursor, SettlementStage, Settling, Snapshots, Verdicts,
+	attest::attested_by, snapshot::StoredSnapshot, weights::WeightInfo, Agreed, Attestation,
+	Commitments, ComputeRecord, Config, EpochSummaries, EpochSummary, Event, HostRegistry,
+	HostResult, Outcome, Outvoted, Pallet, Participants, Results, Revealed, SettlementCursor,
+	SettlementStage, Settling, Silent, Snapshots, Verdicts,
 };
-use pallet_sprint::EpochRewards;
 
 /// The most of `left` hosts whose `weight` fits the settlement budget (the weight grows with
 /// the count).
@@ -41,19 +47,85 @@ pub(crate) fn most_that_fit<T: Config>(left: u32, weight: impl Fn(u32) -> Weight
 	fits
 }
 
-/// The outcome the verdicts on one host lead to.
-pub(crate) fn outcome<AccountId>(verdicts: &[Attestation<AccountId>]) -> Outcome {
+/// Storage work per host that revision 2 added to judging and that the `settle` benchmark of
+/// `weights.rs` (generated for revision 1) does not measure yet: drawing the host's `V`
+/// validators (a snapshot chunk read per draw, up to four draws per seat counted), reading
+/// each drawn validator's account, and for each one recording silence, agreement or defeat,
+/// with the registry's read and write of its record.
+pub(crate) const UNMEASURED_READS_PER_VALIDATOR: u64 = 7;
+/// Writes per validator, as [`UNMEASURED_READS_PER_VALIDATOR`].
+pub(crate) const UNMEASURED_WRITES_PER_VALIDATOR: u64 = 3;
+
+/// What judging `count` hosts may cost: the benchmarked `settle(count)` and, per host, the
+/// unmeasured work of revision 2 for the most validators a host can have.
+pub(crate) fn judging_weight<T: Config>(count: u32) -> Weight {
+	let per_validator = T::DbWeight::get()
+		.reads_writes(UNMEASURED_READS_PER_VALIDATOR, UNMEASURED_WRITES_PER_VALIDATOR);
+	let per_host = per_validator.saturating_mul(MAX_VALIDATORS_PER_HOST.into());
+	T::WeightInfo::settle(count).saturating_add(per_host.saturating_mul(count.into()))
+}
+
+/// The outcome the verdicts on one host lead to; `alone` when the host is the only one of
+/// its epoch (no validator could be drawn for it).
+///
+/// - No verdict: accepted on the reveal when alone, else [`Outcome::Unvalidated`]: silence
+///   is not acceptance.
+/// - Some responding validator has weight: accepted when the passing ones hold more than half
+///   of the responding weight, else rejected. Validators without weight have no say.
+/// - None has weight (a young network): accepted when more than half pass; rejected only
+///   when at least two fail, so that one freshly registered host cannot convict another
+///   alone; otherwise unvalidated.
+pub fn outcome<AccountId>(verdicts: &[Attestation<AccountId>], alone: bool) -> Outcome {
 	if verdicts.is_empty() {
-		return Outcome::AcceptedUnvalidated;
+		return if alone { Outcome::AcceptedOnReveal } else { Outcome::Unvalidated };
 	}
-	let weighted = verdicts.iter().any(|a| a.weight > 0);
-	let say = |a: &Attestation<AccountId>| if weighted { u128::from(a.weight) } else { 1 };
-	let responding: u128 = verdicts.iter().map(say).sum();
-	let passing: u128 = verdicts.iter().filter(|a| a.passed).map(say).sum();
+	if verdicts.iter().any(|a| a.weight > 0) {
+		let responding: u128 = verdicts.iter().map(|a| u128::from(a.weight)).sum();
+		let passing: u128 =
+			verdicts.iter().filter(|a| a.passed).map(|a| u128::from(a.weight)).sum();
+		return if passing.saturating_mul(2) > responding {
+			Outcome::Accepted
+		} else {
+			Outcome::Rejected
+		};
+	}
+	let responding = verdicts.len();
+	let passing = verdicts.iter().filter(|a| a.passed).count();
+	let failing = responding.saturating_sub(passing);
 	if passing.saturating_mul(2) > responding {
 		Outcome::Accepted
-	} else {
+	} else if failing >= 2 {
 		Outcome::Rejected
+	} else {
+		Outcome::Unvalidated
+	}
+}
+
+/// What settling one page needs to know of its epoch: the challenge seed that drew the
+/// validators and how many each host has, and the snapshot they were drawn from.
+pub(crate) struct Draw<T: Config> {
+	seed: Option<gonka_primitives::Hash32>,
+	validators_per_host: u32,
+	snapshot: StoredSnapshot<T>,
+}
+
+impl<T: Config> Draw<T> {
+	/// The draw of `epoch`, as long as it is the epoch in progress (it always is while
+	/// hosts are judged).
+	fn of(epoch: u64) -> Self {
+		let current = T::Sprint::status().map(|(info, _)| info).filter(|info| info.index == epoch);
+		Self {
+			seed: current.and_then(|info| info.challenge_seed),
+			validators_per_host: current.map_or(0, |info| info.params.validators_per_host),
+			snapshot: StoredSnapshot::of(epoch),
+		}
+	}
+
+	/// The validators drawn for the host at snapshot index `host`, by snapshot index.
+	fn validators_of(&self, host: u32) -> Vec<u32> {
+		self.seed.map_or_else(Vec::new, |seed| {
+			assign(&self.snapshot, &seed, host, self.validators_per_host)
+		})
 	}
 }
 
@@ -65,9 +137,9 @@ impl<T: Config> Pallet<T> {
 		let left = hosts.saturating_sub(cursor.next);
 		match cursor.stage {
 			SettlementStage::Judging => {
-				let count = most_that_fit::<T>(left, T::WeightInfo::settle);
+				let count = most_that_fit::<T>(left, judging_weight::<T>);
 				Self::settle_hosts(cursor, hosts, count);
-				T::WeightInfo::settle(count)
+				judging_weight::<T>(count)
 			}
 			SettlementStage::Paying => {
 				let count = most_that_fit::<T>(left, T::WeightInfo::pay);
@@ -82,8 +154,9 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn settle_hosts(mut cursor: SettlementCursor, hosts: u32, count: u32) {
 		let mut summary = EpochSummaries::<T>::get(cursor.epoch).unwrap_or_default();
 		let end = cursor.next.saturating_add(count).min(hosts);
+		let draw = Draw::<T>::of(cursor.epoch);
 		while cursor.next < end {
-			Self::settle_host(cursor.epoch, cursor.next, &mut summary);
+			Self::settle_host(cursor.epoch, cursor.next, &draw, hosts, &mut summary);
 			cursor.next = cursor.next.saturating_add(1);
 		}
 		if cursor.next >= hosts {
@@ -97,18 +170,24 @@ impl<T: Config> Pallet<T> {
 		EpochSummaries::<T>::insert(cursor.epoch, summary);
 	}
 
-	/// Fixes the epoch's weight cap, counted total and emission, and tells the registry.
+	/// Fixes the epoch's weight cap, counted total and emission with the validators' part of
+	/// it, and tells the registry.
 	fn close_settlement(epoch: u64, summary: &mut EpochSummary) {
 		summary.close(T::Hosts::max_weight_share());
 		summary.emission = T::Rewards::emission(epoch);
+		summary.validator_emission = if summary.agreed_attestations > 0 {
+			T::Hosts::validator_share().mul_floor(summary.emission)
+		} else {
+			0
+		};
 		T::Hosts::on_epoch_settled(epoch, summary);
 	}
 
-	/// Settles the host at snapshot index `index` of `epoch`.
-	fn settle_host(epoch: u64, index: u32, summary: &mut EpochSummary) {
+	/// Settles the host at snapshot index `index` of `epoch`, one of `hosts`.
+	fn settle_host(epoch: u64, index: u32, draw: &Draw<T>, hosts: u32, summary: &mut EpochSummary) {
 		let Some(host) = Participants::<T>::get(epoch, index) else { return };
 		let verdicts = Verdicts::<T>::get(epoch, &host);
-		let outcome = outcome(&verdicts);
+		let outcome = outcome(&verdicts, hosts == 1);
 		let hits = Commitments::<T>::get(epoch, &host).map_or(0, |c| c.count);
 		let weight =
 			if outcome.is_accepted() { T::Hosts::backed_weight(&host, hits.into()) } else { 0 };
@@ -120,17 +199,9 @@ impl<T: Config> Pallet<T> {
 			passed_by,
 			failed_by: (verdicts.len() as u32).saturating_sub(passed_by),
 			reward: 0,
+			validator_reward: 0,
 		};
-		for outvoted in verdicts.iter().filter(|a| a.passed != outcome.is_accepted()) {
-			Outvoted::<T>::mutate(epoch, &outvoted.validator, |times| {
-				*times = times.saturating_add(1)
-			});
-			Self::deposit_event(Event::ValidatorOutvoted {
-				epoch,
-				host: host.clone(),
-				validator: outvoted.validator.clone(),
-			});
-		}
+		Self::judge_validators(epoch, index, &host, &verdicts, outcome, draw, summary);
 		summary.settled = summary.settled.saturating_add(1);
 		if outcome.is_accepted() {
 			summary.add_accepted(weight);
@@ -138,6 +209,56 @@ impl<T: Config> Pallet<T> {
 		Results::<T>::insert(epoch, &host, result);
 		T::Hosts::on_settled(epoch, &host, &result);
 		Self::deposit_event(Event::HostSettled { epoch, host, result });
+	}
+
+	/// Records what the host's validators did: each drawn one that did not attest is silent;
+	/// each verdict with the outcome agreed, each against it was outvoted. The registry hears
+	/// of a validator's first silence and first defeat in an epoch.
+	fn judge_validators(
+		epoch: u64,
+		index: u32,
+		host: &T::AccountId,
+		verdicts: &[Attestation<T::AccountId>],
+		outcome: Outcome,
+		draw: &Draw<T>,
+		summary: &mut EpochSummary,
+	) {
+		for drawn in draw.validators_of(index) {
+			let Some(validator) = Participants::<T>::get(epoch, drawn) else { continue };
+			if attested_by(verdicts, &validator) {
+				continue;
+			}
+			if Silent::<T>::mutate(epoch, &validator, |times| {
+				*times = times.saturating_add(1);
+				*times == 1
+			}) {
+				T::Hosts::on_validator_silent(epoch, &validator);
+			}
+			Self::deposit_event(Event::ValidatorSilent { epoch, host: host.clone(), validator });
+		}
+		let Some(verdict) = outcome.verdict() else { return };
+		for attestation in verdicts {
+			let validator = &attestation.validator;
+			if attestation.passed == verdict {
+				Agreed::<T>::mutate(epoch, validator, |times| *times = times.saturating_add(1));
+				summary.agreed_attestations = summary.agreed_attestations.saturating_add(1);
+				continue;
+			}
+			if Outvoted::<T>::mutate(epoch, validator, |times| {
+				*times = times.saturating_add(1);
+				*times == 1
+			}) {
+				let repeated = epoch
+					.checked_sub(1)
+					.is_some_and(|previous| Outvoted::<T>::contains_key(previous, validator));
+				T::Hosts::on_validator_outvoted(epoch, validator, repeated);
+			}
+			Self::deposit_event(Event::ValidatorOutvoted {
+				epoch,
+				host: host.clone(),
+				validator: validator.clone(),
+			});
+		}
 	}
 
 	/// Starts settling `epoch`.
@@ -157,7 +278,7 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::SettlementIncomplete { epoch: unfinished.epoch, summary });
 		Self::end_payout(unfinished.epoch, &mut summary);
 		EpochSummaries::<T>::insert(unfinished.epoch, summary);
-		T::WeightInfo::settle(0).saturating_add(T::WeightInfo::pay(0))
+		judging_weight::<T>(0).saturating_add(T::WeightInfo::pay(0))
 	}
 }
 
@@ -175,6 +296,10 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> ComputeRecord<T::AccountId> for Pallet<T> {
+	fn committed(epoch: u64, who: &T::AccountId) -> bool {
+		Commitments::<T>::contains_key(epoch, who)
+	}
+
 	fn revealed(epoch: u64, who: &T::AccountId) -> bool {
 		Revealed::<T>::contains_key(epoch, who)
 	}

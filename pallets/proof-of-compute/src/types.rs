@@ -4,21 +4,20 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::ConstU32, BoundedVec};
 use gonka_primitives::{
-	merkle::Leaf,
+	merkle::{Leaf, Node},
 	sprint::{MAX_SAMPLES, MAX_VALIDATORS_PER_HOST},
-	Hash32,
 };
 use scale_info::TypeInfo;
-use sp_runtime::Perbill;
+use sp_runtime::{PerThing, Perbill};
 
 /// The deepest Merkle proof: a tree of at most `u32::MAX` leaves has 32 levels below the root.
 pub const MAX_PROOF_DEPTH: u32 = 32;
-/// The most leaves one reveal carries: two per challenged pair.
-pub const MAX_REVEALED_LEAVES: u32 = 2 * MAX_SAMPLES;
+/// The most leaves one reveal carries: one per challenged leaf.
+pub const MAX_REVEALED_LEAVES: u32 = MAX_SAMPLES;
 /// How many of an epoch's largest weights settlement keeps track of.
 pub const LARGEST_TRACKED: usize = 9;
-/// The smallest cap on one host's share of an epoch's weight: with it, fewer than 10 hosts
-/// can exceed the cap, so [`LARGEST_TRACKED`] are all it can cut.
+/// The smallest cap on one host's share of an epoch's counted weight: with it, fewer than 10
+/// hosts can exceed the cap, so [`LARGEST_TRACKED`] are all it can cut.
 pub const MIN_WEIGHT_SHARE: Perbill = Perbill::from_percent(10);
 /// Hosts per chunk of the epoch's weight snapshot.
 pub const SNAPSHOT_CHUNK: u32 = 256;
@@ -26,7 +25,8 @@ pub const SNAPSHOT_CHUNK: u32 = 256;
 /// in one epoch (65,536).
 pub const MAX_SNAPSHOT_CHUNKS: u32 = 256;
 
-/// A host's commitment for one epoch.
+/// A host's commitment for one epoch: the root of its range-annotated tree and its count
+/// (DESIGN.md §5, revision 2).
 #[derive(
 	Clone,
 	Copy,
@@ -40,9 +40,10 @@ pub const MAX_SNAPSHOT_CHUNKS: u32 = 256;
 	MaxEncodedLen,
 )]
 pub struct Commitment {
-	/// Root of the Merkle tree over the host's hits, sorted by nonce.
-	pub root: Hash32,
-	/// Number of hits (leaves).
+	/// Root of the Merkle tree over the host's hits, sorted by nonce: its hash and the range
+	/// of nonces below it.
+	pub root: Node,
+	/// Number of hits (leaves); at most `root.hi − root.lo + 1`.
 	pub count: u32,
 }
 
@@ -55,8 +56,8 @@ pub struct RevealedLeaf {
 	pub index: u32,
 	/// The leaf: nonce and claimed distance.
 	pub leaf: Leaf,
-	/// Sibling hashes from the leaf up (see `gonka_primitives::merkle`).
-	pub proof: BoundedVec<Hash32, ConstU32<MAX_PROOF_DEPTH>>,
+	/// Sibling triples from the leaf up (see `gonka_primitives::merkle`).
+	pub proof: BoundedVec<Node, ConstU32<MAX_PROOF_DEPTH>>,
 }
 
 /// The leaves a host revealed, `(index, leaf)` by ascending index.
@@ -115,19 +116,34 @@ pub type Attestations<AccountId> =
 	MaxEncodedLen,
 )]
 pub enum Outcome {
-	/// Passing validators held more than half of the responding validators' weight.
+	/// Passing validators held more than half of the responding validators' weight (by
+	/// count while none of them has weight).
 	Accepted,
-	/// No assigned validator responded (or none exist, as on a one-host network): the
-	/// reveal's on-chain checks decided.
-	AcceptedUnvalidated,
-	/// Passing validators held at most half of the responding validators' weight.
+	/// The host was the only one of its epoch, so no validator could exist: the reveal's
+	/// on-chain checks decided (a one-host development chain).
+	AcceptedOnReveal,
+	/// No assigned validator responded, or, while none of them has weight, no majority
+	/// passed it and fewer than two failed it: the host earns no weight and is not punished.
+	Unvalidated,
+	/// Passing validators held at most half of the responding validators' weight (or, while
+	/// none has weight, at least two failed it and no majority passed it): fraud.
 	Rejected,
 }
 
 impl Outcome {
 	/// Whether the host's hits count.
 	pub fn is_accepted(self) -> bool {
-		self != Outcome::Rejected
+		matches!(self, Outcome::Accepted | Outcome::AcceptedOnReveal)
+	}
+
+	/// The verdict a validator agreed with by passing (`Some(true)`) or failing
+	/// (`Some(false)`) the host; `None` when the outcome judged nobody.
+	pub fn verdict(self) -> Option<bool> {
+		match self {
+			Outcome::Accepted => Some(true),
+			Outcome::Rejected => Some(false),
+			Outcome::AcceptedOnReveal | Outcome::Unvalidated => None,
+		}
 	}
 }
 
@@ -145,7 +161,7 @@ impl Outcome {
 	MaxEncodedLen,
 )]
 pub struct HostResult {
-	/// Accepted, and how, or rejected.
+	/// Accepted, and how, unvalidated, or rejected.
 	pub outcome: Outcome,
 	/// The hits the host committed.
 	pub hits: u32,
@@ -156,8 +172,11 @@ pub struct HostResult {
 	pub passed_by: u32,
 	/// Validators that failed the host.
 	pub failed_by: u32,
-	/// Its share of the epoch's emission, in base units, once paid.
+	/// Its share of the hosts' part of the epoch's emission, in base units, once paid.
 	pub reward: u128,
+	/// What it earned as a validator: its share of the validators' part of the emission, by
+	/// its attestations that agreed with the outcome, once paid.
+	pub validator_reward: u128,
 }
 
 /// An epoch's settlement, as far as it has gone.
@@ -179,13 +198,20 @@ pub struct EpochSummary {
 	pub settled: u32,
 	/// Of them, accepted.
 	pub accepted: u32,
+	/// Of the accepted, those with a weight above zero.
+	pub weighted: u32,
 	/// Total compute weight of the accepted hosts.
 	pub total_weight: u64,
 	/// The largest weights, largest first: the only ones a cap of at least
-	/// [`MIN_WEIGHT_SHARE`] of the total can cut.
+	/// [`MIN_WEIGHT_SHARE`] of the counted total can cut.
 	pub largest: [u64; LARGEST_TRACKED],
-	/// The most weight one host counts (the registry's largest share of the total), fixed
-	/// when the settlement closes: once every host is settled, or when the epoch ends.
+	/// The smallest weight above zero of an accepted host (0 while there is none).
+	pub smallest: u64,
+	/// Attestations that agreed with their host's outcome: the validators' claims on
+	/// their part of the emission.
+	pub agreed_attestations: u32,
+	/// The most weight one host counts, fixed when the settlement closes: once every host is
+	/// settled, or when the epoch ends ([`EpochSummary::close`]).
 	pub weight_cap: Option<u64>,
 	/// Total weight the hosts count, each within the cap, fixed with it.
 	pub counted_weight: u64,
@@ -193,8 +219,13 @@ pub struct EpochSummary {
 	pub complete: bool,
 	/// What the epoch emits, fixed when the settlement closes.
 	pub emission: u128,
-	/// Of it, paid to hosts so far (the rest goes to the community pool once all are paid).
+	/// Of it, the validators' part (nothing when no attestation agreed), fixed with it.
+	pub validator_emission: u128,
+	/// Of it, paid to hosts so far.
 	pub rewarded: u128,
+	/// Of it, paid to validators so far (what neither hosts nor validators received goes to
+	/// the community pool once all are paid).
+	pub validators_rewarded: u128,
 }
 
 impl EpochSummary {
@@ -202,6 +233,10 @@ impl EpochSummary {
 	pub fn add_accepted(&mut self, weight: u64) {
 		self.accepted = self.accepted.saturating_add(1);
 		self.total_weight = self.total_weight.saturating_add(weight);
+		if weight > 0 {
+			self.weighted = self.weighted.saturating_add(1);
+			self.smallest = if self.smallest == 0 { weight } else { self.smallest.min(weight) };
+		}
 		let mut carried = weight;
 		for slot in self.largest.iter_mut() {
 			if carried > *slot {
@@ -210,14 +245,42 @@ impl EpochSummary {
 		}
 	}
 
-	/// Fixes the cap at `max_share` of the total (at least [`MIN_WEIGHT_SHARE`]) and the
-	/// total the hosts count within it. With fewer hosts than `1 / max_share` (a one-host
-	/// development chain), every host is cut to the cap and their shares even out.
+	/// Fixes the cap and the total the hosts count within it (DESIGN.md §5, revision 2).
+	///
+	/// With at least `1 / max_share` weighted hosts (`max_share` at least
+	/// [`MIN_WEIGHT_SHARE`]), the cap is on the counted total: the largest `c` with
+	/// `c = max_share · Σ min(wᵢ, c)` (water-filling over the largest hosts), so that no host
+	/// counts more than `max_share` of what all count. With fewer, no cap could hold, and
+	/// every host counts the smallest accepted weight: their shares are equal.
 	pub fn close(&mut self, max_share: Perbill) {
-		let cap = max_share.max(MIN_WEIGHT_SHARE).mul_floor(self.total_weight);
+		let share = max_share.max(MIN_WEIGHT_SHARE);
+		let enough = u64::from(self.weighted).saturating_mul(u64::from(share.deconstruct()))
+			>= u64::from(Perbill::ACCURACY);
+		let cap = if enough { self.water_level(share) } else { self.smallest };
 		let cut: u64 = self.largest.iter().map(|weight| weight.saturating_sub(cap)).sum();
 		self.weight_cap = Some(cap);
 		self.counted_weight = self.total_weight.saturating_sub(cut);
+	}
+
+	/// The cap `c` that the `j` largest weights exceed, for the first `j` where the next
+	/// largest does not: `c = share · rest / (1 − j · share)`, with `rest` the total without
+	/// those `j`. With `share ≥ 10%`, `j < 10`, so the tracked largest weights suffice.
+	fn water_level(&self, share: Perbill) -> u64 {
+		let parts = u128::from(share.deconstruct());
+		let mut rest = u128::from(self.total_weight);
+		let mut level = 0u128;
+		for capped in 0..=LARGEST_TRACKED {
+			let room = u128::from(Perbill::ACCURACY)
+				.saturating_sub((capped as u128).saturating_mul(parts));
+			level = parts.saturating_mul(rest).checked_div(room).unwrap_or(0);
+			match self.largest.get(capped) {
+				Some(next) if u128::from(*next) > level => {
+					rest = rest.saturating_sub((*next).into())
+				}
+				_ => break,
+			}
+		}
+		u64::try_from(level).unwrap_or(u64::MAX)
 	}
 
 	/// The part of `weight` that counts, once the settlement is closed (0 before).

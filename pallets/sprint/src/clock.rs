@@ -3,7 +3,7 @@
 use codec::Encode;
 use frame_support::{traits::Randomness, weights::Weight};
 use frame_system::pallet_prelude::BlockNumberFor;
-use gonka_primitives::sprint::derive_seed;
+use gonka_primitives::sprint::{derive_challenge_seed, derive_seed};
 use sp_runtime::{traits::Saturating, SaturatedConversion};
 
 use crate::{
@@ -22,6 +22,9 @@ impl<T: Config> Pallet<T> {
 		match epoch.params.phases.phase_at(offset) {
 			None => Self::start_epoch(now, epoch.index.saturating_add(1), Some(epoch.params)),
 			Some(phase) if phase != CurrentPhase::<T>::get() => Self::enter(epoch, phase),
+			Some(Phase::Reveal) if epoch.challenge_seed.is_none() => {
+				Self::fix_challenge_seed(epoch)
+			}
 			Some(_) => T::WeightInfo::advance_within_phase(),
 		}
 	}
@@ -37,19 +40,28 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::start_epoch().saturating_add(Self::enter(epoch, Phase::Sprint))
 	}
 
-	/// Records that `epoch` entered `phase`, fixes the challenge seed when it is the reveal
-	/// phase, and tells [`Config::OnPhaseChange`].
-	fn enter(mut epoch: EpochInfo<BlockNumberFor<T>>, phase: Phase) -> Weight {
-		if phase == Phase::Reveal {
-			let challenge_seed = Self::seed(epoch.index);
-			epoch.challenge_seed = Some(challenge_seed);
-			CurrentEpoch::<T>::put(epoch);
-			Self::deposit_event(Event::ChallengeSeedFixed { epoch: epoch.index, challenge_seed });
-		}
+	/// Records that `epoch` entered `phase` and tells [`Config::OnPhaseChange`].
+	fn enter(epoch: EpochInfo<BlockNumberFor<T>>, phase: Phase) -> Weight {
 		CurrentPhase::<T>::put(phase);
 		Self::deposit_event(Event::PhaseChanged { epoch: epoch.index, phase });
 		T::WeightInfo::enter_phase()
 			.saturating_add(T::OnPhaseChange::on_phase_change(&epoch, phase))
+	}
+
+	/// Fixes the challenge seed in the reveal phase's second block, from the VRF output of its
+	/// parent, the phase's first block (DESIGN.md §3, revision 2). Every commitment was final
+	/// before that block was built, and its author could not move its VRF output by choosing
+	/// or ordering extrinsics. Without a VRF output (a chain whose slots carry none; this
+	/// runtime's BABE allows only VRF slots) the seed falls back to the sprint seed's formula.
+	fn fix_challenge_seed(mut epoch: EpochInfo<BlockNumberFor<T>>) -> Weight {
+		let challenge_seed = match T::BlockRandomness::random(b"gonka/challenge") {
+			(Some(randomness), _) => derive_challenge_seed(randomness.as_ref(), epoch.index),
+			(None, _) => Self::seed(epoch.index),
+		};
+		epoch.challenge_seed = Some(challenge_seed);
+		CurrentEpoch::<T>::put(epoch);
+		Self::deposit_event(Event::ChallengeSeedFixed { epoch: epoch.index, challenge_seed });
+		T::WeightInfo::enter_phase()
 	}
 
 	/// `blake2_256(randomness ‖ parent_hash ‖ epoch_le)` for this block.
@@ -82,6 +94,12 @@ impl<T: Config> EpochStatus<BlockNumberFor<T>> for Pallet<T> {
 		}
 		let mut now = frame_system::Pallet::<T>::block_number();
 		while CurrentPhase::<T>::get() != phase {
+			now = now.saturating_add(1u32.into());
+			frame_system::Pallet::<T>::set_block_number(now);
+			Self::advance(now);
+		}
+		// Reveals need the challenge seed, fixed in the phase's second block.
+		if phase == Phase::Reveal {
 			now = now.saturating_add(1u32.into());
 			frame_system::Pallet::<T>::set_block_number(now);
 			Self::advance(now);

@@ -3,8 +3,9 @@
 //! The epoch clock of Proof of Compute (DESIGN.md §3, §5). Every epoch runs the phases
 //! Sprint → Commit → Reveal → Validate → Settle → Inference, each for a set number of blocks.
 //! At an epoch's first block the pallet fixes the sprint seed
-//! `blake2_256(babe_randomness_one_epoch_ago ‖ parent_hash ‖ epoch_le)`, and at the first
-//! block of its reveal phase the challenge seed, the same way. Every phase change is an event
+//! `blake2_256(babe_randomness_one_epoch_ago ‖ parent_hash ‖ epoch_le)`, and at the second
+//! block of its reveal phase the challenge seed `blake2_256(vrf ‖ epoch_le)` from the BABE VRF
+//! output of the phase's first block (revision 2: no choice or order of extrinsics moves it). Every phase change is an event
 //! and is passed to [`Config::OnPhaseChange`] (the proof-of-compute pallet).
 //!
 //! The epoch's [`SprintParams`] (model shape, `r_target`, samples `k`, validators `V`,
@@ -77,7 +78,8 @@ pub trait EpochStatus<BlockNumber> {
 	fn status() -> Option<(EpochInfo<BlockNumber>, Phase)>;
 
 	/// Runs the clock until the epoch in progress (the first one, if none runs yet) enters
-	/// `phase`, so that other pallets' benchmarks can start there.
+	/// `phase` (for the reveal phase, until its challenge seed is fixed), so that other
+	/// pallets' benchmarks can start there.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn run_to_phase(phase: Phase);
 
@@ -107,6 +109,9 @@ pub mod pallet {
 	pub trait Config: frame_system::Config {
 		/// Randomness that nobody could know one epoch ago: BABE's `RandomnessFromOneEpochAgo`.
 		type EpochRandomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
+		/// Randomness from the parent block's VRF output: BABE's `ParentBlockRandomness`. The
+		/// challenge seed is taken from it (`None` on a block without a VRF output).
+		type BlockRandomness: Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
 		/// Who may change the parameters and the emission (`ComputeMajority` in the runtime).
 		type ParamsOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// Told about every phase change.
@@ -180,7 +185,8 @@ pub mod pallet {
 			/// The phase it entered.
 			phase: Phase,
 		},
-		/// The challenge seed of the epoch was fixed (first block of the reveal phase).
+		/// The challenge seed of the epoch was fixed (second block of the reveal phase, from the
+		/// first one's VRF output).
 		ChallengeSeedFixed {
 			/// The epoch number.
 			epoch: u64,
@@ -222,16 +228,19 @@ pub mod pallet {
 		InvalidModel,
 		/// `r_target` must lie in (0, 2.0].
 		RTargetOutOfRange,
-		/// `samples` must lie in 1..=64.
+		/// `samples` must lie in 4..=64.
 		SamplesOutOfRange,
 		/// `validators_per_host` must lie in 1..=16.
 		ValidatorsOutOfRange,
 		/// `tolerance` may be at most 1e-3 (1,000,000 units).
 		ToleranceTooLarge,
-		/// `max_mismatches` must be below the number of leaves a host reveals (`2 · samples`).
+		/// `max_mismatches` must be below 4, the fewest leaves a trusted host reveals.
 		MismatchesOutOfRange,
 		/// Every phase but inference must last at least one block.
 		EmptyPhase,
+		/// The reveal phase must last at least 2 blocks: its first block's VRF output fixes
+		/// the challenge seed, and reveals land from the second on.
+		RevealTooShort,
 		/// An epoch may last at most 100,800 blocks.
 		EpochTooLong,
 		/// The first epoch's emission may be at most 10^20 base units.
@@ -259,6 +268,7 @@ pub mod pallet {
 				SprintParamsError::ToleranceTooLarge => Error::ToleranceTooLarge,
 				SprintParamsError::MismatchesOutOfRange => Error::MismatchesOutOfRange,
 				SprintParamsError::EmptyPhase => Error::EmptyPhase,
+				SprintParamsError::RevealTooShort => Error::RevealTooShort,
 				SprintParamsError::EpochTooLong => Error::EpochTooLong,
 			}
 		}

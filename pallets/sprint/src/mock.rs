@@ -47,6 +47,8 @@ impl pallet_balances::Config for Test {
 parameter_types! {
 	/// The randomness BABE would provide; tests change it.
 	pub static EpochRandomnessValue: H256 = H256::repeat_byte(7);
+	/// The VRF randomness of each block's parent, by block number (`None`: no VRF output).
+	pub static BlockVrf: Option<H256> = Some(H256::repeat_byte(5));
 	/// Every `(epoch, phase)` the pallet announced, in order.
 	pub static PhaseLog: Vec<(u64, Phase)> = Vec::new();
 	/// The community pool's account.
@@ -64,6 +66,16 @@ impl Randomness<H256, BlockNumberFor<Test>> for TestRandomness {
 	}
 }
 
+/// Returns [`BlockVrf`], hashed with the subject as BABE does.
+pub struct TestBlockRandomness;
+impl Randomness<Option<H256>, BlockNumberFor<Test>> for TestBlockRandomness {
+	fn random(subject: &[u8]) -> (Option<H256>, BlockNumberFor<Test>) {
+		let random = BlockVrf::get()
+			.map(|vrf| H256(gonka_primitives::hash_concat(&[subject, vrf.as_bytes()])));
+		(random, System::block_number())
+	}
+}
+
 /// Records announced phases in [`PhaseLog`].
 pub struct RecordPhases;
 impl OnPhaseChange<BlockNumberFor<Test>> for RecordPhases {
@@ -78,6 +90,7 @@ impl OnPhaseChange<BlockNumberFor<Test>> for RecordPhases {
 
 impl crate::Config for Test {
 	type EpochRandomness = TestRandomness;
+	type BlockRandomness = TestBlockRandomness;
 	type ParamsOrigin = EnsureRoot<Self::AccountId>;
 	type OnPhaseChange = RecordPhases;
 	type Currency = Balances;
@@ -103,9 +116,15 @@ pub fn new_test_ext_with(params: SprintParams) -> sp_io::TestExternalities {
 	storage.into()
 }
 
+parameter_types! {
+	/// Mixed into every parent hash: a test changes it to stand for blocks whose authors
+	/// chose or ordered their extrinsics differently.
+	pub static ParentHashSalt: u64 = 0;
+}
+
 /// The parent hash the tests give block `n`.
 pub fn parent_hash_of(n: u64) -> H256 {
-	H256::from_low_u64_be(n.wrapping_mul(1_000_003))
+	H256::from_low_u64_be(n.wrapping_mul(1_000_003) ^ ParentHashSalt::get())
 }
 
 /// Runs blocks until `n` (inclusive), each with [`parent_hash_of`] as its parent; the events

@@ -15,6 +15,9 @@ impl pallet_sprint::Config for Runtime {
 	/// BABE randomness from one epoch ago: fixed before the current BABE epoch began, so no
 	/// block author can choose it.
 	type EpochRandomness = pallet_babe::RandomnessFromOneEpochAgo<Runtime>;
+	/// The VRF output of the parent block (every slot of this chain carries one): read in the
+	/// reveal phase's second block, it is the first block's, and fixes the challenge seed.
+	type BlockRandomness = pallet_babe::ParentBlockRandomness<Runtime>;
 	type ParamsOrigin = ParamsOrigin;
 	/// Proof of compute opens and closes settlements; the registry checks for downtime.
 	type OnPhaseChange = (ProofOfCompute, HostReputation);

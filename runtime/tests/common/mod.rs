@@ -111,10 +111,12 @@ pub fn dispatch(who: &AccountId, call: RuntimeCall) {
 
 /// `who` commits to `count` hits in `epoch`'s commit phase and reveals what the chain
 /// challenges. The chain checks Merkle proofs and hit distances; with no other host revealing,
-/// no validator recomputes, so the hits need not come from the model.
+/// no validator recomputes (the host is accepted on its reveal), so the hits need not come
+/// from the model.
 pub fn compute_epoch(chain: &mut Chain, epoch: u64, who: &AccountId, count: u32) {
 	let hits = commit_hits(chain, epoch, who, count);
 	chain.run_to_phase(epoch, Phase::Reveal);
+	// The reveal phase's second block fixes the challenge seed before its extrinsics.
 	chain.block(|| dispatch(who, hits.reveal_call(epoch, who)));
 }
 
@@ -131,7 +133,7 @@ pub fn commit_hits(chain: &mut Chain, epoch: u64, who: &AccountId, count: u32) -
 	let leaves: Vec<Leaf> = (0..count)
 		.map(|i| Leaf { nonce: 10 + 3 * u64::from(i), distance: Distance(r_target.0 - 1 - i) })
 		.collect();
-	let tree = MerkleTree::from_leaves(&leaves);
+	let tree = MerkleTree::from_leaves(&leaves).expect("increasing nonces");
 	chain.block(|| {
 		dispatch(
 			who,

@@ -1,10 +1,13 @@
-//! Downtime: hosts registered before an epoch that do not reveal in it are slashed a little,
-//! a page of hosts per block from the validate phase on.
+//! Downtime: hosts registered before an epoch that do not commit in it are slashed a little,
+//! a page of hosts per block from the validate phase on; hosts that commit and do not pass
+//! their reveal are punished as for fraud; silent and outvoted validators lose reputation.
 
 use frame_support::assert_ok;
 use pallet_sprint::Phase;
 
-use crate::{mock::*, DowntimeCheck, Event, SlashReason};
+use pallet_proof_of_compute::HostRegistry;
+
+use crate::{mock::*, DowntimeCheck, Event, HostStatus, SlashReason};
 
 #[test]
 fn hosts_that_miss_an_epoch_are_slashed_a_little() {
@@ -67,5 +70,79 @@ fn a_leaving_host_answers_for_its_last_epoch_only() {
 		assert_eq!(host(1).collateral, 990, "missed epoch 1, its last");
 		run_to_block(phase_start(2, Phase::Settle));
 		assert_eq!(host(1).collateral, 990, "epoch 2 is not its to answer for");
+	});
+}
+
+/// The attack revision 1 left open: a host commits an inflated tree and, when the challenge
+/// would expose it, withholds its reveal, losing only a downtime slash. A commitment that is
+/// not followed by a passing reveal is now fraud.
+#[test]
+fn a_host_that_commits_and_does_not_reveal_is_punished_as_fraud() {
+	run(|| {
+		register(1, 1_000);
+		register(2, 1_000);
+		run_to_block(phase_start(1, Phase::Sprint));
+		register(3, 1_000);
+		// Hosts 1 and 3 commit and never pass their reveals; host 2 does not commit.
+		Committed::set(vec![(1, 1), (1, 3)]);
+		let mut slashes = Vec::new();
+		for block in phase_start(1, Phase::Validate)..phase_start(1, Phase::Settle) {
+			run_to_block(block);
+			slashes.extend(
+				System::read_events_for_pallet::<crate::Event<Test>>()
+					.into_iter()
+					.filter(|e| matches!(e, Event::HostSlashed { .. })),
+			);
+		}
+		for cheat in [1, 3] {
+			assert_eq!(host(cheat).collateral, 800, "fraud_slash of 20%, host {cheat}");
+			assert_eq!(host(cheat).reputation, 0);
+			assert!(matches!(host(cheat).status, HostStatus::Removed { .. }));
+			let slash = Event::HostSlashed {
+				host: cheat,
+				epoch: 1,
+				reason: SlashReason::FailedReveal,
+				amount: 200,
+			};
+			assert!(slashes.contains(&slash), "{slashes:?}");
+		}
+		assert_eq!(host(2).collateral, 990, "no commitment: downtime");
+	});
+}
+
+#[test]
+fn a_silent_validator_is_penalised_as_for_downtime() {
+	run(|| {
+		register(1, 1_000);
+		let before = host(1).reputation;
+		<HostReputation as HostRegistry<u64>>::on_validator_silent(1, &1);
+		assert_eq!(host(1).collateral, 990);
+		assert_eq!(host(1).reputation, before.saturating_sub(params().reputation_loss));
+		System::assert_has_event(RuntimeEvent::HostReputation(Event::HostSlashed {
+			host: 1,
+			epoch: 1,
+			reason: SlashReason::SilentValidator,
+			amount: 10,
+		}));
+	});
+}
+
+#[test]
+fn an_outvoted_validator_loses_reputation_and_is_slashed_when_it_repeats() {
+	run(|| {
+		register(1, 1_000);
+		<HostReputation as HostRegistry<u64>>::on_validator_silent(0, &1);
+		let start = host(1).reputation;
+		let loss = params().reputation_loss;
+		<HostReputation as HostRegistry<u64>>::on_validator_outvoted(1, &1, false);
+		assert_eq!((host(1).collateral, host(1).reputation), (990, start.saturating_sub(loss)));
+		<HostReputation as HostRegistry<u64>>::on_validator_outvoted(2, &1, true);
+		assert_eq!(host(1).collateral, 990 - 9, "a repeat is slashed");
+		System::assert_has_event(RuntimeEvent::HostReputation(Event::HostSlashed {
+			host: 1,
+			epoch: 2,
+			reason: SlashReason::OutvotedValidator,
+			amount: 9,
+		}));
 	});
 }

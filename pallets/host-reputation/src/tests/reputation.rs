@@ -14,7 +14,7 @@ fn thirty_honest_epochs_make_full_reputation() {
 			settle(epoch, 1, Outcome::Accepted, 10);
 		}
 		assert!(host(1).reputation < MAX_REPUTATION, "29 epochs fall short");
-		settle(29, 1, Outcome::AcceptedUnvalidated, 10);
+		settle(29, 1, Outcome::AcceptedOnReveal, 10);
 		assert_eq!(host(1).reputation, MAX_REPUTATION);
 		settle(30, 1, Outcome::Accepted, 10);
 		assert_eq!(host(1).reputation, MAX_REPUTATION, "never beyond the maximum");
@@ -52,7 +52,7 @@ fn samples_fall_with_reputation_to_the_minimum_share() {
 		assert_eq!(HostReputation::samples_for(&1, 64), 40);
 		Hosts::<Test>::mutate(1, |h| h.as_mut().expect("registered").reputation = MAX_REPUTATION);
 		assert_eq!(HostReputation::samples_for(&1, 64), 16);
-		assert_eq!(HostReputation::samples_for(&1, 1), 1, "at least one sample");
-		assert_eq!(HostReputation::samples_for(&1, 0), 0, "never more than the base");
+		assert_eq!(HostReputation::samples_for(&1, 8), 4, "never below four samples");
+		assert_eq!(HostReputation::samples_for(&1, 1), 4, "whatever the base");
 	});
 }

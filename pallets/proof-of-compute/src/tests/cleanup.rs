@@ -1,9 +1,10 @@
-//! Old epochs' storage is removed, a bounded number of keys per block.
+//! Old epochs' storage is removed, a bounded number of keys per block, and no epoch is ever
+//! skipped, however far cleanup falls behind.
 
 use frame_support::assert_ok;
 
 use crate::{
-	mock::*, Commitments, EpochSummaries, Event, Participants, PendingCleanup, Results, Revealed,
+	mock::*, CleanupCursor, Commitments, EpochSummaries, Event, Participants, Results, Revealed,
 	SnapshotChunks, Snapshots, Verdicts,
 };
 
@@ -13,7 +14,7 @@ fn epoch_storage_is_removed_two_epochs_later() {
 	ext.execute_with(|| {
 		run_to_block(COMMIT);
 		for host in 1..=10 {
-			assert_ok!(ProofOfCompute::commit(RuntimeOrigin::signed(host), 0, [host as u8; 32], 3));
+			assert_ok!(ProofOfCompute::commit(RuntimeOrigin::signed(host), 0, root(host as u8), 3));
 		}
 		// Epoch 1 keeps epoch 0's data.
 		run_to_block(NEXT_EPOCH + 24);
@@ -23,9 +24,9 @@ fn epoch_storage_is_removed_two_epochs_later() {
 	ext.commit_all().expect("commit the overlay");
 	ext.execute_with(|| {
 		CleanupKeysPerBlock::set(4);
-		// Epoch 2 starts at block 51 and queues epoch 0; each block removes 4 keys.
+		// Epoch 2 starts at block 51, and epoch 0 may go; each block removes 4 keys.
 		run_to_block(2 * NEXT_EPOCH - 1);
-		assert_eq!(PendingCleanup::<Test>::get().into_inner(), vec![0]);
+		assert_eq!(CleanupCursor::<Test>::get(), 0);
 		assert_eq!(Commitments::<Test>::iter_prefix(0).count(), 10 - 4);
 	});
 	ext.commit_all().expect("commit the overlay");
@@ -38,7 +39,7 @@ fn epoch_storage_is_removed_two_epochs_later() {
 		run_to_block(2 * NEXT_EPOCH + 1);
 		assert_eq!(Commitments::<Test>::iter_prefix(0).count(), 0);
 		System::assert_has_event(RuntimeEvent::ProofOfCompute(Event::EpochCleaned { epoch: 0 }));
-		assert!(PendingCleanup::<Test>::get().is_empty());
+		assert_eq!(CleanupCursor::<Test>::get(), 1);
 	});
 }
 
@@ -63,5 +64,32 @@ fn every_map_of_a_settled_epoch_is_removed() {
 		assert!(!Snapshots::<Test>::contains_key(0));
 		assert!(!EpochSummaries::<Test>::contains_key(0));
 		System::assert_has_event(RuntimeEvent::ProofOfCompute(Event::EpochCleaned { epoch: 0 }));
+	});
+}
+
+/// Revision 1 queued old epochs in a list of 8 and dropped the next one when it was full, so
+/// an epoch's storage leaked for ever. Cleanup stalled for 12 epochs now catches up on every
+/// one of them.
+#[test]
+fn no_epoch_is_skipped_however_far_cleanup_falls_behind() {
+	let mut ext = new_test_ext();
+	ext.execute_with(|| {
+		CleanupKeysPerBlock::set(0);
+		for epoch in 0..12 {
+			run_to_block(phase_start(epoch, gonka_primitives::sprint::Phase::Commit));
+			assert_ok!(ProofOfCompute::commit(RuntimeOrigin::signed(1), epoch, root(1), 3));
+		}
+		run_to_block(phase_start(12, gonka_primitives::sprint::Phase::Sprint));
+		assert_eq!(CleanupCursor::<Test>::get(), 0);
+	});
+	ext.commit_all().expect("commit the overlay");
+	ext.execute_with(|| {
+		CleanupKeysPerBlock::set(1_000);
+		run_to_block(System::block_number() + 12);
+		for epoch in 0..=10 {
+			assert_eq!(Commitments::<Test>::iter_prefix(epoch).count(), 0, "epoch {epoch}");
+		}
+		assert_eq!(Commitments::<Test>::iter_prefix(11).count(), 1, "epoch 11 is kept");
+		assert_eq!(CleanupCursor::<Test>::get(), 11);
 	});
 }

@@ -15,7 +15,7 @@ use crate::{
 };
 
 fn commit_call(epoch: u64) -> RuntimeCall {
-	RuntimeCall::ProofOfCompute(crate::Call::commit { epoch, root: [1; 32], count: 5 })
+	RuntimeCall::ProofOfCompute(crate::Call::commit { epoch, root: root(1), count: 5 })
 }
 
 fn validate(who: u64, call: &RuntimeCall) -> Result<u64, TransactionValidityError> {
@@ -42,7 +42,7 @@ fn strangers_wrong_steps_and_second_submissions_are_kept_out() {
 		run_to_block(COMMIT);
 		assert_eq!(validate(11, &commit_call(0)), Err(custom(NOT_A_HOST)));
 		assert_eq!(validate(1, &commit_call(1)), Err(custom(WRONG_EPOCH_OR_PHASE)));
-		assert_ok!(ProofOfCompute::commit(RuntimeOrigin::signed(1), 0, [1; 32], 5));
+		assert_ok!(ProofOfCompute::commit(RuntimeOrigin::signed(1), 0, root(1), 5));
 		assert_eq!(validate(1, &commit_call(0)), Err(custom(ALREADY_SUBMITTED)));
 		run_to_block(REVEAL);
 		assert_eq!(validate(2, &commit_call(0)), Err(custom(WRONG_EPOCH_OR_PHASE)));

@@ -1,18 +1,16 @@
 //! Settlement: honest hosts are accepted and earn their hits, hosts with wrong distances are
-//! rejected, outvoted validators are recorded, silence leaves the reveal to decide,
-//! settlement spreads over blocks within its budget and closes by the next epoch, collateral
-//! and the share cap limit what counts, and the host registry hears of every result.
+//! rejected, outvoted validators are recorded, silence is not acceptance (and silent
+//! validators are named), one unweighted accuser cannot convict, settlement spreads over
+//! blocks within its budget and closes by the next epoch, collateral and the share cap of the
+//! counted total limit what counts, and the host registry hears of every result.
 
 use frame_support::{assert_noop, assert_ok, traits::Hooks, weights::Weight};
-use gonka_primitives::{
-	merkle::{Leaf, MerkleTree},
-	Distance,
-};
+use gonka_primitives::Distance;
 use sp_runtime::Perbill;
 
 use crate::{
-	mock::*, weights::WeightInfo, EpochSummaries, EpochSummary, Error, Event, HostResult, Outcome,
-	Outvoted, Results, Settling,
+	mock::*, EpochSummaries, EpochSummary, Error, Event, HostResult, Outcome, Outvoted, Results,
+	Settling, Silent,
 };
 
 fn result(epoch: u64, host: u64) -> HostResult {
@@ -45,20 +43,26 @@ fn honest_hosts_are_accepted_and_earn_their_hits() {
 					weight: hits,
 					passed_by: 3,
 					failed_by: 0,
-					reward: 0
+					reward: 0,
+					validator_reward: 0
 				}
 			);
 		}
 		let summary = EpochSummary {
 			settled: 5,
 			accepted: 5,
+			weighted: 5,
 			total_weight: 350,
 			largest: [90, 80, 70, 60, 50, 0, 0, 0, 0],
+			smallest: 50,
+			agreed_attestations: 15,
 			weight_cap: Some(350),
 			counted_weight: 350,
 			complete: true,
 			emission: 0,
+			validator_emission: 0,
 			rewarded: 0,
+			validators_rewarded: 0,
 		};
 		assert_eq!(EpochSummaries::<Test>::get(0), Some(summary));
 		System::assert_has_event(RuntimeEvent::ProofOfCompute(Event::EpochSettled {
@@ -87,7 +91,8 @@ fn a_host_with_wrong_distances_is_rejected() {
 				weight: 0,
 				passed_by: 0,
 				failed_by: 3,
-				reward: 0
+				reward: 0,
+				validator_reward: 0
 			}
 		);
 		assert_eq!(result(0, 2).outcome, Outcome::Accepted);
@@ -113,11 +118,13 @@ fn a_validator_in_the_minority_is_recorded() {
 				weight: 50,
 				passed_by: 2,
 				failed_by: 1,
-				reward: 0
+				reward: 0,
+				validator_reward: 0
 			}
 		);
 		assert_eq!(Outvoted::<Test>::get(0, 2), 1);
 		assert_eq!(Outvoted::<Test>::get(0, 3), 0);
+		assert_eq!(HeardOutvoted::get(), vec![(0, 2, false)], "told once, not a repeat");
 		System::assert_has_event(RuntimeEvent::ProofOfCompute(Event::ValidatorOutvoted {
 			epoch: 0,
 			host: 1,
@@ -131,6 +138,9 @@ fn a_heavier_validator_outweighs_lighter_ones() {
 	new_test_ext().execute_with(|| {
 		// Epoch 0 makes host 1 ten times heavier than hosts 2-4.
 		commit_and_reveal(0, &[(1, 100), (2, 10), (3, 10), (4, 10)]);
+		for validator in 1..=4 {
+			attest_duties(validator, honestly);
+		}
 		run_to_block(NEXT_EPOCH);
 		commit_and_reveal(1, &[(1, 10), (2, 10), (3, 10), (4, 10)]);
 		// Host 1 alone fails host 2; hosts 3 and 4 pass it.
@@ -153,32 +163,94 @@ fn a_heavier_validator_outweighs_lighter_ones() {
 				weight: 0,
 				passed_by: 2,
 				failed_by: 1,
-				reward: 0
+				reward: 0,
+				validator_reward: 0
 			}
 		);
 		assert_eq!((Outvoted::<Test>::get(1, 3), Outvoted::<Test>::get(1, 4)), (1, 1));
 	});
 }
 
+/// Revision 1 accepted a host whose validators all stayed silent: invented leaves counted
+/// whenever the validators were offline, censored or the attacker's own. Now such a host is
+/// `Unvalidated`: no weight and no punishment, and each silent validator is named once.
 #[test]
-fn without_responding_validators_the_reveal_decides() {
+fn silence_is_not_acceptance() {
 	new_test_ext().execute_with(|| {
-		// Three hosts whose validators stay silent, as on a network of absent validators.
 		commit_and_reveal(0, &[(1, 50), (2, 60), (3, 70)]);
 		run_to_block(SETTLE);
 		for (host, hits) in [(1, 50), (2, 60), (3, 70)] {
 			assert_eq!(
 				result(0, host),
 				HostResult {
-					outcome: Outcome::AcceptedUnvalidated,
+					outcome: Outcome::Unvalidated,
 					hits: hits as u32,
-					weight: hits,
+					weight: 0,
 					passed_by: 0,
 					failed_by: 0,
-					reward: 0
+					reward: 0,
+					validator_reward: 0
 				}
 			);
+			// Each of the three validated the two others and said nothing.
+			assert_eq!(Silent::<Test>::get(0, host), 2);
 		}
+		let mut heard = HeardSilent::get();
+		heard.sort();
+		assert_eq!(heard, vec![(0, 1), (0, 2), (0, 3)], "each told once");
+		System::assert_has_event(RuntimeEvent::ProofOfCompute(Event::ValidatorSilent {
+			epoch: 0,
+			host: 1,
+			validator: 2,
+		}));
+		let summary = EpochSummaries::<Test>::get(0).expect("settled");
+		assert_eq!((summary.accepted, summary.counted_weight), (0, 0));
+	});
+}
+
+/// A host's validators that attest are not named silent, even if others of its validators
+/// stay silent; a single passing verdict accepts.
+#[test]
+fn only_the_silent_validators_are_named() {
+	new_test_ext().execute_with(|| {
+		commit_and_reveal(0, &[(1, 50), (2, 60), (3, 70)]);
+		attest_duties(1, honestly);
+		run_to_block(SETTLE);
+		assert_eq!(result(0, 2).outcome, Outcome::Accepted);
+		assert_eq!(result(0, 3).outcome, Outcome::Accepted);
+		assert_eq!(result(0, 1).outcome, Outcome::Unvalidated);
+		assert_eq!(Silent::<Test>::get(0, 1), 0);
+		assert_eq!((Silent::<Test>::get(0, 2), Silent::<Test>::get(0, 3)), (2, 2));
+	});
+}
+
+/// On a young network nobody has weight, and revision 1 counted every verdict as a vote: one
+/// freshly registered host alone could reject (and have slashed) the other. Now a lone
+/// unweighted accuser leaves its host unvalidated; it takes two to reject.
+#[test]
+fn one_unweighted_accuser_cannot_convict() {
+	new_test_ext().execute_with(|| {
+		commit_and_reveal(0, &[(1, 50), (2, 20)]);
+		// Host 2 accuses host 1, falsely.
+		attest_duties(2, |_, claimed| Distance(claimed.0 + 10 * PARAMS.tolerance));
+		attest_duties(1, honestly);
+		run_to_block(SETTLE);
+		assert_eq!(result(0, 1).outcome, Outcome::Unvalidated);
+		assert_eq!(result(0, 1).failed_by, 1);
+		assert_eq!(result(0, 2).outcome, Outcome::Accepted);
+	});
+}
+
+#[test]
+fn two_unweighted_accusers_convict() {
+	new_test_ext().execute_with(|| {
+		commit_and_reveal(0, &[(1, 50), (2, 20), (3, 20)]);
+		for validator in 1..=3 {
+			attest_duties(validator, host_one_lied);
+		}
+		run_to_block(SETTLE);
+		assert_eq!(result(0, 1).outcome, Outcome::Rejected);
+		assert_eq!(result(0, 1).failed_by, 2);
 	});
 }
 
@@ -188,32 +260,21 @@ fn a_lone_host_is_accepted_on_its_reveal() {
 		commit_and_reveal(0, &[(7, 30)]);
 		assert!(ProofOfCompute::validation_duties(&7).is_empty());
 		run_to_block(SETTLE);
-		assert_eq!(result(0, 7).outcome, Outcome::AcceptedUnvalidated);
+		assert_eq!(result(0, 7).outcome, Outcome::AcceptedOnReveal);
 		assert_eq!(result(0, 7).weight, 30);
 	});
 }
 
 #[test]
-fn a_late_commit_or_a_failed_reveal_counts_nothing() {
+fn a_late_commit_or_a_missing_reveal_counts_nothing() {
 	new_test_ext().execute_with(|| {
 		run_to_block(COMMIT);
-		// Host 3 commits repeated nonces, which its reveal cannot prove.
-		let repeated: Vec<Leaf> =
-			honest_hits(50).into_iter().map(|leaf| Leaf { nonce: 9, ..leaf }).collect();
-		let tree = MerkleTree::from_leaves(&repeated);
-		assert_ok!(ProofOfCompute::commit(RuntimeOrigin::signed(3), 0, tree.root(), 50));
+		// Host 3 commits and never reveals (the registry punishes that as fraud).
+		assert_ok!(ProofOfCompute::commit(RuntimeOrigin::signed(3), 0, root(3), 50));
 		commit_and_reveal(0, &[(1, 50)]);
-		assert_noop!(
-			ProofOfCompute::reveal(
-				RuntimeOrigin::signed(3),
-				0,
-				bounded(challenged(3, &repeated, &tree))
-			),
-			Error::<Test>::WrongPhase
-		);
 		// Host 2 commits only once the reveal phase has begun.
 		assert_noop!(
-			ProofOfCompute::commit(RuntimeOrigin::signed(2), 0, [2; 32], 50),
+			ProofOfCompute::commit(RuntimeOrigin::signed(2), 0, root(2), 50),
 			Error::<Test>::WrongPhase
 		);
 		run_to_block(SETTLE);
@@ -227,7 +288,7 @@ fn a_late_commit_or_a_failed_reveal_counts_nothing() {
 #[test]
 fn settlement_spreads_over_blocks_within_its_budget() {
 	new_test_ext().execute_with(|| {
-		let budget = <Test as crate::Config>::WeightInfo::settle(3);
+		let budget = crate::settlement::judging_weight::<Test>(3);
 		SettlementWeightPerBlock::set(budget);
 		let hosts: Vec<(u64, u32)> = (1..=10).map(|h| (h, 20)).collect();
 		commit_and_reveal(0, &hosts);
@@ -264,39 +325,82 @@ fn an_unfinished_settlement_closes_when_the_next_epoch_begins() {
 	});
 }
 
+/// Runs epoch 0 with `hosts` attesting for each other honestly, to settlement.
+fn settle_honest_epoch(hosts: &[(u64, u32)]) -> EpochSummary {
+	commit_and_reveal(0, hosts);
+	for (validator, _) in hosts {
+		attest_duties(*validator, honestly);
+	}
+	run_to_block(SETTLE);
+	EpochSummaries::<Test>::get(0).expect("settled")
+}
+
+/// Revision 1 took the 25% cap on the total before capping, so a host with 90% of the raw
+/// weight still counted 71% of what was counted (and of the emission, validator draws and
+/// votes). The cap is now on the counted total.
 #[test]
-fn no_host_counts_more_than_its_share_of_the_total() {
+fn no_host_counts_more_than_its_share_of_the_counted_total() {
 	new_test_ext().execute_with(|| {
 		MaxWeightShare::set(Perbill::from_percent(25));
-		commit_and_reveal(0, &[(1, 100), (2, 50), (3, 10), (4, 10), (5, 10)]);
-		run_to_block(SETTLE);
-		let summary = EpochSummaries::<Test>::get(0).expect("settled");
-		// 25% of 180 is 45: hosts 1 and 2 are cut to it.
+		let summary = settle_honest_epoch(&[(1, 900), (2, 100), (3, 100), (4, 100)]);
+		let revision_1_cap = Perbill::from_percent(25).mul_floor(summary.total_weight);
+		assert_eq!(revision_1_cap, 300);
+		assert!(300 * 100 / (300 + 300) > 25, "revision 1 let host 1 count 50% here");
+		assert_eq!(summary.weight_cap, Some(100));
+		assert_eq!(summary.counted_weight, 400);
+		for host in 1..=4 {
+			assert_eq!(ProofOfCompute::counted_weight(0, &host) * 4, summary.counted_weight);
+		}
+		assert_eq!(result(0, 1).weight, 900, "the result keeps what the host earned");
+	});
+}
+
+#[test]
+fn the_cap_fills_from_the_top_until_no_host_exceeds_it() {
+	new_test_ext().execute_with(|| {
+		MaxWeightShare::set(Perbill::from_percent(25));
+		let summary = settle_honest_epoch(&[(1, 100), (2, 50), (3, 10), (4, 10), (5, 10)]);
+		// 25% of (2c + 30) = c gives c = 15: hosts 1 and 2 are cut to it.
 		assert_eq!(summary.total_weight, 180);
-		assert_eq!(summary.weight_cap, Some(45));
-		assert_eq!(summary.counted_weight, 45 + 45 + 30);
-		assert_eq!(result(0, 1).weight, 100, "the result keeps what the host earned");
+		assert_eq!(summary.weight_cap, Some(15));
+		assert_eq!(summary.counted_weight, 15 + 15 + 30);
 		let counted: Vec<u64> = (1..=5).map(|h| ProofOfCompute::counted_weight(0, &h)).collect();
-		assert_eq!(counted, vec![45, 45, 10, 10, 10]);
+		assert_eq!(counted, vec![15, 15, 10, 10, 10]);
+		assert!(counted.iter().all(|c| c * 4 <= summary.counted_weight));
 		// What counts is each host's say in the next epoch.
 		run_to_block(NEXT_EPOCH);
 		commit_and_reveal(1, &[(1, 10), (3, 10)]);
-		assert_eq!(crate::Revealed::<Test>::get(1, 1).expect("revealed").prior_weight, 45);
+		assert_eq!(crate::Revealed::<Test>::get(1, 1).expect("revealed").prior_weight, 15);
 		assert_eq!(crate::Revealed::<Test>::get(1, 3).expect("revealed").prior_weight, 10);
+	});
+}
+
+/// With fewer than `1 / max_share` accepted hosts no cap can hold: every host counts the
+/// smallest accepted weight, so their shares are equal.
+#[test]
+fn too_few_hosts_each_count_the_smallest_weight() {
+	new_test_ext().execute_with(|| {
+		MaxWeightShare::set(Perbill::from_percent(25));
+		let summary = settle_honest_epoch(&[(1, 900), (2, 100), (3, 300)]);
+		assert_eq!(summary.weight_cap, Some(100));
+		assert_eq!(summary.counted_weight, 300);
 	});
 }
 
 #[test]
 fn the_registry_hears_every_result_and_the_closed_epoch() {
 	new_test_ext().execute_with(|| {
-		commit_and_reveal(0, &[(1, 50), (2, 20)]);
-		for validator in 1..=2 {
+		commit_and_reveal(0, &[(1, 50), (2, 20), (3, 20)]);
+		for validator in 1..=3 {
 			attest_duties(validator, host_one_lied);
 		}
 		run_to_block(SETTLE);
 		assert_eq!((result(0, 1).hits, result(0, 1).weight), (50, 0));
 		assert_eq!((result(0, 2).hits, result(0, 2).weight), (20, 20));
-		assert_eq!(HeardResults::get(), vec![(0, 1, Outcome::Rejected), (0, 2, Outcome::Accepted)]);
+		assert_eq!(
+			HeardResults::get(),
+			vec![(0, 1, Outcome::Rejected), (0, 2, Outcome::Accepted), (0, 3, Outcome::Accepted)]
+		);
 		let summary = EpochSummaries::<Test>::get(0).expect("settled");
 		assert_eq!(HeardEpochs::get(), vec![(0, summary)]);
 	});
@@ -306,10 +410,9 @@ fn the_registry_hears_every_result_and_the_closed_epoch() {
 fn collateral_limits_weight() {
 	new_test_ext().execute_with(|| {
 		BackedWeightLimit::set(Some(30));
-		commit_and_reveal(0, &[(1, 50), (2, 20)]);
-		run_to_block(SETTLE);
+		let summary = settle_honest_epoch(&[(1, 50), (2, 20)]);
 		assert_eq!((result(0, 1).hits, result(0, 1).weight), (50, 30));
 		assert_eq!(result(0, 2).weight, 20);
-		assert_eq!(EpochSummaries::<Test>::get(0).expect("settled").total_weight, 50);
+		assert_eq!(summary.total_weight, 50);
 	});
 }

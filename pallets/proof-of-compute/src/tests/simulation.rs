@@ -72,7 +72,8 @@ struct PhaseUse {
 	dropped: u32,
 }
 
-/// Builds block `number`: hooks, then `fill` for a phase's first block, then as many pending
+/// Builds block `number`: hooks, then `fill` for a phase's first block (and for the block
+/// that fixes the challenge seed, from which reveals can be made), then as many pending
 /// extrinsics as fit. Returns the block's phase and how many extrinsics it included.
 fn build_block(
 	number: u64,
@@ -85,7 +86,13 @@ fn build_block(
 	let limits = RuntimeBlockWeights::get();
 	let hooks = Sprint::on_initialize(number).saturating_add(ProofOfCompute::on_initialize(number));
 	let phase = pallet_sprint::CurrentPhase::<Test>::get();
-	if phase != previous || number == 1 {
+	let seed_fixed = System::events().iter().any(|record| {
+		matches!(
+			record.event,
+			RuntimeEvent::Sprint(pallet_sprint::Event::ChallengeSeedFixed { .. })
+		)
+	});
+	if phase != previous || number == 1 || seed_fixed {
 		pending.clear();
 		pending.extend(fill(phase));
 	}
@@ -122,6 +129,7 @@ fn submissions(phase: Phase, hosts: &[u64], tree: &MerkleTree) -> Vec<Pending> {
 				Pending::new(*host, RuntimeCall::ProofOfCompute(call))
 			})
 			.collect(),
+		Phase::Reveal if epoch.challenge_seed.is_none() => Vec::new(),
 		Phase::Reveal => hosts
 			.iter()
 			.map(|host| {
@@ -160,7 +168,8 @@ fn submissions(phase: Phase, hosts: &[u64], tree: &MerkleTree) -> Vec<Pending> {
 }
 
 /// The most hosts an epoch with `lengths` settles, given the measured per-block throughput:
-/// commits, reveals and attestations must fit their phases; judging and then paying every
+/// commits, reveals (from the phase's second block) and attestations must fit their phases;
+/// judging and then paying every
 /// host (`paid` per block) run from the settle phase to the end of the epoch.
 fn capacity(lengths: &PhaseLengths, per_block: &[(Phase, u32)], v: u32, paid: u32) -> u64 {
 	per_block
@@ -168,6 +177,8 @@ fn capacity(lengths: &PhaseLengths, per_block: &[(Phase, u32)], v: u32, paid: u3
 		.map(|(phase, per_block)| {
 			let (blocks, per_host) = match phase {
 				Phase::Validate => (lengths.validate, u64::from(v)),
+				// The reveal phase's first block fixes the challenge seed: no reveal fits it.
+				Phase::Reveal => (lengths.reveal.saturating_sub(1), 1),
 				Phase::Settle => (lengths.settle + lengths.inference, 1),
 				phase => (lengths.of(*phase), 1),
 			};
@@ -196,7 +207,7 @@ fn ten_thousand_hosts_settle_in_one_testnet_epoch_within_block_limits() {
 		let flat = pallet_sprint::EmissionSchedule { initial: emission, decay_ppb: 0 };
 		assert_ok!(Sprint::set_emission(RuntimeOrigin::root(), flat));
 		let hosts: Vec<u64> = (0..HOSTS).map(|i| FIRST_SIMULATED_HOST + i).collect();
-		let tree = MerkleTree::from_leaves(&honest_hits(HITS));
+		let tree = MerkleTree::from_leaves(&honest_hits(HITS)).expect("increasing nonces");
 		let mut pending = VecDeque::new();
 		// What each phase took, indexed by `phase as usize` (the order of `Phase::ALL`).
 		let mut uses: [PhaseUse; Phase::ALL.len()] = Default::default();
