@@ -10,7 +10,9 @@ use codec::Encode;
 use futures::StreamExt;
 use gonka_offchain_worker::driver::HOST_KEY_TYPE;
 use gonka_runtime::{opaque::Block, AccountId, Nonce, RuntimeCall};
-use pallet_proof_of_compute::extension::{ALREADY_SUBMITTED, NOT_A_HOST, WRONG_EPOCH_OR_PHASE};
+use pallet_proof_of_compute::extension::{
+	ALREADY_SUBMITTED, NOT_A_HOST, NOT_READY, WRONG_EPOCH_OR_PHASE,
+};
 use sc_service::Configuration;
 use sc_transaction_pool_api::{
 	error::{Error as PoolError, IntoPoolError},
@@ -245,6 +247,9 @@ fn describe(error: PoolError) -> String {
 		}
 		PoolError::InvalidTransaction(InvalidTransaction::Custom(ALREADY_SUBMITTED)) => {
 			"this step is already on chain".into()
+		}
+		PoolError::InvalidTransaction(InvalidTransaction::Custom(NOT_READY)) => {
+			"the phase's seed is not fixed yet, or there is no commitment to reveal".into()
 		}
 		other => other.to_string(),
 	}

@@ -47,8 +47,11 @@ pub struct PocStatus {
 	pub blocks_left_in_phase: u32,
 	/// The sprint seed, hex with `0x`.
 	pub seed: String,
-	/// The challenge seed once the reveal phase has begun, hex with `0x`.
+	/// The challenge seed once fixed in the reveal phase (from its first two blocks' VRF
+	/// outputs), hex with `0x`.
 	pub challenge_seed: Option<String>,
+	/// The validation seed once fixed in the validate phase, hex with `0x`.
+	pub validation_seed: Option<String>,
 }
 
 /// Compute weight a host earned in one epoch.
@@ -244,6 +247,7 @@ where
 			blocks_left_in_phase: status.blocks_left_in_phase,
 			seed: to_hex(&status.epoch.seed, false),
 			challenge_seed: status.epoch.challenge_seed.map(|seed| to_hex(&seed, false)),
+			validation_seed: status.epoch.validation_seed.map(|seed| to_hex(&seed, false)),
 		})
 	}
 

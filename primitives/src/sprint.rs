@@ -14,6 +14,12 @@ pub const MAX_VALIDATORS_PER_HOST: u32 = 16;
 pub const MAX_TOLERANCE: u32 = 1_000_000;
 /// Longest epoch, in blocks (one week of 6-second blocks).
 pub const MAX_EPOCH_LENGTH: u32 = 100_800;
+/// Blocks at the start of the reveal phase, and of the validate phase, whose BABE VRF outputs
+/// together make the phase's seed (the challenge seed, the validation seed). A block's author
+/// knows its own VRF output in advance, so one block's would let it predict the seed; with
+/// two, an author must hold both slots. The seed is fixed in the next block, from which the
+/// phase's submissions land.
+pub const SEED_BLOCKS: u32 = 2;
 
 /// The phases of an epoch, in order.
 #[derive(
@@ -179,15 +185,19 @@ pub enum SprintParamsError {
 	MismatchesOutOfRange,
 	/// A phase other than inference lasts 0 blocks.
 	EmptyPhase,
-	/// The reveal phase lasts fewer than 2 blocks: its first block fixes the challenge seed,
-	/// so reveals land from its second block on.
+	/// The reveal phase lasts at most [`SEED_BLOCKS`] blocks: those make the challenge seed,
+	/// so no block would be left for reveals.
 	RevealTooShort,
+	/// The validate phase lasts at most [`SEED_BLOCKS`] blocks: those make the validation
+	/// seed, so no block would be left for attestations.
+	ValidateTooShort,
 	/// The epoch is longer than [`MAX_EPOCH_LENGTH`].
 	EpochTooLong,
 }
 
 impl SprintParams {
-	/// The development profile: a 25-block (2.5-minute) epoch.
+	/// The development profile: a 25-block (2.5-minute) epoch. Reveals and attestations each
+	/// have the last 3 blocks of their phase (the first [`SEED_BLOCKS`] make its seed).
 	pub const DEV: Self = Self {
 		model: ModelParams::DEV,
 		r_target: crate::params::DEV_R_TARGET,
@@ -196,12 +206,12 @@ impl SprintParams {
 		tolerance: 100_000,
 		max_mismatches: 0,
 		phases: PhaseLengths {
-			sprint: 10,
+			sprint: 8,
 			commit: 3,
-			reveal: 3,
-			validate: 3,
+			reveal: 5,
+			validate: 5,
 			settle: 2,
-			inference: 4,
+			inference: 2,
 		},
 	};
 
@@ -243,8 +253,11 @@ impl SprintParams {
 		if Phase::ALL.iter().any(|p| *p != Phase::Inference && self.phases.of(*p) == 0) {
 			return Err(SprintParamsError::EmptyPhase);
 		}
-		if self.phases.reveal < 2 {
+		if self.phases.reveal <= SEED_BLOCKS {
 			return Err(SprintParamsError::RevealTooShort);
+		}
+		if self.phases.validate <= SEED_BLOCKS {
+			return Err(SprintParamsError::ValidateTooShort);
 		}
 		if self.phases.total() > MAX_EPOCH_LENGTH {
 			return Err(SprintParamsError::EpochTooLong);
@@ -283,18 +296,29 @@ pub struct EpochInfo<BlockNumber> {
 	pub start: BlockNumber,
 	/// The seed every host builds the model from.
 	pub seed: Hash32,
-	/// The seed of the challenges: from the VRF output of the reveal phase's first block,
-	/// fixed when the second begins ([`derive_challenge_seed`]).
+	/// The seed of the challenges: from the VRF outputs of the reveal phase's first
+	/// [`SEED_BLOCKS`] blocks, fixed in the next ([`derive_phase_seed`]).
 	pub challenge_seed: Option<Hash32>,
+	/// The seed that draws each host's validators: from the VRF outputs of the validate
+	/// phase's first [`SEED_BLOCKS`] blocks, fixed in the next, once the snapshot of
+	/// revealed hosts it draws from is final.
+	pub validation_seed: Option<Hash32>,
 	/// The parameters of this epoch.
 	pub params: SprintParams,
 }
 
-/// `blake2_256(block_randomness ‖ epoch_le)`: the challenge seed of an epoch, from the BABE
-/// VRF output of the first block of its reveal phase (DESIGN.md §3, revision 2). The block's
-/// author can publish or withhold the block, but no choice or order of extrinsics moves it.
-pub fn derive_challenge_seed(block_randomness: &[u8], epoch: u64) -> Hash32 {
-	crate::hash_concat(&[block_randomness, &epoch.to_le_bytes()])
+/// `blake2_256(entropy ‖ block_randomness)`: folds one block's VRF randomness into a phase's
+/// entropy (all zeroes before the first).
+pub fn fold_entropy(entropy: &Hash32, block_randomness: &[u8]) -> Hash32 {
+	crate::hash_concat(&[entropy, block_randomness])
+}
+
+/// `blake2_256(entropy ‖ label ‖ epoch_le)`: a phase's seed from the entropy of its first
+/// [`SEED_BLOCKS`] blocks (DESIGN.md §3, revision 2): `b"challenge"` for the challenge seed,
+/// `b"validation"` for the validation seed. Each block's author can publish or withhold its
+/// block, but no choice or order of extrinsics moves a VRF output.
+pub fn derive_phase_seed(entropy: &Hash32, label: &[u8], epoch: u64) -> Hash32 {
+	crate::hash_concat(&[entropy, label, &epoch.to_le_bytes()])
 }
 
 /// `blake2_256(randomness ‖ parent_hash ‖ epoch_le)`: the sprint seed at an epoch's first
@@ -329,12 +353,13 @@ mod tests {
 		let lengths = SprintParams::DEV.phases;
 		assert_eq!(lengths.total(), 25);
 		assert_eq!(lengths.phase_at(0), Some(Phase::Sprint));
-		assert_eq!(lengths.phase_at(9), Some(Phase::Sprint));
-		assert_eq!(lengths.phase_at(10), Some(Phase::Commit));
-		assert_eq!(lengths.phase_at(13), Some(Phase::Reveal));
+		assert_eq!(lengths.phase_at(7), Some(Phase::Sprint));
+		assert_eq!(lengths.phase_at(8), Some(Phase::Commit));
+		assert_eq!(lengths.phase_at(11), Some(Phase::Reveal));
+		assert_eq!(lengths.phase_at(16), Some(Phase::Validate));
 		assert_eq!(lengths.phase_at(24), Some(Phase::Inference));
 		assert_eq!(lengths.phase_at(25), None);
-		assert_eq!(lengths.start_of(Phase::Reveal), 13);
+		assert_eq!(lengths.start_of(Phase::Reveal), 11);
 	}
 
 	#[test]
@@ -370,8 +395,10 @@ mod tests {
 		);
 		let phases = PhaseLengths { commit: 0, ..dev.phases };
 		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::EmptyPhase));
-		let phases = PhaseLengths { reveal: 1, ..dev.phases };
+		let phases = PhaseLengths { reveal: SEED_BLOCKS, ..dev.phases };
 		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::RevealTooShort));
+		let phases = PhaseLengths { validate: SEED_BLOCKS, ..dev.phases };
+		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::ValidateTooShort));
 		let phases = PhaseLengths { inference: MAX_EPOCH_LENGTH, ..dev.phases };
 		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::EpochTooLong));
 		let model = ModelParams { heads: 3, ..dev.model };

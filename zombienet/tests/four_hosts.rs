@@ -1,8 +1,9 @@
 //! The network of `four-hosts.toml` on loopback, driven only through zombienet-sdk and the
 //! subxt client: blocks finalise; every honest host earns weight in every epoch; Eve, a host
-//! reporting fake hits, is rejected and slashed; with Charlie stopped the other three keep
-//! finalising; Charlie, killed and restarted on its database, catches up, earns weight again
-//! and stays an active host.
+//! reporting fake hits, is rejected and slashed; Ferdie, a host committing his real hits eight
+//! times over, fails his reveal and is slashed for fraud without ever earning weight; with
+//! Charlie stopped the other three keep finalising; Charlie, killed and restarted on its
+//! database, catches up, earns weight again and stays an active host.
 
 use std::time::Duration;
 
@@ -149,9 +150,12 @@ async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() 
 		NodeClient::connect(&network, name).await?.wait_for_finalized(3, EPOCH).await?;
 	}
 
-	// Eve registers as a host; her node then commits and reveals fake hits.
+	// Eve registers as a host; her node then commits and reveals fake hits. Ferdie registers
+	// too; his node commits his real hits eight times over.
 	let eve = dev::eve();
 	let eve_collateral = register_host(&alice, &eve, "eve").await?;
+	let ferdie = dev::ferdie();
+	let ferdie_collateral = register_host(&alice, &ferdie, "ferdie").await?;
 
 	// Every epoch pays the four honest hosts, until one judges Eve.
 	let first = next_epoch(&mut watcher, &alice).await?;
@@ -184,6 +188,29 @@ async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() 
 	);
 	assert_eq!(record.collateral, eve_collateral * 80 / 100, "20% of Eve's collateral is slashed");
 	assert_eq!(record.reputation, 0);
+
+	// Ferdie's inflated commitment cannot pass its reveal: he is removed for fraud within an
+	// epoch of committing, and no epoch ever counts him.
+	let ferdie_record = loop {
+		let record = host_record(&alice, account(&ferdie)).await?;
+		if matches!(record.status, HostStatus::Removed { .. }) {
+			break record;
+		}
+		assert!(settled.len() < 4, "Ferdie is still a host: {:?}", record.status);
+		let epoch = next_epoch(&mut watcher, &alice).await?;
+		assert_honest_hosts_paid(&epoch, &alice).await;
+		settled.push(epoch);
+	};
+	assert_eq!(
+		ferdie_record.collateral,
+		ferdie_collateral * 80 / 100,
+		"20% of Ferdie's collateral is slashed"
+	);
+	assert_eq!(ferdie_record.reputation, 0);
+	assert!(
+		settled.iter().all(|epoch| epoch.host(&account(&ferdie)).is_none()),
+		"Ferdie never passed a reveal"
+	);
 
 	// Once the epoch's validation is over, Charlie stops; the other three keep finalising.
 	let down = alice

@@ -122,6 +122,7 @@ impl Harness {
 			start: 100,
 			seed: SEED,
 			challenge_seed: Some([9; 32]),
+			validation_seed: Some([10; 32]),
 			params: SprintParams::DEV,
 		};
 		self.chain.0.lock().unwrap().status =

@@ -1,8 +1,9 @@
 //! Validation: which validators re-check which host, and their attestations (DESIGN.md §5).
 //!
 //! A host's validators are drawn from the epoch's weight snapshot with
-//! [`gonka_primitives::assignment::assign`], keyed by the challenge seed, so nobody knows them
-//! before the reveal phase. Only hosts whose reveal passed are in the snapshot, so only they
+//! [`gonka_primitives::assignment::assign`], keyed by the validation seed, which the VRF
+//! outputs of the validate phase's first blocks fix once the snapshot is final: nobody can
+//! order reveals to choose a host's validators, and nobody knows them before. Only hosts whose reveal passed are in the snapshot, so only they
 //! validate and are validated.
 
 use alloc::vec::Vec;
@@ -26,15 +27,16 @@ pub(crate) fn attested_by<AccountId: PartialEq>(
 
 impl<T: Config> Pallet<T> {
 	/// Whether the host at snapshot index `host` has the one at `validator` among its drawn
-	/// validators.
+	/// validators (none before the validation seed is fixed).
 	fn is_assigned(
 		epoch: &EpochInfo<BlockNumberFor<T>>,
 		snapshot: &StoredSnapshot<T>,
 		host: u32,
 		validator: u32,
 	) -> bool {
-		let seed = epoch.challenge_seed.unwrap_or_default();
-		assign(snapshot, &seed, host, epoch.params.validators_per_host).contains(&validator)
+		epoch.validation_seed.is_some_and(|seed| {
+			assign(snapshot, &seed, host, epoch.params.validators_per_host).contains(&validator)
+		})
 	}
 
 	/// Checks and records `validator`'s recomputed distances for `host`'s revealed leaves.
@@ -44,6 +46,7 @@ impl<T: Config> Pallet<T> {
 		host: &T::AccountId,
 		distances: &RecomputedDistances,
 	) -> Result<(), Error<T>> {
+		ensure!(epoch.validation_seed.is_some(), Error::<T>::WrongPhase);
 		ensure!(validator != host, Error::<T>::SelfValidation);
 		let revealed =
 			Revealed::<T>::get(epoch.index, host).ok_or(Error::<T>::NothingToValidate)?;
@@ -83,10 +86,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The hosts `validator` must re-check in the epoch in progress, with their revealed
-	/// leaves: empty outside the validate phase or if `validator` did not reveal. Walks the
+	/// leaves: empty outside the validate phase, before its validation seed is fixed, or if
+	/// `validator` did not reveal. Walks the
 	/// whole snapshot (`O(n · V log n)`), so it is for the runtime API, not for calls.
 	pub fn validation_duties(validator: &T::AccountId) -> Vec<ValidationDuty<T::AccountId>> {
 		let Some((epoch, Phase::Validate)) = T::Sprint::status() else { return Vec::new() };
+		if epoch.validation_seed.is_none() {
+			return Vec::new();
+		}
 		let Some(own) = Revealed::<T>::get(epoch.index, validator) else { return Vec::new() };
 		let snapshot = StoredSnapshot::<T>::of(epoch.index);
 		Participants::<T>::iter_prefix(epoch.index)

@@ -126,7 +126,8 @@ fn fill_snapshot<T: Config>(epoch: u64, n: u32) -> Result<Vec<T::AccountId>, Ben
 				Results::<T>::insert(previous, &who, result);
 			}
 			let root = Node { hash: [1; 32], lo: 0, hi: u64::MAX };
-			Commitments::<T>::insert(epoch, &who, Commitment { root, count: LEAVES });
+			let commitment = Commitment { root, count: LEAVES, samples: MAX_SAMPLES };
+			Commitments::<T>::insert(epoch, &who, commitment);
 			Pallet::<T>::enter_snapshot(epoch, &who, stored_leaves())
 				.map_err(|_| BenchmarkError::Weightless)?;
 			Ok(who)
@@ -169,7 +170,7 @@ mod benchmarks {
 		Commitments::<T>::insert(
 			epoch.index,
 			&who,
-			Commitment { root: tree.root(), count: LEAVES },
+			Commitment { root: tree.root(), count: LEAVES, samples },
 		);
 		let revealed: Vec<RevealedLeaf> = tree
 			.wanted
@@ -198,7 +199,7 @@ mod benchmarks {
 		T::Sprint::run_to_phase(Phase::Validate);
 		let (epoch, _) = T::Sprint::status().ok_or(BenchmarkError::Weightless)?;
 		let hosts = fill_snapshot::<T>(epoch.index, 4 * SNAPSHOT_CHUNK)?;
-		let seed = epoch.challenge_seed.ok_or(BenchmarkError::Weightless)?;
+		let seed = epoch.validation_seed.ok_or(BenchmarkError::Weightless)?;
 		let drawn = assign(
 			&snapshot::StoredSnapshot::<T>::of(epoch.index),
 			&seed,
@@ -226,24 +227,31 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// `h` hosts judged, each with the most validators drawn again (`V = 16`): all but one
+	/// attest, all but one of those pass (one outvoted), one is silent; every host accepted.
 	#[benchmark]
 	fn settle(h: Linear<0, 1000>) -> Result<(), BenchmarkError> {
 		T::Sprint::schedule_params(HARDEST);
 		T::Sprint::run_to_phase(Phase::Commit);
+		T::Sprint::run_to_phase(Phase::Sprint);
+		T::Sprint::run_to_phase(Phase::Validate);
 		let (epoch, _) = T::Sprint::status().ok_or(BenchmarkError::Weightless)?;
+		let seed = epoch.validation_seed.ok_or(BenchmarkError::Weightless)?;
 		let hosts = fill_snapshot::<T>(epoch.index, h)?;
+		let snapshot = snapshot::StoredSnapshot::<T>::of(epoch.index);
 		for (i, host) in hosts.iter().enumerate() {
-			// Half pass, half fail, with equal weight: rejected, and half are outvoted.
-			let verdicts = (0..MAX_VALIDATORS_PER_HOST)
-				.map(|j| Attestation {
-					validator: account(
-						"validator",
-						(i as u32).saturating_mul(MAX_VALIDATORS_PER_HOST).saturating_add(j),
-						0,
-					),
-					weight: 1,
-					mismatches: j % 2,
-					passed: j % 2 == 0,
+			let drawn = assign(&snapshot, &seed, i as u32, HARDEST.validators_per_host);
+			let attesting = drawn.len().saturating_sub(1);
+			let verdicts = drawn
+				.iter()
+				.take(attesting)
+				.enumerate()
+				.filter_map(|(j, index)| {
+					let validator = hosts.get(*index as usize)?.clone();
+					// Its prior weight, as `fill_snapshot` gave it.
+					let weight = u64::from(*index % 7).saturating_add(1);
+					let passed = j > 0;
+					Some(Attestation { validator, weight, mismatches: u32::from(!passed), passed })
 				})
 				.collect::<Vec<_>>();
 			Verdicts::<T>::insert(epoch.index, host, BoundedVec::truncate_from(verdicts));
@@ -261,7 +269,10 @@ mod benchmarks {
 			Pallet::<T>::settle_hosts(cursor, hosts, h);
 		}
 
-		assert!(Settling::<T>::get().is_none());
+		let outcomes = hosts.iter().filter_map(|host| Results::<T>::get(epoch.index, host));
+		assert!(outcomes.into_iter().all(|result| result.outcome == Outcome::Accepted) || h < 3);
+		// Settled, and (with weight to pay) on to the payout.
+		assert!(Settling::<T>::get().is_none_or(|cursor| cursor.stage == SettlementStage::Paying));
 		assert_eq!(EpochSummaries::<T>::get(epoch.index).map(|s| s.settled), Some(h));
 		Ok(())
 	}
@@ -315,7 +326,8 @@ mod benchmarks {
 	fn clean_up(k: Linear<1, 1000>) {
 		for i in 0..k {
 			let who: T::AccountId = account("host", i, 0);
-			Commitments::<T>::insert(0, &who, Commitment { root: Node::default(), count: 1 });
+			let commitment = Commitment { root: Node::default(), count: 1, samples: MIN_SAMPLES };
+			Commitments::<T>::insert(0, &who, commitment);
 		}
 		// Epoch 2 runs, so epoch 0 may go.
 		for _ in 0..2 {

@@ -31,6 +31,9 @@ pub const NOT_A_HOST: u8 = 1;
 pub const WRONG_EPOCH_OR_PHASE: u8 = 2;
 /// `InvalidTransaction::Custom` code: this host already submitted this step in this epoch.
 pub const ALREADY_SUBMITTED: u8 = 3;
+/// `InvalidTransaction::Custom` code: the step's seed is not fixed yet (the first blocks of
+/// the reveal or validate phase), or a reveal comes from a host that did not commit.
+pub const NOT_READY: u8 = 4;
 
 /// Priority of Proof-of-Compute submissions: ahead of ordinary transfers, which pay by fee.
 const POC_PRIORITY: TransactionPriority = TransactionPriority::MAX / 2;
@@ -57,8 +60,9 @@ where
 
 	fn weight(&self, call: &T::RuntimeCall) -> Weight {
 		if call.is_sub_type().is_some() {
-			// Epoch, phase, registry and the submission's own storage item.
-			T::DbWeight::get().reads(4)
+			// Epoch, phase, registry, the submission's own storage item and, for a reveal, the
+			// commitment.
+			T::DbWeight::get().reads(5)
 		} else {
 			Weight::zero()
 		}
@@ -83,12 +87,24 @@ where
 		let Some(host) = origin.as_signer() else {
 			return Err(InvalidTransaction::BadSigner.into());
 		};
-		Pallet::<T>::ensure_host_in_phase(host, epoch, step).map_err(|error| {
+		let current = Pallet::<T>::ensure_host_in_phase(host, epoch, step).map_err(|error| {
 			InvalidTransaction::Custom(match error {
 				Error::<T>::NotAHost => NOT_A_HOST,
 				_ => WRONG_EPOCH_OR_PHASE,
 			})
 		})?;
+		// Submissions that would fail anyway must not crowd out those that would not: a
+		// committed host that cannot land its reveal is punished as for fraud.
+		let ready = match step {
+			Phase::Reveal => {
+				current.challenge_seed.is_some() && Commitments::<T>::contains_key(epoch, host)
+			}
+			Phase::Validate => current.validation_seed.is_some(),
+			_ => true,
+		};
+		if !ready {
+			return Err(InvalidTransaction::Custom(NOT_READY).into());
+		}
 		let already = match (step, validated) {
 			(Phase::Commit, _) => Commitments::<T>::contains_key(epoch, host),
 			(_, Some(validated)) => attested_by(&Verdicts::<T>::get(epoch, validated), host),

@@ -17,7 +17,7 @@ use frame_system::{pallet_prelude::BlockNumberFor, EnsureRoot};
 use gonka_primitives::{
 	merkle::{Leaf, MerkleTree, Node},
 	sampling::leaves_to_reveal,
-	sprint::{Phase, SprintParams},
+	sprint::{Phase, SprintParams, SEED_BLOCKS},
 	Distance,
 };
 use sp_core::H256;
@@ -196,22 +196,29 @@ impl crate::Config for Test {
 	type WeightInfo = crate::weights::SubstrateWeight<Test>;
 }
 
-/// The development parameters: sprint 10, commit 3, reveal 3, validate 3, settle 2,
-/// inference 4; epoch 0 runs blocks 1–25.
+/// The development parameters: sprint 8, commit 3, reveal 5, validate 5, settle 2,
+/// inference 2; epoch 0 runs blocks 1–25.
 pub const PARAMS: SprintParams = SprintParams::DEV;
 /// First block of epoch 0's commit phase.
-pub const COMMIT: u64 = 11;
-/// First block of epoch 0's reveal phase in which reveals land: the phase begins at block 14,
-/// whose VRF output fixes the challenge seed in block 15.
-pub const REVEAL: u64 = 15;
+pub const COMMIT: u64 = 1 + PARAMS.phases.sprint as u64;
+/// First block of epoch 0's reveal phase in which reveals land: the VRF outputs of the
+/// phase's first [`SEED_BLOCKS`] blocks fix the challenge seed in the next.
+pub const REVEAL: u64 = COMMIT + PARAMS.phases.commit as u64 + SEED_BLOCKS as u64;
+/// First block of epoch 0's validate phase.
+const VALIDATE: u64 = REVEAL - SEED_BLOCKS as u64 + PARAMS.phases.reveal as u64;
 /// First block of epoch 0's settle phase.
-pub const SETTLE: u64 = 20;
+pub const SETTLE: u64 = VALIDATE + PARAMS.phases.validate as u64;
 /// First block of epoch 1.
-pub const NEXT_EPOCH: u64 = 26;
+pub const NEXT_EPOCH: u64 = SETTLE + (PARAMS.phases.settle + PARAMS.phases.inference) as u64;
 
-/// First block of `epoch`'s reveal phase in which reveals land (its second).
+/// First block of `epoch`'s reveal phase in which reveals land.
 pub fn reveal_open(epoch: u64) -> u64 {
-	phase_start(epoch, Phase::Reveal) + 1
+	phase_start(epoch, Phase::Reveal) + u64::from(SEED_BLOCKS)
+}
+
+/// First block of `epoch`'s validate phase in which attestations land.
+pub fn validate_open(epoch: u64) -> u64 {
+	phase_start(epoch, Phase::Validate) + u64::from(SEED_BLOCKS)
 }
 
 /// First block of `phase` in `epoch`.
@@ -280,8 +287,8 @@ pub fn challenged(host: u64, leaves: &[Leaf], tree: &MerkleTree) -> Vec<Revealed
 		.collect()
 }
 
-/// Runs `epoch` to its validate phase, each of `hosts` committing and revealing `hits` honest
-/// hits.
+/// Runs `epoch` to its validate phase (where attestations land), each of `hosts` committing
+/// and revealing `hits` honest hits.
 pub fn commit_and_reveal(epoch: u64, hosts: &[(u64, u32)]) {
 	run_to_block(phase_start(epoch, Phase::Commit));
 	let trees: Vec<_> = hosts
@@ -303,7 +310,7 @@ pub fn commit_and_reveal(epoch: u64, hosts: &[(u64, u32)]) {
 		let reveal = bounded(challenged(*host, leaves, tree));
 		assert_ok!(ProofOfCompute::reveal(RuntimeOrigin::signed(*host), epoch, reveal));
 	}
-	run_to_block(phase_start(epoch, Phase::Validate));
+	run_to_block(validate_open(epoch));
 }
 
 /// [`commit_and_reveal`], then every host attests its duties honestly.

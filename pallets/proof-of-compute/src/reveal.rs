@@ -39,8 +39,7 @@ impl<T: Config> Pallet<T> {
 		else {
 			return alloc::vec::Vec::new();
 		};
-		let samples = T::Hosts::samples_for(host, epoch.params.samples);
-		leaves_to_reveal(&seed, &host.encode(), commitment.count, samples)
+		leaves_to_reveal(&seed, &host.encode(), commitment.count, commitment.samples)
 	}
 
 	/// Checks a reveal against the commitment: exactly the challenged leaves, each proven
@@ -54,8 +53,8 @@ impl<T: Config> Pallet<T> {
 	) -> Result<RevealedLeaves, Error<T>> {
 		// The challenge seed is fixed in the reveal phase's second block.
 		let seed = epoch.challenge_seed.ok_or(Error::<T>::WrongPhase)?;
-		let samples = T::Hosts::samples_for(host, epoch.params.samples);
-		let expected = leaves_to_reveal(&seed, &host.encode(), commitment.count, samples);
+		let expected =
+			leaves_to_reveal(&seed, &host.encode(), commitment.count, commitment.samples);
 		ensure!(
 			leaves.len() == expected.len()
 				&& leaves.iter().zip(&expected).all(|(l, i)| l.index == *i),

@@ -65,43 +65,52 @@ pub(crate) fn judging_weight<T: Config>(count: u32) -> Weight {
 	T::WeightInfo::settle(count).saturating_add(per_host.saturating_mul(count.into()))
 }
 
-/// The outcome the verdicts on one host lead to; `alone` when the host is the only one of
-/// its epoch (no validator could be drawn for it).
+/// The outcome the verdicts on one host lead to, given the prior weights of all the
+/// validators drawn for it (`drawn`); `alone` when the host is the only one of its epoch (no
+/// validator could be drawn for it).
 ///
 /// - No verdict: accepted on the reveal when alone, else [`Outcome::Unvalidated`]: silence
 ///   is not acceptance.
-/// - Some responding validator has weight: accepted when the passing ones hold more than half
-///   of the responding weight, else rejected. Validators without weight have no say.
-/// - None has weight (a young network): accepted when more than half pass; rejected only
-///   when at least two fail, so that one freshly registered host cannot convict another
-///   alone; otherwise unvalidated.
-pub fn outcome<AccountId>(verdicts: &[Attestation<AccountId>], alone: bool) -> Outcome {
+/// - The drawn validators have weight: accepted when the passing ones hold more than half of
+///   the **drawn** weight, rejected when the failing ones do, else unvalidated. A majority of
+///   the responding weight is not enough: with the others silent (offline or censored), one
+///   weighted validator would decide alone.
+/// - None has weight (a young network): the same by count, and a rejection needs at least
+///   two failing verdicts, so that one freshly registered host cannot convict another alone.
+pub fn outcome<AccountId>(
+	verdicts: &[Attestation<AccountId>],
+	drawn: &[u64],
+	alone: bool,
+) -> Outcome {
 	if verdicts.is_empty() {
 		return if alone { Outcome::AcceptedOnReveal } else { Outcome::Unvalidated };
 	}
-	if verdicts.iter().any(|a| a.weight > 0) {
-		let responding: u128 = verdicts.iter().map(|a| u128::from(a.weight)).sum();
-		let passing: u128 =
-			verdicts.iter().filter(|a| a.passed).map(|a| u128::from(a.weight)).sum();
-		return if passing.saturating_mul(2) > responding {
-			Outcome::Accepted
-		} else {
-			Outcome::Rejected
+	let drawn_weight: u128 = drawn.iter().map(|weight| u128::from(*weight)).sum();
+	let (passing, failing, whole) = if drawn_weight > 0 {
+		let said = |passed: bool| -> u128 {
+			verdicts.iter().filter(|a| a.passed == passed).map(|a| u128::from(a.weight)).sum()
 		};
+		(said(true), said(false), drawn_weight)
+	} else {
+		let said = |passed: bool| verdicts.iter().filter(|a| a.passed == passed).count() as u128;
+		let failing = said(false);
+		// Two accusers at least, while nobody has weight.
+		(said(true), if failing >= 2 { failing } else { 0 }, drawn.len() as u128)
+	};
+	if whole == 0 {
+		// No validator was drawn (the seed is missing): nobody can have judged the host.
+		return Outcome::Unvalidated;
 	}
-	let responding = verdicts.len();
-	let passing = verdicts.iter().filter(|a| a.passed).count();
-	let failing = responding.saturating_sub(passing);
-	if passing.saturating_mul(2) > responding {
+	if passing.saturating_mul(2) > whole {
 		Outcome::Accepted
-	} else if failing >= 2 {
+	} else if failing.saturating_mul(2) > whole {
 		Outcome::Rejected
 	} else {
 		Outcome::Unvalidated
 	}
 }
 
-/// What settling one page needs to know of its epoch: the challenge seed that drew the
+/// What settling one page needs to know of its epoch: the validation seed that drew the
 /// validators and how many each host has, and the snapshot they were drawn from.
 pub(crate) struct Draw<T: Config> {
 	seed: Option<gonka_primitives::Hash32>,
@@ -115,17 +124,23 @@ impl<T: Config> Draw<T> {
 	fn of(epoch: u64) -> Self {
 		let current = T::Sprint::status().map(|(info, _)| info).filter(|info| info.index == epoch);
 		Self {
-			seed: current.and_then(|info| info.challenge_seed),
+			seed: current.and_then(|info| info.validation_seed),
 			validators_per_host: current.map_or(0, |info| info.params.validators_per_host),
 			snapshot: StoredSnapshot::of(epoch),
 		}
 	}
 
-	/// The validators drawn for the host at snapshot index `host`, by snapshot index.
-	fn validators_of(&self, host: u32) -> Vec<u32> {
-		self.seed.map_or_else(Vec::new, |seed| {
-			assign(&self.snapshot, &seed, host, self.validators_per_host)
-		})
+	/// The validators drawn for the host at snapshot index `host`, with their prior weights.
+	fn validators_of(&self, epoch: u64, host: u32) -> Vec<(T::AccountId, u64)> {
+		let Some(seed) = self.seed else { return Vec::new() };
+		assign(&self.snapshot, &seed, host, self.validators_per_host)
+			.into_iter()
+			.filter_map(|drawn| {
+				let validator = Participants::<T>::get(epoch, drawn)?;
+				let weight = Revealed::<T>::get(epoch, &validator).map_or(0, |r| r.prior_weight);
+				Some((validator, weight))
+			})
+			.collect()
 	}
 }
 
@@ -187,7 +202,9 @@ impl<T: Config> Pallet<T> {
 	fn settle_host(epoch: u64, index: u32, draw: &Draw<T>, hosts: u32, summary: &mut EpochSummary) {
 		let Some(host) = Participants::<T>::get(epoch, index) else { return };
 		let verdicts = Verdicts::<T>::get(epoch, &host);
-		let outcome = outcome(&verdicts, hosts == 1);
+		let drawn = draw.validators_of(epoch, index);
+		let drawn_weights: Vec<u64> = drawn.iter().map(|(_, weight)| *weight).collect();
+		let outcome = outcome(&verdicts, &drawn_weights, hosts == 1);
 		let hits = Commitments::<T>::get(epoch, &host).map_or(0, |c| c.count);
 		let weight =
 			if outcome.is_accepted() { T::Hosts::backed_weight(&host, hits.into()) } else { 0 };
@@ -201,7 +218,7 @@ impl<T: Config> Pallet<T> {
 			reward: 0,
 			validator_reward: 0,
 		};
-		Self::judge_validators(epoch, index, &host, &verdicts, outcome, draw, summary);
+		Self::judge_validators(epoch, &host, &verdicts, &drawn, outcome, summary);
 		summary.settled = summary.settled.saturating_add(1);
 		if outcome.is_accepted() {
 			summary.add_accepted(weight);
@@ -216,25 +233,27 @@ impl<T: Config> Pallet<T> {
 	/// of a validator's first silence and first defeat in an epoch.
 	fn judge_validators(
 		epoch: u64,
-		index: u32,
 		host: &T::AccountId,
 		verdicts: &[Attestation<T::AccountId>],
+		drawn: &[(T::AccountId, u64)],
 		outcome: Outcome,
-		draw: &Draw<T>,
 		summary: &mut EpochSummary,
 	) {
-		for drawn in draw.validators_of(index) {
-			let Some(validator) = Participants::<T>::get(epoch, drawn) else { continue };
-			if attested_by(verdicts, &validator) {
+		for (validator, _) in drawn {
+			if attested_by(verdicts, validator) {
 				continue;
 			}
-			if Silent::<T>::mutate(epoch, &validator, |times| {
+			if Silent::<T>::mutate(epoch, validator, |times| {
 				*times = times.saturating_add(1);
 				*times == 1
 			}) {
-				T::Hosts::on_validator_silent(epoch, &validator);
+				T::Hosts::on_validator_silent(epoch, validator);
 			}
-			Self::deposit_event(Event::ValidatorSilent { epoch, host: host.clone(), validator });
+			Self::deposit_event(Event::ValidatorSilent {
+				epoch,
+				host: host.clone(),
+				validator: validator.clone(),
+			});
 		}
 		let Some(verdict) = outcome.verdict() else { return };
 		for attestation in verdicts {

@@ -45,6 +45,10 @@ pub struct Commitment {
 	pub root: Node,
 	/// Number of hits (leaves); at most `root.hi − root.lo + 1`.
 	pub count: u32,
+	/// How many leaves the host answers for, fixed when it commits (from the epoch's samples
+	/// and its reputation then), so that nothing changing during the reveal phase can turn
+	/// its prepared reveal into a failed one.
+	pub samples: u32,
 }
 
 /// One revealed leaf with its Merkle proof.

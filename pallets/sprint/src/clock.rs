@@ -3,12 +3,12 @@
 use codec::Encode;
 use frame_support::{traits::Randomness, weights::Weight};
 use frame_system::pallet_prelude::BlockNumberFor;
-use gonka_primitives::sprint::{derive_challenge_seed, derive_seed};
+use gonka_primitives::sprint::{derive_phase_seed, derive_seed, fold_entropy, SEED_BLOCKS};
 use sp_runtime::{traits::Saturating, SaturatedConversion};
 
 use crate::{
 	weights::WeightInfo, Config, CurrentEpoch, CurrentPhase, EpochInfo, EpochStatus, Event,
-	NextParams, OnPhaseChange, Pallet, Phase, SprintParams,
+	NextParams, OnPhaseChange, Pallet, Phase, PhaseEntropy, SprintParams,
 };
 
 impl<T: Config> Pallet<T> {
@@ -22,8 +22,13 @@ impl<T: Config> Pallet<T> {
 		match epoch.params.phases.phase_at(offset) {
 			None => Self::start_epoch(now, epoch.index.saturating_add(1), Some(epoch.params)),
 			Some(phase) if phase != CurrentPhase::<T>::get() => Self::enter(epoch, phase),
-			Some(Phase::Reveal) if epoch.challenge_seed.is_none() => {
-				Self::fix_challenge_seed(epoch)
+			Some(phase @ (Phase::Reveal | Phase::Validate)) => {
+				let into_phase = offset.saturating_sub(epoch.params.phases.start_of(phase));
+				if (1..=SEED_BLOCKS).contains(&into_phase) {
+					Self::gather_seed(epoch, phase, into_phase)
+				} else {
+					T::WeightInfo::advance_within_phase()
+				}
 			}
 			Some(_) => T::WeightInfo::advance_within_phase(),
 		}
@@ -34,7 +39,14 @@ impl<T: Config> Pallet<T> {
 	fn start_epoch(now: BlockNumberFor<T>, index: u64, previous: Option<SprintParams>) -> Weight {
 		let params = NextParams::<T>::take().or(previous).unwrap_or(SprintParams::DEV);
 		let seed = Self::seed(index);
-		let epoch = EpochInfo { index, start: now, seed, challenge_seed: None, params };
+		let epoch = EpochInfo {
+			index,
+			start: now,
+			seed,
+			challenge_seed: None,
+			validation_seed: None,
+			params,
+		};
 		CurrentEpoch::<T>::put(epoch);
 		Self::deposit_event(Event::EpochStarted { epoch: index, seed });
 		T::WeightInfo::start_epoch().saturating_add(Self::enter(epoch, Phase::Sprint))
@@ -48,19 +60,40 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(T::OnPhaseChange::on_phase_change(&epoch, phase))
 	}
 
-	/// Fixes the challenge seed in the reveal phase's second block, from the VRF output of its
-	/// parent, the phase's first block (DESIGN.md §3, revision 2). Every commitment was final
-	/// before that block was built, and its author could not move its VRF output by choosing
-	/// or ordering extrinsics. Without a VRF output (a chain whose slots carry none; this
-	/// runtime's BABE allows only VRF slots) the seed falls back to the sprint seed's formula.
-	fn fix_challenge_seed(mut epoch: EpochInfo<BlockNumberFor<T>>) -> Weight {
-		let challenge_seed = match T::BlockRandomness::random(b"gonka/challenge") {
-			(Some(randomness), _) => derive_challenge_seed(randomness.as_ref(), epoch.index),
-			(None, _) => Self::seed(epoch.index),
+	/// In block `into_phase` (1 to [`SEED_BLOCKS`]) of the reveal or validate phase, folds
+	/// the VRF output of its parent, the phase's block `into_phase − 1`, into the phase's
+	/// entropy; in the last of them fixes the phase's seed (DESIGN.md §3, revision 2). BABE
+	/// stores a block's VRF output in its `on_finalize`, so here it is the parent's. Every
+	/// commitment (for the challenge seed) or reveal (for the validation seed) was final
+	/// before the phase's first block was built, each author knows only its own block's
+	/// output in advance, and no choice or order of extrinsics moves it. Without a VRF output
+	/// (a chain whose slots carry none; this runtime's BABE allows only VRF slots) the
+	/// parent hash stands in, rather than stalling the phase.
+	fn gather_seed(
+		mut epoch: EpochInfo<BlockNumberFor<T>>,
+		phase: Phase,
+		into_phase: u32,
+	) -> Weight {
+		let randomness = match T::BlockRandomness::random(b"gonka/phase-seed") {
+			(Some(randomness), _) => randomness.encode(),
+			(None, _) => frame_system::Pallet::<T>::parent_hash().encode(),
 		};
-		epoch.challenge_seed = Some(challenge_seed);
+		let entropy = fold_entropy(&PhaseEntropy::<T>::get(), &randomness);
+		if into_phase < SEED_BLOCKS {
+			PhaseEntropy::<T>::put(entropy);
+			return T::WeightInfo::enter_phase();
+		}
+		PhaseEntropy::<T>::kill();
+		if phase == Phase::Reveal {
+			let challenge_seed = derive_phase_seed(&entropy, b"challenge", epoch.index);
+			epoch.challenge_seed = Some(challenge_seed);
+			Self::deposit_event(Event::ChallengeSeedFixed { epoch: epoch.index, challenge_seed });
+		} else {
+			let validation_seed = derive_phase_seed(&entropy, b"validation", epoch.index);
+			epoch.validation_seed = Some(validation_seed);
+			Self::deposit_event(Event::ValidationSeedFixed { epoch: epoch.index, validation_seed });
+		}
 		CurrentEpoch::<T>::put(epoch);
-		Self::deposit_event(Event::ChallengeSeedFixed { epoch: epoch.index, challenge_seed });
 		T::WeightInfo::enter_phase()
 	}
 
@@ -98,11 +131,13 @@ impl<T: Config> EpochStatus<BlockNumberFor<T>> for Pallet<T> {
 			frame_system::Pallet::<T>::set_block_number(now);
 			Self::advance(now);
 		}
-		// Reveals need the challenge seed, fixed in the phase's second block.
-		if phase == Phase::Reveal {
-			now = now.saturating_add(1u32.into());
-			frame_system::Pallet::<T>::set_block_number(now);
-			Self::advance(now);
+		// Reveals and attestations need their phase's seed, fixed after its first blocks.
+		if matches!(phase, Phase::Reveal | Phase::Validate) {
+			for _ in 0..SEED_BLOCKS {
+				now = now.saturating_add(1u32.into());
+				frame_system::Pallet::<T>::set_block_number(now);
+				Self::advance(now);
+			}
 		}
 	}
 

@@ -3,9 +3,10 @@
 //! The epoch clock of Proof of Compute (DESIGN.md §3, §5). Every epoch runs the phases
 //! Sprint → Commit → Reveal → Validate → Settle → Inference, each for a set number of blocks.
 //! At an epoch's first block the pallet fixes the sprint seed
-//! `blake2_256(babe_randomness_one_epoch_ago ‖ parent_hash ‖ epoch_le)`, and at the second
-//! block of its reveal phase the challenge seed `blake2_256(vrf ‖ epoch_le)` from the BABE VRF
-//! output of the phase's first block (revision 2: no choice or order of extrinsics moves it). Every phase change is an event
+//! `blake2_256(babe_randomness_one_epoch_ago ‖ parent_hash ‖ epoch_le)`. From the BABE VRF
+//! outputs of the first two blocks of its reveal phase it fixes the challenge seed, and of the
+//! first two of its validate phase the validation seed that draws validators (revision 2: no
+//! choice or order of extrinsics moves them, and no single author knows them in advance). Every phase change is an event
 //! and is passed to [`Config::OnPhaseChange`] (the proof-of-compute pallet).
 //!
 //! The epoch's [`SprintParams`] (model shape, `r_target`, samples `k`, validators `V`,
@@ -110,7 +111,8 @@ pub mod pallet {
 		/// Randomness that nobody could know one epoch ago: BABE's `RandomnessFromOneEpochAgo`.
 		type EpochRandomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
 		/// Randomness from the parent block's VRF output: BABE's `ParentBlockRandomness`. The
-		/// challenge seed is taken from it (`None` on a block without a VRF output).
+		/// challenge and validation seeds are taken from it (`None` on a block without a VRF
+		/// output).
 		type BlockRandomness: Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
 		/// Who may change the parameters and the emission (`ComputeMajority` in the runtime).
 		type ParamsOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -131,6 +133,11 @@ pub mod pallet {
 	/// The phase of the epoch in progress.
 	#[pallet::storage]
 	pub type CurrentPhase<T: Config> = StorageValue<_, Phase, ValueQuery>;
+
+	/// The VRF randomness gathered so far for the seed of the reveal or validate phase in
+	/// progress (present only between the phase's first blocks).
+	#[pallet::storage]
+	pub type PhaseEntropy<T: Config> = StorageValue<_, [u8; 32], ValueQuery>;
 
 	/// Parameters of the next epoch; `None` means the next epoch keeps the current ones.
 	#[pallet::storage]
@@ -185,13 +192,21 @@ pub mod pallet {
 			/// The phase it entered.
 			phase: Phase,
 		},
-		/// The challenge seed of the epoch was fixed (second block of the reveal phase, from the
-		/// first one's VRF output).
+		/// The challenge seed of the epoch was fixed (from the VRF outputs of the reveal phase's
+		/// first two blocks); reveals land from this block on.
 		ChallengeSeedFixed {
 			/// The epoch number.
 			epoch: u64,
 			/// The seed the challenges derive from.
 			challenge_seed: [u8; 32],
+		},
+		/// The validation seed of the epoch was fixed (from the VRF outputs of the validate
+		/// phase's first two blocks); attestations land from this block on.
+		ValidationSeedFixed {
+			/// The epoch number.
+			epoch: u64,
+			/// The seed each host's validators are drawn with.
+			validation_seed: [u8; 32],
 		},
 		/// New parameters will apply from the next epoch.
 		ParamsScheduled {
@@ -238,9 +253,12 @@ pub mod pallet {
 		MismatchesOutOfRange,
 		/// Every phase but inference must last at least one block.
 		EmptyPhase,
-		/// The reveal phase must last at least 2 blocks: its first block's VRF output fixes
-		/// the challenge seed, and reveals land from the second on.
+		/// The reveal phase must last at least 3 blocks: its first two blocks' VRF outputs
+		/// make the challenge seed, and reveals land from the third on.
 		RevealTooShort,
+		/// The validate phase must last at least 3 blocks: its first two blocks' VRF outputs
+		/// make the validation seed, and attestations land from the third on.
+		ValidateTooShort,
 		/// An epoch may last at most 100,800 blocks.
 		EpochTooLong,
 		/// The first epoch's emission may be at most 10^20 base units.
@@ -269,6 +287,7 @@ pub mod pallet {
 				SprintParamsError::MismatchesOutOfRange => Error::MismatchesOutOfRange,
 				SprintParamsError::EmptyPhase => Error::EmptyPhase,
 				SprintParamsError::RevealTooShort => Error::RevealTooShort,
+				SprintParamsError::ValidateTooShort => Error::ValidateTooShort,
 				SprintParamsError::EpochTooLong => Error::EpochTooLong,
 			}
 		}

@@ -47,7 +47,7 @@ impl pallet_balances::Config for Test {
 parameter_types! {
 	/// The randomness BABE would provide; tests change it.
 	pub static EpochRandomnessValue: H256 = H256::repeat_byte(7);
-	/// The VRF randomness of each block's parent, by block number (`None`: no VRF output).
+	/// The VRF output blocks draw their randomness from (`None`: blocks carry none).
 	pub static BlockVrf: Option<H256> = Some(H256::repeat_byte(5));
 	/// Every `(epoch, phase)` the pallet announced, in order.
 	pub static PhaseLog: Vec<(u64, Phase)> = Vec::new();
@@ -66,13 +66,19 @@ impl Randomness<H256, BlockNumberFor<Test>> for TestRandomness {
 	}
 }
 
-/// Returns [`BlockVrf`], hashed with the subject as BABE does.
+/// The VRF randomness BABE would give in block `n` (its parent's output, hashed with the
+/// subject), from [`BlockVrf`] and the block number; `None` without a VRF output.
+pub fn vrf_randomness(subject: &[u8], n: u64) -> Option<H256> {
+	BlockVrf::get().map(|vrf| {
+		H256(gonka_primitives::hash_concat(&[subject, vrf.as_bytes(), &n.to_le_bytes()]))
+	})
+}
+
+/// Returns [`vrf_randomness`] of the block in progress.
 pub struct TestBlockRandomness;
 impl Randomness<Option<H256>, BlockNumberFor<Test>> for TestBlockRandomness {
 	fn random(subject: &[u8]) -> (Option<H256>, BlockNumberFor<Test>) {
-		let random = BlockVrf::get()
-			.map(|vrf| H256(gonka_primitives::hash_concat(&[subject, vrf.as_bytes()])));
-		(random, System::block_number())
+		(vrf_randomness(subject, System::block_number()), System::block_number())
 	}
 }
 

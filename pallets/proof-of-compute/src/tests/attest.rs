@@ -80,11 +80,15 @@ fn attestations_out_of_turn_are_refused_each_with_its_error() {
 		// Host 9 is registered but revealed nothing, so it was never drawn.
 		assert_noop!(attest(9, 1, claimed_distances(0, 1)), Error::<Test>::NotAssigned);
 		let duty = ProofOfCompute::validation_duties(&1)[0].host;
-		let not_a_duty = (2..=6)
-			.find(|h| ProofOfCompute::validation_duties(&1).iter().all(|d| d.host != *h))
-			.expect("V = 3 of 5 others");
+		// Each host has V = 3 of its 5 others: some validator is not drawn for some host.
+		let (validator, not_a_duty) = (1..=6u64)
+			.find_map(|v| {
+				let duties = ProofOfCompute::validation_duties(&v);
+				(1..=6).find(|h| *h != v && duties.iter().all(|d| d.host != *h)).map(|h| (v, h))
+			})
+			.expect("18 seats among 30 pairs");
 		assert_noop!(
-			attest(1, not_a_duty, claimed_distances(0, not_a_duty)),
+			attest(validator, not_a_duty, claimed_distances(0, not_a_duty)),
 			Error::<Test>::NotAssigned
 		);
 		let mut short = claimed_distances(0, duty);

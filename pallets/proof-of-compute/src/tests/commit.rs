@@ -9,7 +9,10 @@ fn a_host_commits_once_in_the_commit_phase() {
 	new_test_ext().execute_with(|| {
 		run_to_block(COMMIT);
 		assert_ok!(ProofOfCompute::commit(RuntimeOrigin::signed(1), 0, root(7), 42));
-		assert_eq!(Commitments::<Test>::get(0, 1), Some(Commitment { root: root(7), count: 42 }));
+		assert_eq!(
+			Commitments::<Test>::get(0, 1),
+			Some(Commitment { root: root(7), count: 42, samples: PARAMS.samples })
+		);
 		System::assert_last_event(RuntimeEvent::ProofOfCompute(Event::Committed {
 			epoch: 0,
 			host: 1,

@@ -9,7 +9,7 @@ use sp_runtime::{
 };
 
 use crate::{
-	extension::{ALREADY_SUBMITTED, NOT_A_HOST, WRONG_EPOCH_OR_PHASE},
+	extension::{ALREADY_SUBMITTED, NOT_A_HOST, NOT_READY, WRONG_EPOCH_OR_PHASE},
 	mock::*,
 	CheckHostSubmission,
 };
@@ -46,6 +46,25 @@ fn strangers_wrong_steps_and_second_submissions_are_kept_out() {
 		assert_eq!(validate(1, &commit_call(0)), Err(custom(ALREADY_SUBMITTED)));
 		run_to_block(REVEAL);
 		assert_eq!(validate(2, &commit_call(0)), Err(custom(WRONG_EPOCH_OR_PHASE)));
+	});
+}
+
+/// Reveals that would fail must not crowd out those that would not: before the challenge
+/// seed is fixed, or from a host that did not commit, a reveal stays out of the pool.
+#[test]
+fn reveals_that_cannot_succeed_are_kept_out() {
+	new_test_ext().execute_with(|| {
+		run_to_block(COMMIT);
+		assert_ok!(ProofOfCompute::commit(RuntimeOrigin::signed(1), 0, root(1), 5));
+		let reveal = RuntimeCall::ProofOfCompute(crate::Call::reveal {
+			epoch: 0,
+			leaves: bounded(Vec::new()),
+		});
+		run_to_block(REVEAL - 1);
+		assert_eq!(validate(1, &reveal), Err(custom(NOT_READY)), "no challenge seed yet");
+		run_to_block(REVEAL);
+		assert!(validate(1, &reveal).is_ok());
+		assert_eq!(validate(2, &reveal), Err(custom(NOT_READY)), "host 2 did not commit");
 	});
 }
 

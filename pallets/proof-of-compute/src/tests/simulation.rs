@@ -21,7 +21,7 @@ use frame_support::{
 use gonka_primitives::{
 	assignment::assign,
 	merkle::MerkleTree,
-	sprint::{Phase, PhaseLengths, SprintParams},
+	sprint::{Phase, PhaseLengths, SprintParams, SEED_BLOCKS},
 };
 use sp_core::H256;
 use sp_runtime::traits::{Dispatchable, TransactionExtension};
@@ -89,7 +89,10 @@ fn build_block(
 	let seed_fixed = System::events().iter().any(|record| {
 		matches!(
 			record.event,
-			RuntimeEvent::Sprint(pallet_sprint::Event::ChallengeSeedFixed { .. })
+			RuntimeEvent::Sprint(
+				pallet_sprint::Event::ChallengeSeedFixed { .. }
+					| pallet_sprint::Event::ValidationSeedFixed { .. }
+			)
 		)
 	});
 	if phase != previous || number == 1 || seed_fixed {
@@ -138,9 +141,10 @@ fn submissions(phase: Phase, hosts: &[u64], tree: &MerkleTree) -> Vec<Pending> {
 				Pending::new(*host, RuntimeCall::ProofOfCompute(call))
 			})
 			.collect(),
+		Phase::Validate if epoch.validation_seed.is_none() => Vec::new(),
 		Phase::Validate => {
 			let snapshot = StoredSnapshot::<Test>::of(epoch.index);
-			let seed = epoch.challenge_seed.expect("fixed at the reveal phase");
+			let seed = epoch.validation_seed.expect("fixed in the validate phase");
 			let participants: Vec<u64> = (0..hosts.len() as u32)
 				.filter_map(|i| Participants::<Test>::get(epoch.index, i))
 				.collect();
@@ -168,7 +172,7 @@ fn submissions(phase: Phase, hosts: &[u64], tree: &MerkleTree) -> Vec<Pending> {
 }
 
 /// The most hosts an epoch with `lengths` settles, given the measured per-block throughput:
-/// commits, reveals (from the phase's second block) and attestations must fit their phases;
+/// commits, reveals and attestations (after their phases' seed blocks) must fit their phases;
 /// judging and then paying every
 /// host (`paid` per block) run from the settle phase to the end of the epoch.
 fn capacity(lengths: &PhaseLengths, per_block: &[(Phase, u32)], v: u32, paid: u32) -> u64 {
@@ -176,9 +180,9 @@ fn capacity(lengths: &PhaseLengths, per_block: &[(Phase, u32)], v: u32, paid: u3
 		.iter()
 		.map(|(phase, per_block)| {
 			let (blocks, per_host) = match phase {
-				Phase::Validate => (lengths.validate, u64::from(v)),
-				// The reveal phase's first block fixes the challenge seed: no reveal fits it.
-				Phase::Reveal => (lengths.reveal.saturating_sub(1), 1),
+				// The phases' first blocks make their seeds: no reveal or attestation fits them.
+				Phase::Validate => (lengths.validate.saturating_sub(SEED_BLOCKS), u64::from(v)),
+				Phase::Reveal => (lengths.reveal.saturating_sub(SEED_BLOCKS), 1),
 				Phase::Settle => (lengths.settle + lengths.inference, 1),
 				phase => (lengths.of(*phase), 1),
 			};

@@ -10,21 +10,21 @@ fn the_first_block_starts_epoch_zero_in_the_sprint_phase() {
 		assert_eq!((epoch.index, epoch.start), (0, 1));
 		assert_eq!(CurrentPhase::<Test>::get(), Phase::Sprint);
 		assert_eq!(epoch.params, SprintParams::DEV);
-		assert_eq!(epoch.challenge_seed, None);
+		assert_eq!((epoch.challenge_seed, epoch.validation_seed), (None, None));
 	});
 }
 
 #[test]
 fn phases_change_at_their_boundaries_and_epochs_roll_over() {
 	new_test_ext().execute_with(|| {
-		// DEV: sprint 10, commit 3, reveal 3, validate 3, settle 2, inference 4 = 25 blocks.
+		// DEV: sprint 8, commit 3, reveal 5, validate 5, settle 2, inference 2 = 25 blocks.
 		let expected = [
 			(1, Phase::Sprint),
-			(11, Phase::Commit),
-			(14, Phase::Reveal),
+			(9, Phase::Commit),
+			(12, Phase::Reveal),
 			(17, Phase::Validate),
-			(20, Phase::Settle),
-			(22, Phase::Inference),
+			(22, Phase::Settle),
+			(24, Phase::Inference),
 		];
 		for (block, phase) in expected {
 			run_to_block(block - 1);
@@ -71,9 +71,9 @@ fn an_empty_inference_phase_is_skipped() {
 	let mut params = SprintParams::DEV;
 	params.phases.inference = 0;
 	new_test_ext_with(params).execute_with(|| {
-		run_to_block(21);
+		run_to_block(23);
 		assert_eq!(CurrentPhase::<Test>::get(), Phase::Settle);
-		run_to_block(22);
+		run_to_block(24);
 		assert_eq!(CurrentEpoch::<Test>::get().map(|e| e.index), Some(1));
 		assert_eq!(CurrentPhase::<Test>::get(), Phase::Sprint);
 	});
