@@ -47,8 +47,9 @@ fn a_reveal_is_included_in_the_block_that_rotates_the_session() {
 		let mut chain = Chain::new();
 		compute_epoch(&mut chain, 0, &alice, 8);
 		let hits = commit_hits(&mut chain, 1, &alice, 8);
+		// Epoch 1's reveal phase runs blocks 37 to 41; the session rotates in block 41.
 		chain.run_to_phase(1, Phase::Reveal);
-		chain.run_blocks(1);
+		chain.run_blocks(3);
 
 		let session = Session::current_index();
 		chain.block(|| {

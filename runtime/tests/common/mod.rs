@@ -9,7 +9,7 @@ use codec::Encode;
 use frame_support::assert_ok;
 use gonka_primitives::{
 	merkle::{Leaf, MerkleTree},
-	sprint::Phase,
+	sprint::{Phase, SEED_BLOCKS},
 	Distance,
 };
 use gonka_runtime::{
@@ -116,7 +116,9 @@ pub fn dispatch(who: &AccountId, call: RuntimeCall) {
 pub fn compute_epoch(chain: &mut Chain, epoch: u64, who: &AccountId, count: u32) {
 	let hits = commit_hits(chain, epoch, who, count);
 	chain.run_to_phase(epoch, Phase::Reveal);
-	// The reveal phase's second block fixes the challenge seed before its extrinsics.
+	// The phase's first blocks make the challenge seed; the next fixes it before its
+	// extrinsics.
+	chain.run_blocks(SEED_BLOCKS - 1);
 	chain.block(|| dispatch(who, hits.reveal_call(epoch, who)));
 }
 

@@ -83,10 +83,10 @@ fn an_empty_inference_phase_is_skipped() {
 fn blocks_left_count_down_within_a_phase() {
 	new_test_ext().execute_with(|| {
 		run_to_block(1);
-		assert_eq!(Sprint::blocks_left_in_phase(1), 10);
-		run_to_block(10);
-		assert_eq!(Sprint::blocks_left_in_phase(10), 1);
-		run_to_block(11);
-		assert_eq!(Sprint::blocks_left_in_phase(11), 3);
+		assert_eq!(Sprint::blocks_left_in_phase(1), 8);
+		run_to_block(8);
+		assert_eq!(Sprint::blocks_left_in_phase(8), 1);
+		run_to_block(9);
+		assert_eq!(Sprint::blocks_left_in_phase(9), 3);
 	});
 }
