@@ -135,8 +135,14 @@ fn inference_cuda_without_a_usable_gpu_says_what_is_missing() {
 	let dir = std::env::temp_dir().join(format!("gonka-cuda-model-{}", std::process::id()));
 	let folder = dir.to_str().expect("utf-8");
 	assert!(run_node(&["write-test-model", "--out", folder]).status.success());
-	let output =
-		run_on_free_ports(&["--dev", "--tmp", "--inference-model", folder, "--inference-cuda", "0"]);
+	let output = run_on_free_ports(&[
+		"--dev",
+		"--tmp",
+		"--inference-model",
+		folder,
+		"--inference-cuda",
+		"0",
+	]);
 	let _ = std::fs::remove_dir_all(&dir);
 	let line = failure_line(&output);
 	assert!(line.contains("--inference-cuda 0: CUDA:"), "{line}");
