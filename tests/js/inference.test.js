@@ -94,6 +94,32 @@ async function until(what, probe, seconds) {
   }
 }
 
+/** Resolves once `node`'s best block has reached Alice's: a node just restarted relays and
+ * serves requests only for blocks it has imported. */
+async function caughtUp(node) {
+  const nodeApi = await connect(node);
+  const target = (await api.rpc.chain.getHeader()).number.toNumber();
+  await until('the restarted node catching up', async () => {
+    const best = (await nodeApi.rpc.chain.getHeader()).number.toNumber();
+    return best >= target ? best : undefined;
+  }, 120);
+  await nodeApi.disconnect();
+}
+
+/** Resolves once an epoch that began after now has counted weight for both hosts: a host's
+ * weight needs its validator, the other host, to have attested for it (Proof of Compute
+ * revision 2: silence is not acceptance), so a restart costs the other host an epoch. */
+async function bothWeighted() {
+  const start = (await api.call.proofOfComputeApi.sprintStatus()).unwrap().epoch.index.toNumber();
+  const hosts = ['//Alice', '//Bob'].map((uri) => keyring.addFromUri(uri).address);
+  await until('an epoch counting both hosts', async () => {
+    const settled = (await api.call.proofOfComputeApi.sprintStatus()).unwrap().epoch.index.toNumber() - 1;
+    if (settled <= start) return undefined;
+    const results = await Promise.all(hosts.map((host) => api.query.proofOfCompute.results(settled, host)));
+    return results.every((r) => r.isSome && r.unwrap().weight.toBigInt() > 0n) ? settled : undefined;
+  }, 600);
+}
+
 /** The first Inference event `name` of request `id`. */
 function inferenceEvent(name, id) {
   return events.find((e) => e.section === 'inference' && e.method === name && e.data.id.toNumber() === id);
@@ -216,6 +242,8 @@ test('unknown models, bad signatures, oversized prompts and unfunded accounts ge
 test('a host that returns altered tokens fails the re-check and the vote: refund and slash', async () => {
   await nodes.bob.stop();
   nodes.bob = await startBob(true);
+  await caughtUp(nodes.bob);
+  await bothWeighted();
   const charlie = keyring.addFromUri('//Charlie');
   const bob = keyring.addFromUri('//Bob').address;
   const openai = client(charlie, { maxPrice: price, nonce: 1000 });
@@ -243,4 +271,4 @@ test('a host that returns altered tokens fails the re-check and the vote: refund
   const [model] = await api.call.inferenceApi.models();
   const weight = await api.call.inferenceApi.hostWeight(bob);
   assert.fail(`the chain never drew Bob in 12 requests (servers ${model.servers}, Bob's weight ${weight})`);
-}, { timeout: 600_000 });
+}, { timeout: 1_200_000 });
