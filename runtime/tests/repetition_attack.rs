@@ -9,16 +9,14 @@
 
 mod common;
 
-use common::{development_chain, dispatch, Chain};
+use common::{commit_tree, development_chain, made_up_hits, Chain};
 use frame_support::dispatch::RawOrigin;
 use gonka_primitives::{
 	merkle::{Leaf, MerkleTree, Node},
 	sprint::{Phase, SEED_BLOCKS},
-	Distance,
 };
-use gonka_runtime::{ProofOfCompute, Runtime, RuntimeCall};
+use gonka_runtime::{ProofOfCompute, Runtime};
 use pallet_host_reputation::{HostStatus, Hosts};
-use pallet_proof_of_compute::RevealedLeaf;
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::traits::Dispatchable;
 
@@ -28,17 +26,11 @@ fn repeated_hits_fail_the_reveal_and_the_host_is_removed_for_fraud() {
 		let alice = Sr25519Keyring::Alice.to_account_id();
 		let mut chain = Chain::new();
 		chain.run_to_phase(0, Phase::Commit);
-		let r_target =
-			pallet_sprint::CurrentEpoch::<Runtime>::get().expect("running").params.r_target;
-		let hits: Vec<Leaf> = (0..50u32)
-			.map(|i| Leaf { nonce: 10 + 3 * u64::from(i), distance: Distance(r_target.0 - 1 - i) })
-			.collect();
+		let hits = made_up_hits(50);
 		let leaves: Vec<Leaf> = hits.iter().chain(&hits).copied().collect();
 		let tree =
 			MerkleTree::from_nodes(leaves.iter().map(Node::leaf).collect(), Node::join_unchecked);
-		let commit =
-			pallet_proof_of_compute::Call::commit { epoch: 0, root: tree.root(), count: 100 };
-		chain.block(|| dispatch(&alice, commit.into()));
+		let committed = commit_tree(&mut chain, 0, &alice, leaves, tree);
 		let before = Hosts::<Runtime>::get(&alice).expect("the genesis host");
 
 		chain.run_to_phase(0, Phase::Reveal);
@@ -46,20 +38,8 @@ fn repeated_hits_fail_the_reveal_and_the_host_is_removed_for_fraud() {
 		chain.block(|| {
 			let challenged = ProofOfCompute::challenged_leaves(&alice);
 			assert!(challenged.iter().any(|i| *i >= 50), "a repeated leaf is challenged");
-			let revealed: Vec<RevealedLeaf> = challenged
-				.into_iter()
-				.map(|index| RevealedLeaf {
-					index,
-					leaf: leaves[index as usize],
-					proof: tree.proof(index as usize).expect("a leaf").try_into().expect("short"),
-				})
-				.collect();
-			let reveal: RuntimeCall = pallet_proof_of_compute::Call::reveal {
-				epoch: 0,
-				leaves: revealed.try_into().expect("few leaves"),
-			}
-			.into();
-			let refused = reveal.dispatch(RawOrigin::Signed(alice.clone()).into());
+			let refused =
+				committed.reveal_call(0, &alice).dispatch(RawOrigin::Signed(alice.clone()).into());
 			let error = refused.expect_err("the reveal fails").error;
 			assert_eq!(
 				error,

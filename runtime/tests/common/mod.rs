@@ -131,17 +131,30 @@ pub struct CommittedHits {
 /// Runs to `epoch`'s commit phase, where `who` commits to `count` made-up hits.
 pub fn commit_hits(chain: &mut Chain, epoch: u64, who: &AccountId, count: u32) -> CommittedHits {
 	chain.run_to_phase(epoch, Phase::Commit);
-	let r_target = pallet_sprint::CurrentEpoch::<Runtime>::get().expect("running").params.r_target;
-	let leaves: Vec<Leaf> = (0..count)
-		.map(|i| Leaf { nonce: 10 + 3 * u64::from(i), distance: Distance(r_target.0 - 1 - i) })
-		.collect();
+	let leaves = made_up_hits(count);
 	let tree = MerkleTree::from_leaves(&leaves).expect("increasing nonces");
-	chain.block(|| {
-		dispatch(
-			who,
-			pallet_proof_of_compute::Call::commit { epoch, root: tree.root(), count }.into(),
-		)
-	});
+	commit_tree(chain, epoch, who, leaves, tree)
+}
+
+/// `count` leaves with increasing nonces and distances below the running epoch's `r_target`.
+pub fn made_up_hits(count: u32) -> Vec<Leaf> {
+	let r_target = pallet_sprint::CurrentEpoch::<Runtime>::get().expect("running").params.r_target;
+	(0..count)
+		.map(|i| Leaf { nonce: 10 + 3 * u64::from(i), distance: Distance(r_target.0 - 1 - i) })
+		.collect()
+}
+
+/// In the next block, `who` commits to `tree` over `leaves` (however it was built).
+pub fn commit_tree(
+	chain: &mut Chain,
+	epoch: u64,
+	who: &AccountId,
+	leaves: Vec<Leaf>,
+	tree: MerkleTree,
+) -> CommittedHits {
+	let count = u32::try_from(leaves.len()).expect("few leaves");
+	let commit = pallet_proof_of_compute::Call::commit { epoch, root: tree.root(), count };
+	chain.block(|| dispatch(who, commit.into()));
 	CommittedHits { leaves, tree }
 }
 
