@@ -71,8 +71,8 @@ pub struct CheatArgs {
 	#[arg(long, value_name = "TIMES", value_parser = clap::value_parser!(u32).range(2..=64))]
 	pub compute_repeat_hits: Option<u32>,
 
-	/// Testing only: as a validator, attest the hosts' claimed distances without recomputing
-	/// them.
+	/// Testing only: as a validator, attest the hosts' claimed distances, and echo them as
+	/// check values, without recomputing them (the other validators outvote it).
 	#[arg(long)]
 	pub compute_lazy_validator: bool,
 }
@@ -211,10 +211,12 @@ fn runtime_call(submission: &Submission) -> Result<RuntimeCall, String> {
 				.try_into()
 				.map_err(|_| too_long("reveal"))?,
 		},
-		Submission::Attest { epoch, host, distances } => Call::attest {
+		Submission::Attest { epoch, host, seal } => Call::attest { epoch, host, seal },
+		Submission::Open { epoch, host, values, salt } => Call::open_attestation {
 			epoch,
 			host,
-			distances: distances.try_into().map_err(|_| too_long("attestation"))?,
+			values: values.try_into().map_err(|_| too_long("attestation"))?,
+			salt,
 		},
 	};
 	Ok(RuntimeCall::ProofOfCompute(call))

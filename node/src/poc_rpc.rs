@@ -41,7 +41,7 @@ pub struct PocStatus {
 	pub epoch_start: u32,
 	/// Its length in blocks.
 	pub epoch_length: u32,
-	/// The phase: `Sprint`, `Commit`, `Reveal`, `Validate`, `Settle` or `Inference`.
+	/// The phase: `Sprint`, `Commit`, `Reveal`, `Validate`, `Open`, `Settle` or `Inference`.
 	pub phase: String,
 	/// Blocks of the phase left, counting the block read.
 	pub blocks_left_in_phase: u32,

@@ -47,7 +47,7 @@ fn poc_status_reports_the_sprint_clock() {
 	});
 	assert_eq!(status["epoch"], 0);
 	assert_eq!(status["epochLength"], 25);
-	let phases = ["Sprint", "Commit", "Reveal", "Validate", "Settle", "Inference"];
+	let phases = ["Sprint", "Commit", "Reveal", "Validate", "Open", "Settle", "Inference"];
 	assert!(phases.iter().any(|phase| status["phase"] == *phase), "{status}");
 	assert!(status["blocksLeftInPhase"].as_u64().is_some_and(|left| (1..=10).contains(&left)));
 	let seed = status["seed"].as_str().expect("a hex seed");

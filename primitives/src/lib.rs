@@ -7,6 +7,7 @@
 //! - [`merkle`]: the commitment tree over a host's hits, with proofs;
 //! - [`sampling`]: which leaves the chain challenges;
 //! - [`assignment`]: which validators re-check which host;
+//! - [`attestation`]: what validators attest (sealed, then opened) and who is outvoted;
 //! - [`sprint`]: the epoch's phases and parameters;
 //! - [`emission`]: what each epoch mints;
 //! - [`text`]: checks of text users put on chain;
@@ -17,6 +18,7 @@
 extern crate alloc;
 
 pub mod assignment;
+pub mod attestation;
 pub mod distance;
 pub mod emission;
 pub mod inference;

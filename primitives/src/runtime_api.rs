@@ -38,11 +38,13 @@ pub struct HostSubmissions {
 pub struct ValidationDuty<AccountId> {
 	/// The host.
 	pub host: AccountId,
-	/// Its revealed leaves `(index, leaf)`; the attestation carries one recomputed distance
-	/// per leaf, in this order.
+	/// Its revealed leaves `(index, leaf)`; the attestation carries one recomputation per
+	/// leaf, in this order.
 	pub leaves: Vec<(u32, Leaf)>,
-	/// Whether the validator's attestation is already on chain.
-	pub attested: bool,
+	/// Whether the validator's sealed attestation is on chain.
+	pub sealed: bool,
+	/// Whether the validator has opened it.
+	pub opened: bool,
 }
 
 sp_api::decl_runtime_apis! {
@@ -57,7 +59,8 @@ sp_api::decl_runtime_apis! {
 		fn challenged_leaves(account: AccountId) -> Vec<u32>;
 
 		/// The hosts `account` must validate in the epoch in progress, with their revealed
-		/// leaves: empty outside the validate phase or when `account` has no passing reveal.
+		/// leaves: empty outside the validate and open phases or when `account` has no
+		/// passing reveal.
 		fn validation_duties(account: AccountId) -> Vec<ValidationDuty<AccountId>>;
 
 		/// What `account` has committed and revealed in the epoch in progress.

@@ -45,8 +45,10 @@ pub enum Phase {
 	Commit,
 	/// Hosts reveal the challenged leaves with proofs.
 	Reveal,
-	/// Validators recompute revealed nonces and attest.
+	/// Validators recompute revealed nonces and seal their attestations.
 	Validate,
+	/// Validators open their sealed attestations.
+	Open,
 	/// The chain settles: accepted hits become compute weight.
 	Settle,
 	/// The rest of the epoch: hosts serve inference.
@@ -55,11 +57,12 @@ pub enum Phase {
 
 impl Phase {
 	/// All phases in order.
-	pub const ALL: [Phase; 6] = [
+	pub const ALL: [Phase; 7] = [
 		Phase::Sprint,
 		Phase::Commit,
 		Phase::Reveal,
 		Phase::Validate,
+		Phase::Open,
 		Phase::Settle,
 		Phase::Inference,
 	];
@@ -87,8 +90,10 @@ pub struct PhaseLengths {
 	pub commit: u32,
 	/// Blocks for reveals.
 	pub reveal: u32,
-	/// Blocks for attestations.
+	/// Blocks for sealed attestations.
 	pub validate: u32,
+	/// Blocks for opening them.
+	pub open: u32,
 	/// Blocks for settlement.
 	pub settle: u32,
 	/// Blocks of inference until the next epoch (may be 0).
@@ -103,6 +108,7 @@ impl PhaseLengths {
 			Phase::Commit => self.commit,
 			Phase::Reveal => self.reveal,
 			Phase::Validate => self.validate,
+			Phase::Open => self.open,
 			Phase::Settle => self.settle,
 			Phase::Inference => self.inference,
 		}
@@ -196,8 +202,9 @@ pub enum SprintParamsError {
 }
 
 impl SprintParams {
-	/// The development profile: a 25-block (2.5-minute) epoch. Reveals and attestations each
-	/// have the last 3 blocks of their phase (the first [`SEED_BLOCKS`] make its seed).
+	/// The development profile: a 25-block (2.5-minute) epoch. Reveals and sealed
+	/// attestations each have the last 3 blocks of their phase (the first [`SEED_BLOCKS`] make
+	/// its seed); settlement begins in the settle phase's one block and pays in the next.
 	pub const DEV: Self = Self {
 		model: ModelParams::DEV,
 		r_target: crate::params::DEV_R_TARGET,
@@ -210,13 +217,14 @@ impl SprintParams {
 			commit: 3,
 			reveal: 5,
 			validate: 5,
-			settle: 2,
-			inference: 2,
+			open: 2,
+			settle: 1,
+			inference: 1,
 		},
 	};
 
 	/// The profile for a public network: the testnet model and a one-hour (600-block) epoch
-	/// whose commit, reveal, validate and settle phases fit 10,000 hosts
+	/// whose commit, reveal, validate, open and settle phases fit 10,000 hosts
 	/// (docs/PERFORMANCE.md); the development chain uses [`SprintParams::DEV`].
 	pub const TESTNET: Self = Self {
 		model: ModelParams::TESTNET,
@@ -226,8 +234,9 @@ impl SprintParams {
 			commit: 10,
 			reveal: 20,
 			validate: 20,
+			open: 20,
 			settle: 10,
-			inference: 440,
+			inference: 420,
 		},
 		..Self::DEV
 	};
@@ -357,6 +366,8 @@ mod tests {
 		assert_eq!(lengths.phase_at(8), Some(Phase::Commit));
 		assert_eq!(lengths.phase_at(11), Some(Phase::Reveal));
 		assert_eq!(lengths.phase_at(16), Some(Phase::Validate));
+		assert_eq!(lengths.phase_at(21), Some(Phase::Open));
+		assert_eq!(lengths.phase_at(23), Some(Phase::Settle));
 		assert_eq!(lengths.phase_at(24), Some(Phase::Inference));
 		assert_eq!(lengths.phase_at(25), None);
 		assert_eq!(lengths.start_of(Phase::Reveal), 11);
@@ -394,6 +405,8 @@ mod tests {
 			Some(SprintParamsError::MismatchesOutOfRange)
 		);
 		let phases = PhaseLengths { commit: 0, ..dev.phases };
+		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::EmptyPhase));
+		let phases = PhaseLengths { open: 0, ..dev.phases };
 		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::EmptyPhase));
 		let phases = PhaseLengths { reveal: SEED_BLOCKS, ..dev.phases };
 		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::RevealTooShort));

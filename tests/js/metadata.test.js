@@ -63,7 +63,7 @@ test('the sprint clock runs epoch 0 with the development parameters', async () =
   assert.equal(epoch.params.rTarget.toNumber(), 1_361_785_769);
   assert.notEqual(epoch.seed.toHex(), `0x${'00'.repeat(32)}`);
   const phase = await api.query.sprint.currentPhase();
-  assert.ok(['Sprint', 'Commit', 'Reveal', 'Validate', 'Settle', 'Inference'].includes(phase.type));
+  assert.ok(['Sprint', 'Commit', 'Reveal', 'Validate', 'Open', 'Settle', 'Inference'].includes(phase.type));
 });
 
 test('the worker runtime API answers without custom types', async () => {

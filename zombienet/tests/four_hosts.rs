@@ -1,7 +1,9 @@
 //! The network of `four-hosts.toml` on loopback, driven only through zombienet-sdk and the
 //! subxt client: blocks finalise; every honest host earns weight in every epoch; Eve, a host
 //! reporting fake hits, is rejected and slashed; Ferdie, a host committing his real hits eight
-//! times over, fails his reveal and is slashed for fraud without ever earning weight; with
+//! times over, fails his reveal and is slashed for fraud without ever earning weight; Dave,
+//! who validates lazily (echoing claims as check values), is outvoted and earns nothing as a
+//! validator, while his own honest hits are paid; with
 //! Charlie stopped the other three keep finalising; Charlie, killed and restarted on its
 //! database, catches up, earns weight again and stays an active host.
 
@@ -23,6 +25,8 @@ use subxt_signer::sr25519::{dev, Keypair};
 
 /// The node that is stopped, then killed and restarted.
 const RESTARTED: &str = "charlie";
+/// The lazy validator.
+const LAZY: &str = "dave";
 /// One epoch of the runtime: 25 blocks of 6 s.
 const EPOCH: Duration = Duration::from_secs(150);
 
@@ -102,6 +106,22 @@ async fn register_host(node: &NodeClient, who: &Keypair, name: &str) -> Result<u
 	Ok(collateral)
 }
 
+/// Dave, the lazy validator, was outvoted in `epoch` and none of his attestations agreed
+/// with an outcome (as read at the block that paid it).
+async fn assert_lazy_validator_outvoted(
+	epoch: &SettledEpoch,
+	node: &NodeClient,
+) -> Result<(), Error> {
+	let dave = account(&dev::dave());
+	let storage = node.connection.client.storage().at(epoch.block_hash);
+	let poc = gonka::storage().proof_of_compute();
+	let outvoted = storage.fetch_or_default(&poc.outvoted(epoch.epoch, dave.clone())).await?;
+	let agreed = storage.fetch_or_default(&poc.agreed(epoch.epoch, dave)).await?;
+	assert!(outvoted > 0, "{LAZY} is outvoted in epoch {}", epoch.epoch);
+	assert_eq!(agreed, 0, "{LAZY} earns no validator reward in epoch {}", epoch.epoch);
+	Ok(())
+}
+
 /// The example client's output: the epoch the test read, and each host's line.
 async fn assert_example_printed(
 	example: tokio::process::Child,
@@ -160,6 +180,7 @@ async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() 
 	// Every epoch pays the four honest hosts, until one judges Eve.
 	let first = next_epoch(&mut watcher, &alice).await?;
 	assert_honest_hosts_paid(&first, &alice).await;
+	assert_lazy_validator_outvoted(&first, &alice).await?;
 	assert_example_printed(example, &first).await?;
 	settled.push(first.clone());
 	// Eve registered in the first epoch, so she is judged in it or, if her registration came
@@ -251,6 +272,7 @@ async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() 
 			break;
 		}
 	}
+	assert_lazy_validator_outvoted(settled.last().ok_or("no epoch")?, &alice).await?;
 	let charlie_record = host_record(&alice, account(&dev::charlie())).await?;
 	assert!(matches!(charlie_record.status, HostStatus::Active), "{:?}", charlie_record.status);
 	assert!(charlie_record.reputation > 0, "Charlie keeps his reputation");

@@ -5,17 +5,20 @@
 //!   threads or a CUDA device), recording every batch's hits on disk ([`store`]).
 //! - **Commit**: stops the search and commits the Merkle root and count of its hits.
 //! - **Reveal**: reveals the leaves the chain challenged, with their proofs.
-//! - **Validate**: recomputes, on the CPU reference, the leaves of every host it was assigned
-//!   and attests the distances.
+//! - **Validate**: recomputes, on the CPU reference, the leaves of every host it was assigned,
+//!   with their check values, and seals them with a secret salt ([`salt`]).
+//! - **Open**: opens each seal with its values and salt.
 //!
-//! Nothing is remembered but the hits: before each step the worker reads what the chain at
-//! the best block already holds ([`HostSubmissions`], [`ValidationDuty::attested`]) and
+//! Nothing is remembered but the hits and the salts' secret: before each step the worker
+//! reads what the chain at the best block already holds ([`HostSubmissions`],
+//! [`ValidationDuty::sealed`], [`ValidationDuty::opened`]) and
 //! whether its last submission of the step is still in the transaction pool. A step that is
 //! neither is submitted (again) while its phase lasts, so a dropped transaction is retried, a
 //! restarted node picks up where it was, and a reorg never makes it submit a step twice (the
 //! pool and the runtime refuse a second submission of a step anyway).
 
 pub mod metrics;
+mod salt;
 mod search;
 pub mod steps;
 mod store;
@@ -31,9 +34,10 @@ use std::{
 
 use futures::StreamExt;
 use gonka_primitives::{
+	attestation::{seal, Recomputed},
 	runtime_api::{HostSubmissions, ProofOfComputeApi, SprintStatus, ValidationDuty},
 	sprint::{EpochInfo, Phase},
-	Distance,
+	Hash32,
 };
 use sc_client_api::BlockchainEvents;
 use sp_api::ProvideRuntimeApi;
@@ -42,8 +46,9 @@ use sp_consensus::{BlockOrigin, SyncOracle};
 use sp_core::crypto::KeyTypeId;
 use sp_runtime::{traits::Block as BlockT, AccountId32};
 
-use crate::engine::{cpu::CpuBackend, open_backend, Account, Backend, BackendKind, Model};
+use crate::engine::{cpu::CpuBackend, open_backend, Account, BackendKind, Model};
 use metrics::Metrics;
+use salt::SaltSecret;
 use search::Search;
 use steps::RevealedLeaf;
 use store::HitsFile;
@@ -84,7 +89,8 @@ pub enum Cheat {
 	/// challenged leaves of the repeated runs fail their proofs, so the reveal fails and
 	/// the host is punished for fraud.
 	RepeatHits(u32),
-	/// As a validator, attest the host's claimed distances without running the model.
+	/// As a validator, attest the host's claimed distances without running the model, and
+	/// echo them as check values. The other validators' check values outvote it.
 	LazyValidator,
 }
 
@@ -107,14 +113,25 @@ pub enum Submission {
 		/// The challenged leaves with proofs.
 		leaves: Vec<RevealedLeaf>,
 	},
-	/// `ProofOfCompute::attest`.
+	/// `ProofOfCompute::attest`: a sealed attestation.
 	Attest {
 		/// The epoch.
 		epoch: u64,
 		/// The host validated.
 		host: AccountId32,
-		/// One recomputed distance per revealed leaf, in the reveal's order.
-		distances: Vec<Distance>,
+		/// `blake2_256(SCALE((validator, values, salt)))`.
+		seal: Hash32,
+	},
+	/// `ProofOfCompute::open_attestation`.
+	Open {
+		/// The epoch.
+		epoch: u64,
+		/// The host validated.
+		host: AccountId32,
+		/// One recomputation per revealed leaf, in the reveal's order.
+		values: Vec<Recomputed>,
+		/// The salt it was sealed with.
+		salt: Hash32,
 	},
 }
 
@@ -125,6 +142,7 @@ impl Submission {
 			Self::Commit { .. } => "commit",
 			Self::Reveal { .. } => "reveal",
 			Self::Attest { .. } => "attest",
+			Self::Open { .. } => "open",
 		}
 	}
 }
@@ -149,6 +167,7 @@ enum Step {
 	Commit,
 	Reveal,
 	Attest(AccountId32),
+	Open(AccountId32),
 }
 
 /// The Sprint's hits: being searched, or on disk.
@@ -163,6 +182,8 @@ struct EpochWork {
 	model: Arc<Model>,
 	hits: Option<Hits>,
 	validation_backend: Option<CpuBackend>,
+	/// This epoch's recomputations by host, from sealing to opening.
+	recomputed: HashMap<AccountId32, Vec<Recomputed>>,
 }
 
 /// Follows best blocks and does what each epoch needs; see the module documentation.
@@ -287,6 +308,11 @@ where
 					api.validation_duties(at, self.account.clone()).map_err(runtime_error)?;
 				self.validate(&status, duties, entered).await
 			}
+			Phase::Open => {
+				let duties =
+					api.validation_duties(at, self.account.clone()).map_err(runtime_error)?;
+				self.open(&status, duties).await
+			}
 			Phase::Settle | Phase::Inference => Ok(()),
 		}
 	}
@@ -309,8 +335,13 @@ where
 		let model = Model::build(info.seed, info.params.model).map_err(|error| {
 			format!("epoch {}: the model cannot be built: {error:?}", info.index)
 		})?;
-		self.epoch =
-			Some(EpochWork { info, model: Arc::new(model), hits: None, validation_backend: None });
+		self.epoch = Some(EpochWork {
+			info,
+			model: Arc::new(model),
+			hits: None,
+			validation_backend: None,
+			recomputed: HashMap::new(),
+		});
 		self.phase = None;
 		self.pending.clear();
 		self.warned.clear();
@@ -465,30 +496,80 @@ where
 		entered: bool,
 	) -> Result<(), String> {
 		let epoch = status.epoch.index;
-		if entered {
-			let attested = duties.iter().filter(|duty| duty.attested).count();
-			log::info!(target: LOG, "Epoch {epoch}: validating {} hosts ({attested} attested)", duties.len());
+		if entered && !duties.is_empty() {
+			log::info!(target: LOG, "Epoch {epoch}: validating {} hosts", duties.len());
 		}
 		for duty in duties {
 			let step = Step::Attest(duty.host.clone());
-			if duty.attested || self.is_pending(&step) {
+			if duty.sealed || self.is_pending(&step) {
 				continue;
 			}
-			let work = self.epoch.as_mut().ok_or("no epoch")?;
-			let backend = work
-				.validation_backend
-				.get_or_insert_with(|| CpuBackend::new(work.model.clone(), self.config.threads));
-			let host: Account = duty.host.clone().into();
-			let distances = if self.config.cheat == Cheat::LazyValidator {
-				duty.leaves.iter().map(|(_, leaf)| leaf.distance).collect()
-			} else {
-				steps::recompute(backend as &dyn Backend, &host, &duty.leaves).map_err(|error| {
-					format!("Epoch {epoch}: cannot recompute {}'s leaves: {error}", duty.host)
-				})?
-			};
-			self.submit(step, Submission::Attest { epoch, host: duty.host, distances }).await?;
+			let values = self.recomputation(status, &duty)?;
+			let salt = self.salt(epoch, &duty.host)?;
+			let seal = seal(&self.account, &values, &salt);
+			log::info!(target: LOG, "Epoch {epoch}: sealing the attestation on {}", duty.host);
+			self.submit(step, Submission::Attest { epoch, host: duty.host, seal }).await?;
 		}
 		Ok(())
+	}
+
+	async fn open(
+		&mut self,
+		status: &SprintStatus,
+		duties: Vec<ValidationDuty<AccountId32>>,
+	) -> Result<(), String> {
+		let epoch = status.epoch.index;
+		for duty in duties {
+			let step = Step::Open(duty.host.clone());
+			if !duty.sealed || duty.opened || self.is_pending(&step) {
+				continue;
+			}
+			let values = self.recomputation(status, &duty)?;
+			let salt = self.salt(epoch, &duty.host)?;
+			log::info!(target: LOG, "Epoch {epoch}: opening the attestation on {}", duty.host);
+			self.submit(step, Submission::Open { epoch, host: duty.host, values, salt }).await?;
+		}
+		Ok(())
+	}
+
+	/// This worker's recomputation of `duty`'s leaves, made once per epoch and host (again
+	/// after a restart: it is deterministic).
+	fn recomputation(
+		&mut self,
+		status: &SprintStatus,
+		duty: &ValidationDuty<AccountId32>,
+	) -> Result<Vec<Recomputed>, String> {
+		let epoch = status.epoch.index;
+		let challenge_seed = status
+			.epoch
+			.challenge_seed
+			.ok_or_else(|| format!("Epoch {epoch}: validating without a challenge seed"))?;
+		let cheat = self.config.cheat;
+		let threads = self.config.threads;
+		let work = self.epoch.as_mut().ok_or("no epoch")?;
+		if let Some(values) = work.recomputed.get(&duty.host) {
+			return Ok(values.clone());
+		}
+		let values = if cheat == Cheat::LazyValidator {
+			steps::echo(&duty.leaves)
+		} else {
+			let backend = work
+				.validation_backend
+				.get_or_insert_with(|| CpuBackend::new(work.model.clone(), threads));
+			let host: Account = duty.host.clone().into();
+			steps::recompute(backend, &challenge_seed, &host, &duty.leaves).map_err(|error| {
+				format!("Epoch {epoch}: cannot recompute {}'s leaves: {error}", duty.host)
+			})?
+		};
+		work.recomputed.insert(duty.host.clone(), values.clone());
+		Ok(values)
+	}
+
+	/// The salt of this worker's attestation on `host` in `epoch`.
+	fn salt(&self, epoch: u64, host: &AccountId32) -> Result<Hash32, String> {
+		let secret = SaltSecret::open(&self.config.data_dir)
+			.map_err(|error| format!("cannot read or make the attestation secret: {error}"))?;
+		Ok(secret.salt(epoch, host.as_ref()))
 	}
 
 	fn is_pending(&self, step: &Step) -> bool {

@@ -4,12 +4,18 @@
 use std::collections::BTreeSet;
 
 use gonka_primitives::{
+	attestation::{check_key, Recomputed},
 	merkle::{Leaf, MerkleTree, Node},
-	Distance,
+	Distance, Hash32,
 };
 
 use super::Cheat;
-use crate::engine::{Account, Backend, EngineError};
+use crate::engine::{
+	cpu::CpuBackend,
+	model::unit_vector,
+	nonce::{distance, perm_key},
+	Account, Backend, EngineError,
+};
 
 /// A revealed leaf with its place in the tree and its proof.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,18 +102,41 @@ pub fn reveal(
 		.collect()
 }
 
-/// A validator's distances for `host`'s revealed leaves, in their order.
+/// A validator's recomputation of `host`'s revealed leaves, in their order: each leaf's
+/// distance to the epoch's target and its check value, the distance of the same output to
+/// the leaf's check target, drawn from the epoch's `challenge_seed` (DESIGN.md §5).
 pub fn recompute(
-	backend: &dyn Backend,
+	backend: &CpuBackend,
+	challenge_seed: &Hash32,
 	host: &Account,
 	leaves: &[(u32, Leaf)],
-) -> Result<Vec<Distance>, EngineError> {
+) -> Result<Vec<Recomputed>, EngineError> {
+	let model = backend.model();
+	let out = model.params.out as usize;
 	let nonces: Vec<u64> = leaves.iter().map(|(_, leaf)| leaf.nonce).collect();
-	Ok(backend
-		.distances(host, &nonces)?
-		.into_iter()
-		.map(|distance| Distance::from_f64(f64::from(distance)))
+	let outputs = backend.outputs(host, &nonces)?;
+	let mut perm = Vec::with_capacity(out);
+	Ok(leaves
+		.iter()
+		.zip(outputs)
+		.map(|((index, leaf), z)| {
+			let key = perm_key(&model.seed, host, leaf.nonce);
+			let check_target = unit_vector(check_key(challenge_seed, host, *index), out);
+			let mut to = |target: &[f32]| {
+				Distance::from_f64(f64::from(distance(key, &z, target, &mut perm)))
+			};
+			Recomputed { distance: to(&model.target), check: to(&check_target) }
+		})
 		.collect())
+}
+
+/// What a lazy validator ([`Cheat::LazyValidator`]) attests without running the model: the
+/// claimed distances, echoed as check values too.
+pub fn echo(leaves: &[(u32, Leaf)]) -> Vec<Recomputed> {
+	leaves
+		.iter()
+		.map(|(_, leaf)| Recomputed { distance: leaf.distance, check: leaf.distance })
+		.collect()
 }
 
 #[cfg(test)]
@@ -117,7 +146,7 @@ mod tests {
 	use gonka_primitives::{merkle, params::DEV_R_TARGET, sampling, ModelParams};
 
 	use super::*;
-	use crate::engine::{cpu::CpuBackend, reference, Model};
+	use crate::engine::{reference, Model};
 
 	fn hits(nonces: &[u64]) -> Vec<Leaf> {
 		nonces
@@ -185,17 +214,29 @@ mod tests {
 	}
 
 	#[test]
-	fn recomputed_distances_are_the_reference_ones() {
+	fn recomputed_distances_and_check_values_are_the_reference_ones() {
 		let seed = [5; 32];
+		let challenge_seed = [6; 32];
 		let params = ModelParams::DEV;
 		let backend = CpuBackend::new(Arc::new(Model::build(seed, params).unwrap()), None);
 		let leaves = hits(&[10, 11, 500]);
 		let revealed: Vec<(u32, Leaf)> =
-			leaves.iter().copied().enumerate().map(|(i, l)| (i as u32, l)).collect();
-		let distances = recompute(&backend, &[4; 32], &revealed).unwrap();
-		for (distance, leaf) in distances.iter().zip(&leaves) {
-			let expected = reference::distance_of(&seed, params, &[4; 32], leaf.nonce);
-			assert!(distance.abs_diff(Distance::from_f64(f64::from(expected))) <= 10_000);
+			leaves.iter().copied().enumerate().map(|(i, l)| (i as u32 * 7, l)).collect();
+		let host = [4; 32];
+		let values = recompute(&backend, &challenge_seed, &host, &revealed).unwrap();
+		let near = |value: Distance, expected: f32| {
+			value.abs_diff(Distance::from_f64(f64::from(expected))) <= 10_000
+		};
+		for (value, (index, leaf)) in values.iter().zip(&revealed) {
+			let z = reference::output_of(&seed, params, &host, leaf.nonce);
+			let key = perm_key(&seed, &host, leaf.nonce);
+			let target = unit_vector(check_key(&challenge_seed, &host, *index), z.len());
+			let check = distance(key, &z, &target, &mut Vec::new());
+			assert!(near(value.distance, reference::distance_of(&seed, params, &host, leaf.nonce)));
+			assert!(near(value.check, check));
+			// A check value is no distance to the epoch's target: echoing the claim fails.
+			assert!(value.check.abs_diff(value.distance) > 100_000, "{value:?}");
 		}
+		assert_eq!(echo(&revealed)[0].check, leaves[0].distance);
 	}
 }

@@ -8,6 +8,7 @@ use std::sync::{
 use gonka_primitives::{
 	merkle::{Leaf, Node},
 	sprint::{EpochInfo, SprintParams},
+	Distance,
 };
 use sp_api::{ApiRef, ProvideRuntimeApi};
 use sp_runtime::{
@@ -196,40 +197,73 @@ fn hits_on_disk_that_do_not_give_the_committed_root_are_not_revealed() {
 }
 
 #[test]
-fn each_assigned_host_is_attested_once_with_the_reference_distances() {
+fn each_assigned_host_is_sealed_once_and_opened_once_with_the_reference_values() {
 	let mut host = Harness::new("attest", Vec::new());
 	host.at_phase(Phase::Validate);
 	let other = AccountId32::from([2u8; 32]);
 	let revealed = vec![
 		(0, Leaf { nonce: 10, distance: Distance(1) }),
-		(1, Leaf { nonce: 11, distance: Distance(1) }),
+		(5, Leaf { nonce: 11, distance: Distance(1) }),
 	];
-	host.chain.0.lock().unwrap().duties =
-		vec![ValidationDuty { host: other.clone(), leaves: revealed, attested: false }];
+	host.chain.0.lock().unwrap().duties = vec![ValidationDuty {
+		host: other.clone(),
+		leaves: revealed.clone(),
+		sealed: false,
+		opened: false,
+	}];
 
 	let sent = host.block();
-	let [Submission::Attest { epoch: 4, host: attested, distances }] = sent.as_slice() else {
+	let [Submission::Attest { epoch: 4, host: sealed_for, seal: sealed }] = sent.as_slice() else {
 		panic!("{sent:?}")
 	};
-	assert_eq!(attested, &other);
-	let expected: Vec<Distance> = [10, 11]
-		.iter()
-		.map(|&nonce| {
-			let d = crate::engine::reference::distance_of(
-				&SEED,
-				SprintParams::DEV.model,
-				&[2; 32],
-				nonce,
-			);
-			Distance::from_f64(f64::from(d))
-		})
-		.collect();
-	for (got, want) in distances.iter().zip(&expected) {
-		assert!(got.abs_diff(*want) <= 10_000, "{got:?} vs {want:?}");
-	}
+	assert_eq!(sealed_for, &other);
+	let sealed = *sealed;
+	host.chain.0.lock().unwrap().duties[0].sealed = true;
+	assert_eq!(host.block(), [], "sealed once");
 
-	host.chain.0.lock().unwrap().duties[0].attested = true;
-	assert_eq!(host.block(), []);
+	// The worker restarts before the open phase: it recomputes and finds the same salt.
+	let config = host.worker.config.clone();
+	host.worker =
+		Worker::new(Arc::new(host.chain.clone()), host.pool.clone(), HOST.into(), config, None);
+	host.at_phase(Phase::Open);
+	let sent = host.block();
+	let [Submission::Open { epoch: 4, host: opened_for, values, salt }] = sent.as_slice() else {
+		panic!("{sent:?}")
+	};
+	assert_eq!(opened_for, &other);
+	assert_eq!(seal(&AccountId32::from(HOST), values, salt), sealed, "the opening gives the seal");
+	let model = Arc::new(Model::build(SEED, SprintParams::DEV.model).unwrap());
+	let expected =
+		steps::recompute(&CpuBackend::new(model, None), &[9; 32], &[2; 32], &revealed).unwrap();
+	assert_eq!(values, &expected, "distances and check values of the reference");
+	for (value, (_, leaf)) in values.iter().zip(&revealed) {
+		let d = crate::engine::reference::distance_of(
+			&SEED,
+			SprintParams::DEV.model,
+			&[2; 32],
+			leaf.nonce,
+		);
+		assert!(value.distance.abs_diff(Distance::from_f64(f64::from(d))) <= 10_000);
+	}
+	host.chain.0.lock().unwrap().duties[0].opened = true;
+	assert_eq!(host.block(), [], "opened once");
+}
+
+#[test]
+fn a_lazy_validator_echoes_the_claims_as_check_values() {
+	let mut host = Harness::new("lazy", Vec::new());
+	host.worker.config.cheat = Cheat::LazyValidator;
+	host.at_phase(Phase::Open);
+	let leaf = Leaf { nonce: 10, distance: Distance(1_234) };
+	host.chain.0.lock().unwrap().duties = vec![ValidationDuty {
+		host: AccountId32::from([2u8; 32]),
+		leaves: vec![(0, leaf)],
+		sealed: true,
+		opened: false,
+	}];
+	let sent = host.block();
+	let [Submission::Open { values, .. }] = sent.as_slice() else { panic!("{sent:?}") };
+	assert_eq!(values, &[Recomputed { distance: Distance(1_234), check: Distance(1_234) }]);
 }
 
 #[test]

@@ -117,7 +117,12 @@ impl Model {
 
 /// `t_i = 2·uniform(key(seed, "target"), i) − 1`, normalised to unit length.
 pub(crate) fn target(seed: &[u8], out: usize) -> Vec<f32> {
-	let key = random::key(seed, b"target");
+	unit_vector(random::key(seed, b"target"), out)
+}
+
+/// `v_i = 2·uniform(key, i) − 1` for `i < out`, normalised to unit length: the epoch's target,
+/// and a leaf's check target (`gonka_primitives::attestation::check_key`).
+pub fn unit_vector(key: u64, out: usize) -> Vec<f32> {
 	let mut t: Vec<f32> = (0..out as u64).map(|i| random::symmetric(key, i)).collect();
 	let norm = norm(&t);
 	t.iter_mut().for_each(|v| *v /= norm);

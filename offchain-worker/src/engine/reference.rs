@@ -37,6 +37,12 @@ fn rms_rows(x: &[f32], dim: usize) -> Vec<f32> {
 
 /// The distance of `nonce` for `account` under the model of `seed`.
 pub fn distance_of(seed: &[u8; 32], params: ModelParams, account: &Account, nonce: u64) -> f32 {
+	let z = output_of(seed, params, account, nonce);
+	distance(perm_key(seed, account, nonce), &z, &target(seed, z.len()), &mut Vec::new())
+}
+
+/// The output `z` of `nonce` for `account` under the model of `seed`.
+pub fn output_of(seed: &[u8; 32], params: ModelParams, account: &Account, nonce: u64) -> Vec<f32> {
 	let [dim, ffn, seq, out] = [params.dim, params.ffn, params.seq, params.out].map(|v| v as usize);
 	let head_dim = params.head_dim() as usize;
 	let rope = rope_table(seq, head_dim);
@@ -88,6 +94,5 @@ pub fn distance_of(seed: &[u8; 32], params: ModelParams, account: &Account, nonc
 	}
 	let mut last = vec![0.0; dim];
 	ops::rms(&x[(seq - 1) * dim..], &mut last);
-	let z = matmul(&last, &weights(seed, "head", dim, out), dim, out);
-	distance(perm_key(seed, account, nonce), &z, &target(seed, out), &mut Vec::new())
+	matmul(&last, &weights(seed, "head", dim, out), dim, out)
 }

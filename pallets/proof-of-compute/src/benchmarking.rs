@@ -3,9 +3,10 @@
 //! `reveal` is measured per revealed leaf over a tree of `u32::MAX` leaves, the most a
 //! commitment can count, so every leaf carries a proof of up to 32 levels (the tree is built
 //! only along the challenged paths, [`SparseTree`]). `attest` draws the most
-//! validators (`MAX_VALIDATORS_PER_HOST`) from a weighted snapshot of several chunks and
-//! checks the most leaves; `settle` per host, each with the most verdicts, half of them
-//! outvoted; `clean_up` per removed key.
+//! validators (`MAX_VALIDATORS_PER_HOST`) from a weighted snapshot of several chunks;
+//! `open_attestation` opens the last of the most attestations, over the most leaves;
+//! `settle` per host, each with the most opened attestations of the most check values, one of
+//! them outvoted; `clean_up` per removed key.
 
 use alloc::{collections::BTreeSet, vec::Vec};
 use frame_benchmarking::v2::*;
@@ -102,6 +103,35 @@ fn stored_leaves() -> RevealedLeaves {
 		.collect::<Vec<_>>();
 	BoundedVec::truncate_from(leaves)
 }
+
+/// The most recomputations: one per leaf of [`stored_leaves`], each with its check value.
+fn recomputed_values() -> RecomputedValues {
+	let values = stored_leaves()
+		.iter()
+		.map(|(index, leaf)| Recomputed { distance: leaf.distance, check: Distance(*index) })
+		.collect::<Vec<_>>();
+	BoundedVec::truncate_from(values)
+}
+
+/// An attestation by `validator` with `weight`, sealed over [`recomputed_values`] and, when
+/// `passed` is given, opened with that verdict.
+fn attestation<T: Config>(
+	validator: T::AccountId,
+	weight: u64,
+	passed: Option<bool>,
+) -> Attestation<T::AccountId> {
+	let values = recomputed_values();
+	let seal = gonka_primitives::attestation::seal(&validator, &values, &SALT);
+	let opening = passed.map(|passed| Opening {
+		mismatches: u32::from(!passed),
+		passed,
+		checks: BoundedVec::truncate_from(values.iter().map(|value| value.check).collect()),
+	});
+	Attestation { validator, weight, seal, opening }
+}
+
+/// The salt of the benchmarks' attestations.
+const SALT: gonka_primitives::Hash32 = [5; 32];
 
 /// Puts `n` hosts with passing reveals into `epoch`'s snapshot, each with weight in the
 /// previous epoch (so draws search the chunks), and returns them.
@@ -213,22 +243,44 @@ mod benchmarks {
 		let verdicts = others
 			.iter()
 			.filter_map(account_at)
-			.map(|validator| Attestation { validator, weight: 1, mismatches: 0, passed: true })
+			.map(|validator| attestation::<T>(validator, 1, None))
 			.collect::<Vec<_>>();
 		let host = hosts.first().cloned().ok_or(BenchmarkError::Weightless)?;
 		Verdicts::<T>::insert(epoch.index, &host, BoundedVec::truncate_from(verdicts));
-		let distances: RecomputedDistances =
-			BoundedVec::truncate_from(stored_leaves().iter().map(|(_, l)| l.distance).collect());
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(validator), epoch.index, host.clone(), distances);
+		_(RawOrigin::Signed(validator), epoch.index, host.clone(), [3; 32]);
 
 		assert_eq!(Verdicts::<T>::get(epoch.index, &host).len(), drawn.len());
 		Ok(())
 	}
 
+	#[benchmark]
+	fn open_attestation() -> Result<(), BenchmarkError> {
+		T::Sprint::schedule_params(HARDEST);
+		T::Sprint::run_to_phase(Phase::Open);
+		let (epoch, _) = T::Sprint::status().ok_or(BenchmarkError::Weightless)?;
+		let hosts = fill_snapshot::<T>(epoch.index, MAX_VALIDATORS_PER_HOST.saturating_add(1))?;
+		let (host, validators) = hosts.split_first().ok_or(BenchmarkError::Weightless)?;
+		let validator = validators.last().cloned().ok_or(BenchmarkError::Weightless)?;
+		T::Hosts::register_for_benchmarks(&validator);
+		let sealed = validators
+			.iter()
+			.map(|validator| attestation::<T>(validator.clone(), 1, None))
+			.collect::<Vec<_>>();
+		Verdicts::<T>::insert(epoch.index, host, BoundedVec::truncate_from(sealed));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(validator), epoch.index, host.clone(), recomputed_values(), SALT);
+
+		let opened = Verdicts::<T>::get(epoch.index, host);
+		assert!(opened.last().is_some_and(|attestation| attestation.opening.is_some()));
+		Ok(())
+	}
+
 	/// `h` hosts judged, each with the most validators drawn again (`V = 16`): all but one
-	/// attest, all but one of those pass (one outvoted), one is silent; every host accepted.
+	/// open an attestation of the most check values, all but one of those pass (one
+	/// outvoted), one is silent; every host accepted.
 	#[benchmark]
 	fn settle(h: Linear<0, 1000>) -> Result<(), BenchmarkError> {
 		T::Sprint::schedule_params(HARDEST);
@@ -250,8 +302,7 @@ mod benchmarks {
 					let validator = hosts.get(*index as usize)?.clone();
 					// Its prior weight, as `fill_snapshot` gave it.
 					let weight = u64::from(*index % 7).saturating_add(1);
-					let passed = j > 0;
-					Some(Attestation { validator, weight, mismatches: u32::from(!passed), passed })
+					Some(attestation::<T>(validator, weight, Some(j > 0)))
 				})
 				.collect::<Vec<_>>();
 			Verdicts::<T>::insert(epoch.index, host, BoundedVec::truncate_from(verdicts));

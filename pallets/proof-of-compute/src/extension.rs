@@ -1,6 +1,6 @@
 //! Keeps Proof-of-Compute submissions that cannot succeed out of the transaction pool.
 //!
-//! Successful `commit`, `reveal` and `attest` calls pay no fee, so an account that is not a
+//! Successful `commit`, `reveal`, `attest` and `open_attestation` calls pay no fee, so an account that is not a
 //! host, a call for another epoch or phase, or a second submission of the same step must not
 //! reach a block. The extension refuses those when the pool validates the transaction, and
 //! tags each accepted submission with `(step, epoch, host[, validated host])` so the pool
@@ -22,7 +22,7 @@ use sp_runtime::{
 	transaction_validity::{InvalidTransaction, TransactionPriority, ValidTransaction},
 };
 
-use crate::{attest::attested_by, Call, Commitments, Config, Error, Pallet, Revealed, Verdicts};
+use crate::{attest::attestation_by, Call, Commitments, Config, Error, Pallet, Revealed, Verdicts};
 
 /// `InvalidTransaction::Custom` code: the sender is not a registered host.
 pub const NOT_A_HOST: u8 = 1;
@@ -32,7 +32,8 @@ pub const WRONG_EPOCH_OR_PHASE: u8 = 2;
 /// `InvalidTransaction::Custom` code: this host already submitted this step in this epoch.
 pub const ALREADY_SUBMITTED: u8 = 3;
 /// `InvalidTransaction::Custom` code: the step's seed is not fixed yet (the first blocks of
-/// the reveal or validate phase), or a reveal comes from a host that did not commit.
+/// the reveal or validate phase), a reveal comes from a host that did not commit, or an
+/// opening from a validator that sealed nothing.
 pub const NOT_READY: u8 = 4;
 
 /// Priority of Proof-of-Compute submissions: ahead of ordinary transfers, which pay by fee.
@@ -82,6 +83,7 @@ where
 			Some(Call::commit { epoch, .. }) => (Phase::Commit, *epoch, None),
 			Some(Call::reveal { epoch, .. }) => (Phase::Reveal, *epoch, None),
 			Some(Call::attest { epoch, host, .. }) => (Phase::Validate, *epoch, Some(host)),
+			Some(Call::open_attestation { epoch, host, .. }) => (Phase::Open, *epoch, Some(host)),
 			_ => return Ok((ValidTransaction::default(), (), origin)),
 		};
 		let Some(host) = origin.as_signer() else {
@@ -95,20 +97,24 @@ where
 		})?;
 		// Submissions that would fail anyway must not crowd out those that would not: a
 		// committed host that cannot land its reveal is punished as for fraud.
+		let attestations = validated.map(|validated| Verdicts::<T>::get(epoch, validated));
+		let attestation = attestations.as_ref().and_then(|all| attestation_by(all, host));
 		let ready = match step {
 			Phase::Reveal => {
 				current.challenge_seed.is_some() && Commitments::<T>::contains_key(epoch, host)
 			}
 			Phase::Validate => current.validation_seed.is_some(),
+			Phase::Open => attestation.is_some(),
 			_ => true,
 		};
 		if !ready {
 			return Err(InvalidTransaction::Custom(NOT_READY).into());
 		}
-		let already = match (step, validated) {
-			(Phase::Commit, _) => Commitments::<T>::contains_key(epoch, host),
-			(_, Some(validated)) => attested_by(&Verdicts::<T>::get(epoch, validated), host),
-			_ => Revealed::<T>::contains_key(epoch, host),
+		let already = match step {
+			Phase::Commit => Commitments::<T>::contains_key(epoch, host),
+			Phase::Reveal => Revealed::<T>::contains_key(epoch, host),
+			Phase::Validate => attestation.is_some(),
+			_ => attestation.is_some_and(|attestation| attestation.opening.is_some()),
 		};
 		if already {
 			return Err(InvalidTransaction::Custom(ALREADY_SUBMITTED).into());

@@ -15,13 +15,16 @@
 //! - **Validate** phase: each host gets `V` validators drawn from the snapshot, weighted by
 //!   prior weight ([`gonka_primitives::assignment`]), with the validation seed (the VRF
 //!   outputs of the phase's first blocks, fixed once the snapshot is final); each recomputes
-//!   the revealed nonces and attests its distances ([`Pallet::attest`]); the runtime counts
-//!   mismatches.
+//!   the revealed nonces, with a check value per leaf that only running the model gives
+//!   ([`gonka_primitives::attestation`]), and seals them ([`Pallet::attest`]).
+//! - **Open** phase: each validator opens its seal ([`Pallet::open_attestation`]); the
+//!   runtime counts mismatches against the host's claimed distances.
 //! - **Settle** phase: `on_initialize` settles hosts in pages that fit the block
-//!   ([`settlement`]): accepted by a majority of the responding validators' weight; a host
-//!   none of whose validators responded is `Unvalidated` (no weight, no punishment) and its
-//!   silent validators are penalised as for downtime; only the one host of an epoch is
-//!   accepted on its reveal alone. Accepted hits become weight, no host counting more than
+//!   ([`settlement`]): a validator whose check values stray from the weighted median is
+//!   outvoted and its verdict does not count; a host is accepted by a majority of its drawn
+//!   validators' weight; a host none of whose validators opened an attestation is
+//!   `Unvalidated` (no weight, no punishment) and its silent validators are penalised as for
+//!   downtime; only the one host of an epoch is accepted on its reveal alone. Accepted hits become weight, no host counting more than
 //!   the registry's share of the counted total. Then the epoch's emission is paid out: the
 //!   validators' share by their attestations that agreed with the outcome, the rest by the
 //!   weight each host counts, what is left to the community pool.
@@ -56,7 +59,7 @@ mod mock;
 mod tests;
 
 use frame_support::{traits::ConstU32, BoundedVec};
-use gonka_primitives::{merkle::Node, Distance};
+use gonka_primitives::{attestation::Recomputed, merkle::Node, Hash32};
 use sp_runtime::Perbill;
 
 pub use extension::CheckHostSubmission;
@@ -138,8 +141,14 @@ impl<T: Config> pallet_sprint::OnPhaseChange<frame_system::pallet_prelude::Block
 	}
 }
 
-/// A validator's recomputed distances, one per revealed leaf, in the reveal's order.
-pub type RecomputedDistances = BoundedVec<Distance, ConstU32<MAX_REVEALED_LEAVES>>;
+/// Proof size that the attestations item gained with revision 2's seals and check values
+/// (up to 16 attestations of 64 check values each), which the `attest` benchmark of
+/// `weights.rs`, generated before, does not count yet.
+pub const ATTESTATIONS_PROOF_ALLOWANCE: frame_support::weights::Weight =
+	frame_support::weights::Weight::from_parts(0, 6_144);
+
+/// A validator's recomputations, one per revealed leaf, in the reveal's order.
+pub type RecomputedValues = BoundedVec<Recomputed, ConstU32<MAX_REVEALED_LEAVES>>;
 
 // FRAME's macros expand to `expect` calls carrying this module's spans; the module holds only
 // declarations and thin calls, and the logic lives in the domain modules, where the lints hold.
@@ -213,7 +222,7 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// Validators' verdicts by epoch and host.
+	/// Validators' attestations by epoch and host: sealed, then opened.
 	#[pallet::storage]
 	pub type Verdicts<T: Config> = StorageDoubleMap<
 		_,
@@ -291,7 +300,16 @@ pub mod pallet {
 			/// Number of leaves revealed.
 			leaves: u32,
 		},
-		/// A validator attested its recomputation of a host's revealed leaves.
+		/// A validator sealed its attestation on a host.
+		AttestationSealed {
+			/// The epoch.
+			epoch: u64,
+			/// The host validated.
+			host: T::AccountId,
+			/// The validator.
+			validator: T::AccountId,
+		},
+		/// A validator opened its attestation on a host.
 		Attested {
 			/// The epoch.
 			epoch: u64,
@@ -322,7 +340,8 @@ pub mod pallet {
 			/// The silent validator.
 			validator: T::AccountId,
 		},
-		/// A validator's verdict on a host went against the majority.
+		/// A validator's verdict on a host went against the outcome, or its check values
+		/// strayed from the other validators' (it did not run the model): it does not count.
 		ValidatorOutvoted {
 			/// The epoch.
 			epoch: u64,
@@ -408,8 +427,15 @@ pub mod pallet {
 		NotAssigned,
 		/// The validator already attested for this host in this epoch.
 		AlreadyAttested,
-		/// The attestation must carry one distance per revealed leaf, in the reveal's order.
-		WrongDistanceCount,
+		/// The attestation must carry one recomputation per revealed leaf, in the reveal's
+		/// order.
+		WrongValueCount,
+		/// The validator has no sealed attestation on this host to open.
+		NotSealed,
+		/// The validator already opened its attestation on this host.
+		AlreadyOpened,
+		/// The values and salt do not give the sealed hash.
+		SealMismatch,
 	}
 
 	#[pallet::hooks]
@@ -476,20 +502,48 @@ pub mod pallet {
 			Ok(Pays::No.into())
 		}
 
-		/// Attests a validator's recomputation of `host`'s revealed leaves: one distance per
-		/// leaf, in the reveal's order. Only in the validate phase, by a validator drawn for
-		/// the host, once. Free for registered hosts when it succeeds.
+		/// Seals a validator's attestation on `host`: `blake2_256(SCALE((values, salt)))` of
+		/// its recomputations of the host's revealed leaves (distance and check value each, in
+		/// the reveal's order) and a secret salt. Only in the validate phase once the validation
+		/// seed is fixed, by a validator drawn for the host, once. Free for registered hosts
+		/// when it succeeds.
 		#[pallet::call_index(2)]
-		#[pallet::weight((T::WeightInfo::attest(), DispatchClass::Operational))]
+		#[pallet::weight((
+			T::WeightInfo::attest().saturating_add(ATTESTATIONS_PROOF_ALLOWANCE),
+			DispatchClass::Operational
+		))]
 		pub fn attest(
 			origin: OriginFor<T>,
 			epoch: u64,
 			host: T::AccountId,
-			distances: RecomputedDistances,
+			seal: Hash32,
 		) -> DispatchResultWithPostInfo {
 			let validator = ensure_signed(origin)?;
 			let current = Self::ensure_host_in_phase(&validator, epoch, Phase::Validate)?;
-			Self::record_attestation(&current, &validator, &host, &distances)?;
+			Self::record_seal(&current, &validator, &host, seal)?;
+			Ok(Pays::No.into())
+		}
+
+		/// Opens a validator's sealed attestation on `host` with its values and salt. Only in
+		/// the open phase, once. An attestation never opened counts as silence. Free for
+		/// registered hosts when it succeeds.
+		#[pallet::call_index(3)]
+		// Opening does less storage work than sealing (no snapshot reads) with the same
+		// attestations item; `attest`'s weight bounds it until the weights are regenerated.
+		#[pallet::weight((
+			T::WeightInfo::attest().saturating_add(ATTESTATIONS_PROOF_ALLOWANCE),
+			DispatchClass::Operational
+		))]
+		pub fn open_attestation(
+			origin: OriginFor<T>,
+			epoch: u64,
+			host: T::AccountId,
+			values: RecomputedValues,
+			salt: Hash32,
+		) -> DispatchResultWithPostInfo {
+			let validator = ensure_signed(origin)?;
+			let current = Self::ensure_host_in_phase(&validator, epoch, Phase::Open)?;
+			Self::record_opening(&current, &validator, &host, &values, &salt)?;
 			Ok(Pays::No.into())
 		}
 	}

@@ -15,6 +15,7 @@ use frame_support::{
 use frame_system::limits::{BlockLength, BlockWeights};
 use frame_system::{pallet_prelude::BlockNumberFor, EnsureRoot};
 use gonka_primitives::{
+	attestation::{seal, Recomputed},
 	merkle::{Leaf, MerkleTree, Node},
 	sampling::leaves_to_reveal,
 	sprint::{Phase, SprintParams, SEED_BLOCKS},
@@ -196,8 +197,8 @@ impl crate::Config for Test {
 	type WeightInfo = crate::weights::SubstrateWeight<Test>;
 }
 
-/// The development parameters: sprint 8, commit 3, reveal 5, validate 5, settle 2,
-/// inference 2; epoch 0 runs blocks 1–25.
+/// The development parameters: sprint 8, commit 3, reveal 5, validate 5, open 2, settle 1,
+/// inference 1; epoch 0 runs blocks 1–25.
 pub const PARAMS: SprintParams = SprintParams::DEV;
 /// First block of epoch 0's commit phase.
 pub const COMMIT: u64 = 1 + PARAMS.phases.sprint as u64;
@@ -206,8 +207,10 @@ pub const COMMIT: u64 = 1 + PARAMS.phases.sprint as u64;
 pub const REVEAL: u64 = COMMIT + PARAMS.phases.commit as u64 + SEED_BLOCKS as u64;
 /// First block of epoch 0's validate phase.
 const VALIDATE: u64 = REVEAL - SEED_BLOCKS as u64 + PARAMS.phases.reveal as u64;
+/// First block of epoch 0's open phase.
+pub const OPEN: u64 = VALIDATE + PARAMS.phases.validate as u64;
 /// First block of epoch 0's settle phase.
-pub const SETTLE: u64 = VALIDATE + PARAMS.phases.validate as u64;
+pub const SETTLE: u64 = OPEN + PARAMS.phases.open as u64;
 /// First block of epoch 1.
 pub const NEXT_EPOCH: u64 = SETTLE + (PARAMS.phases.settle + PARAMS.phases.inference) as u64;
 
@@ -250,6 +253,11 @@ pub fn run_to_block(n: u64) {
 		System::initialize(&next, &H256::from_low_u64_be(next), &Default::default());
 		Sprint::on_initialize(next);
 		ProofOfCompute::on_initialize(next);
+		if pallet_sprint::CurrentPhase::<Test>::get() == Phase::Open
+			&& Sprint::blocks_left_in_phase(next) == PARAMS.phases.open
+		{
+			open_sealed();
+		}
 	}
 }
 
@@ -321,32 +329,107 @@ pub fn commit_reveal_and_attest(epoch: u64, hosts: &[(u64, u32)]) {
 	}
 }
 
-/// Attests every duty of `validator` in the epoch in progress, recomputing each claimed
-/// distance of host `h` as `recompute(h, claimed)`; returns the hosts attested.
-pub fn attest_duties(validator: u64, recompute: impl Fn(u64, Distance) -> Distance) -> Vec<u64> {
+/// The salt every test validator seals with.
+pub const SALT: gonka_primitives::Hash32 = [7; 32];
+
+/// An attestation sealed to be opened: validator, epoch, host and values.
+type Sealed = (u64, u64, u64, crate::RecomputedValues);
+
+thread_local! {
+	/// Attestations sealed through [`seal_duties`] to be opened at the open phase's first
+	/// block.
+	static SEALED: core::cell::RefCell<Vec<Sealed>> = const { core::cell::RefCell::new(Vec::new()) };
+}
+
+/// The check value of `host`'s leaf `index`: what only running the model gives (made up
+/// here, the same for every honest validator).
+pub fn true_check(host: u64, index: u32) -> Distance {
+	Distance(1_000_000_000 + 1_000_000 * (host % 1_000) as u32 + 1_000 * index)
+}
+
+/// How a test validator finds its check values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Checks {
+	/// It ran the model: [`true_check`].
+	Computed,
+	/// It did not: it echoes the host's claimed distance (a lazy validator).
+	Echoed,
+}
+
+/// A recomputation of `host`'s revealed leaves in `epoch`: each claimed distance through
+/// `recompute`, with check values found as `checks` says.
+pub fn recomputation(
+	epoch: u64,
+	host: u64,
+	recompute: &impl Fn(u64, Distance) -> Distance,
+	checks: Checks,
+) -> crate::RecomputedValues {
+	let reveal = crate::Revealed::<Test>::get(epoch, host).expect("revealed");
+	let values: Vec<Recomputed> = reveal
+		.leaves
+		.iter()
+		.map(|(index, leaf)| Recomputed {
+			distance: recompute(host, leaf.distance),
+			check: match checks {
+				Checks::Computed => true_check(host, *index),
+				Checks::Echoed => leaf.distance,
+			},
+		})
+		.collect();
+	values.try_into().expect("one per leaf")
+}
+
+/// An honest recomputation of `host`'s revealed leaves in `epoch`.
+pub fn honest_values(epoch: u64, host: u64) -> crate::RecomputedValues {
+	recomputation(epoch, host, &honestly, Checks::Computed)
+}
+
+/// Seals an attestation on every duty of `validator` in the epoch in progress, each claimed
+/// distance of host `h` recomputed as `recompute(h, claimed)` and check values found as
+/// `checks` says; when `open`, it is opened at the open phase's first block
+/// ([`run_to_block`]). Returns the hosts attested.
+pub fn seal_duties(
+	validator: u64,
+	recompute: impl Fn(u64, Distance) -> Distance,
+	checks: Checks,
+	open: bool,
+) -> Vec<u64> {
 	let epoch = pallet_sprint::CurrentEpoch::<Test>::get().expect("an epoch runs").index;
 	ProofOfCompute::validation_duties(&validator)
 		.into_iter()
 		.map(|duty| {
-			let distances: Vec<Distance> =
-				duty.leaves.iter().map(|(_, leaf)| recompute(duty.host, leaf.distance)).collect();
+			let values = recomputation(epoch, duty.host, &recompute, checks);
 			assert_ok!(ProofOfCompute::attest(
 				RuntimeOrigin::signed(validator),
 				epoch,
 				duty.host,
-				distances.try_into().expect("one per leaf")
+				seal(&validator, &values, &SALT)
 			));
+			if open {
+				SEALED
+					.with(|sealed| sealed.borrow_mut().push((validator, epoch, duty.host, values)));
+			}
 			duty.host
 		})
 		.collect()
 }
 
-/// `host`'s claimed distances in `epoch`, one per revealed leaf: what an honest validator
-/// attests.
-pub fn claimed_distances(epoch: u64, host: u64) -> crate::RecomputedDistances {
-	let reveal = crate::Revealed::<Test>::get(epoch, host).expect("revealed");
-	let distances: Vec<Distance> = reveal.leaves.iter().map(|(_, leaf)| leaf.distance).collect();
-	distances.try_into().expect("one per leaf")
+/// [`seal_duties`] by a validator that ran the model and opens its seals.
+pub fn attest_duties(validator: u64, recompute: impl Fn(u64, Distance) -> Distance) -> Vec<u64> {
+	seal_duties(validator, recompute, Checks::Computed, true)
+}
+
+/// Opens every attestation sealed through [`seal_duties`] to be opened.
+fn open_sealed() {
+	for (validator, epoch, host, values) in SEALED.with(|sealed| sealed.take()) {
+		assert_ok!(ProofOfCompute::open_attestation(
+			RuntimeOrigin::signed(validator),
+			epoch,
+			host,
+			values,
+			SALT
+		));
+	}
 }
 
 /// Every host's honest recomputation: the claimed distance.

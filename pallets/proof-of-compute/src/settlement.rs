@@ -2,13 +2,16 @@
 //! `on_initialize` settles the epoch's hosts in snapshot order, as many per block as
 //! `SettlementWeightPerBlock` allows, until all are settled.
 //!
-//! A host's [`outcome`] follows from its validators' verdicts. Silence is not acceptance: a
-//! host none of whose validators attested is [`Outcome::Unvalidated`] (no weight, no
-//! punishment), and only the one host of an epoch is accepted on its reveal alone. Each drawn
-//! validator that did not attest is recorded as silent, and the registry penalises it as for
-//! downtime; each whose verdict went against the outcome is recorded as outvoted (the registry
-//! lowers its reputation, and slashes it when it was outvoted the epoch before too); each
-//! whose verdict agreed earns a claim on the validators' part of the emission. An accepted
+//! A host's [`outcome`] follows from its validators' opened attestations. First their check
+//! values are compared ([`gonka_primitives::attestation::outliers`]): a validator whose
+//! values stray from the weighted median did not run the model, so its verdict does not count
+//! and it is outvoted. Silence is not acceptance: a host none of whose validators opened an
+//! attestation is [`Outcome::Unvalidated`] (no weight, no punishment), and only the one host
+//! of an epoch is accepted on its reveal alone. Each drawn validator that did not open an
+//! attestation is recorded as silent, and the registry penalises it as for downtime; each
+//! outlier, and each whose counted verdict went against the outcome, is recorded as outvoted
+//! (the registry lowers its reputation, and slashes it when it was outvoted the epoch before
+//! too); each whose verdict agreed earns a claim on the validators' part of the emission. An accepted
 //! host earns as weight the part of its committed hits that its collateral backs
 //! ([`HostRegistry::backed_weight`]).
 //!
@@ -21,14 +24,16 @@
 
 use alloc::vec::Vec;
 use frame_support::{traits::Get, weights::Weight};
-use gonka_primitives::{assignment::assign, sprint::MAX_VALIDATORS_PER_HOST};
+use gonka_primitives::{
+	assignment::assign, attestation::outliers, sprint::MAX_VALIDATORS_PER_HOST, Distance,
+};
 use pallet_sprint::{EpochRewards, EpochStatus};
 
 use crate::{
-	attest::attested_by, snapshot::StoredSnapshot, weights::WeightInfo, Agreed, Attestation,
-	Commitments, ComputeRecord, Config, EpochSummaries, EpochSummary, Event, HostRegistry,
-	HostResult, Outcome, Outvoted, Pallet, Participants, Results, Revealed, SettlementCursor,
-	SettlementStage, Settling, Silent, Snapshots, Verdicts,
+	snapshot::StoredSnapshot, weights::WeightInfo, Agreed, Attestation, Commitments, ComputeRecord,
+	Config, EpochSummaries, EpochSummary, Event, HostRegistry, HostResult, Opening, Outcome,
+	Outvoted, Pallet, Participants, Results, Revealed, SettlementCursor, SettlementStage, Settling,
+	Silent, Snapshots, Verdicts,
 };
 
 /// The most of `left` hosts whose `weight` fits the settlement budget (the weight grows with
@@ -65,7 +70,16 @@ pub(crate) fn judging_weight<T: Config>(count: u32) -> Weight {
 	T::WeightInfo::settle(count).saturating_add(per_host.saturating_mul(count.into()))
 }
 
-/// The outcome the verdicts on one host lead to, given the prior weights of all the
+/// A verdict that counts: an opened attestation whose check values agreed with the others'.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Vote {
+	/// The validator's prior weight.
+	pub weight: u64,
+	/// Whether it passed the host.
+	pub passed: bool,
+}
+
+/// The outcome the counted `votes` on one host lead to, given the prior weights of all the
 /// validators drawn for it (`drawn`); `alone` when the host is the only one of its epoch (no
 /// validator could be drawn for it).
 ///
@@ -77,22 +91,18 @@ pub(crate) fn judging_weight<T: Config>(count: u32) -> Weight {
 ///   weighted validator would decide alone.
 /// - None has weight (a young network): the same by count, and a rejection needs at least
 ///   two failing verdicts, so that one freshly registered host cannot convict another alone.
-pub fn outcome<AccountId>(
-	verdicts: &[Attestation<AccountId>],
-	drawn: &[u64],
-	alone: bool,
-) -> Outcome {
-	if verdicts.is_empty() {
+pub fn outcome(votes: &[Vote], drawn: &[u64], alone: bool) -> Outcome {
+	if votes.is_empty() {
 		return if alone { Outcome::AcceptedOnReveal } else { Outcome::Unvalidated };
 	}
 	let drawn_weight: u128 = drawn.iter().map(|weight| u128::from(*weight)).sum();
 	let (passing, failing, whole) = if drawn_weight > 0 {
 		let said = |passed: bool| -> u128 {
-			verdicts.iter().filter(|a| a.passed == passed).map(|a| u128::from(a.weight)).sum()
+			votes.iter().filter(|v| v.passed == passed).map(|v| u128::from(v.weight)).sum()
 		};
 		(said(true), said(false), drawn_weight)
 	} else {
-		let said = |passed: bool| verdicts.iter().filter(|a| a.passed == passed).count() as u128;
+		let said = |passed: bool| votes.iter().filter(|v| v.passed == passed).count() as u128;
 		let failing = said(false);
 		// Two accusers at least, while nobody has weight.
 		(said(true), if failing >= 2 { failing } else { 0 }, drawn.len() as u128)
@@ -110,11 +120,60 @@ pub fn outcome<AccountId>(
 	}
 }
 
+/// An opened attestation at settlement: its validator, and its vote unless its check values
+/// made it an outlier.
+pub(crate) struct Verdict<'a, AccountId> {
+	validator: &'a AccountId,
+	vote: Option<Vote>,
+}
+
+impl<'a, AccountId> Verdict<'a, AccountId> {
+	/// The opened ones of `attestations`, their check values compared within `tolerance`.
+	fn of(attestations: &'a [Attestation<AccountId>], tolerance: u32) -> Vec<Self> {
+		let opened: Vec<(&Attestation<AccountId>, &Opening)> = attestations
+			.iter()
+			.filter_map(|attestation| Some((attestation, attestation.opening.as_ref()?)))
+			.collect();
+		let checks: Vec<&[Distance]> = opened.iter().map(|(_, o)| o.checks.as_slice()).collect();
+		let weights: Vec<u64> = opened.iter().map(|(attestation, _)| attestation.weight).collect();
+		let outlier = outliers(&checks, &weights, tolerance);
+		opened
+			.into_iter()
+			.zip(outlier)
+			.map(|((attestation, opening), outlier)| Verdict {
+				validator: &attestation.validator,
+				vote: (!outlier)
+					.then_some(Vote { weight: attestation.weight, passed: opening.passed }),
+			})
+			.collect()
+	}
+
+	/// Its vote, unless it was an outlier.
+	fn vote(&self) -> Option<Vote> {
+		self.vote
+	}
+}
+
+/// Counts one more of `who`'s silences or defeats in `epoch` in `Counter`; whether it is the
+/// first (the registry hears of the first only).
+fn first_time<Counter, T>(epoch: u64, who: &T::AccountId) -> bool
+where
+	T: Config,
+	Counter: frame_support::storage::StorageDoubleMap<u64, T::AccountId, u32, Query = u32>,
+{
+	Counter::mutate(epoch, who, |times| {
+		*times = times.saturating_add(1);
+		*times == 1
+	})
+}
+
 /// What settling one page needs to know of its epoch: the validation seed that drew the
-/// validators and how many each host has, and the snapshot they were drawn from.
+/// validators and how many each host has, the snapshot they were drawn from, and how far
+/// check values may stray.
 pub(crate) struct Draw<T: Config> {
 	seed: Option<gonka_primitives::Hash32>,
 	validators_per_host: u32,
+	tolerance: u32,
 	snapshot: StoredSnapshot<T>,
 }
 
@@ -126,6 +185,7 @@ impl<T: Config> Draw<T> {
 		Self {
 			seed: current.and_then(|info| info.validation_seed),
 			validators_per_host: current.map_or(0, |info| info.params.validators_per_host),
+			tolerance: current.map_or(0, |info| info.params.tolerance),
 			snapshot: StoredSnapshot::of(epoch),
 		}
 	}
@@ -201,20 +261,22 @@ impl<T: Config> Pallet<T> {
 	/// Settles the host at snapshot index `index` of `epoch`, one of `hosts`.
 	fn settle_host(epoch: u64, index: u32, draw: &Draw<T>, hosts: u32, summary: &mut EpochSummary) {
 		let Some(host) = Participants::<T>::get(epoch, index) else { return };
-		let verdicts = Verdicts::<T>::get(epoch, &host);
+		let attestations = Verdicts::<T>::get(epoch, &host);
+		let verdicts = Verdict::of(&attestations, draw.tolerance);
+		let votes: Vec<Vote> = verdicts.iter().filter_map(Verdict::vote).collect();
 		let drawn = draw.validators_of(epoch, index);
 		let drawn_weights: Vec<u64> = drawn.iter().map(|(_, weight)| *weight).collect();
-		let outcome = outcome(&verdicts, &drawn_weights, hosts == 1);
+		let outcome = outcome(&votes, &drawn_weights, hosts == 1);
 		let hits = Commitments::<T>::get(epoch, &host).map_or(0, |c| c.count);
 		let weight =
 			if outcome.is_accepted() { T::Hosts::backed_weight(&host, hits.into()) } else { 0 };
-		let passed_by = verdicts.iter().filter(|a| a.passed).count() as u32;
+		let passed_by = votes.iter().filter(|vote| vote.passed).count() as u32;
 		let result = HostResult {
 			outcome,
 			hits,
 			weight,
 			passed_by,
-			failed_by: (verdicts.len() as u32).saturating_sub(passed_by),
+			failed_by: (votes.len() as u32).saturating_sub(passed_by),
 			reward: 0,
 			validator_reward: 0,
 		};
@@ -228,25 +290,23 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::HostSettled { epoch, host, result });
 	}
 
-	/// Records what the host's validators did: each drawn one that did not attest is silent;
-	/// each verdict with the outcome agreed, each against it was outvoted. The registry hears
-	/// of a validator's first silence and first defeat in an epoch.
+	/// Records what the host's validators did: each drawn one that did not open an
+	/// attestation is silent; each outlier, and each counted verdict against the outcome, was
+	/// outvoted; each counted verdict with it agreed. The registry hears of a validator's
+	/// first silence and first defeat in an epoch.
 	fn judge_validators(
 		epoch: u64,
 		host: &T::AccountId,
-		verdicts: &[Attestation<T::AccountId>],
+		verdicts: &[Verdict<'_, T::AccountId>],
 		drawn: &[(T::AccountId, u64)],
 		outcome: Outcome,
 		summary: &mut EpochSummary,
 	) {
 		for (validator, _) in drawn {
-			if attested_by(verdicts, validator) {
+			if verdicts.iter().any(|verdict| verdict.validator == validator) {
 				continue;
 			}
-			if Silent::<T>::mutate(epoch, validator, |times| {
-				*times = times.saturating_add(1);
-				*times == 1
-			}) {
+			if first_time::<Silent<T>, T>(epoch, validator) {
 				T::Hosts::on_validator_silent(epoch, validator);
 			}
 			Self::deposit_event(Event::ValidatorSilent {
@@ -255,18 +315,19 @@ impl<T: Config> Pallet<T> {
 				validator: validator.clone(),
 			});
 		}
-		let Some(verdict) = outcome.verdict() else { return };
-		for attestation in verdicts {
-			let validator = &attestation.validator;
-			if attestation.passed == verdict {
+		for verdict in verdicts {
+			let validator = verdict.validator;
+			let agreed = match (verdict.vote(), outcome.verdict()) {
+				(None, _) => false,
+				(Some(_), None) => continue,
+				(Some(vote), Some(outcome)) => vote.passed == outcome,
+			};
+			if agreed {
 				Agreed::<T>::mutate(epoch, validator, |times| *times = times.saturating_add(1));
 				summary.agreed_attestations = summary.agreed_attestations.saturating_add(1);
 				continue;
 			}
-			if Outvoted::<T>::mutate(epoch, validator, |times| {
-				*times = times.saturating_add(1);
-				*times == 1
-			}) {
+			if first_time::<Outvoted<T>, T>(epoch, validator) {
 				let repeated = epoch
 					.checked_sub(1)
 					.is_some_and(|previous| Outvoted::<T>::contains_key(previous, validator));

@@ -6,6 +6,7 @@ use frame_support::{traits::ConstU32, BoundedVec};
 use gonka_primitives::{
 	merkle::{Leaf, Node},
 	sprint::{MAX_SAMPLES, MAX_VALIDATORS_PER_HOST},
+	Distance, Hash32,
 };
 use scale_info::TypeInfo;
 use sp_runtime::{PerThing, Perbill};
@@ -89,20 +90,42 @@ pub struct SnapshotSummary {
 	pub chunk_ends: BoundedVec<u64, ConstU32<MAX_SNAPSHOT_CHUNKS>>,
 }
 
-/// One validator's verdict on one host.
+/// A validator's check values for one host, one per revealed leaf, in the reveal's order.
+pub type CheckValues = BoundedVec<Distance, ConstU32<MAX_REVEALED_LEAVES>>;
+
+/// An opened attestation: what the validator's recomputation says of the host.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
+pub struct Opening {
+	/// Revealed leaves it found mismatched.
+	pub mismatches: u32,
+	/// Whether it passed the host (`mismatches ≤ max_mismatches`).
+	pub passed: bool,
+	/// Its check values, compared at settlement with the other validators' (DESIGN.md §5).
+	pub checks: CheckValues,
+}
+
+/// One validator's attestation on one host: sealed in the validate phase, opened in the open
+/// phase. One never opened counts as silence.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
 pub struct Attestation<AccountId> {
 	/// The validator.
 	pub validator: AccountId,
 	/// Its prior weight: what its verdict counts.
 	pub weight: u64,
-	/// Revealed leaves it found mismatched.
-	pub mismatches: u32,
-	/// Whether it passed the host (`mismatches ≤ max_mismatches`).
-	pub passed: bool,
+	/// `blake2_256(SCALE((values, salt)))`, as it sealed it.
+	pub seal: Hash32,
+	/// What it attested, once opened.
+	pub opening: Option<Opening>,
 }
 
-/// The verdicts on one host, one per assigned validator that attested.
+impl<AccountId> Attestation<AccountId> {
+	/// Whether the opened attestation passed the host (`None` while sealed).
+	pub fn passed(&self) -> Option<bool> {
+		self.opening.as_ref().map(|opening| opening.passed)
+	}
+}
+
+/// The attestations on one host, one per assigned validator that sealed one.
 pub type Attestations<AccountId> =
 	BoundedVec<Attestation<AccountId>, ConstU32<MAX_VALIDATORS_PER_HOST>>;
 

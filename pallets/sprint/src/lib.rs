@@ -1,7 +1,7 @@
 //! # Sprint pallet
 //!
 //! The epoch clock of Proof of Compute (DESIGN.md §3, §5). Every epoch runs the phases
-//! Sprint → Commit → Reveal → Validate → Settle → Inference, each for a set number of blocks.
+//! Sprint → Commit → Reveal → Validate → Open → Settle → Inference, each for a set number of blocks.
 //! At an epoch's first block the pallet fixes the sprint seed
 //! `blake2_256(babe_randomness_one_epoch_ago ‖ parent_hash ‖ epoch_le)`. From the BABE VRF
 //! outputs of the first two blocks of its reveal phase it fixes the challenge seed, and of the

@@ -54,7 +54,18 @@ impl Workspace {
 		nonces: &[u64],
 		distances: &mut [f32],
 	) {
-		assert!(nonces.len() <= self.batch && distances.len() == nonces.len());
+		assert!(distances.len() == nonces.len());
+		let out = model.params.out as usize;
+		self.outputs(model, account, nonces);
+		for ((nonce, z), d) in nonces.iter().zip(self.z.chunks_exact(out)).zip(distances) {
+			*d = distance(perm_key(&model.seed, account, *nonce), z, &model.target, &mut self.perm);
+		}
+	}
+
+	/// The outputs `z` of `nonces` (at most `batch` of them) for `account`, `out` values per
+	/// nonce, in order.
+	pub fn outputs(&mut self, model: &Model, account: &Account, nonces: &[u64]) -> &[f32] {
+		assert!(nonces.len() <= self.batch);
 		let p = model.params;
 		let [dim, ffn, seq, out] = [p.dim, p.ffn, p.seq, p.out].map(|v| v as usize);
 		let head_dim = p.head_dim() as usize;
@@ -93,9 +104,7 @@ impl Workspace {
 			ops::rms(&self.x[row..row + dim], last);
 		}
 		matmul(&mut self.z, &self.last, &model.head, batch, false);
-		for ((nonce, z), d) in nonces.iter().zip(self.z.chunks_exact(out)).zip(distances) {
-			*d = distance(perm_key(&model.seed, account, *nonce), z, &model.target, &mut self.perm);
-		}
+		&self.z[..batch * out]
 	}
 
 	/// Causal self-attention of every head of every nonce, from `qkv` into `attention`.

@@ -53,6 +53,32 @@ impl Backend for CpuBackend {
 	}
 
 	fn distances(&self, account: &Account, nonces: &[u64]) -> Result<Vec<f32>, EngineError> {
+		self.per_batch(nonces, |workspace, chunk| {
+			let mut distances = vec![0.0f32; chunk.len()];
+			workspace.forward(&self.model, account, chunk, &mut distances);
+			distances
+		})
+	}
+}
+
+impl CpuBackend {
+	/// The output `z` of each nonce (`out` values), in order: what a validator needs to
+	/// measure the distance to any target.
+	pub fn outputs(&self, account: &Account, nonces: &[u64]) -> Result<Vec<Vec<f32>>, EngineError> {
+		let out = self.model.params.out as usize;
+		self.per_batch(nonces, |workspace, chunk| {
+			let z = workspace.outputs(&self.model, account, chunk);
+			z.chunks_exact(out).map(<[f32]>::to_vec).collect()
+		})
+	}
+
+	/// `compute` over `nonces` in batches, on all threads, each with its own workspace; the
+	/// results in the order of `nonces` (`compute` returns one per nonce of its batch).
+	fn per_batch<R: Send>(
+		&self,
+		nonces: &[u64],
+		compute: impl Fn(&mut Workspace, &[u64]) -> Vec<R> + Sync,
+	) -> Result<Vec<R>, EngineError> {
 		let chunks: Vec<&[u64]> = nonces.chunks(self.batch).collect();
 		let next = AtomicUsize::new(0);
 		let worker = || {
@@ -61,23 +87,19 @@ impl Backend for CpuBackend {
 			loop {
 				let index = next.fetch_add(1, Ordering::Relaxed);
 				let Some(chunk) = chunks.get(index) else { return done };
-				let mut out = vec![0.0f32; chunk.len()];
-				workspace.forward(&self.model, account, chunk, &mut out);
-				done.push((index, out));
+				done.push((index, compute(&mut workspace, chunk)));
 			}
 		};
-		let finished = std::thread::scope(|scope| {
+		let mut finished = std::thread::scope(|scope| {
 			let handles: Vec<_> =
 				(0..self.threads.min(chunks.len())).map(|_| scope.spawn(worker)).collect();
 			handles.into_iter().map(|handle| handle.join()).collect::<Result<Vec<_>, _>>()
 		})
-		.map_err(|_| EngineError::Device("a CPU worker thread panicked".into()))?;
-
-		let mut distances = vec![0.0f32; nonces.len()];
-		for (index, out) in finished.into_iter().flatten() {
-			let start = index * self.batch;
-			distances[start..start + out.len()].copy_from_slice(&out);
-		}
-		Ok(distances)
+		.map_err(|_| EngineError::Device("a CPU worker thread panicked".into()))?
+		.into_iter()
+		.flatten()
+		.collect::<Vec<_>>();
+		finished.sort_unstable_by_key(|(index, _)| *index);
+		Ok(finished.into_iter().flat_map(|(_, results)| results).collect())
 	}
 }

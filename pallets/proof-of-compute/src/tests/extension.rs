@@ -72,20 +72,40 @@ fn reveals_that_cannot_succeed_are_kept_out() {
 fn an_attestation_enters_the_pool_once_per_validator_and_host() {
 	new_test_ext().execute_with(|| {
 		commit_and_reveal(0, &[(1, 20), (2, 20)]);
-		let distances = claimed_distances(0, 2);
 		let attest = |host: u64| {
-			RuntimeCall::ProofOfCompute(crate::Call::attest {
-				epoch: 0,
-				host,
-				distances: distances.clone(),
-			})
+			RuntimeCall::ProofOfCompute(crate::Call::attest { epoch: 0, host, seal: [5; 32] })
 		};
 		assert!(validate(1, &attest(2)).is_ok());
 		assert_eq!(validate(11, &attest(2)), Err(custom(NOT_A_HOST)));
-		assert_ok!(ProofOfCompute::attest(RuntimeOrigin::signed(1), 0, 2, distances.clone()));
+		let values = honest_values(0, 2);
+		let open = |host: u64| {
+			RuntimeCall::ProofOfCompute(crate::Call::open_attestation {
+				epoch: 0,
+				host,
+				values: values.clone(),
+				salt: SALT,
+			})
+		};
+		assert_eq!(validate(1, &open(2)), Err(custom(WRONG_EPOCH_OR_PHASE)));
+		assert_ok!(ProofOfCompute::attest(
+			RuntimeOrigin::signed(1),
+			0,
+			2,
+			gonka_primitives::attestation::seal(&1u64, &values, &SALT)
+		));
 		assert_eq!(validate(1, &attest(2)), Err(custom(ALREADY_SUBMITTED)));
-		run_to_block(SETTLE);
+		run_to_block(OPEN);
 		assert_eq!(validate(2, &attest(1)), Err(custom(WRONG_EPOCH_OR_PHASE)));
+		assert!(validate(1, &open(2)).is_ok());
+		assert_eq!(validate(2, &open(1)), Err(custom(NOT_READY)), "host 2 sealed nothing");
+		assert_ok!(ProofOfCompute::open_attestation(
+			RuntimeOrigin::signed(1),
+			0,
+			2,
+			values.clone(),
+			SALT
+		));
+		assert_eq!(validate(1, &open(2)), Err(custom(ALREADY_SUBMITTED)));
 	});
 }
 

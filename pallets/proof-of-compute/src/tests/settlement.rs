@@ -1,5 +1,6 @@
 //! Settlement: honest hosts are accepted and earn their hits, hosts with wrong distances are
-//! rejected, outvoted validators are recorded, silence is not acceptance (and silent
+//! rejected, outvoted validators are recorded, validators whose check values stray (they did
+//! not run the model) are outvoted and not counted, silence is not acceptance (and silent
 //! validators are named), one unweighted accuser cannot convict, settlement spreads over
 //! blocks within its budget and closes by the next epoch, collateral and the share cap of the
 //! counted total limit what counts, and the host registry hears of every result.
@@ -171,6 +172,75 @@ fn a_heavier_validator_outweighs_lighter_ones() {
 	});
 }
 
+/// Revision 1 counted any attestation: a lazy validator could echo the host's claimed
+/// distances without running the model, pass every honest host, and be paid for agreeing.
+/// Its check values (distances to a target the host never publishes) now give it away: it
+/// is outvoted on every host it validated, its verdicts do not count, and it earns nothing.
+#[test]
+fn an_echoing_validator_is_outvoted_and_its_verdicts_do_not_count() {
+	new_test_ext().execute_with(|| {
+		commit_and_reveal(0, &[(1, 50), (2, 50), (3, 50), (4, 50)]);
+		// Everyone validates everyone else (V = 3 = others); host 4 echoes the claims.
+		for validator in 1..=3 {
+			attest_duties(validator, honestly);
+		}
+		seal_duties(4, honestly, Checks::Echoed, true);
+		run_to_block(SETTLE);
+		for host in 1..=3 {
+			let result = result(0, host);
+			assert_eq!(result.outcome, Outcome::Accepted, "host {host}");
+			assert_eq!((result.passed_by, result.failed_by), (2, 0), "4's pass does not count");
+		}
+		assert_eq!(result(0, 4).outcome, Outcome::Accepted, "its own hits are real");
+		assert_eq!(Outvoted::<Test>::get(0, 4), 3);
+		assert_eq!(crate::Agreed::<Test>::get(0, 4), 0, "no claim on the validators' pay");
+		assert_eq!(crate::Agreed::<Test>::get(0, 1), 3);
+		assert_eq!(HeardOutvoted::get(), vec![(0, 4, false)]);
+		System::assert_has_event(RuntimeEvent::ProofOfCompute(Event::ValidatorOutvoted {
+			epoch: 0,
+			host: 1,
+			validator: 4,
+		}));
+		assert_eq!(Silent::<Test>::get(0, 4), 0, "it answered, wrongly");
+	});
+}
+
+/// Echoing on a fraudulent host does not save it either: the lazy validator's pass is
+/// dropped with its check values, and the validators that ran the model reject the host.
+#[test]
+fn an_echoing_validator_cannot_pass_a_fraudulent_host() {
+	new_test_ext().execute_with(|| {
+		commit_and_reveal(0, &[(1, 50), (2, 50), (3, 50), (4, 50)]);
+		for validator in 1..=3 {
+			attest_duties(validator, host_one_lied);
+		}
+		seal_duties(4, honestly, Checks::Echoed, true);
+		run_to_block(SETTLE);
+		let result = result(0, 1);
+		assert_eq!(result.outcome, Outcome::Rejected);
+		assert_eq!((result.passed_by, result.failed_by), (0, 2));
+		assert_eq!(Outvoted::<Test>::get(0, 4), 3);
+	});
+}
+
+/// An attestation sealed and never opened is silence: a validator cannot seal a placeholder
+/// and wait to see whether opening pays.
+#[test]
+fn a_seal_never_opened_is_silence() {
+	new_test_ext().execute_with(|| {
+		commit_and_reveal(0, &[(1, 50), (2, 50), (3, 50), (4, 50)]);
+		for validator in 1..=3 {
+			attest_duties(validator, honestly);
+		}
+		seal_duties(4, honestly, Checks::Computed, false);
+		run_to_block(SETTLE);
+		assert_eq!(Silent::<Test>::get(0, 4), 3);
+		assert_eq!(HeardSilent::get(), vec![(0, 4)]);
+		assert_eq!(result(0, 1).passed_by, 2);
+		assert_eq!(result(0, 1).outcome, Outcome::Accepted, "two of three drawn passed it");
+	});
+}
+
 /// Revision 1 accepted a host whose validators all stayed silent: invented leaves counted
 /// whenever the validators were offline, censored or the attacker's own. Now such a host is
 /// `Unvalidated`: no weight and no punishment, and each silent validator is named once.
@@ -307,7 +377,9 @@ fn a_late_commit_or_a_missing_reveal_counts_nothing() {
 
 #[test]
 fn settlement_spreads_over_blocks_within_its_budget() {
-	new_test_ext().execute_with(|| {
+	let mut params = PARAMS;
+	params.phases.inference = 10;
+	new_test_ext_with(params).execute_with(|| {
 		let budget = crate::settlement::judging_weight::<Test>(3);
 		SettlementWeightPerBlock::set(budget);
 		let hosts: Vec<(u64, u32)> = (1..=10).map(|h| (h, 20)).collect();

@@ -4,7 +4,7 @@
 //! block must stay within its weight and length limits, and every host must be committed,
 //! revealed, validated by `V` validators, settled and paid within the epoch.
 //!
-//! The run also measures how many commits, reveals, attestations and settled hosts fit in a
+//! The run also measures how many commits, reveals, seals, openings and settled hosts fit in a
 //! block (and how many payments fit the settlement budget), from which it prints the largest
 //! number of hosts an epoch can settle and pay with given phase lengths (docs/PERFORMANCE.md
 //! quotes it).
@@ -28,7 +28,7 @@ use sp_runtime::traits::{Dispatchable, TransactionExtension};
 
 use crate::{
 	mock::*, settlement::most_that_fit, snapshot::StoredSnapshot, weights::WeightInfo,
-	CheckHostSubmission, EpochSummaries, Participants,
+	CheckHostSubmission, EpochSummaries, Participants, Verdicts,
 };
 
 /// Hosts in the simulation.
@@ -150,29 +150,44 @@ fn submissions(phase: Phase, hosts: &[u64], tree: &MerkleTree) -> Vec<Pending> {
 				.collect();
 			let mut attestations = Vec::new();
 			for (index, host) in participants.iter().enumerate() {
-				let distances = claimed_distances(epoch.index, *host);
+				let values = honest_values(epoch.index, *host);
 				for validator in
 					assign(&snapshot, &seed, index as u32, epoch.params.validators_per_host)
 				{
-					let call = crate::Call::attest {
+					let validator = participants[validator as usize];
+					let seal = gonka_primitives::attestation::seal(&validator, &values, &SALT);
+					let call = crate::Call::attest { epoch: epoch.index, host: *host, seal };
+					attestations.push(Pending::new(validator, RuntimeCall::ProofOfCompute(call)));
+				}
+			}
+			attestations
+		}
+		Phase::Open => {
+			let mut openings = Vec::new();
+			for (host, attestations) in Verdicts::<Test>::iter_prefix(epoch.index) {
+				let values = honest_values(epoch.index, host);
+				for attestation in attestations {
+					let call = crate::Call::open_attestation {
 						epoch: epoch.index,
-						host: *host,
-						distances: distances.clone(),
+						host,
+						values: values.clone(),
+						salt: SALT,
 					};
-					attestations.push(Pending::new(
-						participants[validator as usize],
+					openings.push(Pending::new(
+						attestation.validator,
 						RuntimeCall::ProofOfCompute(call),
 					));
 				}
 			}
-			attestations
+			openings
 		}
 		_ => Vec::new(),
 	}
 }
 
 /// The most hosts an epoch with `lengths` settles, given the measured per-block throughput:
-/// commits, reveals and attestations (after their phases' seed blocks) must fit their phases;
+/// commits, reveals, sealed attestations (after their phases' seed blocks) and openings must
+/// fit their phases;
 /// judging and then paying every
 /// host (`paid` per block) run from the settle phase to the end of the epoch.
 fn capacity(lengths: &PhaseLengths, per_block: &[(Phase, u32)], v: u32, paid: u32) -> u64 {
@@ -182,6 +197,7 @@ fn capacity(lengths: &PhaseLengths, per_block: &[(Phase, u32)], v: u32, paid: u3
 			let (blocks, per_host) = match phase {
 				// The phases' first blocks make their seeds: no reveal or attestation fits them.
 				Phase::Validate => (lengths.validate.saturating_sub(SEED_BLOCKS), u64::from(v)),
+				Phase::Open => (lengths.open, u64::from(v)),
 				Phase::Reveal => (lengths.reveal.saturating_sub(SEED_BLOCKS), 1),
 				Phase::Settle => (lengths.settle + lengths.inference, 1),
 				phase => (lengths.of(*phase), 1),
@@ -244,6 +260,7 @@ fn ten_thousand_hosts_settle_in_one_testnet_epoch_within_block_limits() {
 		assert_eq!(of(Phase::Commit).included, HOSTS as u32);
 		assert_eq!(of(Phase::Reveal).included, HOSTS as u32);
 		assert_eq!(of(Phase::Validate).included, HOSTS as u32 * params.validators_per_host);
+		assert_eq!(of(Phase::Open).included, HOSTS as u32 * params.validators_per_host);
 		for (phase, record) in Phase::ALL.iter().zip(&uses) {
 			assert_eq!(record.dropped, 0, "{phase:?}: {record:?}");
 		}
@@ -252,6 +269,7 @@ fn ten_thousand_hosts_settle_in_one_testnet_epoch_within_block_limits() {
 			(Phase::Commit, of(Phase::Commit).most_in_a_block),
 			(Phase::Reveal, of(Phase::Reveal).most_in_a_block),
 			(Phase::Validate, of(Phase::Validate).most_in_a_block),
+			(Phase::Open, of(Phase::Open).most_in_a_block),
 			(Phase::Settle, settled_in_first_settle_block),
 		];
 		let v = params.validators_per_host;

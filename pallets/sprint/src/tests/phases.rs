@@ -17,14 +17,15 @@ fn the_first_block_starts_epoch_zero_in_the_sprint_phase() {
 #[test]
 fn phases_change_at_their_boundaries_and_epochs_roll_over() {
 	new_test_ext().execute_with(|| {
-		// DEV: sprint 8, commit 3, reveal 5, validate 5, settle 2, inference 2 = 25 blocks.
+		// DEV: sprint 8, commit 3, reveal 5, validate 5, open 2, settle 1, inference 1 = 25.
 		let expected = [
 			(1, Phase::Sprint),
 			(9, Phase::Commit),
 			(12, Phase::Reveal),
 			(17, Phase::Validate),
-			(22, Phase::Settle),
-			(24, Phase::Inference),
+			(22, Phase::Open),
+			(24, Phase::Settle),
+			(25, Phase::Inference),
 		];
 		for (block, phase) in expected {
 			run_to_block(block - 1);
@@ -71,9 +72,9 @@ fn an_empty_inference_phase_is_skipped() {
 	let mut params = SprintParams::DEV;
 	params.phases.inference = 0;
 	new_test_ext_with(params).execute_with(|| {
-		run_to_block(23);
-		assert_eq!(CurrentPhase::<Test>::get(), Phase::Settle);
 		run_to_block(24);
+		assert_eq!(CurrentPhase::<Test>::get(), Phase::Settle);
+		run_to_block(25);
 		assert_eq!(CurrentEpoch::<Test>::get().map(|e| e.index), Some(1));
 		assert_eq!(CurrentPhase::<Test>::get(), Phase::Sprint);
 	});
