@@ -11,8 +11,10 @@
 //!   any value is public, and a copied seal cannot be opened by another account, not even with
 //!   the values and salt its author published.
 //! - **Outliers.** Per leaf, the check values are compared with their weighted median
-//!   ([`outliers`]); a validator off by more than the tolerance, on a leaf where the values
-//!   within it hold a strict majority of the weight, is an outlier: outvoted.
+//!   ([`judge_checks`]); a validator off by more than the tolerance, on a leaf where the values
+//!   within it hold a strict majority of the weight and come from two validators at least, is
+//!   an outlier: outvoted. A validator within it on every leaf is confirmed: only confirmed
+//!   validators are paid.
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -61,17 +63,37 @@ pub fn seal<AccountId: Encode>(
 	hash_concat(&[&encoded])
 }
 
-/// Which validators' check values are outliers. `checks[v]` holds validator `v`'s check
-/// values, one per leaf, and `weights[v]` its say; when every weight is 0, each counts 1.
+/// What the other validators' check values say of one validator's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckVerdict {
+	/// On every leaf its value is within the tolerance of a median that a strict majority
+	/// of the weight, from two validators at least, confirms: it ran the model.
+	Confirmed,
+	/// No leaf proves it wrong, but not every leaf confirms it (too few validators agreed).
+	Unconfirmed,
+	/// On some leaf such a majority holds a value it is not within the tolerance of, or it
+	/// gave the wrong number of values: it did not run the model.
+	Outlier,
+}
+
+/// Judges each validator's check values against the others'. `checks[v]` holds validator
+/// `v`'s check values, which should be one per each of the `leaves` revealed leaves, and
+/// `weights[v]` its say; when none of the validators with the right number of values has
+/// weight, each of them counts 1.
 ///
 /// Per leaf, the weighted (lower) median `m` is the smallest value whose cumulative weight
-/// reaches half the total. When the values within `tolerance` of `m` hold more than half the
-/// weight, every value farther from `m` marks its author an outlier; without such a majority
-/// (two validators that disagree, say) the leaf says nothing. Validators whose `checks` have
-/// a different length from the first's are outliers.
-pub fn outliers(checks: &[&[Distance]], weights: &[u64], tolerance: u32) -> Vec<bool> {
+/// reaches half the total. The leaf decides when the values within `tolerance` of `m` hold
+/// more than half the weight and come from at least two validators (so that no single
+/// account, however heavy, condemns the others alone); then every value farther from `m` marks
+/// its author an outlier, and every value within it counts towards its author's
+/// confirmation. A validator is confirmed when every leaf decides in its favour.
+pub fn judge_checks(
+	checks: &[&[Distance]],
+	weights: &[u64],
+	leaves: usize,
+	tolerance: u32,
+) -> Vec<CheckVerdict> {
 	let count = checks.len().min(weights.len());
-	let leaves = checks.first().map_or(0, |first| first.len());
 	let mut outlier: Vec<bool> =
 		checks.iter().take(count).map(|values| values.len() != leaves).collect();
 	let weighted = weights.iter().zip(&outlier).any(|(weight, out)| *weight > 0 && !*out);
@@ -86,11 +108,14 @@ pub fn outliers(checks: &[&[Distance]], weights: &[u64], tolerance: u32) -> Vec<
 		})
 		.collect();
 	let total: u128 = say.iter().sum();
+	let mut confirmed_leaves = alloc::vec![0usize; count];
 	for leaf in 0..leaves {
 		let mut values: Vec<(Distance, u128)> = checks
 			.iter()
 			.zip(&say)
-			.filter_map(|(values, say)| Some((*values.get(leaf)?, *say)))
+			.zip(&outlier)
+			.filter(|(_, out)| !**out)
+			.filter_map(|((values, say), _)| Some((*values.get(leaf)?, *say)))
 			.collect();
 		values.sort_unstable_by_key(|(value, _)| *value);
 		let mut cumulative = 0u128;
@@ -102,16 +127,29 @@ pub fn outliers(checks: &[&[Distance]], weights: &[u64], tolerance: u32) -> Vec<
 		};
 		let near = |value: &Distance| value.abs_diff(median) <= tolerance;
 		let support: u128 = values.iter().filter(|(value, _)| near(value)).map(|(_, s)| s).sum();
-		if support.saturating_mul(2) <= total {
+		let supporters = values.iter().filter(|(value, _)| near(value)).count();
+		if support.saturating_mul(2) <= total || supporters < 2 {
 			continue;
 		}
-		for (flag, values) in outlier.iter_mut().zip(checks) {
-			if values.get(leaf).is_some_and(|value| !near(value)) {
-				*flag = true;
+		for ((flag, confirmed), values) in
+			outlier.iter_mut().zip(confirmed_leaves.iter_mut()).zip(checks)
+		{
+			match values.get(leaf) {
+				Some(value) if near(value) => *confirmed = confirmed.saturating_add(1),
+				Some(_) => *flag = true,
+				None => {}
 			}
 		}
 	}
 	outlier
+		.into_iter()
+		.zip(confirmed_leaves)
+		.map(|(outlier, confirmed)| match (outlier, confirmed == leaves) {
+			(true, _) => CheckVerdict::Outlier,
+			(false, true) => CheckVerdict::Confirmed,
+			(false, false) => CheckVerdict::Unconfirmed,
+		})
+		.collect()
 }
 
 #[cfg(test)]
@@ -124,40 +162,71 @@ mod tests {
 		list.iter().map(|v| Distance(*v)).collect()
 	}
 
+	use CheckVerdict::{Confirmed, Outlier, Unconfirmed};
+
+	fn judged(checks: &[&[Distance]], weights: &[u64]) -> Vec<CheckVerdict> {
+		let leaves = checks.first().map_or(0, |first| first.len());
+		judge_checks(checks, weights, leaves, TOLERANCE)
+	}
+
 	#[test]
 	fn the_one_that_did_not_compute_is_the_outlier() {
 		let honest = values(&[1_000, 2_000, 3_000, 4_000]);
 		let near = values(&[1_050, 1_950, 3_000, 4_090]);
 		let lazy = values(&[1_414_000, 1_414_000, 1_414_000, 1_414_000]);
 		let checks = [honest.as_slice(), lazy.as_slice(), near.as_slice()];
-		assert_eq!(outliers(&checks, &[0, 0, 0], TOLERANCE), vec![false, true, false]);
-		assert_eq!(outliers(&checks, &[5, 5, 5], TOLERANCE), vec![false, true, false]);
+		assert_eq!(judged(&checks, &[0, 0, 0]), vec![Confirmed, Outlier, Confirmed]);
+		assert_eq!(judged(&checks, &[5, 5, 5]), vec![Confirmed, Outlier, Confirmed]);
 	}
 
 	#[test]
-	fn two_that_disagree_say_nothing() {
+	fn two_that_disagree_say_nothing_and_earn_no_confirmation() {
 		let a = values(&[1_000, 2_000]);
 		let b = values(&[9_000, 9_000]);
-		assert_eq!(outliers(&[&a, &b], &[1, 1], TOLERANCE), vec![false, false]);
-		assert_eq!(outliers(&[&b, &a], &[0, 0], TOLERANCE), vec![false, false]);
+		assert_eq!(judged(&[&a, &b], &[1, 1]), vec![Unconfirmed, Unconfirmed]);
+		assert_eq!(judged(&[&b, &a], &[0, 0]), vec![Unconfirmed, Unconfirmed]);
 	}
 
 	#[test]
 	fn weight_decides_not_numbers() {
 		let heavy = values(&[5_000]);
 		let light = values(&[1_000]);
+		let checks = [light.as_slice(), light.as_slice(), heavy.as_slice(), heavy.as_slice()];
+		assert_eq!(judged(&checks, &[1, 1, 10, 10]), vec![Outlier, Outlier, Confirmed, Confirmed]);
 		let checks = [light.as_slice(), light.as_slice(), heavy.as_slice()];
-		assert_eq!(outliers(&checks, &[1, 1, 10], TOLERANCE), vec![true, true, false]);
-		assert_eq!(outliers(&checks, &[0, 0, 0], TOLERANCE), vec![false, false, true]);
+		assert_eq!(judged(&checks, &[0, 0, 0]), vec![Confirmed, Confirmed, Outlier]);
+	}
+
+	/// A single heavy validator cannot condemn the unweighted ones beside it: a leaf decides
+	/// only on the word of two validators at least.
+	#[test]
+	fn one_heavy_validator_alone_condemns_nobody() {
+		let heavy = values(&[5_000, 6_000]);
+		let light = values(&[1_000, 2_000]);
+		let checks = [heavy.as_slice(), light.as_slice(), light.as_slice()];
+		assert_eq!(judged(&checks, &[10, 0, 0]), vec![Unconfirmed; 3]);
+	}
+
+	/// Exactly half the weight is no majority: two echoing validators beside two honest ones
+	/// are not outvoted, but nobody is confirmed (and so paid) either.
+	#[test]
+	fn half_is_no_majority() {
+		let honest = values(&[1_000]);
+		let echo = values(&[7_000]);
+		let checks = [honest.as_slice(), honest.as_slice(), echo.as_slice(), echo.as_slice()];
+		assert_eq!(judged(&checks, &[1, 1, 1, 1]), vec![Unconfirmed; 4]);
 	}
 
 	#[test]
-	fn one_wrong_leaf_is_enough_and_a_short_list_is_an_outlier() {
+	fn one_wrong_leaf_is_enough_and_a_wrong_length_is_an_outlier() {
 		let honest = values(&[1_000, 2_000, 3_000]);
 		let one_off = values(&[1_000, 2_000, 3_500]);
 		let short = values(&[1_000, 2_000]);
-		let checks = [honest.as_slice(), honest.as_slice(), one_off.as_slice(), short.as_slice()];
-		assert_eq!(outliers(&checks, &[1, 1, 1, 1], TOLERANCE), vec![false, false, true, true]);
+		let checks = [short.as_slice(), honest.as_slice(), honest.as_slice(), one_off.as_slice()];
+		assert_eq!(
+			judge_checks(&checks, &[1, 1, 1, 1], 3, TOLERANCE),
+			vec![Outlier, Confirmed, Confirmed, Outlier]
+		);
 	}
 
 	#[test]

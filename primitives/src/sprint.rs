@@ -197,6 +197,9 @@ pub enum SprintParamsError {
 	/// The validate phase lasts at most [`SEED_BLOCKS`] blocks: those make the validation
 	/// seed, so no block would be left for attestations.
 	ValidateTooShort,
+	/// The open phase lasts one block: the pool admits openings once the phase has begun, so
+	/// they land from its second block.
+	OpenTooShort,
 	/// The epoch is longer than [`MAX_EPOCH_LENGTH`].
 	EpochTooLong,
 }
@@ -204,7 +207,9 @@ pub enum SprintParamsError {
 impl SprintParams {
 	/// The development profile: a 25-block (2.5-minute) epoch. Reveals and sealed
 	/// attestations each have the last 3 blocks of their phase (the first [`SEED_BLOCKS`] make
-	/// its seed); settlement begins in the settle phase's one block and pays in the next.
+	/// its seed), openings the last 2 of theirs (the pool admits an opening only once the open
+	/// phase has begun); settlement begins in the settle phase's one block and pays in the
+	/// next.
 	pub const DEV: Self = Self {
 		model: ModelParams::DEV,
 		r_target: crate::params::DEV_R_TARGET,
@@ -213,11 +218,11 @@ impl SprintParams {
 		tolerance: 100_000,
 		max_mismatches: 0,
 		phases: PhaseLengths {
-			sprint: 8,
+			sprint: 7,
 			commit: 3,
 			reveal: 5,
 			validate: 5,
-			open: 2,
+			open: 3,
 			settle: 1,
 			inference: 1,
 		},
@@ -267,6 +272,9 @@ impl SprintParams {
 		}
 		if self.phases.validate <= SEED_BLOCKS {
 			return Err(SprintParamsError::ValidateTooShort);
+		}
+		if self.phases.open < 2 {
+			return Err(SprintParamsError::OpenTooShort);
 		}
 		if self.phases.total() > MAX_EPOCH_LENGTH {
 			return Err(SprintParamsError::EpochTooLong);
@@ -362,15 +370,15 @@ mod tests {
 		let lengths = SprintParams::DEV.phases;
 		assert_eq!(lengths.total(), 25);
 		assert_eq!(lengths.phase_at(0), Some(Phase::Sprint));
-		assert_eq!(lengths.phase_at(7), Some(Phase::Sprint));
-		assert_eq!(lengths.phase_at(8), Some(Phase::Commit));
-		assert_eq!(lengths.phase_at(11), Some(Phase::Reveal));
-		assert_eq!(lengths.phase_at(16), Some(Phase::Validate));
-		assert_eq!(lengths.phase_at(21), Some(Phase::Open));
+		assert_eq!(lengths.phase_at(6), Some(Phase::Sprint));
+		assert_eq!(lengths.phase_at(7), Some(Phase::Commit));
+		assert_eq!(lengths.phase_at(10), Some(Phase::Reveal));
+		assert_eq!(lengths.phase_at(15), Some(Phase::Validate));
+		assert_eq!(lengths.phase_at(20), Some(Phase::Open));
 		assert_eq!(lengths.phase_at(23), Some(Phase::Settle));
 		assert_eq!(lengths.phase_at(24), Some(Phase::Inference));
 		assert_eq!(lengths.phase_at(25), None);
-		assert_eq!(lengths.start_of(Phase::Reveal), 11);
+		assert_eq!(lengths.start_of(Phase::Reveal), 10);
 	}
 
 	#[test]
@@ -408,6 +416,8 @@ mod tests {
 		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::EmptyPhase));
 		let phases = PhaseLengths { open: 0, ..dev.phases };
 		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::EmptyPhase));
+		let phases = PhaseLengths { open: 1, ..dev.phases };
+		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::OpenTooShort));
 		let phases = PhaseLengths { reveal: SEED_BLOCKS, ..dev.phases };
 		assert_eq!(bad(SprintParams { phases, ..dev }), Some(SprintParamsError::RevealTooShort));
 		let phases = PhaseLengths { validate: SEED_BLOCKS, ..dev.phases };

@@ -121,7 +121,7 @@ test("Alice's dev node computes by itself: accepted, weight above 0, the reward 
   assert.ok(await metric(node, 'gonka_compute_nonces_per_second') > 0);
   assert.ok(await metric(node, 'gonka_compute_submissions_total', { step: 'commit', result: 'ok' }) >= 1);
   assert.ok(await metric(node, 'gonka_compute_submissions_total', { step: 'reveal', result: 'ok' }) >= 1);
-  assert.ok((await metric(node, 'gonka_compute_phase')) <= 5);
+  assert.ok((await metric(node, 'gonka_compute_phase')) <= 6);
 }, { timeout: 600_000 });
 
 test('a node killed in the middle of a Sprint resumes its search and the epoch settles', async () => {

@@ -7,7 +7,7 @@
 
 use std::{
 	fs,
-	io::{self, Read},
+	io::{self, Read, Write},
 	path::Path,
 };
 
@@ -19,20 +19,34 @@ const FILE: &str = "attestation.secret";
 pub struct SaltSecret(Hash32);
 
 impl SaltSecret {
-	/// Reads the secret under `dir`, or makes one from the system's randomness.
+	/// Reads the secret under `dir`, or, when there is none yet, makes one from the system's
+	/// randomness and syncs it to disk before any seal depends on it. Any other failure, or a
+	/// file of the wrong length, is an error: replacing the secret would make every seal of
+	/// the epoch impossible to open.
 	pub fn open(dir: &Path) -> io::Result<Self> {
 		let path = dir.join(FILE);
-		if let Ok(bytes) = fs::read(&path) {
-			if let Ok(secret) = Hash32::try_from(bytes.as_slice()) {
-				return Ok(Self(secret));
-			}
+		match fs::read(&path) {
+			Ok(bytes) => Hash32::try_from(bytes.as_slice()).map(Self).map_err(|_| {
+				io::Error::new(
+					io::ErrorKind::InvalidData,
+					format!("{} holds {} bytes, not 32", path.display(), bytes.len()),
+				)
+			}),
+			Err(error) if error.kind() == io::ErrorKind::NotFound => Self::create(dir, &path),
+			Err(error) => Err(error),
 		}
+	}
+
+	fn create(dir: &Path, path: &Path) -> io::Result<Self> {
 		let mut secret = [0u8; 32];
 		fs::File::open("/dev/urandom")?.read_exact(&mut secret)?;
 		fs::create_dir_all(dir)?;
 		let temporary = dir.join(format!("{FILE}.new"));
-		fs::write(&temporary, secret)?;
-		fs::rename(&temporary, &path)?;
+		let mut file = fs::File::create(&temporary)?;
+		file.write_all(&secret)?;
+		file.sync_all()?;
+		fs::rename(&temporary, path)?;
+		fs::File::open(dir)?.sync_all()?;
 		Ok(Self(secret))
 	}
 
@@ -59,6 +73,10 @@ mod tests {
 			SaltSecret::open(&elsewhere).unwrap().salt(3, &[1; 32]),
 			first.salt(3, &[1; 32])
 		);
+		// A damaged secret is an error, never silently replaced.
+		fs::write(dir.join(FILE), [1, 2, 3]).unwrap();
+		assert!(SaltSecret::open(&dir).is_err());
+		assert_eq!(fs::read(dir.join(FILE)).unwrap(), [1, 2, 3]);
 		fs::remove_dir_all(&dir).unwrap();
 	}
 }

@@ -136,14 +136,17 @@ impl<T: Config> HostRegistry<T::AccountId> for Pallet<T> {
 	}
 
 	fn on_validator_silent(epoch: u64, who: &T::AccountId) {
-		let Some(mut host) = Hosts::<T>::get(who) else { return };
+		// A host removed for fraud since it sealed can no longer open: it was punished.
+		let Some(mut host) = Hosts::<T>::get(who).filter(|host| !host.is_removed()) else {
+			return;
+		};
 		Self::penalise_downtime(epoch, who, &mut host, SlashReason::SilentValidator);
 		Hosts::<T>::insert(who, host);
 	}
 
-	fn on_validator_outvoted(epoch: u64, who: &T::AccountId, repeated: bool) {
+	fn on_validator_outvoted(epoch: u64, who: &T::AccountId, slash: bool) {
 		let Some(mut host) = Hosts::<T>::get(who) else { return };
-		if repeated {
+		if slash {
 			Self::penalise_downtime(epoch, who, &mut host, SlashReason::OutvotedValidator);
 		} else {
 			host.reputation = host.reputation.saturating_sub(Params::<T>::get().reputation_loss);

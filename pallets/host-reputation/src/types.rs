@@ -104,6 +104,13 @@ pub struct Host<Balance> {
 	pub last_weight: EpochWeight,
 }
 
+impl<Balance> Host<Balance> {
+	/// Whether it was removed for fraud.
+	pub fn is_removed(&self) -> bool {
+		matches!(self.status, HostStatus::Removed { .. })
+	}
+}
+
 /// What a settled epoch counted: the cap on one host's weight and the total within it.
 #[derive(
 	Clone,

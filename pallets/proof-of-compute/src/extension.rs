@@ -22,6 +22,8 @@ use sp_runtime::{
 	transaction_validity::{InvalidTransaction, TransactionPriority, ValidTransaction},
 };
 
+use gonka_primitives::attestation::seal;
+
 use crate::{attest::attestation_by, Call, Commitments, Config, Error, Pallet, Revealed, Verdicts};
 
 /// `InvalidTransaction::Custom` code: the sender is not a registered host.
@@ -35,6 +37,10 @@ pub const ALREADY_SUBMITTED: u8 = 3;
 /// the reveal or validate phase), a reveal comes from a host that did not commit, or an
 /// opening from a validator that sealed nothing.
 pub const NOT_READY: u8 = 4;
+
+/// `InvalidTransaction::Custom` code: the opening's values and salt do not give the sealed
+/// hash (a worker that lost its salt would otherwise pay for a failing opening every block).
+pub const WRONG_OPENING: u8 = 5;
 
 /// Priority of Proof-of-Compute submissions: ahead of ordinary transfers, which pay by fee.
 const POC_PRIORITY: TransactionPriority = TransactionPriority::MAX / 2;
@@ -79,11 +85,15 @@ where
 		_inherited_implication: &impl Encode,
 		_source: TransactionSource,
 	) -> ValidateResult<Self::Val, T::RuntimeCall> {
+		let mut opening = None;
 		let (step, epoch, validated) = match call.is_sub_type() {
 			Some(Call::commit { epoch, .. }) => (Phase::Commit, *epoch, None),
 			Some(Call::reveal { epoch, .. }) => (Phase::Reveal, *epoch, None),
 			Some(Call::attest { epoch, host, .. }) => (Phase::Validate, *epoch, Some(host)),
-			Some(Call::open_attestation { epoch, host, .. }) => (Phase::Open, *epoch, Some(host)),
+			Some(Call::open_attestation { epoch, host, values, salt }) => {
+				opening = Some((values, salt));
+				(Phase::Open, *epoch, Some(host))
+			}
 			_ => return Ok((ValidTransaction::default(), (), origin)),
 		};
 		let Some(host) = origin.as_signer() else {
@@ -118,6 +128,11 @@ where
 		};
 		if already {
 			return Err(InvalidTransaction::Custom(ALREADY_SUBMITTED).into());
+		}
+		if let (Some((values, salt)), Some(attestation)) = (opening, attestation) {
+			if seal(host, values, salt) != attestation.seal {
+				return Err(InvalidTransaction::Custom(WRONG_OPENING).into());
+			}
 		}
 		let valid = ValidTransaction {
 			priority: POC_PRIORITY,

@@ -102,8 +102,9 @@ pub trait HostRegistry<AccountId> {
 	fn on_validator_silent(_epoch: u64, _who: &AccountId) {}
 
 	/// `who`, a validator, was outvoted on at least one host of `epoch` (told once per
-	/// validator and epoch); `repeated` when it was outvoted in the previous epoch too.
-	fn on_validator_outvoted(_epoch: u64, _who: &AccountId, _repeated: bool) {}
+	/// validator and epoch, at its first defeat); `slash` when its check values showed it did
+	/// not run the model, or it was outvoted in the previous epoch too.
+	fn on_validator_outvoted(_epoch: u64, _who: &AccountId, _slash: bool) {}
 
 	/// `who`'s epoch was settled with `result`.
 	fn on_settled(_epoch: u64, _who: &AccountId, _result: &HostResult) {}

@@ -197,7 +197,7 @@ impl crate::Config for Test {
 	type WeightInfo = crate::weights::SubstrateWeight<Test>;
 }
 
-/// The development parameters: sprint 8, commit 3, reveal 5, validate 5, open 2, settle 1,
+/// The development parameters: sprint 7, commit 3, reveal 5, validate 5, open 3, settle 1,
 /// inference 1; epoch 0 runs blocks 1–25.
 pub const PARAMS: SprintParams = SprintParams::DEV;
 /// First block of epoch 0's commit phase.

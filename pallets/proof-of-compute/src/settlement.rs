@@ -3,17 +3,18 @@
 //! `SettlementWeightPerBlock` allows, until all are settled.
 //!
 //! A host's [`outcome`] follows from its validators' opened attestations. First their check
-//! values are compared ([`gonka_primitives::attestation::outliers`]): a validator whose
+//! values are compared ([`gonka_primitives::attestation::judge_checks`]): a validator whose
 //! values stray from the weighted median did not run the model, so its verdict does not count
-//! and it is outvoted. Silence is not acceptance: a host none of whose validators opened an
+//! and it is outvoted and slashed; only validators whose values the others confirmed are
+//! paid. Silence is not acceptance: a host none of whose validators opened an
 //! attestation is [`Outcome::Unvalidated`] (no weight, no punishment), and only the one host
 //! of an epoch is accepted on its reveal alone. Each drawn validator that did not open an
 //! attestation is recorded as silent, and the registry penalises it as for downtime; each
 //! outlier, and each whose counted verdict went against the outcome, is recorded as outvoted
-//! (the registry lowers its reputation, and slashes it when it was outvoted the epoch before
-//! too); each whose verdict agreed earns a claim on the validators' part of the emission. An accepted
-//! host earns as weight the part of its committed hits that its collateral backs
-//! ([`HostRegistry::backed_weight`]).
+//! (the registry lowers its reputation, and slashes it when it is an outlier or was outvoted
+//! the epoch before too); each confirmed validator whose verdict agreed earns a claim on the
+//! validators' part of the emission. An accepted host earns as weight the part of its
+//! committed hits that its collateral backs ([`HostRegistry::backed_weight`]).
 //!
 //! The settlement closes when its last host is settled, or at the latest when the next epoch
 //! begins (the hosts left then earn nothing). Closing fixes the cap on one host's weight, a
@@ -25,7 +26,10 @@
 use alloc::vec::Vec;
 use frame_support::{traits::Get, weights::Weight};
 use gonka_primitives::{
-	assignment::assign, attestation::outliers, sprint::MAX_VALIDATORS_PER_HOST, Distance,
+	assignment::assign,
+	attestation::{judge_checks, CheckVerdict},
+	sprint::MAX_VALIDATORS_PER_HOST,
+	Distance,
 };
 use pallet_sprint::{EpochRewards, EpochStatus};
 
@@ -62,11 +66,15 @@ pub(crate) const UNMEASURED_READS_PER_VALIDATOR: u64 = 7;
 pub(crate) const UNMEASURED_WRITES_PER_VALIDATOR: u64 = 3;
 
 /// What judging `count` hosts may cost: the benchmarked `settle(count)` and, per host, the
-/// unmeasured work of revision 2 for the most validators a host can have.
+/// unmeasured work of revision 2 for the most validators a host can have, the host's reveal
+/// (its number of leaves, for the check values) and the larger attestations item.
 pub(crate) fn judging_weight<T: Config>(count: u32) -> Weight {
 	let per_validator = T::DbWeight::get()
 		.reads_writes(UNMEASURED_READS_PER_VALIDATOR, UNMEASURED_WRITES_PER_VALIDATOR);
-	let per_host = per_validator.saturating_mul(MAX_VALIDATORS_PER_HOST.into());
+	let per_host = per_validator
+		.saturating_mul(MAX_VALIDATORS_PER_HOST.into())
+		.saturating_add(T::DbWeight::get().reads(1))
+		.saturating_add(crate::ATTESTATIONS_PROOF_ALLOWANCE);
 	T::WeightInfo::settle(count).saturating_add(per_host.saturating_mul(count.into()))
 }
 
@@ -120,37 +128,39 @@ pub fn outcome(votes: &[Vote], drawn: &[u64], alone: bool) -> Outcome {
 	}
 }
 
-/// An opened attestation at settlement: its validator, and its vote unless its check values
-/// made it an outlier.
+/// An opened attestation at settlement: its validator, its vote, and what the other
+/// validators' check values say of its own.
 pub(crate) struct Verdict<'a, AccountId> {
 	validator: &'a AccountId,
-	vote: Option<Vote>,
+	vote: Vote,
+	checks: CheckVerdict,
 }
 
 impl<'a, AccountId> Verdict<'a, AccountId> {
-	/// The opened ones of `attestations`, their check values compared within `tolerance`.
-	fn of(attestations: &'a [Attestation<AccountId>], tolerance: u32) -> Vec<Self> {
+	/// The opened ones of `attestations` on a host that revealed `leaves` leaves, their check
+	/// values compared within `tolerance`.
+	fn of(attestations: &'a [Attestation<AccountId>], leaves: usize, tolerance: u32) -> Vec<Self> {
 		let opened: Vec<(&Attestation<AccountId>, &Opening)> = attestations
 			.iter()
 			.filter_map(|attestation| Some((attestation, attestation.opening.as_ref()?)))
 			.collect();
 		let checks: Vec<&[Distance]> = opened.iter().map(|(_, o)| o.checks.as_slice()).collect();
 		let weights: Vec<u64> = opened.iter().map(|(attestation, _)| attestation.weight).collect();
-		let outlier = outliers(&checks, &weights, tolerance);
+		let judged = judge_checks(&checks, &weights, leaves, tolerance);
 		opened
 			.into_iter()
-			.zip(outlier)
-			.map(|((attestation, opening), outlier)| Verdict {
+			.zip(judged)
+			.map(|((attestation, opening), checks)| Verdict {
 				validator: &attestation.validator,
-				vote: (!outlier)
-					.then_some(Vote { weight: attestation.weight, passed: opening.passed }),
+				vote: Vote { weight: attestation.weight, passed: opening.passed },
+				checks,
 			})
 			.collect()
 	}
 
-	/// Its vote, unless it was an outlier.
+	/// Its vote, unless its check values made it an outlier.
 	fn vote(&self) -> Option<Vote> {
-		self.vote
+		(self.checks != CheckVerdict::Outlier).then_some(self.vote)
 	}
 }
 
@@ -262,7 +272,8 @@ impl<T: Config> Pallet<T> {
 	fn settle_host(epoch: u64, index: u32, draw: &Draw<T>, hosts: u32, summary: &mut EpochSummary) {
 		let Some(host) = Participants::<T>::get(epoch, index) else { return };
 		let attestations = Verdicts::<T>::get(epoch, &host);
-		let verdicts = Verdict::of(&attestations, draw.tolerance);
+		let leaves = Revealed::<T>::get(epoch, &host).map_or(0, |reveal| reveal.leaves.len());
+		let verdicts = Verdict::of(&attestations, leaves, draw.tolerance);
 		let votes: Vec<Vote> = verdicts.iter().filter_map(Verdict::vote).collect();
 		let drawn = draw.validators_of(epoch, index);
 		let drawn_weights: Vec<u64> = drawn.iter().map(|(_, weight)| *weight).collect();
@@ -317,21 +328,24 @@ impl<T: Config> Pallet<T> {
 		}
 		for verdict in verdicts {
 			let validator = verdict.validator;
+			let outlier = verdict.checks == CheckVerdict::Outlier;
 			let agreed = match (verdict.vote(), outcome.verdict()) {
 				(None, _) => false,
 				(Some(_), None) => continue,
 				(Some(vote), Some(outcome)) => vote.passed == outcome,
 			};
 			if agreed {
-				Agreed::<T>::mutate(epoch, validator, |times| *times = times.saturating_add(1));
-				summary.agreed_attestations = summary.agreed_attestations.saturating_add(1);
+				if verdict.checks == CheckVerdict::Confirmed {
+					Agreed::<T>::mutate(epoch, validator, |times| *times = times.saturating_add(1));
+					summary.agreed_attestations = summary.agreed_attestations.saturating_add(1);
+				}
 				continue;
 			}
 			if first_time::<Outvoted<T>, T>(epoch, validator) {
 				let repeated = epoch
 					.checked_sub(1)
 					.is_some_and(|previous| Outvoted::<T>::contains_key(previous, validator));
-				T::Hosts::on_validator_outvoted(epoch, validator, repeated);
+				T::Hosts::on_validator_outvoted(epoch, validator, outlier || repeated);
 			}
 			Self::deposit_event(Event::ValidatorOutvoted {
 				epoch,

@@ -259,6 +259,8 @@ pub mod pallet {
 		/// The validate phase must last at least 3 blocks: its first two blocks' VRF outputs
 		/// make the validation seed, and attestations land from the third on.
 		ValidateTooShort,
+		/// The open phase must last at least 2 blocks: openings land from its second on.
+		OpenTooShort,
 		/// An epoch may last at most 100,800 blocks.
 		EpochTooLong,
 		/// The first epoch's emission may be at most 10^20 base units.
@@ -288,6 +290,7 @@ pub mod pallet {
 				SprintParamsError::EmptyPhase => Error::EmptyPhase,
 				SprintParamsError::RevealTooShort => Error::RevealTooShort,
 				SprintParamsError::ValidateTooShort => Error::ValidateTooShort,
+				SprintParamsError::OpenTooShort => Error::OpenTooShort,
 				SprintParamsError::EpochTooLong => Error::EpochTooLong,
 			}
 		}

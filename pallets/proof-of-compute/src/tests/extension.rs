@@ -9,7 +9,7 @@ use sp_runtime::{
 };
 
 use crate::{
-	extension::{ALREADY_SUBMITTED, NOT_A_HOST, NOT_READY, WRONG_EPOCH_OR_PHASE},
+	extension::{ALREADY_SUBMITTED, NOT_A_HOST, NOT_READY, WRONG_EPOCH_OR_PHASE, WRONG_OPENING},
 	mock::*,
 	CheckHostSubmission,
 };
@@ -98,6 +98,14 @@ fn an_attestation_enters_the_pool_once_per_validator_and_host() {
 		assert_eq!(validate(2, &attest(1)), Err(custom(WRONG_EPOCH_OR_PHASE)));
 		assert!(validate(1, &open(2)).is_ok());
 		assert_eq!(validate(2, &open(1)), Err(custom(NOT_READY)), "host 2 sealed nothing");
+		// An opening that cannot give the seal (a lost salt) never reaches a block.
+		let wrong_salt = RuntimeCall::ProofOfCompute(crate::Call::open_attestation {
+			epoch: 0,
+			host: 2,
+			values: values.clone(),
+			salt: [8; 32],
+		});
+		assert_eq!(validate(1, &wrong_salt), Err(custom(WRONG_OPENING)));
 		assert_ok!(ProofOfCompute::open_attestation(
 			RuntimeOrigin::signed(1),
 			0,

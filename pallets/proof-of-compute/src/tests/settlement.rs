@@ -195,7 +195,9 @@ fn an_echoing_validator_is_outvoted_and_its_verdicts_do_not_count() {
 		assert_eq!(Outvoted::<Test>::get(0, 4), 3);
 		assert_eq!(crate::Agreed::<Test>::get(0, 4), 0, "no claim on the validators' pay");
 		assert_eq!(crate::Agreed::<Test>::get(0, 1), 3);
-		assert_eq!(HeardOutvoted::get(), vec![(0, 4, false)]);
+		// Slashed at once, not only when it repeats: not running the model must cost at least
+		// what silence costs.
+		assert_eq!(HeardOutvoted::get(), vec![(0, 4, true)]);
 		System::assert_has_event(RuntimeEvent::ProofOfCompute(Event::ValidatorOutvoted {
 			epoch: 0,
 			host: 1,
@@ -220,6 +222,24 @@ fn an_echoing_validator_cannot_pass_a_fraudulent_host() {
 		assert_eq!(result.outcome, Outcome::Rejected);
 		assert_eq!((result.passed_by, result.failed_by), (0, 2));
 		assert_eq!(Outvoted::<Test>::get(0, 4), 3);
+	});
+}
+
+/// A validator whose check values no other validator confirms earns nothing as a validator
+/// (it is not punished either): a lone opener, or two that disagree, prove nothing.
+#[test]
+fn an_unconfirmed_validator_is_not_paid() {
+	new_test_ext().execute_with(|| {
+		commit_and_reveal(0, &[(1, 50), (2, 50), (3, 50), (4, 50)]);
+		// Host 1 is validated by 2, 3 and 4; only 2 and 4 open, and 4 echoes.
+		attest_duties(2, honestly);
+		seal_duties(4, honestly, Checks::Echoed, true);
+		run_to_block(SETTLE);
+		let result = result(0, 1);
+		assert_eq!((result.outcome, result.passed_by), (Outcome::Accepted, 2));
+		assert_eq!(crate::Agreed::<Test>::get(0, 2), 0, "nobody confirmed its check values");
+		assert_eq!(Outvoted::<Test>::get(0, 4), 0, "nor were 4's proven wrong");
+		assert_eq!(EpochSummaries::<Test>::get(0).expect("settled").agreed_attestations, 0);
 	});
 }
 

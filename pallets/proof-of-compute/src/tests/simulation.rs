@@ -197,7 +197,8 @@ fn capacity(lengths: &PhaseLengths, per_block: &[(Phase, u32)], v: u32, paid: u3
 			let (blocks, per_host) = match phase {
 				// The phases' first blocks make their seeds: no reveal or attestation fits them.
 				Phase::Validate => (lengths.validate.saturating_sub(SEED_BLOCKS), u64::from(v)),
-				Phase::Open => (lengths.open, u64::from(v)),
+				// The pool admits openings once the phase has begun: none lands in its first block.
+				Phase::Open => (lengths.open.saturating_sub(1), u64::from(v)),
 				Phase::Reveal => (lengths.reveal.saturating_sub(SEED_BLOCKS), 1),
 				Phase::Settle => (lengths.settle + lengths.inference, 1),
 				phase => (lengths.of(*phase), 1),

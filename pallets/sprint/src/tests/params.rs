@@ -36,10 +36,10 @@ fn root_schedules_parameters_for_the_next_epoch_not_this_one() {
 			Some((1, longer_sprint()))
 		);
 		assert_eq!(NextParams::<Test>::get(), None);
-		// 37 blocks now: epoch 2 starts at block 26 + 37.
-		run_to_block(62);
-		assert_eq!(CurrentEpoch::<Test>::get().map(|e| e.index), Some(1));
+		// 38 blocks now: epoch 2 starts at block 26 + 38.
 		run_to_block(63);
+		assert_eq!(CurrentEpoch::<Test>::get().map(|e| e.index), Some(1));
+		run_to_block(64);
 		assert_eq!(
 			CurrentEpoch::<Test>::get().map(|e| (e.index, e.params)),
 			Some((2, longer_sprint()))

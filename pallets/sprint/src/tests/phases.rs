@@ -17,13 +17,13 @@ fn the_first_block_starts_epoch_zero_in_the_sprint_phase() {
 #[test]
 fn phases_change_at_their_boundaries_and_epochs_roll_over() {
 	new_test_ext().execute_with(|| {
-		// DEV: sprint 8, commit 3, reveal 5, validate 5, open 2, settle 1, inference 1 = 25.
+		// DEV: sprint 7, commit 3, reveal 5, validate 5, open 3, settle 1, inference 1 = 25.
 		let expected = [
 			(1, Phase::Sprint),
-			(9, Phase::Commit),
-			(12, Phase::Reveal),
-			(17, Phase::Validate),
-			(22, Phase::Open),
+			(8, Phase::Commit),
+			(11, Phase::Reveal),
+			(16, Phase::Validate),
+			(21, Phase::Open),
 			(24, Phase::Settle),
 			(25, Phase::Inference),
 		];
@@ -84,10 +84,10 @@ fn an_empty_inference_phase_is_skipped() {
 fn blocks_left_count_down_within_a_phase() {
 	new_test_ext().execute_with(|| {
 		run_to_block(1);
-		assert_eq!(Sprint::blocks_left_in_phase(1), 8);
+		assert_eq!(Sprint::blocks_left_in_phase(1), 7);
+		run_to_block(7);
+		assert_eq!(Sprint::blocks_left_in_phase(7), 1);
 		run_to_block(8);
-		assert_eq!(Sprint::blocks_left_in_phase(8), 1);
-		run_to_block(9);
-		assert_eq!(Sprint::blocks_left_in_phase(9), 3);
+		assert_eq!(Sprint::blocks_left_in_phase(8), 3);
 	});
 }

@@ -58,9 +58,9 @@ fn phase_seed(first: u64, label: &[u8], epoch: u64) -> [u8; 32] {
 	derive_phase_seed(&entropy, label, epoch)
 }
 
-/// Epoch 0's reveal phase begins at block 12, its validate phase at block 17.
-const REVEAL: u64 = 12;
-const VALIDATE: u64 = 17;
+/// Epoch 0's reveal phase begins at block 11, its validate phase at block 16.
+const REVEAL: u64 = 11;
+const VALIDATE: u64 = 16;
 
 #[test]
 fn the_challenge_seed_comes_from_the_first_reveal_blocks_vrf_outputs() {
