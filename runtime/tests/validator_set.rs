@@ -10,11 +10,10 @@
 mod common;
 
 use codec::Encode;
-use common::{compute_epoch, development_chain, dispatch, Chain};
+use common::{compute_epoch, development_chain, dispatch, register_host, Chain};
 use gonka_primitives::sprint::Phase;
 use gonka_runtime::{
-	configs::{host_reputation::genesis_params, proof_of_compute::development_emission},
-	HostReputation, Runtime, Session, SessionKeys,
+	configs::proof_of_compute::development_emission, HostReputation, Runtime, Session, SessionKeys,
 };
 use sp_keyring::Sr25519Keyring;
 
@@ -25,12 +24,7 @@ fn compute_weight_changes_the_validator_set_across_sessions() {
 		let bob = Sr25519Keyring::Bob.to_account_id();
 		let mut chain = Chain::new();
 		chain.block(|| {
-			let collateral = 10 * genesis_params().min_collateral;
-			let info = pallet_host_reputation::HostInfo {
-				name: b"bob".to_vec().try_into().expect("short"),
-				..Default::default()
-			};
-			dispatch(&bob, pallet_host_reputation::Call::register_host { collateral, info }.into());
+			register_host(&bob, "bob");
 			let generated = SessionKeys::generate(&bob.encode(), None);
 			let (keys, proof) = (generated.keys, generated.proof.encode());
 			dispatch(&bob, pallet_session::Call::set_keys { keys, proof }.into());

@@ -306,7 +306,13 @@ where
 			Phase::Validate => {
 				let duties =
 					api.validation_duties(at, self.account.clone()).map_err(runtime_error)?;
-				self.validate(&status, duties, entered).await
+				self.validate(&status, duties.clone(), entered).await?;
+				// The pool admits openings for the open phase's first block from the validate
+				// phase's last: the sooner they land, the fewer blocks they can miss.
+				if status.blocks_left_in_phase <= 1 {
+					self.open(&status, duties).await?;
+				}
+				Ok(())
 			}
 			Phase::Open => {
 				let duties =

@@ -250,6 +250,24 @@ fn each_assigned_host_is_sealed_once_and_opened_once_with_the_reference_values()
 }
 
 #[test]
+fn sealed_attestations_are_opened_from_the_validate_phase_s_last_block() {
+	let mut host = Harness::new("open-early", Vec::new());
+	host.at_phase(Phase::Validate);
+	host.chain.0.lock().unwrap().duties = vec![ValidationDuty {
+		host: AccountId32::from([2u8; 32]),
+		leaves: vec![(0, Leaf { nonce: 10, distance: Distance(1) })],
+		sealed: true,
+		opened: false,
+	}];
+	assert_eq!(host.block(), [], "not while the phase has blocks to come");
+	if let Some(status) = &mut host.chain.0.lock().unwrap().status {
+		status.blocks_left_in_phase = 1;
+	}
+	let sent = host.block();
+	assert!(matches!(sent.as_slice(), [Submission::Open { epoch: 4, .. }]), "{sent:?}");
+}
+
+#[test]
 fn a_lazy_validator_echoes_the_claims_as_check_values() {
 	let mut host = Harness::new("lazy", Vec::new());
 	host.worker.config.cheat = Cheat::LazyValidator;

@@ -14,17 +14,21 @@ use frame_support::{
 	weights::Weight,
 	DefaultNoBound,
 };
-use pallet_sprint::Phase;
+use frame_system::pallet_prelude::BlockNumberFor;
+use gonka_primitives::sprint::EpochInfo;
+use pallet_sprint::{EpochStatus, Phase};
 use scale_info::TypeInfo;
 use sp_runtime::{
 	impl_tx_ext_default,
-	traits::{DispatchInfoOf, TransactionExtension, ValidateResult},
+	traits::{
+		DispatchInfoOf, Saturating, TransactionExtension, UniqueSaturatedInto, ValidateResult,
+	},
 	transaction_validity::{InvalidTransaction, TransactionPriority, ValidTransaction},
 };
 
 use gonka_primitives::attestation::seal;
 
-use crate::{attest::attestation_by, Call, Commitments, Config, Error, Pallet, Revealed, Verdicts};
+use crate::{attest::attestation_by, Call, Commitments, Config, HostRegistry, Revealed, Verdicts};
 
 /// `InvalidTransaction::Custom` code: the sender is not a registered host.
 pub const NOT_A_HOST: u8 = 1;
@@ -44,6 +48,17 @@ pub const WRONG_OPENING: u8 = 5;
 
 /// Priority of Proof-of-Compute submissions: ahead of ordinary transfers, which pay by fee.
 const POC_PRIORITY: TransactionPriority = TransactionPriority::MAX / 2;
+
+/// The phase of the block being built or validated for, in `current`'s epoch (`None` past
+/// its end). In a block the clock has already moved to it; the pool validates a transaction
+/// for the block after its best one without running that block's hooks, so the stored phase
+/// may still be the best block's: a step is admitted for the block in which it can land (an
+/// opening from the validate phase's last block on, for the open phase's first).
+fn phase_of_block<T: Config>(current: &EpochInfo<BlockNumberFor<T>>) -> Option<Phase> {
+	let now = frame_system::Pallet::<T>::block_number();
+	let offset: u32 = now.saturating_sub(current.start).unique_saturated_into();
+	current.params.phases.phase_at(offset)
+}
 
 /// The transaction extension; it carries no data, so wallets need no definition for it.
 #[derive(Encode, Decode, DecodeWithMemTracking, DefaultNoBound, Clone, Eq, PartialEq, TypeInfo)]
@@ -99,12 +114,13 @@ where
 		let Some(host) = origin.as_signer() else {
 			return Err(InvalidTransaction::BadSigner.into());
 		};
-		let current = Pallet::<T>::ensure_host_in_phase(host, epoch, step).map_err(|error| {
-			InvalidTransaction::Custom(match error {
-				Error::<T>::NotAHost => NOT_A_HOST,
-				_ => WRONG_EPOCH_OR_PHASE,
-			})
-		})?;
+		if !T::Hosts::is_host(host) {
+			return Err(InvalidTransaction::Custom(NOT_A_HOST).into());
+		}
+		let current = T::Sprint::status()
+			.map(|(current, _)| current)
+			.filter(|current| current.index == epoch && phase_of_block::<T>(current) == Some(step))
+			.ok_or(InvalidTransaction::Custom(WRONG_EPOCH_OR_PHASE))?;
 		// Submissions that would fail anyway must not crowd out those that would not: a
 		// committed host that cannot land its reveal is punished as for fraud.
 		let attestations = validated.map(|validated| Verdicts::<T>::get(epoch, validated));

@@ -109,6 +109,16 @@ pub fn dispatch(who: &AccountId, call: RuntimeCall) {
 	assert_ok!(call.dispatch(RuntimeOrigin::signed(who.clone())));
 }
 
+/// `who` registers as a host named `name`, with ten times the minimum collateral.
+pub fn register_host(who: &AccountId, name: &str) {
+	let collateral = 10 * gonka_runtime::configs::host_reputation::genesis_params().min_collateral;
+	let info = pallet_host_reputation::HostInfo {
+		name: name.as_bytes().to_vec().try_into().expect("short"),
+		..Default::default()
+	};
+	dispatch(who, pallet_host_reputation::Call::register_host { collateral, info }.into());
+}
+
 /// `who` commits to `count` hits in `epoch`'s commit phase and reveals what the chain
 /// challenges. The chain checks Merkle proofs and hit distances; with no other host revealing,
 /// no validator recomputes (the host is accepted on its reveal), so the hits need not come

@@ -94,6 +94,14 @@ fn an_attestation_enters_the_pool_once_per_validator_and_host() {
 			gonka_primitives::attestation::seal(&1u64, &values, &SALT)
 		));
 		assert_eq!(validate(1, &attest(2)), Err(custom(ALREADY_SUBMITTED)));
+		// The pool validates for the block after its best one, before that block's hooks run:
+		// in the validate phase's last block an opening is admitted for the open phase's
+		// first, and a seal, which could no longer land, is refused.
+		run_to_block(OPEN - 1);
+		System::set_block_number(OPEN);
+		assert!(validate(1, &open(2)).is_ok());
+		assert_eq!(validate(2, &attest(1)), Err(custom(WRONG_EPOCH_OR_PHASE)));
+		System::set_block_number(OPEN - 1);
 		run_to_block(OPEN);
 		assert_eq!(validate(2, &attest(1)), Err(custom(WRONG_EPOCH_OR_PHASE)));
 		assert!(validate(1, &open(2)).is_ok());
