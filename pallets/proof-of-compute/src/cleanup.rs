@@ -13,8 +13,9 @@ use sp_io::MultiRemovalResults;
 use pallet_sprint::EpochStatus;
 
 use crate::{
-	weights::WeightInfo, Agreed, CleanupCursor, Commitments, Config, EpochSummaries, Event,
-	Outvoted, Pallet, Participants, Results, Revealed, Silent, SnapshotChunks, Snapshots, Verdicts,
+	weights::WeightInfo, Agreed, CleanupCursor, Commitments, Committers, Config, EpochSummaries,
+	Event, Outvoted, Pallet, Participants, Results, Revealed, Silent, SnapshotChunks, Snapshots,
+	Verdicts,
 };
 
 impl<T: Config> Pallet<T> {
@@ -39,7 +40,8 @@ impl<T: Config> Pallet<T> {
 			|e, _| {
 				Snapshots::<T>::remove(e);
 				EpochSummaries::<T>::remove(e);
-				MultiRemovalResults { maybe_cursor: None, backend: 2, unique: 2, loops: 2 }
+				Committers::<T>::remove(e);
+				MultiRemovalResults { maybe_cursor: None, backend: 3, unique: 3, loops: 3 }
 			},
 		];
 		let limit = T::CleanupKeysPerBlock::get();

@@ -24,8 +24,9 @@
 //!   outvoted and its verdict does not count; a host is accepted by a majority of its drawn
 //!   validators' weight; a host none of whose validators opened an attestation is
 //!   `Unvalidated` (no weight, no punishment) and its silent validators are penalised as for
-//!   downtime; only the one host of an epoch is accepted on its reveal alone. Accepted hits become weight, no host counting more than
-//!   the registry's share of the counted total. Then the epoch's emission is paid out: the
+//!   downtime; only a host beside which no other host committed is accepted on its reveal
+//!   alone. Accepted hits become weight, no host counting more than the registry's share of
+//!   the counted total. Then the epoch's emission is paid out: the
 //!   validators' share by their attestations that agreed with the outcome, the rest by the
 //!   weight each host counts, what is left to the community pool.
 //! - [`CheckHostSubmission`], a transaction extension, keeps submissions that cannot succeed
@@ -205,6 +206,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Participants<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, u64, Twox64Concat, u32, T::AccountId, OptionQuery>;
+
+	/// How many hosts committed in each epoch: a host that revealed is alone, and accepted on
+	/// its reveal, only when no other host committed.
+	#[pallet::storage]
+	pub type Committers<T: Config> = StorageMap<_, Twox64Concat, u64, u32, ValueQuery>;
 
 	/// Size of each epoch's weight snapshot and where its chunks end.
 	#[pallet::storage]
@@ -456,10 +462,11 @@ pub mod pallet {
 		/// few blocks, and a block that rotates the session has no room for normal
 		/// transactions.
 		#[pallet::call_index(0)]
-		// `commit()` was benchmarked before commits fixed their samples: the registry's two
-		// reads for them are added until the weights are regenerated.
+		// `commit()` was benchmarked before commits fixed their samples and were counted: the
+		// registry's two reads and the count's read and write are added until the weights are
+		// regenerated.
 		#[pallet::weight((
-			T::WeightInfo::commit().saturating_add(T::DbWeight::get().reads(2)),
+			T::WeightInfo::commit().saturating_add(T::DbWeight::get().reads_writes(3, 1)),
 			DispatchClass::Operational
 		))]
 		pub fn commit(
@@ -478,6 +485,7 @@ pub mod pallet {
 			ensure!(!Commitments::<T>::contains_key(epoch, &host), Error::<T>::AlreadyCommitted);
 			let samples = T::Hosts::samples_for(&host, current.params.samples);
 			Commitments::<T>::insert(epoch, &host, Commitment { root, count, samples });
+			Committers::<T>::mutate(epoch, |committers| *committers = committers.saturating_add(1));
 			Self::deposit_event(Event::Committed { epoch, host, root, count });
 			Ok(Pays::No.into())
 		}

@@ -7,8 +7,8 @@
 //! values stray from the weighted median did not run the model, so its verdict does not count
 //! and it is outvoted and slashed; only validators whose values the others confirmed are
 //! paid. Silence is not acceptance: a host none of whose validators opened an
-//! attestation is [`Outcome::Unvalidated`] (no weight, no punishment), and only the one host
-//! of an epoch is accepted on its reveal alone. Each drawn validator that did not open an
+//! attestation is [`Outcome::Unvalidated`] (no weight, no punishment), and only a host beside
+//! which no other host committed is accepted on its reveal alone. Each drawn validator that did not open an
 //! attestation is recorded as silent, and the registry penalises it as for downtime; each
 //! outlier, and each whose counted verdict went against the outcome, is recorded as outvoted
 //! (the registry lowers its reputation, and slashes it when it is an outlier or was outvoted
@@ -34,10 +34,10 @@ use gonka_primitives::{
 use pallet_sprint::{EpochRewards, EpochStatus};
 
 use crate::{
-	snapshot::StoredSnapshot, weights::WeightInfo, Agreed, Attestation, Commitments, ComputeRecord,
-	Config, EpochSummaries, EpochSummary, Event, HostRegistry, HostResult, Opening, Outcome,
-	Outvoted, Pallet, Participants, Results, Revealed, SettlementCursor, SettlementStage, Settling,
-	Silent, Snapshots, Verdicts,
+	snapshot::StoredSnapshot, weights::WeightInfo, Agreed, Attestation, Commitments, Committers,
+	ComputeRecord, Config, EpochSummaries, EpochSummary, Event, HostRegistry, HostResult, Opening,
+	Outcome, Outvoted, Pallet, Participants, Results, Revealed, SettlementCursor, SettlementStage,
+	Settling, Silent, Snapshots, Verdicts,
 };
 
 /// The most of `left` hosts whose `weight` fits the settlement budget (the weight grows with
@@ -184,6 +184,7 @@ pub(crate) struct Draw<T: Config> {
 	seed: Option<gonka_primitives::Hash32>,
 	validators_per_host: u32,
 	tolerance: u32,
+	committers: u32,
 	snapshot: StoredSnapshot<T>,
 }
 
@@ -196,6 +197,7 @@ impl<T: Config> Draw<T> {
 			seed: current.and_then(|info| info.validation_seed),
 			validators_per_host: current.map_or(0, |info| info.params.validators_per_host),
 			tolerance: current.map_or(0, |info| info.params.tolerance),
+			committers: Committers::<T>::get(epoch),
 			snapshot: StoredSnapshot::of(epoch),
 		}
 	}
@@ -277,7 +279,9 @@ impl<T: Config> Pallet<T> {
 		let votes: Vec<Vote> = verdicts.iter().filter_map(Verdict::vote).collect();
 		let drawn = draw.validators_of(epoch, index);
 		let drawn_weights: Vec<u64> = drawn.iter().map(|(_, weight)| *weight).collect();
-		let outcome = outcome(&votes, &drawn_weights, hosts == 1);
+		// Alone: no other host committed, so none could have validated it. Another host that
+		// committed and did not reveal (its reveal censored, say) leaves it unvalidated.
+		let outcome = outcome(&votes, &drawn_weights, hosts == 1 && draw.committers <= 1);
 		let hits = Commitments::<T>::get(epoch, &host).map_or(0, |c| c.count);
 		let weight =
 			if outcome.is_accepted() { T::Hosts::backed_weight(&host, hits.into()) } else { 0 };

@@ -375,6 +375,22 @@ fn a_lone_host_is_accepted_on_its_reveal() {
 	});
 }
 
+/// Revision 2 as first built took "the only host of the snapshot" for "a network with no
+/// other host": an author that censored every other host's reveal had its own reveal accepted
+/// without any recomputation. A host is alone only when no other host committed.
+#[test]
+fn a_host_whose_rivals_reveals_are_censored_is_not_alone() {
+	new_test_ext().execute_with(|| {
+		run_to_block(COMMIT);
+		// Host 3 commits; its reveal never lands.
+		assert_ok!(ProofOfCompute::commit(RuntimeOrigin::signed(3), 0, root(3), 50));
+		commit_and_reveal(0, &[(7, 30)]);
+		run_to_block(SETTLE);
+		assert_eq!(result(0, 7).outcome, Outcome::Unvalidated);
+		assert_eq!(result(0, 7).weight, 0);
+	});
+}
+
 #[test]
 fn a_late_commit_or_a_missing_reveal_counts_nothing() {
 	new_test_ext().execute_with(|| {
@@ -391,7 +407,7 @@ fn a_late_commit_or_a_missing_reveal_counts_nothing() {
 		assert_eq!(Results::<Test>::get(0, 2), None);
 		assert_eq!(Results::<Test>::get(0, 3), None);
 		let summary = EpochSummaries::<Test>::get(0).expect("settled");
-		assert_eq!((summary.settled, summary.total_weight), (1, 50));
+		assert_eq!((summary.settled, summary.total_weight), (1, 0), "host 1 is not alone");
 	});
 }
 
