@@ -167,7 +167,8 @@ pub struct SprintParams {
 	pub validators_per_host: u32,
 	/// Largest accepted `|claimed − recomputed|`, in units of 1e-9.
 	pub tolerance: u32,
-	/// A validator passes a host whose revealed leaves show at most this many mismatches.
+	/// A validator passes a host whose revealed leaves show at most this many mismatches,
+	/// and fewer than a quarter of them ([`SprintParams::passes`]).
 	pub max_mismatches: u32,
 	/// Phase lengths in blocks.
 	pub phases: PhaseLengths,
@@ -282,6 +283,14 @@ impl SprintParams {
 		Ok(())
 	}
 
+	/// Whether a validator passes a host with `mismatches` among its `leaves` revealed leaves:
+	/// at most `max_mismatches`, and at most `leaves / 4 − 1`, so that a host answering for
+	/// few leaves (4 at full reputation) passes none faked whatever governance sets, and
+	/// faking a quarter of the leaves or more never passes.
+	pub fn passes(&self, mismatches: u32, leaves: u32) -> bool {
+		mismatches <= self.max_mismatches.min((leaves / MIN_SAMPLES).saturating_sub(1))
+	}
+
 	/// Whether a validator counts a revealed leaf as a mismatch (DESIGN.md §5): its claimed
 	/// and recomputed distances differ by more than `tolerance`, or the recomputed distance is
 	/// not a hit. "Not a hit" has the same `tolerance` band: an honest host whose true
@@ -379,6 +388,18 @@ mod tests {
 		assert_eq!(lengths.phase_at(24), Some(Phase::Inference));
 		assert_eq!(lengths.phase_at(25), None);
 		assert_eq!(lengths.start_of(Phase::Reveal), 10);
+	}
+
+	#[test]
+	fn few_leaves_tolerate_few_mismatches() {
+		let lenient = SprintParams { max_mismatches: 3, ..SprintParams::DEV };
+		let allowed = |leaves| (0..=leaves).filter(|m| lenient.passes(*m, leaves)).max();
+		assert_eq!(allowed(4), Some(0), "4 leaves with 3 faked used to pass");
+		assert_eq!(allowed(7), Some(0));
+		assert_eq!(allowed(8), Some(1));
+		assert_eq!(allowed(16), Some(3));
+		assert_eq!(allowed(64), Some(3), "and never more than governance allows");
+		assert!(!SprintParams::DEV.passes(1, 64), "the default allows none");
 	}
 
 	#[test]

@@ -111,7 +111,7 @@ impl<T: Config> Pallet<T> {
 				epoch.params.is_mismatch(leaf.distance, recomputed.distance)
 			})
 			.count() as u32;
-		let passed = mismatches <= epoch.params.max_mismatches;
+		let passed = epoch.params.passes(mismatches, revealed.leaves.len() as u32);
 		let checks = values.iter().map(|recomputed| recomputed.check).collect::<Vec<_>>();
 		attestation.opening =
 			Some(Opening { mismatches, passed, checks: BoundedVec::truncate_from(checks) });

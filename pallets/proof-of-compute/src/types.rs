@@ -98,7 +98,8 @@ pub type CheckValues = BoundedVec<Distance, ConstU32<MAX_REVEALED_LEAVES>>;
 pub struct Opening {
 	/// Revealed leaves it found mismatched.
 	pub mismatches: u32,
-	/// Whether it passed the host (`mismatches ≤ max_mismatches`).
+	/// Whether it passed the host (`SprintParams::passes`: at most `max_mismatches`
+	/// mismatches, and fewer than a quarter of the leaves).
 	pub passed: bool,
 	/// Its check values, compared at settlement with the other validators' (DESIGN.md §5).
 	pub checks: CheckValues,
