@@ -15,7 +15,7 @@ use frame_support::{
 	DefaultNoBound,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use gonka_primitives::sprint::EpochInfo;
+use gonka_primitives::sprint::{EpochInfo, SEED_BLOCKS};
 use pallet_sprint::{EpochStatus, Phase};
 use scale_info::TypeInfo;
 use sp_runtime::{
@@ -55,9 +55,23 @@ const POC_PRIORITY: TransactionPriority = TransactionPriority::MAX / 2;
 /// may still be the best block's: a step is admitted for the block in which it can land (an
 /// opening from the validate phase's last block on, for the open phase's first).
 fn phase_of_block<T: Config>(current: &EpochInfo<BlockNumberFor<T>>) -> Option<Phase> {
+	current.params.phases.phase_at(offset_in_epoch::<T>(current))
+}
+
+/// How far into `current`'s epoch the block being built or validated for is.
+fn offset_in_epoch<T: Config>(current: &EpochInfo<BlockNumberFor<T>>) -> u32 {
 	let now = frame_system::Pallet::<T>::block_number();
-	let offset: u32 = now.saturating_sub(current.start).unique_saturated_into();
-	current.params.phases.phase_at(offset)
+	now.saturating_sub(current.start).unique_saturated_into()
+}
+
+/// Whether the seed of `phase` (the challenge or the validation seed) is fixed by the block
+/// being built or validated for: it is fixed in the phase's block `SEED_BLOCKS`, before that
+/// block's extrinsics. A peer that has not yet imported that block when a submission reaches
+/// it must not refuse it: refused once, a transaction is never sent to that peer again.
+fn seed_fixed_by_block<T: Config>(current: &EpochInfo<BlockNumberFor<T>>, phase: Phase) -> bool {
+	let into_phase =
+		offset_in_epoch::<T>(current).saturating_sub(current.params.phases.start_of(phase));
+	into_phase >= SEED_BLOCKS
 }
 
 /// The transaction extension; it carries no data, so wallets need no definition for it.
@@ -127,9 +141,10 @@ where
 		let attestation = attestations.as_ref().and_then(|all| attestation_by(all, host));
 		let ready = match step {
 			Phase::Reveal => {
-				current.challenge_seed.is_some() && Commitments::<T>::contains_key(epoch, host)
+				seed_fixed_by_block::<T>(&current, step)
+					&& Commitments::<T>::contains_key(epoch, host)
 			}
-			Phase::Validate => current.validation_seed.is_some(),
+			Phase::Validate => seed_fixed_by_block::<T>(&current, step),
 			Phase::Open => attestation.is_some(),
 			_ => true,
 		};

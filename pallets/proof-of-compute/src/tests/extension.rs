@@ -60,8 +60,15 @@ fn reveals_that_cannot_succeed_are_kept_out() {
 			epoch: 0,
 			leaves: bounded(Vec::new()),
 		});
-		run_to_block(REVEAL - 1);
+		run_to_block(REVEAL - 2);
+		System::set_block_number(REVEAL - 1);
 		assert_eq!(validate(1, &reveal), Err(custom(NOT_READY)), "no challenge seed yet");
+		// A peer whose best block is the one before the seed's validates for the block that
+		// fixes it: it admits the reveal (refused, it would never be sent that peer again).
+		run_to_block(REVEAL - 1);
+		System::set_block_number(REVEAL);
+		assert!(validate(1, &reveal).is_ok());
+		System::set_block_number(REVEAL - 1);
 		run_to_block(REVEAL);
 		assert!(validate(1, &reveal).is_ok());
 		assert_eq!(validate(2, &reveal), Err(custom(NOT_READY)), "host 2 did not commit");
