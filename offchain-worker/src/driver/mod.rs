@@ -197,6 +197,8 @@ pub struct Worker<Block: BlockT, Client, S: Submitter> {
 	phase: Option<Phase>,
 	pending: HashMap<Step, S::TxHash>,
 	warned: HashSet<&'static str>,
+	/// The salts' secret, read from disk (or made) on first use.
+	salt_secret: Option<SaltSecret>,
 	_block: std::marker::PhantomData<Block>,
 }
 
@@ -251,6 +253,7 @@ impl<Block: BlockT, Client, S: Submitter> Worker<Block, Client, S> {
 			phase: None,
 			pending: HashMap::new(),
 			warned: HashSet::new(),
+			salt_secret: None,
 			_block: Default::default(),
 		}
 	}
@@ -572,10 +575,15 @@ where
 	}
 
 	/// The salt of this worker's attestation on `host` in `epoch`.
-	fn salt(&self, epoch: u64, host: &AccountId32) -> Result<Hash32, String> {
-		let secret = SaltSecret::open(&self.config.data_dir)
-			.map_err(|error| format!("cannot read or make the attestation secret: {error}"))?;
-		Ok(secret.salt(epoch, host.as_ref()))
+	fn salt(&mut self, epoch: u64, host: &AccountId32) -> Result<Hash32, String> {
+		let secret = match self.salt_secret.take() {
+			Some(secret) => secret,
+			None => SaltSecret::open(&self.config.data_dir)
+				.map_err(|error| format!("cannot read or make the attestation secret: {error}"))?,
+		};
+		let salt = secret.salt(epoch, host.as_ref());
+		self.salt_secret = Some(secret);
+		Ok(salt)
 	}
 
 	fn is_pending(&self, step: &Step) -> bool {

@@ -1,8 +1,8 @@
 //! Keeps Proof-of-Compute submissions that cannot succeed out of the transaction pool.
 //!
-//! Successful `commit`, `reveal`, `attest` and `open_attestation` calls pay no fee, so an account that is not a
-//! host, a call for another epoch or phase, or a second submission of the same step must not
-//! reach a block. The extension refuses those when the pool validates the transaction, and
+//! Successful `commit`, `reveal`, `attest` and `open_attestation` calls pay no fee, so an
+//! account that is not a host, a call for another epoch or phase, or a second submission of
+//! the same step must not reach a block. The extension refuses those when the pool validates the transaction, and
 //! tags each accepted submission with `(step, epoch, host[, validated host])` so the pool
 //! holds at most one of each.
 
