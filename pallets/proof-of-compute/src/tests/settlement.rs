@@ -515,6 +515,54 @@ fn too_few_hosts_each_count_the_smallest_weight() {
 	});
 }
 
+/// The share cap favours small hosts, and so sybils: identities with a hit each that pull the
+/// water level down (two hosts of 1,000 and two of 1 count 1 each). The harm is bounded: no
+/// amount of dust pulls the cap below the `⌈1 / max_share⌉`-th largest weight, so once that many
+/// hosts are substantial, extra small identities gain nothing from the cap (ARCHITECTURE,
+/// "Sybils under the share cap").
+mod sybils_under_the_cap {
+	use super::*;
+	use proptest::prelude::*;
+
+	fn closed(weights: &[u64], share: Perbill) -> EpochSummary {
+		let mut summary = EpochSummary::default();
+		weights.iter().for_each(|weight| summary.add_accepted(*weight));
+		summary.close(share);
+		summary
+	}
+
+	#[test]
+	fn dust_pulls_the_cap_down_while_few_hosts_are_substantial() {
+		let share = Perbill::from_percent(25);
+		let summary = closed(&[1_000, 1_000, 1, 1], share);
+		assert_eq!(summary.weight_cap, Some(1));
+		assert_eq!(summary.counted_weight, 4, "two identities with a hit each count half");
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig::with_cases(2_000))]
+		#[test]
+		fn no_dust_pulls_the_cap_below_the_substantial_hosts(
+			substantial in proptest::collection::vec(1_000u64..1_000_000, 4..12),
+			dust in proptest::collection::vec(1u64..10, 0..200),
+			percent in 10u32..=25,
+		) {
+			let share = Perbill::from_percent(percent);
+			let needed = 100_u32.div_ceil(percent) as usize;
+			prop_assume!(substantial.len() >= needed);
+			let mut sorted = substantial.clone();
+			sorted.sort_unstable_by(|a, b| b.cmp(a));
+			let floor = sorted[needed - 1];
+			let weights: Vec<u64> = substantial.iter().chain(dust.iter()).copied().collect();
+			let summary = closed(&weights, share);
+			let cap = summary.weight_cap.expect("closed");
+			prop_assert!(cap >= floor, "cap {} below the {}-th largest weight {}", cap, needed, floor);
+			let dust_counted: u64 = dust.iter().map(|weight| summary.counted(*weight)).sum();
+			prop_assert_eq!(dust_counted, dust.iter().sum::<u64>(), "dust counts only its own work");
+		}
+	}
+}
+
 #[test]
 fn the_registry_hears_every_result_and_the_closed_epoch() {
 	new_test_ext().execute_with(|| {
