@@ -19,7 +19,9 @@ pub mod config;
 #[cfg(feature = "cuda")]
 pub mod cuda;
 pub mod generate;
+pub mod gguf;
 pub mod model;
+pub mod quant;
 pub mod recheck;
 pub mod sampling;
 pub mod test_model;
