@@ -1,5 +1,5 @@
-//! The architecture of a Llama-style model, as its `config.json` (Hugging Face's names)
-//! gives it.
+//! The architecture of a Llama-style model (Llama, Mistral, Qwen2), as its `config.json`
+//! (Hugging Face's names) gives it, or as a GGUF file's metadata does (`crate::load::gguf`).
 
 use serde::{Deserialize, Serialize};
 
@@ -35,9 +35,90 @@ pub struct LlamaConfig {
 	/// The token that begins a sequence.
 	#[serde(default)]
 	pub bos_token_id: Option<u32>,
-	/// The token that ends one.
+	/// The tokens that end one (`config.json` gives one id or a list).
+	#[serde(default, rename = "eos_token_id", deserialize_with = "one_or_many")]
+	pub eos_token_ids: Vec<u32>,
+	/// How the rotary angles are scaled for long contexts.
 	#[serde(default)]
-	pub eos_token_id: Option<u32>,
+	pub rope_scaling: Option<RopeScaling>,
+	/// Which dimensions the rotary embedding pairs.
+	#[serde(skip)]
+	pub rope_pairs: RopePairs,
+}
+
+/// Which dimensions of a head the rotary embedding rotates together.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RopePairs {
+	/// `(i, i + d/2)`: Hugging Face's Llama, Mistral and Qwen2, and GGUF's Qwen2.
+	#[default]
+	Halves,
+	/// `(2i, 2i + 1)`: GGUF's Llama, whose converter permuted the q and k projections so.
+	Adjacent,
+}
+
+/// `rope_scaling` of `config.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rope_type", rename_all = "lowercase")]
+pub enum RopeScaling {
+	/// Every angle divided by `factor`.
+	Linear {
+		/// The divisor.
+		factor: f32,
+	},
+	/// Llama 3.1's: low frequencies divided by `factor`, high ones kept, a smooth blend
+	/// between.
+	Llama3 {
+		/// The divisor of the low frequencies.
+		factor: f32,
+		/// Wavelengths above `original / low_freq_factor` are divided.
+		low_freq_factor: f32,
+		/// Wavelengths below `original / high_freq_factor` are kept.
+		high_freq_factor: f32,
+		/// The context the model was trained on before scaling.
+		original_max_position_embeddings: usize,
+	},
+}
+
+impl RopeScaling {
+	/// The divisor of the angle of inverse frequency `frequency`.
+	pub fn divisor(&self, frequency: f32) -> f32 {
+		match *self {
+			RopeScaling::Linear { factor } => factor,
+			RopeScaling::Llama3 {
+				factor,
+				low_freq_factor,
+				high_freq_factor,
+				original_max_position_embeddings,
+			} => {
+				let original = original_max_position_embeddings as f32;
+				let wavelength = 2.0 * std::f32::consts::PI / frequency;
+				if wavelength < original / high_freq_factor {
+					1.0
+				} else if wavelength > original / low_freq_factor {
+					factor
+				} else {
+					let smooth = (original / wavelength - low_freq_factor)
+						/ (high_freq_factor - low_freq_factor);
+					1.0 / ((1.0 - smooth) / factor + smooth)
+				}
+			}
+		}
+	}
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<u32>, D::Error> {
+	#[derive(Deserialize)]
+	#[serde(untagged)]
+	enum OneOrMany {
+		One(u32),
+		Many(Vec<u32>),
+		None,
+	}
+	Ok(match Option::<OneOrMany>::deserialize(deserializer)? {
+		Some(OneOrMany::One(id)) => vec![id],
+		Some(OneOrMany::Many(ids)) => ids,
+		Some(OneOrMany::None) | None => Vec::new(),
+	})
 }
 
 fn default_rms_norm_eps() -> f32 {
@@ -67,6 +148,11 @@ impl LlamaConfig {
 		self.hidden_size / self.num_attention_heads
 	}
 
+	/// Whether `token` ends a sequence.
+	pub fn is_end(&self, token: u32) -> bool {
+		self.eos_token_ids.contains(&token)
+	}
+
 	/// Checks that the shapes fit together.
 	pub fn validate(&self) -> Result<(), InferenceError> {
 		let fail = |why: String| Err(InferenceError::Config(why));
@@ -93,10 +179,11 @@ impl LlamaConfig {
 		if kv == 0 || !heads.is_multiple_of(kv) {
 			return fail(format!("{heads} query heads are not a multiple of {kv} key/value heads"));
 		}
-		for (name, id) in [("bos_token_id", self.bos_token_id), ("eos_token_id", self.eos_token_id)]
-		{
-			if id.is_some_and(|id| id as usize >= self.vocab_size) {
-				return fail(format!("{name} is outside the vocabulary"));
+		let ids = self.bos_token_id.iter().map(|id| ("bos_token_id", id));
+		let ids = ids.chain(self.eos_token_ids.iter().map(|id| ("eos_token_id", id)));
+		for (name, id) in ids {
+			if *id as usize >= self.vocab_size {
+				return fail(format!("{name} {id} is outside the vocabulary"));
 			}
 		}
 		Ok(())

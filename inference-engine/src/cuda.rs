@@ -122,7 +122,7 @@ impl CudaProjections {
 		let matrices = matrices
 			.into_iter()
 			.map(|matrix| {
-				let halves: Vec<f16> = matrix.data.iter().map(|v| f16::from_f32(*v)).collect();
+				let halves: Vec<f16> = matrix.to_f32().iter().map(|v| f16::from_f32(*v)).collect();
 				Ok(DeviceMatrix {
 					rows: matrix.rows,
 					cols: matrix.cols,

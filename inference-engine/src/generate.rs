@@ -76,7 +76,7 @@ pub fn generate_streaming(
 	for step in 0..max_tokens {
 		let logprobs = log_softmax(&logits);
 		let token = choose(sampling, &logits, step);
-		if Some(token) == model.config.eos_token_id {
+		if model.config.is_end(token) {
 			return Ok(Completion {
 				prompt_tokens: prompt.len(),
 				tokens,

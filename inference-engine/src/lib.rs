@@ -20,6 +20,7 @@ pub mod config;
 pub mod cuda;
 pub mod generate;
 pub mod gguf;
+pub mod load;
 pub mod model;
 pub mod quant;
 pub mod recheck;

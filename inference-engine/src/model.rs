@@ -1,16 +1,23 @@
-//! The Llama-style decoder on the CPU, in f32, one token at a time with a KV cache:
-//! `x = embed(token)`; per layer `x += o(attention(rope(q(n₁(x))), rope(k(n₁(x))), v(n₁(x))))`
-//! and `x += down(silu(gate(n₂(x))) ⊙ up(n₂(x)))`; `logits = output(norm(x))`, with
-//! RMSNorms `n`, rotary embeddings on (i, i + d/2) pairs as Hugging Face's Llama rotates them,
-//! and each key/value head shared by `heads / kv_heads` query heads. With the `cuda` feature,
-//! [`Model::use_cuda`] moves every projection to a GPU (f16 weights, `crate::cuda`).
+//! The Llama-style decoder (Llama, Mistral, Qwen2) on the CPU, with a KV cache. Every step
+//! runs a batch of positions at once, so a prompt or a re-check is a matrix-matrix product
+//! per projection ([`Matrix::matmul`]) and a generated token a matrix-vector one:
+//! `x = embed(token)`; per layer `x += o(attention(rope(q(n₁(x)) + b_q), rope(k(n₁(x)) + b_k),
+//! v(n₁(x)) + b_v))` and `x += down(silu(gate(n₂(x))) ⊙ up(n₂(x)))`;
+//! `logits = output(norm(x))`, with RMSNorms `n`, rotary embeddings on the pairs the
+//! configuration names ([`RopePairs`]), each key/value head shared by `heads / kv_heads` query
+//! heads, biases where the model has them (Qwen2). With the `cuda` feature,
+//! [`Model::use_cuda`] moves every projection to a GPU (`crate::cuda`).
 
 use std::path::Path;
 
 use gonka_primitives::Hash32;
+use half::f16;
+use rayon::prelude::*;
 
 use crate::{
-	weights::{self, dot, Weights},
+	config::RopePairs,
+	load::{self, gguf::GgufModel, hugging_face::Checkpoint, ModelFiles},
+	weights::{weights_hash, Matrix, Weights},
 	InferenceError, LlamaConfig,
 };
 
@@ -22,8 +29,8 @@ pub struct Model {
 	pub weights: Weights,
 	/// The hash of its weight files.
 	pub hash: Hash32,
-	/// `cos` and `sin` of every position's rotation angles, `positions × head_dim / 2`.
-	rope: Vec<(f32, f32)>,
+	/// The rotary embedding's angular frequency of each pair of a head's dimensions.
+	frequencies: Vec<f32>,
 	/// The projections on a GPU, when [`Model::use_cuda`] put them there.
 	#[cfg(feature = "cuda")]
 	cuda: Option<crate::cuda::CudaProjections>,
@@ -33,10 +40,11 @@ pub struct Model {
 /// the output head.
 const PER_LAYER: usize = 7;
 
-/// The keys and values of the positions run so far, per layer.
+/// The keys and values of the positions run so far, per layer, in f16 as llama.cpp keeps
+/// them (half the memory of f32, and the same rounding).
 pub struct KvCache {
-	keys: Vec<Vec<f32>>,
-	values: Vec<Vec<f32>>,
+	keys: Vec<Vec<f16>>,
+	values: Vec<Vec<f16>>,
 	len: usize,
 }
 
@@ -53,34 +61,53 @@ impl KvCache {
 }
 
 impl Model {
-	/// Loads the model in `folder` (`config.json` and its safetensors files), refusing
-	/// weights whose hash is not `expected` when given.
-	pub fn load(folder: &Path, expected: Option<Hash32>) -> Result<Self, InferenceError> {
-		let path = folder.join("config.json");
-		let text = std::fs::read_to_string(&path).map_err(|e| InferenceError::Io(path, e))?;
-		let config = LlamaConfig::from_json(&text)?;
-		let (weights, hash) = weights::load(folder, &config, expected)?;
-		Ok(Self::new(config, weights, hash))
+	/// Loads the model at `path`: a GGUF file, a folder holding one, or a Hugging Face
+	/// checkpoint folder (`config.json` and safetensors files). Refuses weights whose hash is
+	/// not `expected` when given.
+	pub fn load(path: &Path, expected: Option<Hash32>) -> Result<Self, InferenceError> {
+		let check = |hash: Hash32| match expected {
+			Some(expected) if expected != hash => {
+				Err(InferenceError::HashMismatch { expected, found: hash })
+			}
+			_ => Ok(hash),
+		};
+		match ModelFiles::find(path)? {
+			ModelFiles::Gguf(file) => {
+				let source = GgufModel::open(&file)?;
+				let hash = check(weights_hash(&[source.storage.bytes()]))?;
+				let config = source.config()?;
+				let weights = load::weights(&source, &config)?;
+				Ok(Self::new(config, weights, hash))
+			}
+			ModelFiles::Checkpoint(folder) => {
+				let config = load::hugging_face::config(&folder)?;
+				let source = Checkpoint::open(&folder)?;
+				let hash = check(weights_hash(&source.contents()))?;
+				let weights = load::weights(&source, &config)?;
+				Ok(Self::new(config, weights, hash))
+			}
+		}
 	}
 
 	/// A model of `config` with `weights`.
 	pub fn new(config: LlamaConfig, weights: Weights, hash: Hash32) -> Self {
 		let half = config.head_dim() / 2;
-		let rope = (0..config.max_position_embeddings)
-			.flat_map(|position| {
-				let theta = config.rope_theta;
-				(0..half).map(move |i| {
-					let frequency = theta.powf(-((2 * i) as f32) / (2 * half) as f32);
-					let angle = position as f32 * frequency;
-					(angle.cos(), angle.sin())
-				})
+		let frequencies = (0..half)
+			.map(|i| {
+				let frequency = config.rope_theta.powf(-((2 * i) as f32) / (2 * half) as f32);
+				let divisor = match (&weights.rope_divisors, &config.rope_scaling) {
+					(Some(divisors), _) => divisors[i],
+					(None, Some(scaling)) => scaling.divisor(frequency),
+					(None, None) => 1.0,
+				};
+				frequency / divisor
 			})
 			.collect();
 		Model {
 			config,
 			weights,
 			hash,
-			rope,
+			frequencies,
 			#[cfg(feature = "cuda")]
 			cuda: None,
 		}
@@ -89,7 +116,7 @@ impl Model {
 	/// Every projection, in the order of their indices: per layer q, k, v, o, gate, up, down;
 	/// then the output head.
 	#[cfg(feature = "cuda")]
-	fn projections(&self) -> impl Iterator<Item = &weights::Matrix> {
+	fn projections(&self) -> impl Iterator<Item = &Matrix> {
 		self.weights
 			.layers
 			.iter()
@@ -104,20 +131,25 @@ impl Model {
 		Ok(())
 	}
 
-	/// Projection `index` of [`Model::projections`] (`matrix`) applied to `x`, on the GPU when
-	/// the model uses one.
+	/// Projection `index` of [`Model::projections`] (`matrix`) applied to the `n` rows of `x`,
+	/// on the GPU when the model uses one.
 	fn project(
 		&self,
 		index: usize,
-		matrix: &weights::Matrix,
+		matrix: &Matrix,
 		x: &[f32],
+		n: usize,
 	) -> Result<Vec<f32>, InferenceError> {
 		#[cfg(feature = "cuda")]
 		if let Some(cuda) = &self.cuda {
-			return cuda.apply(index, x);
+			let mut out = Vec::with_capacity(n * matrix.rows);
+			for row in x.chunks_exact(matrix.cols) {
+				out.extend(cuda.apply(index, row)?);
+			}
+			return Ok(out);
 		}
 		let _ = index;
-		Ok(matrix.apply(x))
+		Ok(matrix.matmul(x, n))
 	}
 
 	/// An empty cache for one sequence.
@@ -139,98 +171,148 @@ impl Model {
 			return Err(InferenceError::ContextFull { needed, limit });
 		}
 		let mut cache = self.new_cache();
-		let mut logits = Vec::new();
-		for token in prompt {
-			logits = self.forward(*token, &mut cache)?;
-		}
+		let logits = self.run(prompt, &mut cache, prompt.len() - 1)?.pop().unwrap_or_default();
 		Ok((cache, logits))
 	}
 
 	/// Runs `token` at the next position of `cache`, returning the logits of the token after it.
 	pub fn forward(&self, token: u32, cache: &mut KvCache) -> Result<Vec<f32>, InferenceError> {
+		Ok(self.run(&[token], cache, 0)?.pop().unwrap_or_default())
+	}
+
+	/// Runs `tokens` at the next positions of `cache`, all at once, returning the logits after
+	/// each of them from index `logits_from` on.
+	pub fn run(
+		&self,
+		tokens: &[u32],
+		cache: &mut KvCache,
+		logits_from: usize,
+	) -> Result<Vec<Vec<f32>>, InferenceError> {
 		let config = &self.config;
-		if token as usize >= config.vocab_size {
-			return Err(InferenceError::UnknownToken(token));
+		if let Some(token) = tokens.iter().find(|token| **token as usize >= config.vocab_size) {
+			return Err(InferenceError::UnknownToken(*token));
 		}
-		let position = cache.len;
-		if position >= config.max_position_embeddings {
+		let (n, first) = (tokens.len(), cache.len);
+		if first + n > config.max_position_embeddings {
 			return Err(InferenceError::ContextFull {
-				needed: position + 1,
+				needed: first + n,
 				limit: config.max_position_embeddings,
 			});
 		}
-		let mut x = self.weights.embedding.row(token as usize).to_vec();
+		let hidden = config.hidden_size;
+		let eps = config.rms_norm_eps;
+		let mut x: Vec<f32> =
+			tokens.iter().flat_map(|t| self.weights.embedding.row(*t as usize)).collect();
+		let angles = self.angles(first, n);
 		for (index, layer) in self.weights.layers.iter().enumerate() {
-			let first = index * PER_LAYER;
-			let h = rms_norm(&x, &layer.attention_norm, config.rms_norm_eps);
-			let mut q = self.project(first, &layer.q, &h)?;
-			let mut k = self.project(first + 1, &layer.k, &h)?;
-			let v = self.project(first + 2, &layer.v, &h)?;
-			self.rotate(&mut q, position);
-			self.rotate(&mut k, position);
-			cache.keys[index].extend_from_slice(&k);
-			cache.values[index].extend_from_slice(&v);
-			let attended = self.attend(&q, &cache.keys[index], &cache.values[index], position + 1);
-			add(&mut x, &self.project(first + 3, &layer.o, &attended)?);
-			let h = rms_norm(&x, &layer.mlp_norm, config.rms_norm_eps);
-			let gate = self.project(first + 4, &layer.gate, &h)?;
-			let up = self.project(first + 5, &layer.up, &h)?;
+			let projection = index * PER_LAYER;
+			let h = rms_norm_rows(&x, &layer.attention_norm, eps);
+			let mut q = self.project(projection, &layer.q, &h, n)?;
+			let mut k = self.project(projection + 1, &layer.k, &h, n)?;
+			let mut v = self.project(projection + 2, &layer.v, &h, n)?;
+			if let Some([q_bias, k_bias, v_bias]) = &layer.qkv_bias {
+				add_rows(&mut q, q_bias);
+				add_rows(&mut k, k_bias);
+				add_rows(&mut v, v_bias);
+			}
+			self.rotate_rows(&mut q, &angles);
+			self.rotate_rows(&mut k, &angles);
+			cache.keys[index].extend(k.iter().map(|value| f16::from_f32(*value)));
+			cache.values[index].extend(v.iter().map(|value| f16::from_f32(*value)));
+			let attended = self.attend(&q, &cache.keys[index], &cache.values[index], first);
+			add(&mut x, &self.project(projection + 3, &layer.o, &attended, n)?);
+			let h = rms_norm_rows(&x, &layer.mlp_norm, eps);
+			let gate = self.project(projection + 4, &layer.gate, &h, n)?;
+			let up = self.project(projection + 5, &layer.up, &h, n)?;
 			let activated: Vec<f32> = gate.iter().zip(&up).map(|(g, u)| silu(*g) * u).collect();
-			add(&mut x, &self.project(first + 6, &layer.down, &activated)?);
+			add(&mut x, &self.project(projection + 6, &layer.down, &activated, n)?);
 		}
-		cache.len += 1;
-		let x = rms_norm(&x, &self.weights.norm, config.rms_norm_eps);
+		cache.len += n;
+		let from = logits_from.min(n);
+		let last = rms_norm_rows(&x[from * hidden..], &self.weights.norm, eps);
 		let head = self.weights.layers.len() * PER_LAYER;
-		self.project(head, self.weights.output(), &x)
+		let logits = self.project(head, self.weights.output(), &last, n - from)?;
+		Ok(logits.chunks_exact(config.vocab_size).map(<[f32]>::to_vec).collect())
 	}
 
-	/// Rotates every head of `vector` by the angles of `position`.
-	fn rotate(&self, vector: &mut [f32], position: usize) {
+	/// `(cos, sin)` of every rotation angle of positions `first .. first + n`, position after
+	/// position.
+	fn angles(&self, first: usize, n: usize) -> Vec<(f32, f32)> {
+		(first..first + n)
+			.flat_map(|position| {
+				self.frequencies.iter().map(move |frequency| {
+					let angle = position as f32 * frequency;
+					(angle.cos(), angle.sin())
+				})
+			})
+			.collect()
+	}
+
+	/// Rotates every head of every row of `rows` by its position's `angles`.
+	fn rotate_rows(&self, rows: &mut [f32], angles: &[(f32, f32)]) {
 		let head_dim = self.config.head_dim();
 		let half = head_dim / 2;
-		let angles = &self.rope[position * half..(position + 1) * half];
-		for head in vector.chunks_mut(head_dim) {
-			let (first, second) = head.split_at_mut(half);
-			for ((a, b), (cos, sin)) in first.iter_mut().zip(second.iter_mut()).zip(angles) {
-				let (x, y) = (*a, *b);
-				*a = x * cos - y * sin;
-				*b = y * cos + x * sin;
+		let width = rows.len() / (angles.len() / half).max(1);
+		for (row, angles) in rows.chunks_exact_mut(width).zip(angles.chunks_exact(half)) {
+			for head in row.chunks_exact_mut(head_dim) {
+				for (i, (cos, sin)) in angles.iter().enumerate() {
+					let (a, b) = match self.config.rope_pairs {
+						RopePairs::Halves => (i, i + half),
+						RopePairs::Adjacent => (2 * i, 2 * i + 1),
+					};
+					let (x, y) = (head[a], head[b]);
+					head[a] = x * cos - y * sin;
+					head[b] = y * cos + x * sin;
+				}
 			}
 		}
 	}
 
-	/// Causal attention of the query heads `q` over the `positions` cached keys and values.
-	fn attend(&self, q: &[f32], keys: &[f32], values: &[f32], positions: usize) -> Vec<f32> {
+	/// Causal attention of the query rows `q` (positions `first ..`) over the cached keys and
+	/// values (which already hold the rows' own).
+	fn attend(&self, q: &[f32], keys: &[f16], values: &[f16], first: usize) -> Vec<f32> {
 		let head_dim = self.config.head_dim();
 		let kv_width = self.config.kv_heads() * head_dim;
 		let group = self.config.num_attention_heads / self.config.kv_heads();
 		let scale = 1.0 / (head_dim as f32).sqrt();
 		let mut out = vec![0.0; q.len()];
-		for (head, (query, output)) in q.chunks(head_dim).zip(out.chunks_mut(head_dim)).enumerate()
-		{
-			let offset = (head / group) * head_dim;
-			let scores: Vec<f32> = (0..positions)
-				.map(|p| {
-					let key = &keys[p * kv_width + offset..p * kv_width + offset + head_dim];
-					dot(query, key) * scale
-				})
-				.collect();
-			let weights = softmax(&scores);
-			for (p, weight) in weights.iter().enumerate() {
-				let value = &values[p * kv_width + offset..p * kv_width + offset + head_dim];
-				for (o, v) in output.iter_mut().zip(value) {
-					*o += weight * v;
+		out.par_chunks_mut(head_dim).zip(q.par_chunks(head_dim)).enumerate().for_each(
+			|(index, (output, query))| {
+				let (row, head) = (
+					index / self.config.num_attention_heads,
+					index % self.config.num_attention_heads,
+				);
+				let positions = first + row + 1;
+				let offset = (head / group) * head_dim;
+				let query: Vec<f32> = query.iter().map(|v| f16::from_f32(*v).to_f32()).collect();
+				let scores: Vec<f32> = (0..positions)
+					.map(|p| {
+						let key = &keys[p * kv_width + offset..][..head_dim];
+						query.iter().zip(key).map(|(q, k)| q * k.to_f32()).sum::<f32>() * scale
+					})
+					.collect();
+				let weights = softmax(&scores);
+				for (p, weight) in weights.iter().enumerate() {
+					let value = &values[p * kv_width + offset..][..head_dim];
+					for (o, v) in output.iter_mut().zip(value) {
+						*o += weight * v.to_f32();
+					}
 				}
-			}
-		}
+			},
+		);
 		out
 	}
 }
 
-fn rms_norm(x: &[f32], scale: &[f32], eps: f32) -> Vec<f32> {
-	let mean_square = x.iter().map(|v| v * v).sum::<f32>() / x.len() as f32;
-	let factor = 1.0 / (mean_square + eps).sqrt();
-	x.iter().zip(scale).map(|(v, s)| v * factor * s).collect()
+/// The RMSNorm of each row of `x` (rows as long as `scale`).
+fn rms_norm_rows(x: &[f32], scale: &[f32], eps: f32) -> Vec<f32> {
+	x.chunks_exact(scale.len())
+		.flat_map(|row| {
+			let mean_square = row.iter().map(|v| v * v).sum::<f32>() / row.len() as f32;
+			let factor = 1.0 / (mean_square + eps).sqrt();
+			row.iter().zip(scale).map(move |(v, s)| v * factor * s)
+		})
+		.collect()
 }
 
 fn silu(x: f32) -> f32 {
@@ -240,6 +322,13 @@ fn silu(x: f32) -> f32 {
 fn add(x: &mut [f32], y: &[f32]) {
 	for (a, b) in x.iter_mut().zip(y) {
 		*a += b;
+	}
+}
+
+/// Adds `bias` to every row of `rows`.
+fn add_rows(rows: &mut [f32], bias: &[f32]) {
+	for row in rows.chunks_exact_mut(bias.len()) {
+		add(row, bias);
 	}
 }
 

@@ -103,32 +103,35 @@ impl BlockType {
 	}
 }
 
-/// 32 activations quantised to signed bytes: `x ≈ d · q`, with `sum = d · Σ q`.
+/// 32 activations quantised to signed bytes as ggml's `quantize_row_q8_1` does: `x ≈ d · q`
+/// with `d = max |x| / 127` rounded to f16 (the quantised values use the unrounded scale),
+/// and the sum of the values times the scale, also rounded to f16. llama.cpp multiplies
+/// every 32-value weight block by these, so its results and ours round alike.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Q8Block {
-	/// The scale.
+	/// The scale, as f16 holds it.
 	pub d: f32,
-	/// `d` times the sum of the quantised values.
+	/// `d · Σ q`, as f16 holds it.
 	pub sum: f32,
+	/// `Σ q`.
+	pub q_sum: i32,
 	/// The quantised values.
 	pub q: [i8; QK],
 }
 
-/// `x` (a multiple of 32 long) quantised to [`Q8Block`]s, rounding to nearest as ggml's
-/// `quantize_row_q8_1` does.
+/// `x` (a multiple of 32 long) quantised to [`Q8Block`]s.
 pub fn quantize_activations(x: &[f32]) -> Vec<Q8Block> {
 	x.chunks_exact(QK)
 		.map(|values| {
 			let max = values.iter().fold(0f32, |max, v| max.max(v.abs()));
 			let d = max / 127.0;
 			let inverse = if d > 0.0 { 1.0 / d } else { 0.0 };
-			let mut block = Q8Block { d, ..Default::default() };
-			let mut sum = 0i32;
+			let mut block = Q8Block { d: f16::from_f32(d).to_f32(), ..Default::default() };
 			for (q, v) in block.q.iter_mut().zip(values) {
 				*q = (v * inverse).round() as i8;
-				sum += i32::from(*q);
+				block.q_sum += i32::from(*q);
 			}
-			block.sum = d * sum as f32;
+			block.sum = f16::from_f32(d * block.q_sum as f32).to_f32();
 			block
 		})
 		.collect()
@@ -266,8 +269,7 @@ fn dot_row_generic(block_type: BlockType, row: &[u8], x: &[f32], xq: &[Q8Block])
 			.zip(xq)
 			.map(|(b, a)| {
 				let w = nibbles(&b[2..18]);
-				let raw = dot32(&w, &a.q) as f32 * a.d;
-				f16_at(b, 0) * (raw - 8.0 * a.sum)
+				f16_at(b, 0) * a.d * (dot32(&w, &a.q) - 8 * a.q_sum) as f32
 			})
 			.sum(),
 		BlockType::Q4_1 => blocks
@@ -340,30 +342,59 @@ fn bytemuck_i8(bytes: &[u8]) -> &[i8; QK] {
 	unsafe { &*(array as *const [u8; QK] as *const [i8; QK]) }
 }
 
+/// Activations for the products of one token: as floats, and quantised for block formats.
+pub struct Activations<'a> {
+	/// The values.
+	pub x: &'a [f32],
+	/// [`quantize_activations`] of them (empty for float formats).
+	pub quantized: Vec<Q8Block>,
+}
+
+impl<'a> Activations<'a> {
+	/// The activations `x`, quantised when `block_type` is a block format.
+	pub fn new(block_type: BlockType, x: &'a [f32]) -> Self {
+		let quantized =
+			if block_type.is_quantized() { quantize_activations(x) } else { Vec::new() };
+		Activations { x, quantized }
+	}
+}
+
+#[inline(always)]
+fn dot_rows_generic(
+	block_type: BlockType,
+	rows: &[u8],
+	row_bytes: usize,
+	tokens: &[Activations],
+	out: &mut [f32],
+) {
+	let n = tokens.len();
+	for (row, out) in rows.chunks_exact(row_bytes).zip(out.chunks_exact_mut(n)) {
+		for (token, out) in tokens.iter().zip(out) {
+			*out = dot_row_generic(block_type, row, token.x, &token.quantized);
+		}
+	}
+}
+
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma,f16c")]
 unsafe fn dot_rows_avx2(
 	block_type: BlockType,
 	rows: &[u8],
 	row_bytes: usize,
-	x: &[f32],
-	xq: &[Q8Block],
+	tokens: &[Activations],
 	out: &mut [f32],
 ) {
-	for (row, out) in rows.chunks_exact(row_bytes).zip(out) {
-		*out = dot_row_generic(block_type, row, x, xq);
-	}
+	dot_rows_generic(block_type, rows, row_bytes, tokens, out)
 }
 
-/// `out[r]` = the dot product of row `r` of `rows` (each `row_bytes` long, stored as
-/// `block_type`) with the activations (`x`, and `xq` = [`quantize_activations`] of it for
-/// block formats). Uses AVX2 code where the CPU has it.
+/// The dot product of every row of `rows` (each `row_bytes` long, stored as `block_type`)
+/// with every token's activations: `out[r · n + t]` for row `r` and token `t` of `n`. Uses
+/// AVX2 code where the CPU has it.
 pub fn dot_rows(
 	block_type: BlockType,
 	rows: &[u8],
 	row_bytes: usize,
-	x: &[f32],
-	xq: &[Q8Block],
+	tokens: &[Activations],
 	out: &mut [f32],
 ) {
 	#[cfg(target_arch = "x86_64")]
@@ -372,11 +403,9 @@ pub fn dot_rows(
 		&& std::is_x86_feature_detected!("f16c")
 	{
 		// SAFETY: the CPU has the features the function is compiled for.
-		return unsafe { dot_rows_avx2(block_type, rows, row_bytes, x, xq, out) };
+		return unsafe { dot_rows_avx2(block_type, rows, row_bytes, tokens, out) };
 	}
-	for (row, out) in rows.chunks_exact(row_bytes).zip(out) {
-		*out = dot_row_generic(block_type, row, x, xq);
-	}
+	dot_rows_generic(block_type, rows, row_bytes, tokens, out)
 }
 
 #[cfg(test)]
@@ -412,7 +441,6 @@ mod tests {
 		let columns = 512;
 		let key = random::key(b"activations", b"x");
 		let x: Vec<f32> = (0..columns).map(|i| random::symmetric(key, i as u64)).collect();
-		let xq = quantize_activations(&x);
 		for block_type in [
 			BlockType::F32,
 			BlockType::F16,
@@ -427,7 +455,13 @@ mod tests {
 			let row_bytes = block_type.row_bytes(columns);
 			let bytes = random_blocks(block_type, rows * columns / block_type.block_len(), 7);
 			let mut products = vec![0.0; rows];
-			dot_rows(block_type, &bytes, row_bytes, &x, &xq, &mut products);
+			dot_rows(
+				block_type,
+				&bytes,
+				row_bytes,
+				&[Activations::new(block_type, &x)],
+				&mut products,
+			);
 			for (row, product) in bytes.chunks_exact(row_bytes).zip(&products) {
 				let mut expanded = vec![0.0; columns];
 				dequantize_row(block_type, row, &mut expanded);

@@ -27,7 +27,9 @@ pub fn test_config() -> LlamaConfig {
 		max_position_embeddings: 512,
 		tie_word_embeddings: false,
 		bos_token_id: Some(tokenizer::BOS),
-		eos_token_id: Some(tokenizer::EOS),
+		eos_token_ids: vec![tokenizer::EOS],
+		rope_scaling: None,
+		rope_pairs: Default::default(),
 	}
 }
 
@@ -125,7 +127,7 @@ pub fn write_test_model(
 		.collect::<Result<Vec<_>, _>>()?;
 	let file =
 		safetensors::serialize(views, None).map_err(|e| InferenceError::Weights(e.to_string()))?;
-	let hash = weights_hash(std::slice::from_ref(&file));
+	let hash = weights_hash(&[&file]);
 	let path = folder.join("model.safetensors");
 	std::fs::write(&path, file).map_err(|e| InferenceError::Io(path, e))?;
 	Ok(hash)

@@ -1,68 +1,244 @@
-//! A model's weights: every `*.safetensors` file of its folder, in Hugging Face's Llama
-//! tensor names, converted to f32 whatever their stored type (f32, f16, bf16).
+//! A model's weights as they are stored: every matrix keeps its file's type (f32, f16, bf16 or
+//! a ggml block format) and, where it can, stays in the memory-mapped file, so a model costs
+//! its file size in memory, not four bytes a weight.
+//!
+//! Products ([`Matrix::matmul`]): block formats multiply the stored blocks by each token's
+//! activations quantised to 8 bits, as llama.cpp does, rows split across threads, so a
+//! prompt run at once and the same tokens run one by one give the same values; float
+//! formats run several tokens through `gemm`, one panel of [`PANEL_ROWS`] rows expanded at a
+//! time.
 //!
 //! The weights hash, which the chain's model registry holds, is BLAKE2b-256 over the bytes of
-//! the safetensors files in file-name order: a host can check a model it downloaded before
-//! serving it, and nothing but the exact files passes.
+//! the weight files (the `.gguf` file, or the safetensors files in file-name order): a host
+//! can check a model it downloaded before serving it, and nothing but the exact files passes.
 
-use std::path::{Path, PathBuf};
+use std::{path::Path, sync::Arc};
 
 use gonka_primitives::Hash32;
+use memmap2::Mmap;
 use rayon::prelude::*;
-use safetensors::{tensor::TensorView, Dtype, SafeTensors};
 
-use crate::{InferenceError, LlamaConfig};
+use crate::{
+	quant::{dequantize_row, dot_rows, Activations, BlockType},
+	InferenceError,
+};
 
-/// A row-major matrix of `rows × cols` (Hugging Face stores projections as `[out, in]`).
-#[derive(Clone, Debug)]
+/// Rows expanded at a time by [`Matrix::matmul`].
+pub const PANEL_ROWS: usize = 64;
+/// Rows per parallel task in [`Matrix::apply`].
+const ROWS_PER_TASK: usize = 32;
+
+/// A weight file mapped into memory (or, for generated models, held in memory).
+#[derive(Clone)]
+pub struct Storage(Arc<StorageBytes>);
+
+enum StorageBytes {
+	Mapped(Mmap),
+	Owned(Vec<u8>),
+}
+
+impl Storage {
+	/// Maps `path` read-only.
+	pub fn map(path: &Path) -> Result<Self, InferenceError> {
+		let file = std::fs::File::open(path).map_err(|e| InferenceError::Io(path.into(), e))?;
+		// SAFETY: the map is read-only; a model file changed while it is served changes the
+		// weights (as replacing it on disk would on the next load), never memory safety of the
+		// bytes, which stay mapped as long as any matrix holds them.
+		let map = unsafe { Mmap::map(&file) }.map_err(|e| InferenceError::Io(path.into(), e))?;
+		Ok(Storage(Arc::new(StorageBytes::Mapped(map))))
+	}
+
+	/// Bytes held in memory.
+	pub fn owned(bytes: Vec<u8>) -> Self {
+		Storage(Arc::new(StorageBytes::Owned(bytes)))
+	}
+
+	/// The whole file.
+	pub fn bytes(&self) -> &[u8] {
+		match &*self.0 {
+			StorageBytes::Mapped(map) => map,
+			StorageBytes::Owned(bytes) => bytes,
+		}
+	}
+}
+
+/// A row-major matrix of `rows × cols` as stored (Hugging Face and GGUF both store
+/// projections as `[out, in]`).
+#[derive(Clone)]
 pub struct Matrix {
 	/// Output size.
 	pub rows: usize,
 	/// Input size.
 	pub cols: usize,
-	/// `rows · cols` values, row after row.
-	pub data: Vec<f32>,
+	/// How each row is stored.
+	pub block_type: BlockType,
+	storage: Storage,
+	start: usize,
 }
 
-/// Rows per parallel task in [`Matrix::apply`].
-const ROWS_PER_TASK: usize = 64;
+impl std::fmt::Debug for Matrix {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		write!(f, "Matrix({} × {}, {:?})", self.rows, self.cols, self.block_type)
+	}
+}
 
 impl Matrix {
-	/// `self · x`.
+	/// The matrix of `rows × cols` stored as `block_type` at `start` of `storage`; the caller
+	/// has checked that it lies within.
+	pub fn new(
+		storage: Storage,
+		start: usize,
+		rows: usize,
+		cols: usize,
+		block_type: BlockType,
+	) -> Result<Self, InferenceError> {
+		let len = rows.checked_mul(block_type.row_bytes(cols));
+		let fits = cols % block_type.block_len() == 0
+			&& len
+				.and_then(|len| start.checked_add(len))
+				.is_some_and(|end| end <= storage.bytes().len());
+		if !fits {
+			return Err(InferenceError::Weights(format!(
+				"a {rows} × {cols} {block_type:?} matrix does not fit its file"
+			)));
+		}
+		Ok(Matrix { rows, cols, block_type, storage, start })
+	}
+
+	/// A matrix of f32 values held in memory.
+	pub fn from_f32(rows: usize, cols: usize, values: &[f32]) -> Self {
+		let bytes = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+		Matrix { rows, cols, block_type: BlockType::F32, storage: Storage::owned(bytes), start: 0 }
+	}
+
+	fn row_bytes(&self) -> usize {
+		self.block_type.row_bytes(self.cols)
+	}
+
+	/// The stored bytes of every row.
+	pub fn bytes(&self) -> &[u8] {
+		&self.storage.bytes()[self.start..self.start + self.rows * self.row_bytes()]
+	}
+
+	/// Row `index` expanded to floats (an embedding).
+	pub fn row(&self, index: usize) -> Vec<f32> {
+		let row_bytes = self.row_bytes();
+		let mut out = vec![0.0; self.cols];
+		dequantize_row(self.block_type, &self.bytes()[index * row_bytes..][..row_bytes], &mut out);
+		out
+	}
+
+	/// Every value, expanded to floats, row after row (for uploading to a GPU).
+	pub fn to_f32(&self) -> Vec<f32> {
+		let mut out = vec![0.0; self.rows * self.cols];
+		for (bytes, out) in
+			self.bytes().chunks_exact(self.row_bytes()).zip(out.chunks_exact_mut(self.cols))
+		{
+			dequantize_row(self.block_type, bytes, out);
+		}
+		out
+	}
+
+	/// `self · x` for one vector of `cols` values.
 	pub fn apply(&self, x: &[f32]) -> Vec<f32> {
-		debug_assert_eq!(x.len(), self.cols);
-		self.data
-			.par_chunks(self.cols * ROWS_PER_TASK)
-			.flat_map_iter(|rows| rows.chunks(self.cols).map(|row| dot(row, x)))
-			.collect()
+		self.matmul(x, 1)
 	}
 
-	/// Row `index` (an embedding).
-	pub fn row(&self, index: usize) -> &[f32] {
-		&self.data[index * self.cols..(index + 1) * self.cols]
+	/// `x · selfᵀ` for `n` vectors of `cols` values, row after row in `x`: `n × rows` values.
+	/// Block formats multiply their stored blocks by each token's quantised activations;
+	/// float formats multiply one token in place and several through `gemm`.
+	pub fn matmul(&self, x: &[f32], n: usize) -> Vec<f32> {
+		debug_assert_eq!(x.len(), n * self.cols);
+		if n > 1 && !self.block_type.is_quantized() {
+			return self.matmul_expanded(x, n);
+		}
+		let tokens: Vec<Activations> =
+			x.chunks_exact(self.cols).map(|x| Activations::new(self.block_type, x)).collect();
+		let row_bytes = self.row_bytes();
+		let mut by_row = vec![0.0; self.rows * n];
+		self.bytes()
+			.par_chunks(row_bytes * ROWS_PER_TASK)
+			.zip(by_row.par_chunks_mut(ROWS_PER_TASK * n))
+			.for_each(|(rows, out)| dot_rows(self.block_type, rows, row_bytes, &tokens, out));
+		if n == 1 {
+			return by_row;
+		}
+		let mut out = vec![0.0; n * self.rows];
+		for (row, values) in by_row.chunks_exact(n).enumerate() {
+			for (token, value) in values.iter().enumerate() {
+				out[token * self.rows + row] = *value;
+			}
+		}
+		out
+	}
+
+	/// [`Matrix::matmul`] for float formats: a panel of [`PANEL_ROWS`] rows expanded to f32 at a
+	/// time and multiplied with `gemm`, panels split across threads.
+	fn matmul_expanded(&self, x: &[f32], n: usize) -> Vec<f32> {
+		let (rows, cols) = (self.rows, self.cols);
+		let row_bytes = self.row_bytes();
+		let mut out = vec![0.0; n * rows];
+		let out_address = out.as_mut_ptr() as usize;
+		self.bytes().par_chunks(row_bytes * PANEL_ROWS).enumerate().for_each(|(panel, bytes)| {
+			let panel_rows = bytes.len() / row_bytes;
+			let mut expanded = vec![0.0f32; panel_rows * cols];
+			for (row, values) in bytes.chunks_exact(row_bytes).zip(expanded.chunks_exact_mut(cols))
+			{
+				dequantize_row(self.block_type, row, values);
+			}
+			let first = panel * PANEL_ROWS;
+			// SAFETY: each task writes only columns `first .. first + panel_rows` of the
+			// `n × rows` output, so no two tasks write the same element; `x` holds `n × cols`
+			// values and `expanded` `panel_rows × cols`, the shapes given to gemm; `out` lives
+			// until every task has returned.
+			unsafe {
+				gemm::gemm(
+					n,
+					panel_rows,
+					cols,
+					(out_address as *mut f32).add(first),
+					1,
+					rows as isize,
+					false,
+					x.as_ptr(),
+					1,
+					cols as isize,
+					expanded.as_ptr(),
+					cols as isize,
+					1,
+					1.0,
+					1.0,
+					false,
+					false,
+					false,
+					gemm::Parallelism::None,
+				);
+			}
+		});
+		out
 	}
 }
 
-/// The dot product of two slices of one length.
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-	a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
+/// A vector (a norm's scale, a bias), expanded to floats.
+pub type Vector = Vec<f32>;
 
 /// One decoder layer's weights.
 #[derive(Clone, Debug)]
 pub struct Layer {
 	/// RMSNorm scale before attention.
-	pub attention_norm: Vec<f32>,
+	pub attention_norm: Vector,
 	/// Query projection.
 	pub q: Matrix,
 	/// Key projection.
 	pub k: Matrix,
 	/// Value projection.
 	pub v: Matrix,
+	/// Query, key and value biases (Qwen2).
+	pub qkv_bias: Option<[Vector; 3]>,
 	/// Output projection.
 	pub o: Matrix,
 	/// RMSNorm scale before the feed-forward layer.
-	pub mlp_norm: Vec<f32>,
+	pub mlp_norm: Vector,
 	/// SwiGLU gate projection.
 	pub gate: Matrix,
 	/// SwiGLU up projection.
@@ -79,9 +255,12 @@ pub struct Weights {
 	/// The decoder layers.
 	pub layers: Vec<Layer>,
 	/// The final RMSNorm scale.
-	pub norm: Vec<f32>,
+	pub norm: Vector,
 	/// The output projection, `vocab × hidden`; the embedding when tied.
 	pub output: Option<Matrix>,
+	/// Per-frequency divisors of the rotary angles (GGUF's `rope_freqs`, Llama 3.1's
+	/// scaling), when the file gives them.
+	pub rope_divisors: Option<Vector>,
 }
 
 impl Weights {
@@ -91,130 +270,7 @@ impl Weights {
 	}
 }
 
-/// The safetensors files of `folder`, in file-name order.
-pub fn weight_files(folder: &Path) -> Result<Vec<PathBuf>, InferenceError> {
-	let entries = std::fs::read_dir(folder).map_err(|e| InferenceError::Io(folder.into(), e))?;
-	let mut files: Vec<PathBuf> = entries
-		.filter_map(|entry| entry.ok().map(|entry| entry.path()))
-		.filter(|path| path.extension().is_some_and(|ext| ext == "safetensors"))
-		.collect();
-	files.sort();
-	if files.is_empty() {
-		return Err(InferenceError::Weights(format!(
-			"no .safetensors file in {}",
-			folder.display()
-		)));
-	}
-	Ok(files)
-}
-
 /// The weights hash of the files' contents, in order.
-pub fn weights_hash(contents: &[Vec<u8>]) -> Hash32 {
-	let parts: Vec<&[u8]> = contents.iter().map(Vec::as_slice).collect();
-	gonka_primitives::hash_concat(&parts)
-}
-
-/// Loads the weights of `config` from `folder`, refusing them unless their hash is
-/// `expected` (when given).
-pub fn load(
-	folder: &Path,
-	config: &LlamaConfig,
-	expected: Option<Hash32>,
-) -> Result<(Weights, Hash32), InferenceError> {
-	let files = weight_files(folder)?;
-	let contents = files
-		.iter()
-		.map(|file| std::fs::read(file).map_err(|e| InferenceError::Io(file.clone(), e)))
-		.collect::<Result<Vec<_>, _>>()?;
-	let hash = weights_hash(&contents);
-	if let Some(expected) = expected.filter(|expected| *expected != hash) {
-		return Err(InferenceError::HashMismatch { expected, found: hash });
-	}
-	let parsed = contents
-		.iter()
-		.zip(&files)
-		.map(|(bytes, file)| {
-			SafeTensors::deserialize(bytes)
-				.map_err(|e| InferenceError::Weights(format!("{}: {e}", file.display())))
-		})
-		.collect::<Result<Vec<_>, _>>()?;
-	let tensors = Tensors(parsed);
-	Ok((tensors.weights(config)?, hash))
-}
-
-/// The tensors of all files, found by name.
-struct Tensors<'data>(Vec<SafeTensors<'data>>);
-
-impl Tensors<'_> {
-	fn find(&self, name: &str) -> Option<TensorView<'_>> {
-		self.0.iter().find_map(|file| file.tensor(name).ok())
-	}
-
-	fn values(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>, InferenceError> {
-		let tensor = self
-			.find(name)
-			.ok_or_else(|| InferenceError::Weights(format!("tensor {name} is missing")))?;
-		if tensor.shape() != shape {
-			return Err(InferenceError::Weights(format!(
-				"tensor {name} has shape {:?}, the configuration needs {shape:?}",
-				tensor.shape()
-			)));
-		}
-		to_f32(name, tensor.dtype(), tensor.data())
-	}
-
-	fn vector(&self, name: &str, len: usize) -> Result<Vec<f32>, InferenceError> {
-		self.values(name, &[len])
-	}
-
-	fn matrix(&self, name: &str, rows: usize, cols: usize) -> Result<Matrix, InferenceError> {
-		Ok(Matrix { rows, cols, data: self.values(name, &[rows, cols])? })
-	}
-
-	fn weights(&self, config: &LlamaConfig) -> Result<Weights, InferenceError> {
-		let hidden = config.hidden_size;
-		let kv = config.kv_heads() * config.head_dim();
-		let ffn = config.intermediate_size;
-		let layers = (0..config.num_hidden_layers)
-			.map(|i| {
-				let name = |suffix: &str| format!("model.layers.{i}.{suffix}.weight");
-				Ok(Layer {
-					attention_norm: self.vector(&name("input_layernorm"), hidden)?,
-					q: self.matrix(&name("self_attn.q_proj"), hidden, hidden)?,
-					k: self.matrix(&name("self_attn.k_proj"), kv, hidden)?,
-					v: self.matrix(&name("self_attn.v_proj"), kv, hidden)?,
-					o: self.matrix(&name("self_attn.o_proj"), hidden, hidden)?,
-					mlp_norm: self.vector(&name("post_attention_layernorm"), hidden)?,
-					gate: self.matrix(&name("mlp.gate_proj"), ffn, hidden)?,
-					up: self.matrix(&name("mlp.up_proj"), ffn, hidden)?,
-					down: self.matrix(&name("mlp.down_proj"), hidden, ffn)?,
-				})
-			})
-			.collect::<Result<Vec<_>, InferenceError>>()?;
-		let output = if config.tie_word_embeddings {
-			None
-		} else {
-			Some(self.matrix("lm_head.weight", config.vocab_size, hidden)?)
-		};
-		Ok(Weights {
-			embedding: self.matrix("model.embed_tokens.weight", config.vocab_size, hidden)?,
-			layers,
-			norm: self.vector("model.norm.weight", hidden)?,
-			output,
-		})
-	}
-}
-
-fn to_f32(name: &str, dtype: Dtype, bytes: &[u8]) -> Result<Vec<f32>, InferenceError> {
-	let words = |size: usize| bytes.chunks_exact(size);
-	Ok(match dtype {
-		Dtype::F32 => words(4).map(|w| f32::from_le_bytes([w[0], w[1], w[2], w[3]])).collect(),
-		Dtype::F16 => words(2).map(|w| half::f16::from_le_bytes([w[0], w[1]]).to_f32()).collect(),
-		Dtype::BF16 => words(2).map(|w| half::bf16::from_le_bytes([w[0], w[1]]).to_f32()).collect(),
-		other => {
-			return Err(InferenceError::Weights(format!(
-				"tensor {name} is {other:?}; f32, f16 and bf16 are supported"
-			)))
-		}
-	})
+pub fn weights_hash(contents: &[&[u8]]) -> Hash32 {
+	gonka_primitives::hash_concat(contents)
 }
