@@ -9,8 +9,10 @@ use std::process::Command;
 
 use gonka_inference_engine::{test_model::StoredAs, tokenizer};
 
-/// Largest accepted difference of one logit (the engine computes in f32).
-const TOLERANCE: f32 = 1e-3;
+/// Largest accepted difference of one logit: the engine computes in f32 and keeps its KV
+/// cache in f16, as llama.cpp does (0.0013 measured; f32 alone stayed under 0.001); a wrong
+/// rotation, mask or head grouping moves logits by tenths.
+const TOLERANCE: f32 = 4e-3;
 
 #[test]
 fn logits_match_the_numpy_reference_at_every_position() {
