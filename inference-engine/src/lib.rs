@@ -12,9 +12,13 @@
 //! - [`generate`]: a completion, token by token, with the hash the executor reports on chain;
 //! - [`recheck`]: the re-check, which teacher-forces the executor's tokens and compares
 //!   log-probabilities within a documented threshold;
-//! - [`tokenizer`]: the byte-level tokenizer of the test model;
+//! - [`tokenizer`]: the model's own tokenizer (Hugging Face's `tokenizers`, from
+//!   `tokenizer.json` or a GGUF file's metadata), or the test model's bytes, and streaming
+//!   decoding that never splits a character;
+//! - [`chat`]: the model's own Jinja chat template;
 //! - [`test_model`]: a small model with random weights that the project generates itself.
 
+pub mod chat;
 pub mod config;
 #[cfg(feature = "cuda")]
 pub mod cuda;
@@ -34,6 +38,7 @@ pub use generate::{generate, generate_streaming, Completion, FinishReason};
 pub use model::{KvCache, Model};
 pub use recheck::{recheck, RecheckVerdict, LOGPROB_TOLERANCE};
 pub use sampling::{Sampling, TokenLogprobs};
+pub use tokenizer::Tokenizer;
 
 /// Why a model could not be loaded or run.
 #[derive(Debug)]
@@ -62,6 +67,10 @@ pub enum InferenceError {
 	UnknownToken(u32),
 	/// The GPU, its driver or NVRTC is missing or failed.
 	Device(String),
+	/// The model's tokenizer could not be built, or failed on a text.
+	Tokenizer(String),
+	/// The model's chat template could not be read or rendered.
+	ChatTemplate(String),
 }
 
 impl std::fmt::Display for InferenceError {
@@ -81,6 +90,8 @@ impl std::fmt::Display for InferenceError {
 			}
 			InferenceError::UnknownToken(id) => write!(f, "token {id} is not in the vocabulary"),
 			InferenceError::Device(why) => write!(f, "CUDA: {why}"),
+			InferenceError::Tokenizer(why) => write!(f, "tokenizer: {why}"),
+			InferenceError::ChatTemplate(why) => write!(f, "chat template: {why}"),
 		}
 	}
 }

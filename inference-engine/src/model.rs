@@ -285,18 +285,33 @@ impl Model {
 				let positions = first + row + 1;
 				let offset = (head / group) * head_dim;
 				let query: Vec<f32> = query.iter().map(|v| f16::from_f32(*v).to_f32()).collect();
-				let scores: Vec<f32> = (0..positions)
-					.map(|p| {
-						let key = &keys[p * kv_width + offset..][..head_dim];
-						query.iter().zip(key).map(|(q, k)| q * k.to_f32()).sum::<f32>() * scale
-					})
-					.collect();
-				let weights = softmax(&scores);
-				for (p, weight) in weights.iter().enumerate() {
-					let value = &values[p * kv_width + offset..][..head_dim];
-					for (o, v) in output.iter_mut().zip(value) {
-						*o += weight * v.to_f32();
+				// Online softmax with the weighted values summed in f16, as llama.cpp's CPU
+				// flash attention (its default) sums them.
+				let (mut max, mut sum) = (f32::NEG_INFINITY, 0f32);
+				let mut accumulated = vec![f16::ZERO; head_dim];
+				for p in 0..positions {
+					let key = &keys[p * kv_width + offset..][..head_dim];
+					let score =
+						query.iter().zip(key).map(|(q, k)| q * k.to_f32()).sum::<f32>() * scale;
+					let (mut rescale, mut weight) = (1.0, 1.0);
+					if score > max {
+						rescale = (max - score).exp();
+						max = score;
+						for a in accumulated.iter_mut() {
+							*a = f16::from_f32(a.to_f32() * rescale);
+						}
+					} else {
+						weight = (score - max).exp();
 					}
+					let value = &values[p * kv_width + offset..][..head_dim];
+					for (a, v) in accumulated.iter_mut().zip(value) {
+						*a = f16::from_f32(v.to_f32().mul_add(weight, a.to_f32()));
+					}
+					sum = sum * rescale + weight;
+				}
+				let inverse = if sum == 0.0 { 0.0 } else { 1.0 / sum };
+				for (o, a) in output.iter_mut().zip(&accumulated) {
+					*o = a.to_f32() * inverse;
 				}
 			},
 		);
@@ -304,11 +319,13 @@ impl Model {
 	}
 }
 
-/// The RMSNorm of each row of `x` (rows as long as `scale`).
+/// The RMSNorm of each row of `x` (rows as long as `scale`), the mean square summed in f64
+/// as llama.cpp sums it.
 fn rms_norm_rows(x: &[f32], scale: &[f32], eps: f32) -> Vec<f32> {
 	x.chunks_exact(scale.len())
 		.flat_map(|row| {
-			let mean_square = row.iter().map(|v| v * v).sum::<f32>() / row.len() as f32;
+			let sum: f64 = row.iter().map(|v| f64::from(v * v)).sum();
+			let mean_square = (sum / row.len() as f64) as f32;
 			let factor = 1.0 / (mean_square + eps).sqrt();
 			row.iter().zip(scale).map(move |(v, s)| v * factor * s)
 		})
@@ -332,10 +349,11 @@ fn add_rows(rows: &mut [f32], bias: &[f32]) {
 	}
 }
 
-/// The softmax of `scores`, computed from their maximum so that it never overflows.
+/// The softmax of `scores`, computed from their maximum so that it never overflows, summed
+/// in f64 as llama.cpp sums it.
 pub fn softmax(scores: &[f32]) -> Vec<f32> {
 	let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
 	let exps: Vec<f32> = scores.iter().map(|s| (s - max).exp()).collect();
-	let sum: f32 = exps.iter().sum();
+	let sum = exps.iter().map(|e| f64::from(*e)).sum::<f64>() as f32;
 	exps.iter().map(|e| e / sum).collect()
 }

@@ -103,8 +103,8 @@ impl BlockType {
 	}
 }
 
-/// 32 activations quantised to signed bytes as ggml's `quantize_row_q8_1` does: `x ≈ d · q`
-/// with `d = max |x| / 127` rounded to f16 (the quantised values use the unrounded scale),
+/// 32 activations quantised to signed bytes as ggml's AVX2 `quantize_row_q8_1` does:
+/// `q = round_half_even(x · 127 / max |x|)`, the scale `d = max |x| / 127` rounded to f16,
 /// and the sum of the values times the scale, also rounded to f16. llama.cpp multiplies
 /// every 32-value weight block by these, so its results and ours round alike.
 #[derive(Clone, Copy, Debug, Default)]
@@ -125,10 +125,10 @@ pub fn quantize_activations(x: &[f32]) -> Vec<Q8Block> {
 		.map(|values| {
 			let max = values.iter().fold(0f32, |max, v| max.max(v.abs()));
 			let d = max / 127.0;
-			let inverse = if d > 0.0 { 1.0 / d } else { 0.0 };
+			let inverse = if max > 0.0 { 127.0 / max } else { 0.0 };
 			let mut block = Q8Block { d: f16::from_f32(d).to_f32(), ..Default::default() };
 			for (q, v) in block.q.iter_mut().zip(values) {
-				*q = (v * inverse).round() as i8;
+				*q = (v * inverse).round_ties_even() as i8;
 				block.q_sum += i32::from(*q);
 			}
 			block.sum = f16::from_f32(d * block.q_sum as f32).to_f32();

@@ -10,7 +10,7 @@ use std::path::Path;
 use gonka_primitives::{random, Hash32};
 use safetensors::{tensor::TensorView, Dtype};
 
-use crate::{tokenizer, weights::weights_hash, InferenceError, LlamaConfig};
+use crate::{tokenizer::bytes as tokenizer, weights::weights_hash, InferenceError, LlamaConfig};
 
 /// The shape of the test model: the byte tokenizer's vocabulary, 2 layers of width 64,
 /// 4 query heads sharing 2 key/value heads, a context of 512 tokens.

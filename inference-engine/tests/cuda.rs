@@ -5,7 +5,7 @@
 mod common;
 
 use gonka_inference_engine::{
-	cuda, generate, recheck, test_model::StoredAs, tokenizer, RecheckVerdict, Sampling,
+	cuda, generate, recheck, test_model::StoredAs, tokenizer::bytes as tokenizer, RecheckVerdict, Sampling,
 };
 
 #[test]

@@ -7,7 +7,7 @@ mod common;
 
 use std::process::Command;
 
-use gonka_inference_engine::{test_model::StoredAs, tokenizer};
+use gonka_inference_engine::{test_model::StoredAs, tokenizer::bytes as tokenizer};
 
 /// Largest accepted difference of one logit: the engine computes in f32 and keeps its KV
 /// cache in f16, as llama.cpp does (0.0013 measured; f32 alone stayed under 0.001); a wrong
