@@ -22,8 +22,10 @@ setup:
 build: setup
 	$(WITH_ENV) cargo build --workspace --locked $(FEATURES)
 
+# Alice's node computes and serves SmolLM2-135M-Instruct (fetched by setup) on
+# http://127.0.0.1:8000/v1.
 run: build
-	$(NODE_BIN) --dev --rpc-cors all
+	$(WITH_ENV) $(NODE_BIN) --dev --rpc-cors all --inference-model "$$GONKA_SMOLLM2"
 
 test: build lint test-rust test-js test-setup
 
@@ -53,11 +55,14 @@ lint: setup
 	cargo fmt --all --check
 	$(WITH_ENV) SKIP_WASM_BUILD=1 cargo clippy --workspace --all-targets --locked $(FEATURES) -- -D warnings
 
-# The engine against an independent numpy implementation, side by side (docs/PERFORMANCE.md).
+# Side by side (docs/PERFORMANCE.md): the Proof-of-Compute engine against an independent numpy
+# implementation, and the inference engine against llama.cpp on SmolLM2.
 bench: setup
-	$(WITH_ENV) cargo build --release --locked -p gonka-benchmarks --bin poc-throughput
+	$(WITH_ENV) cargo build --release --locked -p gonka-benchmarks --bin poc-throughput --bin llm-throughput
 	python3 -c 'import numpy' 2>/dev/null || python3 -m pip install -q numpy
 	python3 benchmarks/compare_numpy.py $(CARGO_TARGET_DIR)/release/poc-throughput 10
+	cd benchmarks/llama-cpp && npm ci --no-audit --no-fund --loglevel=error
+	$(WITH_ENV) node benchmarks/llama-cpp/compare.mjs $(CARGO_TARGET_DIR)/release/llm-throughput "$$GONKA_SMOLLM2"
 
 # Rewrites what llama.cpp (node-llama-cpp, benchmarks/llama-cpp) makes of the engine's test
 # corpus: the fixture inference-engine/tests/llama_cpp.rs compares the engine with.

@@ -6,7 +6,8 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use gonka_inference_engine::{
 	generate, recheck,
 	test_model::{write_test_model, StoredAs},
-	tokenizer::bytes as tokenizer, Model, RecheckVerdict, Sampling,
+	tokenizer::bytes as tokenizer,
+	Model, RecheckVerdict, Sampling,
 };
 
 /// Generated tokens per completion.

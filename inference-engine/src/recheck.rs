@@ -1,6 +1,6 @@
 //! The re-check: another host runs the prompt and the executor's tokens through the same
-//! model (teacher forcing) and compares, position by position, what the executor reported
-//! with what it computes.
+//! model (teacher forcing, every position in one batch) and compares, position by position,
+//! what the executor reported with what it computes.
 //!
 //! A position passes when
 //! 1. the log-probability the executor reported for its token, and for each of its top-k
@@ -47,13 +47,23 @@ pub fn recheck(
 	reported: &[TokenLogprobs],
 	sampling: Sampling,
 ) -> Result<RecheckVerdict, InferenceError> {
-	let (mut cache, mut logits) = model.prefill(prompt, reported.len())?;
-	for (position, claimed) in reported.iter().enumerate() {
-		if let Some(reason) = mismatch(&logits, claimed, sampling, position) {
+	let limit = model.config.max_position_embeddings;
+	let needed = prompt.len() + reported.len();
+	if prompt.is_empty() || needed > limit {
+		return Err(InferenceError::ContextFull { needed, limit });
+	}
+	// One pass over the prompt and every reported token but the last, all positions at once:
+	// the logits after the prompt's last token and after each reported token.
+	let forced: Vec<u32> = prompt
+		.iter()
+		.copied()
+		.chain(reported.iter().take(reported.len().saturating_sub(1)).map(|t| t.token))
+		.collect();
+	let mut cache = model.new_cache();
+	let logits = model.run(&forced, &mut cache, prompt.len() - 1)?;
+	for (position, (claimed, logits)) in reported.iter().zip(&logits).enumerate() {
+		if let Some(reason) = mismatch(logits, claimed, sampling, position) {
 			return Ok(RecheckVerdict::Fail { position, reason });
-		}
-		if position + 1 < reported.len() {
-			logits = model.forward(claimed.token, &mut cache)?;
 		}
 	}
 	Ok(RecheckVerdict::Pass)

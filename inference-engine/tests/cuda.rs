@@ -5,7 +5,8 @@
 mod common;
 
 use gonka_inference_engine::{
-	cuda, generate, recheck, test_model::StoredAs, tokenizer::bytes as tokenizer, RecheckVerdict, Sampling,
+	cuda, generate, recheck, test_model::StoredAs, tokenizer::bytes as tokenizer, RecheckVerdict,
+	Sampling,
 };
 
 #[test]

@@ -4,7 +4,8 @@
 mod common;
 
 use gonka_inference_engine::{
-	generate, recheck::LOGPROB_TOLERANCE, test_model::StoredAs, tokenizer::bytes as tokenizer, InferenceError, Sampling,
+	generate, recheck::LOGPROB_TOLERANCE, test_model::StoredAs, tokenizer::bytes as tokenizer,
+	InferenceError, Sampling,
 };
 
 const PROMPT: &str = "Gonka: compute you can verify.";

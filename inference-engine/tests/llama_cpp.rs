@@ -6,7 +6,10 @@
 use std::path::PathBuf;
 
 use gonka_inference_engine::{
-	generate, recheck, tokenizer::StreamDecoder, Model, RecheckVerdict, Sampling, Tokenizer,
+	chat::{ChatMessage, ChatTemplate},
+	generate, recheck,
+	tokenizer::StreamDecoder,
+	Model, RecheckVerdict, Sampling, Tokenizer,
 };
 use serde::Deserialize;
 
@@ -49,7 +52,12 @@ fn reference() -> Reference {
 fn the_tokenizer_gives_llama_cpp_s_ids() {
 	let tokenizer = Tokenizer::load(&smollm2()).expect("the GGUF tokenizer");
 	for case in reference().texts {
-		assert_eq!(tokenizer.encode(&case.text).expect("encodes"), case.tokens, "{:?}", case.text);
+		assert_eq!(
+			tokenizer.encode(&case.text, true).expect("encodes"),
+			case.tokens,
+			"{:?}",
+			case.text
+		);
 		assert_eq!(
 			tokenizer.decode(&case.tokens).expect("decodes"),
 			case.text.replace("<|im_start|>", "").replace("<|im_end|>", "")
@@ -67,7 +75,7 @@ fn greedy_continuations_agree_with_llama_cpp() {
 	let mut first_eight = 0;
 	let mut whole = 0;
 	for case in &reference.continuations {
-		let prompt = tokenizer.encode(&case.prompt).expect("encodes");
+		let prompt = tokenizer.encode(&case.prompt, true).expect("encodes");
 		assert_eq!(prompt, case.tokens, "{:?}", case.prompt);
 		let ours = generate(&model, &prompt, case.generated.len(), Sampling::Greedy, 0)
 			.expect("generates")
@@ -91,7 +99,7 @@ fn a_completion_served_on_one_thread_passes_its_re_check_on_two() {
 	let (model, tokenizer) =
 		(Model::load(&path, None).expect("loads"), Tokenizer::load(&path).expect("tokenizer"));
 	let prompt = tokenizer
-		.encode("<|im_start|>user\nName a colour.<|im_end|>\n<|im_start|>assistant\n")
+		.encode("<|im_start|>user\nName a colour.<|im_end|>\n<|im_start|>assistant\n", false)
 		.expect("encodes");
 	let sampling = Sampling::Seeded { seed: 7, temperature: 0.8 };
 	let pool =
@@ -113,7 +121,7 @@ fn a_completion_served_on_one_thread_passes_its_re_check_on_two() {
 fn streaming_never_splits_a_character() {
 	let tokenizer = Tokenizer::load(&smollm2()).expect("tokenizer");
 	let text = "Crème brûlée, 日本語, 🦀🇫🇷 done";
-	let tokens = tokenizer.encode(text).expect("encodes");
+	let tokens = tokenizer.encode(text, false).expect("encodes");
 	let mut stream = StreamDecoder::default();
 	let mut pieces = Vec::new();
 	for token in &tokens {
@@ -126,4 +134,25 @@ fn streaming_never_splits_a_character() {
 		"some token held a part of a character back"
 	);
 	assert_eq!(pieces.concat(), text);
+}
+
+#[test]
+fn the_model_s_chat_template_writes_its_chat_format() {
+	let path = smollm2();
+	let tokenizer = Tokenizer::load(&path).expect("tokenizer");
+	let template = ChatTemplate::load(&path, &tokenizer).expect("reads").expect("SmolLM2 has one");
+	let message =
+		|role: &str, content: &str| ChatMessage { role: role.into(), content: content.into() };
+	let chat =
+		[message("system", "You are a helpful assistant."), message("user", "Name three fruits.")];
+	assert_eq!(
+		template.render(&chat, true).expect("renders"),
+		"<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nName three fruits.<|im_end|>\n<|im_start|>assistant\n"
+	);
+	let without_system = template.render(&chat[1..], true).expect("renders");
+	assert!(
+		without_system
+			.starts_with("<|im_start|>system\nYou are a helpful AI assistant named SmolLM"),
+		"{without_system}"
+	);
 }

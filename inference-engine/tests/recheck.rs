@@ -4,7 +4,8 @@
 mod common;
 
 use gonka_inference_engine::{
-	generate, recheck, test_model::StoredAs, tokenizer::bytes as tokenizer, RecheckVerdict, Sampling,
+	generate, recheck, test_model::StoredAs, tokenizer::bytes as tokenizer, RecheckVerdict,
+	Sampling,
 };
 
 const PROMPT: &str = "Which host computed this?";

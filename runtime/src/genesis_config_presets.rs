@@ -76,7 +76,7 @@ fn genesis(authorities: Vec<Authority>, endowed: Vec<AccountId>, root: Option<Ac
 		sudo: SudoConfig { key: root },
 		inference: InferenceConfig {
 			params: Some(inference::development_params()),
-			models: vec![inference::test_model()],
+			models: vec![inference::test_model(), inference::smollm2()],
 		},
 	})
 }

@@ -50,14 +50,19 @@ impl Tokenizer {
 		}
 	}
 
-	/// The tokens of `text`, after the beginning-of-sequence token where the model wants one;
-	/// special tokens written in the text (`<|im_start|>`) are those tokens.
-	pub fn encode(&self, text: &str) -> Result<Vec<u32>, InferenceError> {
+	/// The tokens of `text`; special tokens written in the text (`<|im_start|>`) are those
+	/// tokens. With `add_special`, the beginning-of-sequence token comes first where the model
+	/// wants one (a completion's prompt); without, not (a rendered chat template, which
+	/// writes its own).
+	pub fn encode(&self, text: &str, add_special: bool) -> Result<Vec<u32>, InferenceError> {
 		match self {
-			Tokenizer::Bytes => Ok(bytes::encode(text)),
+			Tokenizer::Bytes if add_special => Ok(bytes::encode(text)),
+			Tokenizer::Bytes => Ok(bytes::encode(text)[1..].to_vec()),
 			Tokenizer::HuggingFace { inner, bos } => {
-				let encoding = inner.encode(text, true).map_err(|e| failed("encoding", e))?;
-				Ok(bos.iter().copied().chain(encoding.get_ids().iter().copied()).collect())
+				let encoding =
+					inner.encode(text, add_special).map_err(|e| failed("encoding", e))?;
+				let bos = bos.filter(|_| add_special);
+				Ok(bos.into_iter().chain(encoding.get_ids().iter().copied()).collect())
 			}
 		}
 	}

@@ -7,13 +7,15 @@ use std::{
 };
 
 use gonka_inference_engine::{
-	generate_streaming, recheck, tokenizer, Completion, FinishReason, Model, RecheckVerdict,
-	Sampling, TokenLogprobs,
+	chat::{ChatMessage, ChatTemplate},
+	generate_streaming, recheck,
+	tokenizer::StreamDecoder,
+	Completion, FinishReason, Model, RecheckVerdict, Sampling, TokenLogprobs, Tokenizer,
 };
 use gonka_primitives::Hash32;
 use serde::{Deserialize, Serialize};
 
-use super::openai::CompletionBody;
+use super::openai::{ApiError, CompletionBody};
 
 /// Log-probabilities reported with each generated token: the top 5.
 const TOP_LOGPROBS: usize = 5;
@@ -70,16 +72,30 @@ pub fn count(tokens: usize) -> u32 {
 	u32::try_from(tokens).unwrap_or(u32::MAX)
 }
 
-/// The served model, what was served with it, and whether to forge results (testing only).
+/// The served model with its tokenizer and chat template, what was served with it, and
+/// whether to forge results (testing only).
 pub struct Executor {
 	model: Arc<Model>,
+	tokenizer: Tokenizer,
+	template: Option<ChatTemplate>,
 	forge: bool,
 	served: Mutex<HashMap<u64, ServedRecord>>,
 }
 
 impl Executor {
-	pub fn new(model: Model, forge: bool) -> Self {
-		Self { model: Arc::new(model), forge, served: Mutex::new(HashMap::new()) }
+	pub fn new(
+		model: Model,
+		tokenizer: Tokenizer,
+		template: Option<ChatTemplate>,
+		forge: bool,
+	) -> Self {
+		Self {
+			model: Arc::new(model),
+			tokenizer,
+			template,
+			forge,
+			served: Mutex::new(HashMap::new()),
+		}
 	}
 
 	/// The weights hash of the served model.
@@ -92,14 +108,42 @@ impl Executor {
 		self.model.config.max_position_embeddings
 	}
 
-	/// The prompt's tokens.
-	pub fn tokenize(text: &str) -> Vec<u32> {
-		tokenizer::encode(text)
+	/// The tokens the model continues for `body`: a completion's prompt after the model's
+	/// beginning-of-sequence token, or a chat rendered by the model's own template (a model
+	/// without one reads `role: content` lines, then `assistant:`).
+	pub fn prompt_tokens(&self, body: &CompletionBody) -> Result<Vec<u32>, ApiError> {
+		let tokenized = match (&body.prompt, &body.messages, &self.template) {
+			(Some(_), None, _) | (None, Some(_), None) => {
+				self.tokenizer.encode(&body.prompt_text()?, true)
+			}
+			(None, Some(messages), Some(template)) if !messages.is_empty() => {
+				let chat: Vec<ChatMessage> = messages
+					.iter()
+					.map(|m| ChatMessage { role: m.role.clone(), content: m.content.clone() })
+					.collect();
+				let text = template.render(&chat, true).map_err(|error| {
+					ApiError::invalid(format!("the model's chat template: {error}"))
+				})?;
+				self.tokenizer.encode(&text, false)
+			}
+			_ => return Err(ApiError::invalid(super::openai::PROMPT_OR_MESSAGES)),
+		};
+		tokenized.map_err(|error| ApiError::invalid(error.to_string()))
 	}
 
 	/// The text of generated tokens.
-	pub fn text(tokens: &[u32]) -> String {
-		tokenizer::decode(tokens)
+	pub fn text(&self, tokens: &[u32]) -> String {
+		self.tokenizer.decode(tokens).unwrap_or_default()
+	}
+
+	/// The text `token` adds to a stream, whole characters only.
+	pub fn stream_piece(&self, decoder: &mut StreamDecoder, token: u32) -> String {
+		decoder.step(&self.tokenizer, token).unwrap_or_default()
+	}
+
+	/// What a stream held back at its end.
+	pub fn stream_end(&self, decoder: StreamDecoder) -> String {
+		decoder.finish(&self.tokenizer).unwrap_or_default()
 	}
 
 	/// How request `id` with `body` samples: greedy at temperature 0 (or none), else seeded
@@ -123,17 +167,19 @@ impl Executor {
 		mut on_token: impl FnMut(&TokenLogprobs),
 	) -> Result<Completion, String> {
 		let forge = self.forge;
+		let vocab = self.model.config.vocab_size as u32;
 		let mut completion =
 			generate_streaming(&self.model, prompt, budget, sampling, TOP_LOGPROBS, |token| {
 				if forge {
-					on_token(&forged(token));
+					on_token(&forged(token, vocab));
 				} else {
 					on_token(token);
 				}
 			})
 			.map_err(|error| format!("the model failed: {error:?}"))?;
 		if forge {
-			completion.tokens = completion.tokens.iter().map(forged).collect();
+			completion.tokens =
+				completion.tokens.iter().map(|token| forged(token, vocab)).collect();
 		}
 		Ok(completion)
 	}
@@ -159,7 +205,7 @@ impl Executor {
 		tokens: &[TokenLogprobs],
 		sampling: Sampling,
 	) -> Result<bool, String> {
-		let prompt = Self::tokenize(&body.prompt_text().map_err(|error| error.message)?);
+		let prompt = self.prompt_tokens(body).map_err(|error| error.message)?;
 		if count(prompt.len()) != prompt_tokens {
 			return Ok(false);
 		}
@@ -172,7 +218,8 @@ impl Executor {
 	}
 }
 
-/// `token` altered as a forging executor alters it: the next byte, same log-probabilities.
-fn forged(token: &TokenLogprobs) -> TokenLogprobs {
-	TokenLogprobs { token: (token.token + 1) % 256, ..token.clone() }
+/// `token` altered as a forging executor alters it: the next token of a vocabulary of
+/// `vocab`, same log-probabilities.
+fn forged(token: &TokenLogprobs, vocab: u32) -> TokenLogprobs {
+	TokenLogprobs { token: (token.token + 1) % vocab.max(1), ..token.clone() }
 }

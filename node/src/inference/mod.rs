@@ -21,8 +21,9 @@ use std::{
 };
 
 use gonka_inference_engine::{
+	chat::ChatTemplate,
 	test_model::{write_test_model, StoredAs},
-	tokenizer, Model,
+	Model, Tokenizer,
 };
 use sc_service::TaskManager;
 
@@ -36,10 +37,11 @@ const DEFAULT_LISTEN: &str = "127.0.0.1:8000";
 /// The inference service's options.
 #[derive(Clone, Debug, clap::Args)]
 pub struct InferenceArgs {
-	/// Serve this model: a folder with its `config.json` and safetensors files, whose weights
-	/// hash must be a registered model's. Turns the endpoint on (see `--inference-listen`).
-	/// The host key must be in the keystore, as for `--compute`.
-	#[arg(long, value_name = "DIR")]
+	/// Serve this model: a GGUF file (or a folder holding one), or a Hugging Face checkpoint
+	/// folder (`config.json`, safetensors files, `tokenizer.json`), whose weights hash must be
+	/// a registered model's. Turns the endpoint on (see `--inference-listen`). The host key
+	/// must be in the keystore, as for `--compute`.
+	#[arg(long, value_name = "PATH")]
 	pub inference_model: Option<PathBuf>,
 
 	/// Where the OpenAI-compatible endpoint listens [default: 127.0.0.1:8000 when a model is
@@ -77,24 +79,24 @@ impl InferenceSetup {
 		let executor = args
 			.inference_model
 			.as_ref()
-			.map(|folder| {
-				let mut model = Model::load(folder, None)
-					.map_err(|error| format!("--inference-model {}: {error}", folder.display()))?;
+			.map(|path| {
+				let failed = |error: gonka_inference_engine::InferenceError| {
+					format!("--inference-model {}: {error}", path.display())
+				};
+				let mut model = Model::load(path, None).map_err(failed)?;
+				let tokenizer = Tokenizer::load(path).map_err(failed)?;
+				let template = ChatTemplate::load(path, &tokenizer).map_err(failed)?;
 				if let Some(ordinal) = args.inference_cuda {
 					model
 						.use_cuda(ordinal)
 						.map_err(|error| format!("--inference-cuda {ordinal}: {error}"))?;
 				}
-				if model.config.vocab_size != tokenizer::VOCAB_SIZE {
-					return Err(format!(
-						"--inference-model {}: a vocabulary of {} tokens needs its own tokenizer; \
-						 the endpoint has the byte-level tokenizer of the test model ({} tokens)",
-						folder.display(),
-						model.config.vocab_size,
-						tokenizer::VOCAB_SIZE
-					));
-				}
-				Ok(Arc::new(Executor::new(model, args.inference_forge_output)))
+				Ok::<_, String>(Arc::new(Executor::new(
+					model,
+					tokenizer,
+					template,
+					args.inference_forge_output,
+				)))
 			})
 			.transpose()?;
 		let listener = TcpListener::bind(listen).map_err(|error| {

@@ -13,6 +13,10 @@ use serde_json::{json, Value};
 /// The completion budget when a request names none (OpenAI's default for completions).
 pub const DEFAULT_MAX_TOKENS: u32 = 16;
 
+/// What a body lacking a prompt is told.
+pub const PROMPT_OR_MESSAGES: &str =
+	"the body needs `prompt` (completions) or a non-empty `messages` list (chat completions), not both";
+
 /// One message of a chat.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 pub struct Message {
@@ -51,8 +55,8 @@ impl CompletionBody {
 		self.max_completion_tokens.or(self.max_tokens).unwrap_or(DEFAULT_MAX_TOKENS)
 	}
 
-	/// The text the model continues: the prompt, or the chat as `role: content` lines
-	/// followed by `assistant:`.
+	/// The text a model without a chat template continues: the prompt, or the chat as
+	/// `role: content` lines followed by `assistant:`.
 	pub fn prompt_text(&self) -> Result<String, ApiError> {
 		match (&self.prompt, &self.messages) {
 			(Some(prompt), None) => Ok(prompt.clone()),
@@ -62,10 +66,7 @@ impl CompletionBody {
 				text.push_str("assistant:");
 				Ok(text)
 			}
-			_ => Err(ApiError::invalid(
-				"the body needs `prompt` (completions) or a non-empty \
-			                            `messages` list (chat completions), not both",
-			)),
+			_ => Err(ApiError::invalid(PROMPT_OR_MESSAGES)),
 		}
 	}
 }

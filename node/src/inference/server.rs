@@ -20,6 +20,7 @@ use axum::{
 };
 use codec::Decode;
 use futures::StreamExt;
+use gonka_inference_engine::tokenizer::StreamDecoder;
 use gonka_runtime::{AccountId, Balance, Runtime};
 use pallet_inference::{JobStatus, RequestOf};
 use serde_json::json;
@@ -200,7 +201,14 @@ impl Endpoint {
 		info: &ModelInfo,
 		paid: u32,
 	) -> Result<(), ApiError> {
-		let prompt = count(Executor::tokenize(&body.prompt_text()?).len());
+		// Only a node that runs the model has its tokenizer; another relays the request and
+		// the executor refuses it if it does not fit.
+		let prompt = match &self.executor {
+			Some((model, executor)) if *model == info.id => {
+				count(executor.prompt_tokens(body)?.len())
+			}
+			_ => 0,
+		};
 		let wanted = prompt.saturating_add(body.completion_budget());
 		let context = info.model.architecture.context;
 		if prompt >= context || wanted > paid {
@@ -317,7 +325,7 @@ impl Endpoint {
 				))
 			}
 		};
-		let prompt = Executor::tokenize(&parsed.prompt_text()?);
+		let prompt = executor.prompt_tokens(&parsed)?;
 		let budget =
 			parsed.completion_budget().min(paid.saturating_sub(count(prompt.len()))) as usize;
 		let sampling = Executor::sampling(&parsed, id);
@@ -325,10 +333,19 @@ impl Endpoint {
 		let model_name = parsed.model.clone();
 		let (pieces, received) = futures::channel::mpsc::unbounded::<String>();
 		let chain = self.chain.clone();
+		let decoding = executor.clone();
 		let run = tokio::task::spawn_blocking(move || {
+			let mut decoder = StreamDecoder::default();
 			let completion = executor.complete(&prompt, budget, sampling, |token| {
-				let _ = pieces.unbounded_send(Executor::text(&[token.token]));
+				let piece = executor.stream_piece(&mut decoder, token.token);
+				if !piece.is_empty() {
+					let _ = pieces.unbounded_send(piece);
+				}
 			})?;
+			let rest = executor.stream_end(decoder);
+			if !rest.is_empty() {
+				let _ = pieces.unbounded_send(rest);
+			}
 			executor.record(id, body_text, &completion);
 			Ok::<_, String>(completion)
 		});
@@ -352,7 +369,7 @@ impl Endpoint {
 		if !parsed.stream {
 			drop(received);
 			let completion = finish.await.map_err(ApiError::upstream)?;
-			let text = Executor::text(&completion.token_ids());
+			let text = decoding.text(&completion.token_ids());
 			let reason = finish_reason(&completion);
 			let response = api.response(id, &model_name, &text, reason, usage_of(&completion));
 			return Ok(Json(response).into_response());

@@ -57,6 +57,18 @@ impl LlamaArchitecture {
 		kv_heads: 2,
 		context: 512,
 	};
+
+	/// SmolLM2-135M-Instruct (`gonka_primitives::inference`): a vocabulary of 49,152, 30
+	/// layers of width 576, nine query heads over three key/value heads, a context of 8,192.
+	pub const SMOLLM2_135M: Self = LlamaArchitecture {
+		vocab_size: 49_152,
+		hidden_size: 576,
+		intermediate_size: 1536,
+		layers: 30,
+		heads: 9,
+		kv_heads: 3,
+		context: 8192,
+	};
 }
 
 /// A model registered in the genesis block.

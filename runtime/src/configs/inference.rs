@@ -2,7 +2,9 @@
 //! executors and checkers drawn by compute weight, forgeries punished as fraud.
 
 use frame_support::traits::{ConstU32, Randomness};
-use gonka_primitives::inference::{TEST_MODEL_NAME, TEST_MODEL_WEIGHTS_HASH};
+use gonka_primitives::inference::{
+	SMOLLM2_NAME, SMOLLM2_WEIGHTS_HASH, TEST_MODEL_NAME, TEST_MODEL_WEIGHTS_HASH,
+};
 use pallet_inference::{GenesisModel, InferenceHosts, LlamaArchitecture, MarketParams};
 use sp_runtime::{traits::Verify, Perbill};
 
@@ -105,6 +107,16 @@ pub fn test_model() -> GenesisModel {
 		name: TEST_MODEL_NAME.into(),
 		architecture: LlamaArchitecture::TEST_MODEL,
 		weights_hash: TEST_MODEL_WEIGHTS_HASH,
+		base_price: MILLI_GNK,
+	}
+}
+
+/// SmolLM2-135M-Instruct, a real model (`make run` serves it), at 1 milli-GNK per token.
+pub fn smollm2() -> GenesisModel {
+	GenesisModel {
+		name: SMOLLM2_NAME.into(),
+		architecture: LlamaArchitecture::SMOLLM2_135M,
+		weights_hash: SMOLLM2_WEIGHTS_HASH,
 		base_price: MILLI_GNK,
 	}
 }
