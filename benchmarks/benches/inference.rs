@@ -18,7 +18,7 @@ fn completion_and_recheck(c: &mut Criterion) {
 	let hash = write_test_model(folder.path(), 7, StoredAs::F32).expect("the test model");
 	let model = Model::load(folder.path(), Some(hash)).expect("it loads");
 	let prompt = tokenizer::encode("Benchmark: how fast does the test model write?");
-	let sampling = Sampling::Seeded { seed: 1, temperature: 1.0 };
+	let sampling = Sampling::Seeded { seed: 1, temperature: 1.0, top_p: 1.0 };
 	let completion = generate(&model, &prompt, TOKENS, sampling, 5).expect("generates");
 	assert_eq!(completion.tokens.len(), TOKENS, "no early end-of-sequence at this seed");
 

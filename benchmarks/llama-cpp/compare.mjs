@@ -44,3 +44,6 @@ console.log(`${modelPath.split("/").pop()}, ${threads} threads, best of ${ROUNDS
 console.log(`${"".padEnd(22)} ${"engine".padStart(9)} ${"llama.cpp".padStart(11)} ${"ratio".padStart(8)}`);
 console.log(row(`prefill (${prompt.length} tokens)/s`, "prefill_tokens_per_s"));
 console.log(row(`decode (${DECODE} tokens)/s`, "decode_tokens_per_s"));
+console.log(`engine: a re-check of ${ours.recheck_tokens} tokens costs ${ours.recheck_to_completion.toFixed(3)}x the completion it checks`);
+const megabytes = (bytes) => (bytes / 2 ** 20).toFixed(0);
+console.log(`engine: peak resident memory ${megabytes(ours.peak_resident_bytes)} MiB for a ${megabytes(ours.model_file_bytes)} MiB model file (KV cache of ${ours.prompt_tokens + ours.decode_tokens} positions included)`);

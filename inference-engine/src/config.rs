@@ -189,3 +189,48 @@ impl LlamaConfig {
 		Ok(())
 	}
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	const SHAPE: &str = r#""vocab_size": 32, "hidden_size": 8, "intermediate_size": 16,
+		"num_hidden_layers": 1, "num_attention_heads": 2, "max_position_embeddings": 64"#;
+
+	#[test]
+	fn eos_is_one_id_or_a_list() {
+		let one =
+			LlamaConfig::from_json(&format!("{{{SHAPE}, \"eos_token_id\": 2}}")).expect("parses");
+		assert_eq!(one.eos_token_ids, [2]);
+		let list = LlamaConfig::from_json(&format!("{{{SHAPE}, \"eos_token_id\": [2, 5]}}"))
+			.expect("parses");
+		assert!(list.is_end(5) && list.is_end(2) && !list.is_end(3));
+		let outside = LlamaConfig::from_json(&format!("{{{SHAPE}, \"eos_token_id\": [2, 40]}}"));
+		assert!(outside.expect_err("refused").to_string().contains("eos_token_id 40 is outside"));
+	}
+
+	/// Hugging Face's `_compute_llama3_parameters` with Llama 3.1's numbers.
+	#[test]
+	fn llama3_scaling_keeps_short_wavelengths_divides_long_ones_and_blends_between() {
+		let config = LlamaConfig::from_json(&format!(
+			"{{{SHAPE}, \"rope_scaling\": {{\"rope_type\": \"llama3\", \"factor\": 8.0, \
+			 \"low_freq_factor\": 1.0, \"high_freq_factor\": 4.0, \
+			 \"original_max_position_embeddings\": 8192}}}}"
+		))
+		.expect("parses");
+		let scaling = config.rope_scaling.expect("scaling");
+		let frequency = |wavelength: f32| 2.0 * std::f32::consts::PI / wavelength;
+		assert_eq!(scaling.divisor(frequency(1000.0)), 1.0);
+		assert_eq!(scaling.divisor(frequency(20_000.0)), 8.0);
+		assert!((scaling.divisor(frequency(4096.0)) - 2.4).abs() < 1e-4);
+	}
+
+	#[test]
+	fn an_unknown_rope_scaling_is_refused() {
+		let error = LlamaConfig::from_json(&format!(
+			"{{{SHAPE}, \"rope_scaling\": {{\"rope_type\": \"yarn\", \"factor\": 4.0}}}}"
+		))
+		.expect_err("refused");
+		assert!(error.to_string().contains("yarn"), "{error}");
+	}
+}

@@ -1,6 +1,8 @@
 //! A completion: the prompt run through the model, then tokens chosen one by one until the
 //! end-of-sequence token or the limit.
 
+use std::ops::ControlFlow;
+
 use gonka_primitives::Hash32;
 
 use crate::{
@@ -11,7 +13,8 @@ use crate::{
 /// Why a completion ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FinishReason {
-	/// The model chose its end-of-sequence token (not part of the output).
+	/// The model chose its end-of-sequence token (not part of the output), or the caller
+	/// stopped it (a stop sequence).
 	Stop,
 	/// `max_tokens` were generated.
 	Length,
@@ -59,17 +62,18 @@ pub fn generate(
 	sampling: Sampling,
 	top: usize,
 ) -> Result<Completion, InferenceError> {
-	generate_streaming(model, prompt, max_tokens, sampling, top, |_| {})
+	generate_streaming(model, prompt, max_tokens, sampling, top, |_| ControlFlow::Continue(()))
 }
 
-/// [`generate`], handing each token to `on_token` as soon as it is chosen.
+/// [`generate`], handing each token to `on_token` as soon as it is chosen; the completion
+/// ends with [`FinishReason::Stop`] after a token for which `on_token` breaks.
 pub fn generate_streaming(
 	model: &Model,
 	prompt: &[u32],
 	max_tokens: usize,
 	sampling: Sampling,
 	top: usize,
-	mut on_token: impl FnMut(&TokenLogprobs),
+	mut on_token: impl FnMut(&TokenLogprobs) -> ControlFlow<()>,
 ) -> Result<Completion, InferenceError> {
 	let (mut cache, mut logits) = model.prefill(prompt, max_tokens)?;
 	let mut tokens = Vec::new();
@@ -85,8 +89,15 @@ pub fn generate_streaming(
 		}
 		let chosen =
 			TokenLogprobs { token, logprob: logprobs[token as usize], top: top_k(&logprobs, top) };
-		on_token(&chosen);
+		let flow = on_token(&chosen);
 		tokens.push(chosen);
+		if flow.is_break() {
+			return Ok(Completion {
+				prompt_tokens: prompt.len(),
+				tokens,
+				finish: FinishReason::Stop,
+			});
+		}
 		if step + 1 < max_tokens {
 			logits = model.forward(token, &mut cache)?;
 		}

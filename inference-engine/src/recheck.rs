@@ -16,7 +16,7 @@
 //! hence the margin); an altered token misses them by whole nats.
 
 use crate::{
-	sampling::{draw, log_softmax, tempered, Sampling, TokenLogprobs},
+	sampling::{distribution, draw, log_softmax, Sampling, TokenLogprobs},
 	InferenceError, Model,
 };
 
@@ -100,8 +100,8 @@ fn mismatch(
 			(own < best - LOGPROB_TOLERANCE)
 				.then(|| format!("token {} ({own}) is not the most likely ({best})", claimed.token))
 		}
-		Sampling::Seeded { seed, temperature } => {
-			let probabilities = tempered(logits, temperature);
+		Sampling::Seeded { seed, temperature, top_p } => {
+			let probabilities = distribution(logits, temperature, top_p);
 			let before: f32 = probabilities.iter().take(claimed.token as usize).sum();
 			let own_probability = probabilities.get(claimed.token as usize).copied().unwrap_or(0.0);
 			let u = draw(seed, step);

@@ -29,7 +29,8 @@ fn a_completion_on_the_gpu_passes_the_cpu_recheck() {
 	let (mut gpu, _gpu_folder) = common::test_model(StoredAs::F32);
 	gpu.use_cuda(0).expect("the GPU opens");
 	let prompt = tokenizer::encode("The GPU serves, the CPU checks.");
-	for sampling in [Sampling::Greedy, Sampling::Seeded { seed: 11, temperature: 0.8 }] {
+	for sampling in [Sampling::Greedy, Sampling::Seeded { seed: 11, temperature: 0.8, top_p: 1.0 }]
+	{
 		let served = generate(&gpu, &prompt, 48, sampling, 5).expect("the GPU generates");
 		let verdict = recheck(&cpu, &prompt, &served.tokens, sampling).expect("the CPU re-checks");
 		assert_eq!(verdict, RecheckVerdict::Pass, "{sampling:?}");

@@ -33,7 +33,7 @@ fn a_seed_reproduces_a_sampled_completion_and_another_seed_changes_it() {
 	let (model, _folder) = common::test_model(StoredAs::F32);
 	let prompt = tokenizer::encode(PROMPT);
 	let sampled = |seed| {
-		generate(&model, &prompt, 32, Sampling::Seeded { seed, temperature: 1.0 }, 3)
+		generate(&model, &prompt, 32, Sampling::Seeded { seed, temperature: 1.0, top_p: 1.0 }, 3)
 			.unwrap()
 			.token_ids()
 	};

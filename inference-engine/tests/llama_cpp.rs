@@ -101,7 +101,7 @@ fn a_completion_served_on_one_thread_passes_its_re_check_on_two() {
 	let prompt = tokenizer
 		.encode("<|im_start|>user\nName a colour.<|im_end|>\n<|im_start|>assistant\n", false)
 		.expect("encodes");
-	let sampling = Sampling::Seeded { seed: 7, temperature: 0.8 };
+	let sampling = Sampling::Seeded { seed: 7, temperature: 0.8, top_p: 1.0 };
 	let pool =
 		|threads| rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a pool");
 	let completion =

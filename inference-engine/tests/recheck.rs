@@ -14,7 +14,11 @@ const PROMPT: &str = "Which host computed this?";
 fn honest_completions_pass() {
 	let (model, _folder) = common::test_model(StoredAs::F32);
 	let prompt = tokenizer::encode(PROMPT);
-	for sampling in [Sampling::Greedy, Sampling::Seeded { seed: 99, temperature: 0.8 }] {
+	for sampling in [
+		Sampling::Greedy,
+		Sampling::Seeded { seed: 99, temperature: 0.8, top_p: 1.0 },
+		Sampling::Seeded { seed: 99, temperature: 0.8, top_p: 0.3 },
+	] {
 		let completion = generate(&model, &prompt, 20, sampling, 5).unwrap();
 		assert_eq!(
 			recheck(&model, &prompt, &completion.tokens, sampling).unwrap(),
@@ -41,7 +45,7 @@ fn an_altered_token_fails_where_it_was_altered() {
 fn a_seeded_token_other_than_the_draw_fails() {
 	let (model, _folder) = common::test_model(StoredAs::F32);
 	let prompt = tokenizer::encode(PROMPT);
-	let sampling = Sampling::Seeded { seed: 5, temperature: 1.0 };
+	let sampling = Sampling::Seeded { seed: 5, temperature: 1.0, top_p: 1.0 };
 	let mut completion = generate(&model, &prompt, 12, sampling, 5).unwrap();
 	let position = 3;
 	let chosen = completion.tokens[position].token;
@@ -61,4 +65,18 @@ fn altered_logprobs_fail() {
 	completion.tokens[2].top[1].1 += 0.5;
 	let verdict = recheck(&model, &prompt, &completion.tokens, Sampling::Greedy).unwrap();
 	assert!(matches!(verdict, RecheckVerdict::Fail { position: 2, .. }), "{verdict:?}");
+}
+
+/// `top_p` is part of what the re-checker reproduces: an executor that sampled from the whole
+/// distribution while the request asked for its nucleus (cheaper for nothing, but a different
+/// answer than the one paid for) is caught at the first token outside the nucleus.
+#[test]
+fn a_token_from_outside_the_requested_nucleus_fails() {
+	let (model, _folder) = common::test_model(StoredAs::F32);
+	let prompt = tokenizer::encode(PROMPT);
+	let whole = Sampling::Seeded { seed: 3, temperature: 1.0, top_p: 1.0 };
+	let completion = generate(&model, &prompt, 32, whole, 5).unwrap();
+	let asked = Sampling::Seeded { seed: 3, temperature: 1.0, top_p: 0.1 };
+	let verdict = recheck(&model, &prompt, &completion.tokens, asked).unwrap();
+	assert!(matches!(verdict, RecheckVerdict::Fail { .. }), "{verdict:?}");
 }

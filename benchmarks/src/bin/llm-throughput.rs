@@ -1,17 +1,21 @@
 //! The inference engine on a real model, as `benchmarks/llama-cpp/compare.mjs` measures
 //! llama.cpp: prefill of a `PROMPT`-token prompt and decoding of `DECODE` tokens after it,
-//! greedy, on `THREADS` threads, best of `ROUNDS`. Prints one JSON object.
+//! greedy, on `THREADS` threads, best of `ROUNDS`. Also the re-check of a `RECHECKED`-token
+//! completion against serving it (sampled, top-5 log-probabilities, as the node serves),
+//! and the process's resident memory against the model file. Prints one JSON object.
 //!
 //! usage: llm-throughput MODEL.gguf THREADS [ROUNDS]
 
 use std::time::Instant;
 
-use gonka_inference_engine::{Model, Tokenizer};
+use gonka_inference_engine::{generate, recheck, Model, RecheckVerdict, Sampling, Tokenizer};
 
 /// Tokens of the prompt, as in llama.cpp's `llama-bench -p`.
 const PROMPT: usize = 256;
 /// Tokens decoded, as in `llama-bench -n`.
 const DECODE: usize = 128;
+/// Tokens of the completion that is re-checked.
+const RECHECKED: usize = 64;
 
 fn main() -> Result<(), String> {
 	let args: Vec<String> = std::env::args().collect();
@@ -43,6 +47,24 @@ fn main() -> Result<(), String> {
 		}
 		decode = decode.min(start.elapsed().as_secs_f64());
 	}
+	let chat = "<|im_start|>user\nTell me about the history of computing.<|im_end|>\n<|im_start|>assistant\n";
+	let request = tokenizer.encode(chat, false).map_err(|e| e.to_string())?;
+	let sampling = Sampling::Seeded { seed: 1, temperature: 0.7, top_p: 1.0 };
+	let (mut serve, mut check) = (f64::INFINITY, f64::INFINITY);
+	for _ in 0..rounds {
+		let start = Instant::now();
+		let completion =
+			generate(&model, &request, RECHECKED, sampling, 5).map_err(|e| e.to_string())?;
+		serve = serve.min(start.elapsed().as_secs_f64());
+		let start = Instant::now();
+		let verdict =
+			recheck(&model, &request, &completion.tokens, sampling).map_err(|e| e.to_string())?;
+		check = check.min(start.elapsed().as_secs_f64());
+		if verdict != RecheckVerdict::Pass {
+			return Err(format!("the re-check of an honest completion failed: {verdict:?}"));
+		}
+	}
+	let file = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
 	println!(
 		"{}",
 		serde_json::json!({
@@ -51,6 +73,10 @@ fn main() -> Result<(), String> {
 			"prefill_tokens_per_s": prompt.len() as f64 / prefill,
 			"decode_tokens": DECODE,
 			"decode_tokens_per_s": DECODE as f64 / decode,
+			"recheck_tokens": RECHECKED,
+			"recheck_to_completion": check / serve,
+			"model_file_bytes": file,
+			"peak_resident_bytes": peak_resident_bytes(),
 		})
 	);
 	Ok(())
@@ -65,4 +91,12 @@ fn argmax(logits: &[f32]) -> u32 {
 		}
 	});
 	best.0 as u32
+}
+
+/// The most memory the process has held resident (`VmHWM` of `/proc/self/status`), in bytes.
+fn peak_resident_bytes() -> Option<u64> {
+	let status = std::fs::read_to_string("/proc/self/status").ok()?;
+	let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+	let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+	Some(kilobytes * 1024)
 }

@@ -3,6 +3,7 @@
 
 use std::{
 	collections::HashMap,
+	ops::ControlFlow,
 	sync::{Arc, Mutex},
 };
 
@@ -15,10 +16,14 @@ use gonka_inference_engine::{
 use gonka_primitives::Hash32;
 use serde::{Deserialize, Serialize};
 
-use super::openai::{ApiError, CompletionBody};
+use super::{
+	openai::{ApiError, CompletionBody, TokenReport},
+	stop::StopScanner,
+};
 
-/// Log-probabilities reported with each generated token: the top 5.
-const TOP_LOGPROBS: usize = 5;
+/// Log-probabilities reported with each generated token: the top 5 at least (more when the
+/// request asks for more).
+pub const TOP_LOGPROBS: usize = 5;
 
 /// What an executor keeps of a served request, and gives re-checkers
 /// (`GET /gonka/v1/jobs/{id}`): the body the developer signed and the completion reported.
@@ -119,8 +124,8 @@ impl Executor {
 			(None, Some(messages), Some(template)) if !messages.is_empty() => {
 				let chat: Vec<ChatMessage> = messages
 					.iter()
-					.map(|m| ChatMessage { role: m.role.clone(), content: m.content.clone() })
-					.collect();
+					.map(|m| Ok(ChatMessage { role: m.role.clone(), content: m.text()? }))
+					.collect::<Result<_, ApiError>>()?;
 				let text = template.render(&chat, true).map_err(|error| {
 					ApiError::invalid(format!("the model's chat template: {error}"))
 				})?;
@@ -131,49 +136,60 @@ impl Executor {
 		tokenized.map_err(|error| ApiError::invalid(error.to_string()))
 	}
 
-	/// The text of generated tokens.
-	pub fn text(&self, tokens: &[u32]) -> String {
-		self.tokenizer.decode(tokens).unwrap_or_default()
-	}
-
-	/// The text `token` adds to a stream, whole characters only.
-	pub fn stream_piece(&self, decoder: &mut StreamDecoder, token: u32) -> String {
-		decoder.step(&self.tokenizer, token).unwrap_or_default()
-	}
-
-	/// What a stream held back at its end.
-	pub fn stream_end(&self, decoder: StreamDecoder) -> String {
-		decoder.finish(&self.tokenizer).unwrap_or_default()
-	}
-
 	/// How request `id` with `body` samples: greedy at temperature 0 (or none), else seeded
-	/// with the body's seed or the request's id.
+	/// with the body's seed or the request's id, within its `top_p`.
 	pub fn sampling(body: &CompletionBody, id: u64) -> Sampling {
 		match body.temperature {
-			Some(temperature) if temperature > 0.0 => {
-				Sampling::Seeded { seed: body.seed.unwrap_or(id), temperature }
-			}
+			Some(temperature) if temperature > 0.0 => Sampling::Seeded {
+				seed: body.seed.unwrap_or(id),
+				temperature,
+				top_p: body.top_p.unwrap_or(1.0),
+			},
 			_ => Sampling::Greedy,
 		}
 	}
 
-	/// Runs request `id`: `budget` tokens at most after `prompt`, each handed to `on_token`.
-	/// A forging executor alters every token after generating it.
+	/// `token` as log-probabilities report it.
+	pub fn report(&self, token: &TokenLogprobs) -> TokenReport {
+		let text = |id: u32| self.tokenizer.decode(&[id]).unwrap_or_default();
+		TokenReport {
+			text: text(token.token),
+			logprob: token.logprob,
+			top: token.top.iter().map(|(id, logprob)| (text(*id), *logprob)).collect(),
+		}
+	}
+
+	/// Runs a request: `budget` tokens at most after `prompt`, reporting the `top` most
+	/// likely tokens at each (at least [`TOP_LOGPROBS`]), until a `stops` sequence. Each
+	/// token is handed to `on_token` with the text it adds (whole characters, never part of a
+	/// stop sequence); the completion and its whole text are returned. A forging executor
+	/// alters every token after generating it.
 	pub fn complete(
 		&self,
 		prompt: &[u32],
 		budget: usize,
 		sampling: Sampling,
-		mut on_token: impl FnMut(&TokenLogprobs),
-	) -> Result<Completion, String> {
+		top: usize,
+		stops: &[String],
+		mut on_token: impl FnMut(&str, &TokenLogprobs),
+	) -> Result<(Completion, String), String> {
 		let forge = self.forge;
 		let vocab = self.model.config.vocab_size as u32;
+		let mut decoder = StreamDecoder::default();
+		let mut scanner = StopScanner::new(stops);
+		let mut text = String::new();
+		let top = top.max(TOP_LOGPROBS);
 		let mut completion =
-			generate_streaming(&self.model, prompt, budget, sampling, TOP_LOGPROBS, |token| {
-				if forge {
-					on_token(&forged(token, vocab));
+			generate_streaming(&self.model, prompt, budget, sampling, top, |token| {
+				let token = if forge { forged(token, vocab) } else { token.clone() };
+				let piece = decoder.step(&self.tokenizer, token.token).unwrap_or_default();
+				let (given, stopped) = scanner.push(&piece);
+				text.push_str(&given);
+				on_token(&given, &token);
+				if stopped {
+					ControlFlow::Break(())
 				} else {
-					on_token(token);
+					ControlFlow::Continue(())
 				}
 			})
 			.map_err(|error| format!("the model failed: {error:?}"))?;
@@ -181,7 +197,10 @@ impl Executor {
 			completion.tokens =
 				completion.tokens.iter().map(|token| forged(token, vocab)).collect();
 		}
-		Ok(completion)
+		let (given, _) = scanner.push(&decoder.finish(&self.tokenizer).unwrap_or_default());
+		text.push_str(&given);
+		text.push_str(&scanner.finish());
+		Ok((completion, text))
 	}
 
 	/// Keeps what request `id` was served with, for its re-checkers.

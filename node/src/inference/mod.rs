@@ -12,6 +12,7 @@ mod chain;
 mod executor;
 mod openai;
 mod server;
+mod stop;
 mod watcher;
 
 use std::{

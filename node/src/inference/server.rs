@@ -20,16 +20,16 @@ use axum::{
 };
 use codec::Decode;
 use futures::StreamExt;
-use gonka_inference_engine::tokenizer::StreamDecoder;
+use gonka_inference_engine::TokenLogprobs;
 use gonka_runtime::{AccountId, Balance, Runtime};
 use pallet_inference::{JobStatus, RequestOf};
-use serde_json::json;
+use serde_json::{json, Value};
 use sp_runtime::MultiSignature;
 
 use super::{
 	chain::{Chain, ModelInfo, RelayError},
 	executor::{count, Executor},
-	openai::{Api, ApiError, CompletionBody, Usage},
+	openai::{Api, ApiError, CompletionBody, Logprobs, Usage},
 };
 
 /// How long a forwarded request waits for its block: two 6-second blocks, in steps.
@@ -51,7 +51,56 @@ pub fn router(endpoint: Arc<Endpoint>) -> Router {
 		.route("/v1/completions", post(completions))
 		.route("/v1/chat/completions", post(chat_completions))
 		.route("/gonka/v1/jobs/{id}", get(served_job))
+		.fallback(unknown_route)
+		.layer(axum::middleware::map_response(in_openai_shape))
 		.with_state(endpoint)
+}
+
+/// Most bytes of a plain-text error read back to rewrite it.
+const ERROR_TEXT_LIMIT: usize = 4096;
+
+async fn unknown_route(uri: axum::http::Uri) -> ApiError {
+	ApiError::new(
+		StatusCode::NOT_FOUND,
+		"invalid_request_error",
+		"unknown_url",
+		format!(
+			"no route {}: the endpoint serves /v1/models, /v1/completions and \
+			 /v1/chat/completions",
+			uri.path()
+		),
+	)
+}
+
+/// Errors axum answers itself (a body over its limit, a malformed path, a wrong method)
+/// come as plain text; clients of OpenAI's API read errors as JSON, so they are rewritten
+/// in its shape.
+async fn in_openai_shape(response: Response) -> Response {
+	let status = response.status();
+	let is_json = response
+		.headers()
+		.get(axum::http::header::CONTENT_TYPE)
+		.is_some_and(|kind| kind.as_bytes().starts_with(b"application/json"));
+	if !(status.is_client_error() || status.is_server_error()) || is_json {
+		return response;
+	}
+	let text = axum::body::to_bytes(response.into_body(), ERROR_TEXT_LIMIT)
+		.await
+		.map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+		.unwrap_or_default();
+	let (kind, code) = match status {
+		StatusCode::PAYLOAD_TOO_LARGE => ("invalid_request_error", "request_too_large"),
+		StatusCode::METHOD_NOT_ALLOWED => ("invalid_request_error", "method_not_allowed"),
+		StatusCode::UNSUPPORTED_MEDIA_TYPE => ("invalid_request_error", "unsupported_media_type"),
+		status if status.is_client_error() => ("invalid_request_error", "invalid_request"),
+		_ => ("api_error", "server_error"),
+	};
+	let message = if text.is_empty() {
+		status.canonical_reason().unwrap_or("error").to_string()
+	} else {
+		text
+	};
+	ApiError::new(status, kind, code, message).into_response()
 }
 
 async fn models(
@@ -145,6 +194,7 @@ impl Endpoint {
 		let parsed: CompletionBody = serde_json::from_slice(&body).map_err(|error| {
 			ApiError::invalid(format!("the body is not a valid request: {error}"))
 		})?;
+		parsed.check_options(api)?;
 		let info = self.chain.model_named(&parsed.model).map_err(ApiError::upstream)?.ok_or_else(
 			|| {
 				ApiError::new(
@@ -325,37 +375,45 @@ impl Endpoint {
 				))
 			}
 		};
+		let logprobs = parsed.check_options(api)?;
+		let top = match logprobs {
+			Logprobs::Top(top) => top,
+			Logprobs::None => 0,
+		};
+		let with_logprobs =
+			move |executor: &Executor, tokens: &[TokenLogprobs], offset: usize| match logprobs {
+				Logprobs::None => Value::Null,
+				Logprobs::Top(top) => {
+					let reports: Vec<_> =
+						tokens.iter().map(|token| executor.report(token)).collect();
+					api.logprobs(&reports, top, offset)
+				}
+			};
 		let prompt = executor.prompt_tokens(&parsed)?;
 		let budget =
 			parsed.completion_budget().min(paid.saturating_sub(count(prompt.len()))) as usize;
 		let sampling = Executor::sampling(&parsed, id);
+		let stops = parsed.stops();
 		let body_text = String::from_utf8_lossy(&body).into_owned();
 		let model_name = parsed.model.clone();
-		let (pieces, received) = futures::channel::mpsc::unbounded::<String>();
+		let (pieces, received) = futures::channel::mpsc::unbounded::<(String, TokenLogprobs)>();
 		let chain = self.chain.clone();
-		let decoding = executor.clone();
+		let running = executor.clone();
 		let run = tokio::task::spawn_blocking(move || {
-			let mut decoder = StreamDecoder::default();
-			let completion = executor.complete(&prompt, budget, sampling, |token| {
-				let piece = executor.stream_piece(&mut decoder, token.token);
-				if !piece.is_empty() {
-					let _ = pieces.unbounded_send(piece);
-				}
-			})?;
-			let rest = executor.stream_end(decoder);
-			if !rest.is_empty() {
-				let _ = pieces.unbounded_send(rest);
-			}
-			executor.record(id, body_text, &completion);
-			Ok::<_, String>(completion)
+			let (completion, text) =
+				running.complete(&prompt, budget, sampling, top, &stops, |piece, token| {
+					let _ = pieces.unbounded_send((piece.to_string(), token.clone()));
+				})?;
+			running.record(id, body_text, &completion);
+			Ok::<_, String>((completion, text))
 		});
 		let finish = async move {
-			let completion =
+			let (completion, text) =
 				run.await.map_err(|error| format!("the model task failed: {error}"))??;
 			let tokens = count(completion.prompt_tokens.saturating_add(completion.tokens.len()));
 			let output_hash = completion.output_hash();
 			chain.submit(pallet_inference::Call::finish { id, tokens, output_hash }).await?;
-			Ok::<_, String>(completion)
+			Ok::<_, String>((completion, text))
 		};
 		let usage_of = |completion: &gonka_inference_engine::Completion| {
 			let prompt_tokens = count(completion.prompt_tokens);
@@ -368,25 +426,32 @@ impl Endpoint {
 		};
 		if !parsed.stream {
 			drop(received);
-			let completion = finish.await.map_err(ApiError::upstream)?;
-			let text = decoding.text(&completion.token_ids());
+			let (completion, text) = finish.await.map_err(ApiError::upstream)?;
 			let reason = finish_reason(&completion);
-			let response = api.response(id, &model_name, &text, reason, usage_of(&completion));
+			let logprobs = with_logprobs(&executor, &completion.tokens, 0);
+			let response =
+				api.response(id, &model_name, &text, logprobs, reason, usage_of(&completion));
 			return Ok(Json(response).into_response());
 		}
-		let head = received.map(move |piece| {
+		let streamed = executor.clone();
+		let mut offset = 0;
+		let head = received.map(move |(piece, token)| {
+			let logprobs = with_logprobs(&streamed, std::slice::from_ref(&token), offset);
+			offset += piece.len();
 			Ok::<_, Infallible>(
-				Event::default().data(api.chunk(id, &model_name, &piece, None, None).to_string()),
+				Event::default()
+					.data(api.chunk(id, &model_name, &piece, logprobs, None, None).to_string()),
 			)
 		});
 		let model_name = parsed.model;
 		let tail = futures::stream::once(async move {
 			match finish.await {
-				Ok(completion) => {
+				Ok((completion, _)) => {
 					let chunk = api.chunk(
 						id,
 						&model_name,
 						"",
+						Value::Null,
 						Some(finish_reason(&completion)),
 						Some(usage_of(&completion)),
 					);
@@ -486,5 +551,36 @@ fn finish_reason(completion: &gonka_inference_engine::Completion) -> &'static st
 	match completion.finish {
 		gonka_inference_engine::FinishReason::Stop => "stop",
 		gonka_inference_engine::FinishReason::Length => "length",
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	async fn json_of(response: Response) -> (StatusCode, serde_json::Value) {
+		let status = response.status();
+		let bytes = axum::body::to_bytes(response.into_body(), 1 << 16).await.expect("a body");
+		(status, serde_json::from_slice(&bytes).expect("JSON"))
+	}
+
+	#[tokio::test]
+	async fn axum_s_plain_text_errors_come_in_openai_s_shape() {
+		let too_large = (StatusCode::PAYLOAD_TOO_LARGE, "length limit exceeded").into_response();
+		let (status, body) = json_of(in_openai_shape(too_large).await).await;
+		assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+		assert_eq!(body["error"]["code"], "request_too_large");
+		assert_eq!(body["error"]["message"], "length limit exceeded");
+		let bad_path =
+			(StatusCode::BAD_REQUEST, "Invalid URL: cannot parse `x` to a `u64`").into_response();
+		let (_, body) = json_of(in_openai_shape(bad_path).await).await;
+		assert_eq!(body["error"]["type"], "invalid_request_error");
+		let (status, body) =
+			json_of(unknown_route("/v2/nothing".parse().expect("a URI")).await.into_response())
+				.await;
+		assert_eq!(status, StatusCode::NOT_FOUND);
+		assert_eq!(body["error"]["code"], "unknown_url");
+		let fine = Json(json!({"ok": true})).into_response();
+		assert_eq!(json_of(in_openai_shape(fine).await).await.1, json!({"ok": true}));
 	}
 }
