@@ -190,9 +190,9 @@ fn locate(
 	let elements = dimensions.iter().try_fold(1u64, |product, d| product.checked_mul(*d));
 	let columns = dimensions.first().copied().unwrap_or(0);
 	let elements =
-		elements.filter(|_| columns % block_type.block_len() as u64 == 0).ok_or_else(|| {
-			bad(format!("tensor {name}: dimensions {dimensions:?} do not fit blocks"))
-		})?;
+		elements.filter(|_| columns.is_multiple_of(block_type.block_len() as u64)).ok_or_else(
+			|| bad(format!("tensor {name}: dimensions {dimensions:?} do not fit blocks")),
+		)?;
 	let len = (elements / block_type.block_len() as u64)
 		.checked_mul(block_type.block_bytes() as u64)
 		.ok_or_else(|| bad(format!("tensor {name} is too large")))?;

@@ -93,7 +93,7 @@ impl Matrix {
 		block_type: BlockType,
 	) -> Result<Self, InferenceError> {
 		let len = rows.checked_mul(block_type.row_bytes(cols));
-		let fits = cols % block_type.block_len() == 0
+		let fits = cols.is_multiple_of(block_type.block_len())
 			&& len
 				.and_then(|len| start.checked_add(len))
 				.is_some_and(|end| end <= storage.bytes().len());
