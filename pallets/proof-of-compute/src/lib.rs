@@ -143,12 +143,6 @@ impl<T: Config> pallet_sprint::OnPhaseChange<frame_system::pallet_prelude::Block
 	}
 }
 
-/// Proof size that the attestations item gained with revision 2's seals and check values
-/// (up to 16 attestations of 64 check values each), which the `attest` benchmark of
-/// `weights.rs`, generated before, does not count yet.
-pub const ATTESTATIONS_PROOF_ALLOWANCE: frame_support::weights::Weight =
-	frame_support::weights::Weight::from_parts(0, 6_144);
-
 /// A validator's recomputations, one per revealed leaf, in the reveal's order.
 pub type RecomputedValues = BoundedVec<Recomputed, ConstU32<MAX_REVEALED_LEAVES>>;
 
@@ -158,8 +152,9 @@ pub type RecomputedValues = BoundedVec<Recomputed, ConstU32<MAX_REVEALED_LEAVES>
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::pallet_prelude::*;
+	use frame_support::{dispatch::PostDispatchInfo, pallet_prelude::*};
 	use frame_system::pallet_prelude::*;
+	use gonka_primitives::sprint::MAX_VALIDATORS_PER_HOST;
 	use pallet_sprint::Phase;
 
 	#[pallet::pallet]
@@ -462,13 +457,7 @@ pub mod pallet {
 		/// few blocks, and a block that rotates the session has no room for normal
 		/// transactions.
 		#[pallet::call_index(0)]
-		// `commit()` was benchmarked before commits fixed their samples and were counted: the
-		// registry's two reads and the count's read and write are added until the weights are
-		// regenerated.
-		#[pallet::weight((
-			T::WeightInfo::commit().saturating_add(T::DbWeight::get().reads_writes(3, 1)),
-			DispatchClass::Operational
-		))]
+		#[pallet::weight((T::WeightInfo::commit(), DispatchClass::Operational))]
 		pub fn commit(
 			origin: OriginFor<T>,
 			epoch: u64,
@@ -517,8 +506,10 @@ pub mod pallet {
 		/// seed is fixed, by a validator drawn for the host, once. Free for registered hosts
 		/// when it succeeds.
 		#[pallet::call_index(2)]
+		// Declared for the most validators a host can have; what the epoch's draw of
+		// `validators_per_host` costs is refunded.
 		#[pallet::weight((
-			T::WeightInfo::attest().saturating_add(ATTESTATIONS_PROOF_ALLOWANCE),
+			T::WeightInfo::attest(MAX_VALIDATORS_PER_HOST),
 			DispatchClass::Operational
 		))]
 		pub fn attest(
@@ -530,19 +521,18 @@ pub mod pallet {
 			let validator = ensure_signed(origin)?;
 			let current = Self::ensure_host_in_phase(&validator, epoch, Phase::Validate)?;
 			Self::record_seal(&current, &validator, &host, seal)?;
-			Ok(Pays::No.into())
+			let drawn = current.params.validators_per_host.min(MAX_VALIDATORS_PER_HOST);
+			Ok(PostDispatchInfo {
+				actual_weight: Some(T::WeightInfo::attest(drawn)),
+				pays_fee: Pays::No,
+			})
 		}
 
 		/// Opens a validator's sealed attestation on `host` with its values and salt. Only in
 		/// the open phase, once. An attestation never opened counts as silence. Free for
 		/// registered hosts when it succeeds.
 		#[pallet::call_index(3)]
-		// Opening does less storage work than sealing (no snapshot reads) with the same
-		// attestations item; `attest`'s weight bounds it until the weights are regenerated.
-		#[pallet::weight((
-			T::WeightInfo::attest().saturating_add(ATTESTATIONS_PROOF_ALLOWANCE),
-			DispatchClass::Operational
-		))]
+		#[pallet::weight((T::WeightInfo::open_attestation(), DispatchClass::Operational))]
 		pub fn open_attestation(
 			origin: OriginFor<T>,
 			epoch: u64,

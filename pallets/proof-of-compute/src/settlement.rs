@@ -28,7 +28,6 @@ use frame_support::{traits::Get, weights::Weight};
 use gonka_primitives::{
 	assignment::assign,
 	attestation::{judge_checks, CheckVerdict},
-	sprint::MAX_VALIDATORS_PER_HOST,
 	Distance,
 };
 use pallet_sprint::{EpochRewards, EpochStatus};
@@ -56,26 +55,19 @@ pub(crate) fn most_that_fit<T: Config>(left: u32, weight: impl Fn(u32) -> Weight
 	fits
 }
 
-/// Storage work per host that revision 2 added to judging and that the `settle` benchmark of
-/// `weights.rs` (generated for revision 1) does not measure yet: drawing the host's `V`
-/// validators (a snapshot chunk read per draw, up to four draws per seat counted), reading
-/// each drawn validator's account, and for each one recording silence, agreement or defeat,
-/// with the registry's read and write of its record.
-pub(crate) const UNMEASURED_READS_PER_VALIDATOR: u64 = 7;
-/// Writes per validator, as [`UNMEASURED_READS_PER_VALIDATOR`].
-pub(crate) const UNMEASURED_WRITES_PER_VALIDATOR: u64 = 3;
+/// Reads per host of the judging work the `settle` benchmark does not reach: the benchmark
+/// accepts every host, and a rejected host is slashed and removed by the registry (its
+/// parameters, its hold, its account, the total collateral).
+pub(crate) const REJECTION_READS: u64 = 4;
+/// Writes per host, as [`REJECTION_READS`] (the hold, the account, the pool's account that
+/// takes the slash, the total collateral, the host's votes).
+pub(crate) const REJECTION_WRITES: u64 = 5;
 
-/// What judging `count` hosts may cost: the benchmarked `settle(count)` and, per host, the
-/// unmeasured work of revision 2 for the most validators a host can have, the host's reveal
-/// (its number of leaves, for the check values) and the larger attestations item.
+/// What judging `count` hosts may cost: the benchmarked `settle(count)` (the validator draw
+/// on its worst path, every validator's record), and the rejection of each.
 pub(crate) fn judging_weight<T: Config>(count: u32) -> Weight {
-	let per_validator = T::DbWeight::get()
-		.reads_writes(UNMEASURED_READS_PER_VALIDATOR, UNMEASURED_WRITES_PER_VALIDATOR);
-	let per_host = per_validator
-		.saturating_mul(MAX_VALIDATORS_PER_HOST.into())
-		.saturating_add(T::DbWeight::get().reads(1))
-		.saturating_add(crate::ATTESTATIONS_PROOF_ALLOWANCE);
-	T::WeightInfo::settle(count).saturating_add(per_host.saturating_mul(count.into()))
+	let rejection = T::DbWeight::get().reads_writes(REJECTION_READS, REJECTION_WRITES);
+	T::WeightInfo::settle(count).saturating_add(rejection.saturating_mul(count.into()))
 }
 
 /// A verdict that counts: an opened attestation whose check values agreed with the others'.

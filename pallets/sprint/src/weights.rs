@@ -26,13 +26,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Sprint::Emission` (r:0 w:1)
 	/// Proof: `Sprint::Emission` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
 	fn set_emission() -> Weight {
-		Weight::from_parts(3_596_000, 0)
+		Weight::from_parts(3_805_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Sprint::NextParams` (r:0 w:1)
 	/// Proof: `Sprint::NextParams` (`max_values`: Some(1), `max_size`: Some(72), added: 567, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
-		Weight::from_parts(3_856_000, 0)
+		Weight::from_parts(3_896_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Sprint::CurrentEpoch` (r:1 w:0)
@@ -40,7 +40,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Sprint::CurrentPhase` (r:1 w:0)
 	/// Proof: `Sprint::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn advance_within_phase() -> Weight {
-		Weight::from_parts(4_586_000, 1667)
+		Weight::from_parts(4_496_000, 1667)
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	/// Storage: `Sprint::CurrentEpoch` (r:1 w:0)
@@ -48,7 +48,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Sprint::CurrentPhase` (r:1 w:1)
 	/// Proof: `Sprint::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn enter_phase() -> Weight {
-		Weight::from_parts(6_659_000, 1667)
+		Weight::from_parts(6_790_000, 1667)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -67,7 +67,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Sprint::CurrentPhase` (r:0 w:1)
 	/// Proof: `Sprint::CurrentPhase` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn start_epoch() -> Weight {
-		Weight::from_parts(15_934_000, 1667)
+		Weight::from_parts(16_715_000, 1667)
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -76,24 +76,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn set_emission() -> Weight {
-		Weight::from_parts(3_596_000, 0)
+		Weight::from_parts(3_805_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(3_856_000, 0)
+		Weight::from_parts(3_896_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn advance_within_phase() -> Weight {
-		Weight::from_parts(4_586_000, 1667)
+		Weight::from_parts(4_496_000, 1667)
 			.saturating_add(ParityDbWeight::get().reads(2))
 	}
 	fn enter_phase() -> Weight {
-		Weight::from_parts(6_659_000, 1667)
+		Weight::from_parts(6_790_000, 1667)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn start_epoch() -> Weight {
-		Weight::from_parts(15_934_000, 1667)
+		Weight::from_parts(16_715_000, 1667)
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}

@@ -43,7 +43,10 @@ const SIGNED_OVERHEAD: u64 = 110;
 struct Pending {
 	signer: u64,
 	call: RuntimeCall,
+	/// What the block must have room for: the call's declared weight and the extrinsic's.
 	weight: Weight,
+	/// Of it, the call's declared weight, part of which the call may refund.
+	call_weight: Weight,
 	length: u64,
 }
 
@@ -52,14 +55,13 @@ impl Pending {
 		let normal = RuntimeBlockWeights::get().get(DispatchClass::Normal).base_extrinsic;
 		// The runtime's other extensions: the signer's nonce and fee account.
 		let extensions = <Test as frame_system::Config>::DbWeight::get().reads_writes(2, 2);
-		let weight = call
-			.get_dispatch_info()
-			.call_weight
+		let call_weight = call.get_dispatch_info().call_weight;
+		let weight = call_weight
 			.saturating_add(CheckHostSubmission::<Test>::default().weight(&call))
 			.saturating_add(normal)
 			.saturating_add(extensions);
 		let length = call.encoded_size() as u64 + SIGNED_OVERHEAD;
-		Self { signer, call, weight, length }
+		Self { signer, call, weight, call_weight, length }
 	}
 }
 
@@ -109,8 +111,14 @@ fn build_block(
 			break;
 		}
 		let next = pending.pop_front().expect("a front");
-		assert_ok!(next.call.dispatch(RuntimeOrigin::signed(next.signer)));
-		normal = normal.saturating_add(next.weight);
+		let post = next.call.dispatch(RuntimeOrigin::signed(next.signer));
+		assert!(post.is_ok(), "{post:?}");
+		// As `CheckWeight` does: what the call did not use is given back to the block.
+		let unused = post
+			.ok()
+			.and_then(|post| post.actual_weight)
+			.map_or(Weight::zero(), |actual| next.call_weight.saturating_sub(actual));
+		normal = normal.saturating_add(next.weight).saturating_sub(unused);
 		length += next.length;
 		included += 1;
 	}
