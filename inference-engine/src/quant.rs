@@ -359,6 +359,56 @@ impl<'a> Activations<'a> {
 	}
 }
 
+/// A row of 32-value blocks expanded once for the products of several tokens: each block's
+/// values as signed bytes (Q4_0's still offset by 8), its scale and its minimum. The
+/// products are those of [`dot_row_generic`], to the bit.
+struct ExpandedRow {
+	block_type: BlockType,
+	values: Vec<[i8; QK]>,
+	scales: Vec<f32>,
+	minimums: Vec<f32>,
+}
+
+impl ExpandedRow {
+	/// `row` expanded, if it is stored in a 32-value block format.
+	fn of(block_type: BlockType, row: &[u8]) -> Option<Self> {
+		let blocks = row.chunks_exact(block_type.block_bytes());
+		let (values, scales, minimums) = match block_type {
+			BlockType::Q4_0 => {
+				(blocks.clone().map(|b| nibbles(&b[2..18])).collect(), Vec::new(), Vec::new())
+			}
+			BlockType::Q4_1 => (
+				blocks.clone().map(|b| nibbles(&b[4..20])).collect(),
+				Vec::new(),
+				blocks.clone().map(|b| f16_at(b, 2)).collect(),
+			),
+			BlockType::Q8_0 => {
+				(blocks.clone().map(|b| *bytemuck_i8(&b[2..34])).collect(), Vec::new(), Vec::new())
+			}
+			_ => return None,
+		};
+		let scales =
+			if scales.is_empty() { blocks.map(|b| f16_at(b, 0)).collect() } else { scales };
+		Some(ExpandedRow { block_type, values, scales, minimums })
+	}
+
+	/// The row · one token's quantised activations.
+	#[inline(always)]
+	fn dot(&self, xq: &[Q8Block]) -> f32 {
+		let blocks = self.values.iter().zip(&self.scales).zip(xq);
+		match self.block_type {
+			BlockType::Q4_0 => {
+				blocks.map(|((w, d), a)| d * a.d * (dot32(w, &a.q) - 8 * a.q_sum) as f32).sum()
+			}
+			BlockType::Q4_1 => blocks
+				.zip(&self.minimums)
+				.map(|(((w, d), a), m)| d * a.d * dot32(w, &a.q) as f32 + m * a.sum)
+				.sum(),
+			_ => blocks.map(|((w, d), a)| d * a.d * dot32(w, &a.q) as f32).sum(),
+		}
+	}
+}
+
 #[inline(always)]
 fn dot_rows_generic(
 	block_type: BlockType,
@@ -369,8 +419,19 @@ fn dot_rows_generic(
 ) {
 	let n = tokens.len();
 	for (row, out) in rows.chunks_exact(row_bytes).zip(out.chunks_exact_mut(n)) {
-		for (token, out) in tokens.iter().zip(out) {
-			*out = dot_row_generic(block_type, row, token.x, &token.quantized);
+		// Several tokens share each row's expansion.
+		let expanded = if n > 1 { ExpandedRow::of(block_type, row) } else { None };
+		match expanded {
+			Some(expanded) => {
+				for (token, out) in tokens.iter().zip(out) {
+					*out = expanded.dot(&token.quantized);
+				}
+			}
+			None => {
+				for (token, out) in tokens.iter().zip(out) {
+					*out = dot_row_generic(block_type, row, token.x, &token.quantized);
+				}
+			}
 		}
 	}
 }
