@@ -105,8 +105,11 @@ fn mismatch(
 			let before: f32 = probabilities.iter().take(claimed.token as usize).sum();
 			let own_probability = probabilities.get(claimed.token as usize).copied().unwrap_or(0.0);
 			let u = draw(seed, step);
-			let inside =
-				u >= before - DRAW_TOLERANCE && u <= before + own_probability + DRAW_TOLERANCE;
+			// A token the distribution gives nothing (cut from the nucleus) is never drawn,
+			// however near its empty interval the draw falls.
+			let inside = own_probability > 0.0
+				&& u >= before - DRAW_TOLERANCE
+				&& u <= before + own_probability + DRAW_TOLERANCE;
 			(!inside).then(|| {
 				format!(
 					"token {}: the draw {u} is outside its interval [{before}, {})",

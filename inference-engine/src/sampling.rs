@@ -66,6 +66,9 @@ pub fn draw(seed: u64, step: usize) -> f32 {
 	random::uniform(sample_key(seed), step as u64)
 }
 
+/// The lowest temperature a request may ask for: below it, logits divided by it overflow.
+pub const MIN_TEMPERATURE: f32 = 0.01;
+
 /// The distribution tokens are drawn from: the softmax at `temperature`, then (below a
 /// `top_p` of 1) only the most likely tokens, most likely first and lower ids first among
 /// equals, until their probabilities reach `top_p`, scaled to sum to 1.

@@ -17,7 +17,7 @@ use gonka_primitives::Hash32;
 use serde::{Deserialize, Serialize};
 
 use super::{
-	openai::{ApiError, CompletionBody, TokenReport},
+	openai::{Api, ApiError, CompletionBody, TokenReport},
 	stop::StopScanner,
 };
 
@@ -225,7 +225,11 @@ impl Executor {
 		sampling: Sampling,
 	) -> Result<bool, String> {
 		let prompt = self.prompt_tokens(body).map_err(|error| error.message)?;
-		if count(prompt.len()) != prompt_tokens {
+		let api = if body.messages.is_some() { Api::Chat } else { Api::Completions };
+		if count(prompt.len()) != prompt_tokens
+			|| body.check_options(api).is_err()
+			|| self.runs_past_its_end(body, tokens)
+		{
 			return Ok(false);
 		}
 		let verdict = recheck(&self.model, &prompt, tokens, sampling)
@@ -237,8 +241,60 @@ impl Executor {
 	}
 }
 
+impl Executor {
+	/// Whether `tokens` go on after the completion should have ended: an end-of-sequence
+	/// token is never reported, and a stop sequence ends the completion at the token that
+	/// completes it. Padding past either would be paid for.
+	fn runs_past_its_end(&self, body: &CompletionBody, tokens: &[TokenLogprobs]) -> bool {
+		if tokens.iter().any(|token| self.model.config.is_end(token.token)) {
+			return true;
+		}
+		let mut decoder = StreamDecoder::default();
+		let mut scanner = StopScanner::new(&body.stops());
+		tokens.iter().enumerate().any(|(index, token)| {
+			let piece = decoder.step(&self.tokenizer, token.token).unwrap_or_default();
+			scanner.push(&piece).1 && index + 1 < tokens.len()
+		})
+	}
+}
+
 /// `token` altered as a forging executor alters it: the next token of a vocabulary of
 /// `vocab`, same log-probabilities.
 fn forged(token: &TokenLogprobs, vocab: u32) -> TokenLogprobs {
 	TokenLogprobs { token: (token.token + 1) % vocab.max(1), ..token.clone() }
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use gonka_inference_engine::{
+		test_model::{write_test_model, StoredAs},
+		tokenizer::bytes,
+	};
+
+	fn executor() -> (Executor, tempfile::TempDir) {
+		let folder = tempfile::tempdir().expect("a folder");
+		write_test_model(folder.path(), 1, StoredAs::F32).expect("written");
+		let model = Model::load(folder.path(), None).expect("loads");
+		(Executor::new(model, Tokenizer::Bytes, None, false), folder)
+	}
+
+	fn reported(text: &[u8]) -> Vec<TokenLogprobs> {
+		text.iter()
+			.map(|byte| TokenLogprobs { token: u32::from(*byte), logprob: 0.0, top: Vec::new() })
+			.collect()
+	}
+
+	#[test]
+	fn tokens_after_a_stop_sequence_or_an_end_token_are_padding() {
+		let (executor, _folder) = executor();
+		let body: CompletionBody =
+			serde_json::from_value(serde_json::json!({"model": "m", "prompt": "p", "stop": "ab"}))
+				.expect("a body");
+		assert!(!executor.runs_past_its_end(&body, &reported(b"xxab")), "ends at the stop");
+		assert!(executor.runs_past_its_end(&body, &reported(b"xxaby")), "goes on after it");
+		let mut with_end = reported(b"xy");
+		with_end.insert(1, TokenLogprobs { token: bytes::EOS, logprob: 0.0, top: Vec::new() });
+		assert!(executor.runs_past_its_end(&body, &with_end), "reports the end token");
+	}
 }

@@ -7,6 +7,7 @@ use axum::{
 	response::{IntoResponse, Response},
 	Json,
 };
+use gonka_inference_engine::sampling::MIN_TEMPERATURE;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -135,8 +136,11 @@ impl CompletionBody {
 		if self.top_p.is_some_and(|p| !(p > 0.0 && p <= 1.0)) {
 			return Err(param("top_p", "top_p must be above 0 and at most 1".into()));
 		}
-		if self.temperature.is_some_and(|t| !(0.0..=2.0).contains(&t)) {
-			return Err(param("temperature", "temperature must be between 0 and 2".into()));
+		if self.temperature.is_some_and(|t| !(t == 0.0 || (MIN_TEMPERATURE..=2.0).contains(&t))) {
+			return Err(param(
+				"temperature",
+				format!("temperature must be 0 (greedy) or between {MIN_TEMPERATURE} and 2"),
+			));
 		}
 		if self.stops().len() > MAX_STOPS {
 			return Err(param("stop", format!("at most {MAX_STOPS} stop sequences")));
@@ -420,6 +424,7 @@ mod tests {
 			(json!({"model": "m", "prompt": "p", "n": 2}), "n"),
 			(json!({"model": "m", "prompt": "p", "top_p": 0.0}), "top_p"),
 			(json!({"model": "m", "prompt": "p", "temperature": 2.5}), "temperature"),
+			(json!({"model": "m", "prompt": "p", "temperature": 1e-30}), "temperature"),
 			(json!({"model": "m", "prompt": "p", "stop": ["a", "b", "c", "d", "e"]}), "stop"),
 			(json!({"model": "m", "prompt": "p", "logprobs": 6}), "logprobs"),
 		];

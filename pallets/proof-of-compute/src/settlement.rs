@@ -28,6 +28,7 @@ use frame_support::{traits::Get, weights::Weight};
 use gonka_primitives::{
 	assignment::assign,
 	attestation::{judge_checks, CheckVerdict},
+	sprint::MAX_VALIDATORS_PER_HOST,
 	Distance,
 };
 use pallet_sprint::{EpochRewards, EpochStatus};
@@ -55,19 +56,33 @@ pub(crate) fn most_that_fit<T: Config>(left: u32, weight: impl Fn(u32) -> Weight
 	fits
 }
 
-/// Reads per host of the judging work the `settle` benchmark does not reach: the benchmark
-/// accepts every host, and a rejected host is slashed and removed by the registry (its
-/// parameters, its hold, its account, the total collateral).
-pub(crate) const REJECTION_READS: u64 = 4;
-/// Writes per host, as [`REJECTION_READS`] (the hold, the account, the pool's account that
-/// takes the slash, the total collateral, the host's votes).
-pub(crate) const REJECTION_WRITES: u64 = 5;
+/// Reads of a slash by the registry, which the `settle` benchmark (every host accepted, two
+/// validators punished in all) does not count per host: the parameters, the hold, the
+/// account, the total collateral.
+pub(crate) const SLASH_READS: u64 = 4;
+/// Writes of a slash, as [`SLASH_READS`]: the hold, the account, the pool's account that takes
+/// the slash, the total collateral, the host's record.
+pub(crate) const SLASH_WRITES: u64 = 5;
+/// Reads per drawn validator that the `settle` benchmark counts once per page rather than
+/// per host (its hosts all draw the same validators): the validator's place in the
+/// snapshot, its reveal and its record (agreed, outvoted or silent).
+pub(crate) const VALIDATOR_READS: u64 = 3;
+/// Writes per drawn validator, as [`VALIDATOR_READS`]: its record.
+pub(crate) const VALIDATOR_WRITES: u64 = 1;
 
-/// What judging `count` hosts may cost: the benchmarked `settle(count)` (the validator draw
-/// on its worst path, every validator's record), and the rejection of each.
+/// What judging `count` hosts may cost: the benchmarked `settle(count)` and, by hand, per
+/// host what the benchmark shares between hosts or does not reach: each of its most
+/// validators' records and slash and its draw's snapshot chunk ([`crate::seat_reads`]), and
+/// the host's own rejection.
 pub(crate) fn judging_weight<T: Config>(count: u32) -> Weight {
-	let rejection = T::DbWeight::get().reads_writes(REJECTION_READS, REJECTION_WRITES);
-	T::WeightInfo::settle(count).saturating_add(rejection.saturating_mul(count.into()))
+	let db = T::DbWeight::get();
+	let per_validator = db
+		.reads_writes(VALIDATOR_READS + SLASH_READS, VALIDATOR_WRITES + SLASH_WRITES)
+		.saturating_add(crate::seat_reads::<T>(1));
+	let per_host = per_validator
+		.saturating_mul(MAX_VALIDATORS_PER_HOST.into())
+		.saturating_add(db.reads_writes(SLASH_READS, SLASH_WRITES));
+	T::WeightInfo::settle(count).saturating_add(per_host.saturating_mul(count.into()))
 }
 
 /// A verdict that counts: an opened attestation whose check values agreed with the others'.
