@@ -56,9 +56,11 @@ pub enum RopePairs {
 	Adjacent,
 }
 
-/// `rope_scaling` of `config.json`.
+/// `rope_scaling` of `config.json`. Read through [`RopeScalingFields`]: an internally tagged
+/// enum cannot read numbers when serde_json keeps them exact (`arbitrary_precision`, which
+/// the node's dependencies turn on).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "rope_type", rename_all = "lowercase")]
+#[serde(tag = "rope_type", rename_all = "lowercase", try_from = "RopeScalingFields")]
 pub enum RopeScaling {
 	/// Every angle divided by `factor`.
 	Linear {
@@ -77,6 +79,41 @@ pub enum RopeScaling {
 		/// The context the model was trained on before scaling.
 		original_max_position_embeddings: usize,
 	},
+}
+
+/// The fields of `rope_scaling` (`type` is the older name of `rope_type`).
+#[derive(Deserialize)]
+struct RopeScalingFields {
+	rope_type: Option<String>,
+	#[serde(rename = "type")]
+	older_type: Option<String>,
+	factor: Option<f32>,
+	low_freq_factor: Option<f32>,
+	high_freq_factor: Option<f32>,
+	original_max_position_embeddings: Option<usize>,
+}
+
+impl TryFrom<RopeScalingFields> for RopeScaling {
+	type Error = String;
+
+	fn try_from(fields: RopeScalingFields) -> Result<Self, String> {
+		let kind = fields.rope_type.or(fields.older_type).unwrap_or_default();
+		let needed = |value: Option<f32>, name: &str| {
+			value.ok_or_else(|| format!("rope_scaling {kind} needs {name}"))
+		};
+		match kind.as_str() {
+			"linear" => Ok(RopeScaling::Linear { factor: needed(fields.factor, "factor")? }),
+			"llama3" => Ok(RopeScaling::Llama3 {
+				factor: needed(fields.factor, "factor")?,
+				low_freq_factor: needed(fields.low_freq_factor, "low_freq_factor")?,
+				high_freq_factor: needed(fields.high_freq_factor, "high_freq_factor")?,
+				original_max_position_embeddings: fields
+					.original_max_position_embeddings
+					.ok_or("rope_scaling llama3 needs original_max_position_embeddings")?,
+			}),
+			other => Err(format!("rope_scaling {other}: linear and llama3 are supported")),
+		}
+	}
 }
 
 impl RopeScaling {
