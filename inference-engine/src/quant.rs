@@ -373,22 +373,17 @@ impl ExpandedRow {
 	/// `row` expanded, if it is stored in a 32-value block format.
 	fn of(block_type: BlockType, row: &[u8]) -> Option<Self> {
 		let blocks = row.chunks_exact(block_type.block_bytes());
-		let (values, scales, minimums) = match block_type {
-			BlockType::Q4_0 => {
-				(blocks.clone().map(|b| nibbles(&b[2..18])).collect(), Vec::new(), Vec::new())
-			}
-			BlockType::Q4_1 => (
-				blocks.clone().map(|b| nibbles(&b[4..20])).collect(),
-				Vec::new(),
-				blocks.clone().map(|b| f16_at(b, 2)).collect(),
-			),
-			BlockType::Q8_0 => {
-				(blocks.clone().map(|b| *bytemuck_i8(&b[2..34])).collect(), Vec::new(), Vec::new())
-			}
+		let values = match block_type {
+			BlockType::Q4_0 => blocks.clone().map(|b| nibbles(&b[2..18])).collect(),
+			BlockType::Q4_1 => blocks.clone().map(|b| nibbles(&b[4..20])).collect(),
+			BlockType::Q8_0 => blocks.clone().map(|b| *bytemuck_i8(&b[2..34])).collect(),
 			_ => return None,
 		};
-		let scales =
-			if scales.is_empty() { blocks.map(|b| f16_at(b, 0)).collect() } else { scales };
+		let minimums = match block_type {
+			BlockType::Q4_1 => blocks.clone().map(|b| f16_at(b, 2)).collect(),
+			_ => Vec::new(),
+		};
+		let scales = blocks.map(|b| f16_at(b, 0)).collect();
 		Some(ExpandedRow { block_type, values, scales, minimums })
 	}
 
