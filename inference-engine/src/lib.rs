@@ -18,6 +18,7 @@
 //! - [`chat`]: the model's own Jinja chat template;
 //! - [`test_model`]: a small model with random weights that the project generates itself.
 
+pub mod attention;
 pub mod chat;
 pub mod config;
 #[cfg(feature = "cuda")]

@@ -11,10 +11,11 @@
 use std::path::Path;
 
 use gonka_primitives::Hash32;
-use half::{f16, slice::HalfFloatSliceExt};
+use half::f16;
 use rayon::prelude::*;
 
 use crate::{
+	attention::HeadAttention,
 	config::RopePairs,
 	load::{self, gguf::GgufModel, hugging_face::Checkpoint, ModelFiles},
 	weights::{weights_hash, Matrix, Weights},
@@ -291,80 +292,6 @@ impl Model {
 		);
 		out
 	}
-}
-
-/// One query head's view of the cache: its key/value head at `offset` of each position's
-/// `kv_width` values.
-struct HeadAttention<'a> {
-	keys: &'a [f16],
-	values: &'a [f16],
-	kv_width: usize,
-	offset: usize,
-	scale: f32,
-}
-
-impl HeadAttention<'_> {
-	/// Attention of `query` (rounded to f16) over the first `positions` positions, into
-	/// `output`: an online softmax with the weighted values summed in f16 (each sum rounded
-	/// to f16, multiply and add fused), as llama.cpp's CPU flash attention, its default,
-	/// sums them. With AVX2, FMA and F16C where the CPU has them (the same values, faster).
-	fn attend(&self, query: &[f32], positions: usize, output: &mut [f32]) {
-		#[cfg(target_arch = "x86_64")]
-		if std::is_x86_feature_detected!("avx2")
-			&& std::is_x86_feature_detected!("fma")
-			&& std::is_x86_feature_detected!("f16c")
-		{
-			// SAFETY: the CPU has the features the function is compiled for.
-			return unsafe { self.attend_avx2(query, positions, output) };
-		}
-		self.attend_generic(query, positions, output)
-	}
-
-	#[cfg(target_arch = "x86_64")]
-	#[target_feature(enable = "avx2,fma,f16c")]
-	unsafe fn attend_avx2(&self, query: &[f32], positions: usize, output: &mut [f32]) {
-		self.attend_generic(query, positions, output)
-	}
-
-	#[inline(always)]
-	fn attend_generic(&self, query: &[f32], positions: usize, output: &mut [f32]) {
-		let head_dim = query.len();
-		let (mut max, mut sum) = (f32::NEG_INFINITY, 0f32);
-		let mut accumulated = vec![0f32; head_dim];
-		let mut rounded = vec![f16::ZERO; head_dim];
-		let mut row = vec![0f32; head_dim];
-		for p in 0..positions {
-			let at = p * self.kv_width + self.offset;
-			self.keys[at..at + head_dim].convert_to_f32_slice(&mut row);
-			let score = query.iter().zip(&row).map(|(q, k)| q * k).sum::<f32>() * self.scale;
-			let (mut rescale, mut weight) = (1.0, 1.0);
-			if score > max {
-				rescale = (max - score).exp();
-				max = score;
-				accumulated.iter_mut().for_each(|a| *a *= rescale);
-				round_to_f16(&mut accumulated, &mut rounded);
-			} else {
-				weight = (score - max).exp();
-			}
-			self.values[at..at + head_dim].convert_to_f32_slice(&mut row);
-			for (a, v) in accumulated.iter_mut().zip(&row) {
-				*a = v.mul_add(weight, *a);
-			}
-			round_to_f16(&mut accumulated, &mut rounded);
-			sum = sum * rescale + weight;
-		}
-		let inverse = if sum == 0.0 { 0.0 } else { 1.0 / sum };
-		for (o, a) in output.iter_mut().zip(&accumulated) {
-			*o = a * inverse;
-		}
-	}
-}
-
-/// Rounds every value of `values` to the nearest f16 (through `scratch`, as long).
-#[inline(always)]
-fn round_to_f16(values: &mut [f32], scratch: &mut [f16]) {
-	scratch.convert_from_f32_slice(values);
-	scratch.convert_to_f32_slice(values);
 }
 
 /// The RMSNorm of each row of `x` (rows as long as `scale`), the mean square summed in f64

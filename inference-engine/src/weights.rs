@@ -19,7 +19,7 @@ use memmap2::Mmap;
 use rayon::prelude::*;
 
 use crate::{
-	quant::{dequantize_row, dot_rows, Activations, BlockType},
+	quant::{dequantize_row, dot_rows, BlockType, TokenBatch},
 	InferenceError,
 };
 
@@ -152,14 +152,13 @@ impl Matrix {
 		if n > 1 && !self.block_type.is_quantized() {
 			return self.matmul_expanded(x, n);
 		}
-		let tokens: Vec<Activations> =
-			x.chunks_exact(self.cols).map(|x| Activations::new(self.block_type, x)).collect();
+		let batch = TokenBatch::new(self.block_type, x, self.cols);
 		let row_bytes = self.row_bytes();
 		let mut by_row = vec![0.0; self.rows * n];
 		self.bytes()
 			.par_chunks(row_bytes * ROWS_PER_TASK)
 			.zip(by_row.par_chunks_mut(ROWS_PER_TASK * n))
-			.for_each(|(rows, out)| dot_rows(self.block_type, rows, row_bytes, &tokens, out));
+			.for_each(|(rows, out)| dot_rows(self.block_type, rows, row_bytes, &batch, out));
 		if n == 1 {
 			return by_row;
 		}

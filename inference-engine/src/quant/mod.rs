@@ -11,6 +11,9 @@
 
 use half::{bf16, f16};
 
+#[cfg(target_arch = "x86_64")]
+mod x86;
+
 /// Values per block of the 32-value formats, and per [`Q8Block`].
 pub const QK: usize = 32;
 /// Values per K-quant super-block.
@@ -121,6 +124,23 @@ pub struct Q8Block {
 
 /// `x` (a multiple of 32 long) quantised to [`Q8Block`]s.
 pub fn quantize_activations(x: &[f32]) -> Vec<Q8Block> {
+	#[cfg(target_arch = "x86_64")]
+	if std::is_x86_feature_detected!("avx2") {
+		// SAFETY: the CPU has the features the function is compiled for.
+		return unsafe { quantize_activations_avx2(x) };
+	}
+	quantize_activations_generic(x)
+}
+
+/// [`quantize_activations`] compiled for AVX2, where rounding is one instruction.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn quantize_activations_avx2(x: &[f32]) -> Vec<Q8Block> {
+	quantize_activations_generic(x)
+}
+
+#[inline(always)]
+fn quantize_activations_generic(x: &[f32]) -> Vec<Q8Block> {
 	x.chunks_exact(QK)
 		.map(|values| {
 			let max = values.iter().fold(0f32, |max, v| max.max(v.abs()));
@@ -359,6 +379,58 @@ impl<'a> Activations<'a> {
 	}
 }
 
+/// Tokens side by side in the tiled kernels.
+const LANES: usize = 8;
+
+/// The scales of one block of [`LANES`] tokens, side by side.
+#[derive(Clone, Copy, Default)]
+struct LaneScales {
+	d: [f32; LANES],
+	sum: [f32; LANES],
+	q_sum: [i32; LANES],
+}
+
+/// The activations of the tokens of a batch, each token's row of `x` quantised once for every
+/// row of the matrix they are multiplied by.
+pub struct TokenBatch<'a> {
+	/// Token after token.
+	pub tokens: Vec<Activations<'a>>,
+	/// Per group of [`LANES`] tokens, per block: their scales side by side (quantised formats).
+	lanes: Vec<LaneScales>,
+	/// Per group of [`LANES`] tokens, per block, per four values: each token's four values
+	/// side by side (quantised formats), eight tokens in 32 bytes.
+	interleaved: Vec<[[i8; QK]; QK / 4]>,
+}
+
+impl<'a> TokenBatch<'a> {
+	/// The rows of `x` (each `cols` long) ready for products with `block_type`.
+	pub fn new(block_type: BlockType, x: &'a [f32], cols: usize) -> Self {
+		let tokens: Vec<Activations> =
+			x.chunks_exact(cols).map(|x| Activations::new(block_type, x)).collect();
+		let blocks = if block_type.is_quantized() { cols / QK } else { 0 };
+		let mut lanes = Vec::with_capacity(tokens.len() / LANES * blocks);
+		let mut interleaved = Vec::with_capacity(tokens.len() / LANES * blocks);
+		for group in tokens.chunks_exact(LANES) {
+			for block in 0..blocks {
+				let mut scales = LaneScales::default();
+				let mut columns = [[0i8; QK]; QK / 4];
+				for (lane, token) in group.iter().enumerate() {
+					let quantized = &token.quantized[block];
+					scales.d[lane] = quantized.d;
+					scales.sum[lane] = quantized.sum;
+					scales.q_sum[lane] = quantized.q_sum;
+					for (column, four) in columns.iter_mut().zip(quantized.q.chunks_exact(4)) {
+						column[4 * lane..4 * lane + 4].copy_from_slice(four);
+					}
+				}
+				lanes.push(scales);
+				interleaved.push(columns);
+			}
+		}
+		TokenBatch { tokens, lanes, interleaved }
+	}
+}
+
 /// A row of 32-value blocks expanded once for the products of several tokens: each block's
 /// values as signed bytes (Q4_0's still offset by 8), its scale and its minimum. The
 /// products are those of [`dot_row_generic`], to the bit.
@@ -433,7 +505,7 @@ fn dot_rows_generic(
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma,f16c")]
-unsafe fn dot_rows_avx2(
+unsafe fn dot_rows_generic_avx2(
 	block_type: BlockType,
 	rows: &[u8],
 	row_bytes: usize,
@@ -444,24 +516,32 @@ unsafe fn dot_rows_avx2(
 }
 
 /// The dot product of every row of `rows` (each `row_bytes` long, stored as `block_type`)
-/// with every token's activations: `out[r · n + t]` for row `r` and token `t` of `n`. Uses
-/// AVX2 code where the CPU has it.
+/// with every token of `batch`: `out[r · n + t]` for row `r` and token `t` of `n`. The
+/// 32-value block formats run in the tiled kernels of `x86` where the CPU has AVX2; the
+/// others in code the compiler vectorises. Every path gives the same values.
 pub fn dot_rows(
 	block_type: BlockType,
 	rows: &[u8],
 	row_bytes: usize,
-	tokens: &[Activations],
+	batch: &TokenBatch,
 	out: &mut [f32],
 ) {
 	#[cfg(target_arch = "x86_64")]
-	if std::is_x86_feature_detected!("avx2")
-		&& std::is_x86_feature_detected!("fma")
-		&& std::is_x86_feature_detected!("f16c")
 	{
-		// SAFETY: the CPU has the features the function is compiled for.
-		return unsafe { dot_rows_avx2(block_type, rows, row_bytes, tokens, out) };
+		if let Some(level) = x86::level(block_type) {
+			return x86::dot_rows(level, block_type, rows, row_bytes, batch, out);
+		}
+		if std::is_x86_feature_detected!("avx2")
+			&& std::is_x86_feature_detected!("fma")
+			&& std::is_x86_feature_detected!("f16c")
+		{
+			// SAFETY: the CPU has the features the function is compiled for.
+			return unsafe {
+				dot_rows_generic_avx2(block_type, rows, row_bytes, &batch.tokens, out)
+			};
+		}
 	}
-	dot_rows_generic(block_type, rows, row_bytes, tokens, out)
+	dot_rows_generic(block_type, rows, row_bytes, &batch.tokens, out)
 }
 
 #[cfg(test)]
@@ -515,7 +595,7 @@ mod tests {
 				block_type,
 				&bytes,
 				row_bytes,
-				&[Activations::new(block_type, &x)],
+				&TokenBatch::new(block_type, &x, columns),
 				&mut products,
 			);
 			for (row, product) in bytes.chunks_exact(row_bytes).zip(&products) {
@@ -527,6 +607,44 @@ mod tests {
 					(product - exact).abs() <= 0.01 * magnitude + 1e-6,
 					"{block_type:?}: {product} against {exact} (magnitude {magnitude})"
 				);
+			}
+		}
+	}
+
+	/// A host with AVX2 (or VNNI) and one without compute the same bits, in batches of every
+	/// shape the tiles split into: whole groups of eight tokens, a tail of tokens, a tail of
+	/// rows.
+	#[cfg(target_arch = "x86_64")]
+	#[test]
+	fn tiled_kernels_give_the_generic_values_to_the_bit() {
+		let (columns, rows) = (128, 11);
+		let key = random::key(b"activations", b"batch");
+		let x: Vec<f32> = (0..19 * columns).map(|i| random::symmetric(key, i as u64)).collect();
+		let mut levels = vec![x86::Level::Avx2, x86::Level::AvxVnni];
+		levels.retain(|level| {
+			std::is_x86_feature_detected!("avx2")
+				&& (*level == x86::Level::Avx2 || std::is_x86_feature_detected!("avxvnni"))
+		});
+		if levels.is_empty() {
+			eprintln!("skipped: this CPU has no AVX2");
+			return;
+		}
+		for block_type in [BlockType::Q4_0, BlockType::Q4_1, BlockType::Q8_0] {
+			let row_bytes = block_type.row_bytes(columns);
+			let bytes = random_blocks(block_type, rows * columns / QK, 11);
+			for n in [1, 5, 8, 19] {
+				let batch = TokenBatch::new(block_type, &x[..n * columns], columns);
+				let mut expected = vec![0.0; rows * n];
+				dot_rows_generic(block_type, &bytes, row_bytes, &batch.tokens, &mut expected);
+				for level in &levels {
+					let mut tiled = vec![0.0; rows * n];
+					x86::dot_rows(*level, block_type, &bytes, row_bytes, &batch, &mut tiled);
+					let same = expected.iter().zip(&tiled).all(|(a, b)| a.to_bits() == b.to_bits());
+					assert!(
+						same,
+						"{block_type:?}, {n} tokens, {level:?}: {tiled:?} != {expected:?}"
+					);
+				}
 			}
 		}
 	}
