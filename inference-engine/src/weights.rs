@@ -154,20 +154,29 @@ impl Matrix {
 		}
 		let batch = TokenBatch::new(self.block_type, x, self.cols);
 		let row_bytes = self.row_bytes();
-		let mut by_row = vec![0.0; self.rows * n];
-		self.bytes()
-			.par_chunks(row_bytes * ROWS_PER_TASK)
-			.zip(by_row.par_chunks_mut(ROWS_PER_TASK * n))
-			.for_each(|(rows, out)| dot_rows(self.block_type, rows, row_bytes, &batch, out));
-		if n == 1 {
-			return by_row;
-		}
-		let mut out = vec![0.0; n * self.rows];
-		for (row, values) in by_row.chunks_exact(n).enumerate() {
-			for (token, value) in values.iter().enumerate() {
-				out[token * self.rows + row] = *value;
+		let rows = self.rows;
+		let mut out = vec![0.0; n * rows];
+		let out_address = out.as_mut_ptr() as usize;
+		self.bytes().par_chunks(row_bytes * ROWS_PER_TASK).enumerate().for_each(|(task, bytes)| {
+			let task_rows = bytes.len() / row_bytes;
+			let mut by_row = vec![0.0; task_rows * n];
+			dot_rows(self.block_type, bytes, row_bytes, &batch, &mut by_row);
+			let first = task * ROWS_PER_TASK;
+			for token in 0..n {
+				// SAFETY: each task writes only columns `first .. first + task_rows` of the
+				// `n × rows` output, so no two tasks write the same element, all within it;
+				// `out` lives until every task has returned.
+				let column = unsafe {
+					std::slice::from_raw_parts_mut(
+						(out_address as *mut f32).add(token * rows + first),
+						task_rows,
+					)
+				};
+				for (value, products) in column.iter_mut().zip(by_row.chunks_exact(n)) {
+					*value = products[token];
+				}
 			}
-		}
+		});
 		out
 	}
 

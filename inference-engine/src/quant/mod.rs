@@ -141,20 +141,25 @@ unsafe fn quantize_activations_avx2(x: &[f32]) -> Vec<Q8Block> {
 
 #[inline(always)]
 fn quantize_activations_generic(x: &[f32]) -> Vec<Q8Block> {
-	x.chunks_exact(QK)
-		.map(|values| {
-			let max = values.iter().fold(0f32, |max, v| max.max(v.abs()));
-			let d = max / 127.0;
-			let inverse = if max > 0.0 { 127.0 / max } else { 0.0 };
-			let mut block = Q8Block { d: f16::from_f32(d).to_f32(), ..Default::default() };
-			for (q, v) in block.q.iter_mut().zip(values) {
-				*q = (v * inverse).round_ties_even() as i8;
-				block.q_sum += i32::from(*q);
-			}
-			block.sum = f16::from_f32(d * block.q_sum as f32).to_f32();
-			block
-		})
-		.collect()
+	// Plain loops rather than closures: a closure is compiled on its own, without the
+	// caller's target features, and would round through libm's `rintf`.
+	let mut blocks = Vec::with_capacity(x.len() / QK);
+	for values in x.chunks_exact(QK) {
+		let mut max = 0f32;
+		for v in values {
+			max = max.max(v.abs());
+		}
+		let d = max / 127.0;
+		let inverse = if max > 0.0 { 127.0 / max } else { 0.0 };
+		let mut block = Q8Block { d: f16::from_f32(d).to_f32(), ..Default::default() };
+		for (q, v) in block.q.iter_mut().zip(values) {
+			*q = (v * inverse).round_ties_even() as i8;
+			block.q_sum += i32::from(*q);
+		}
+		block.sum = f16::from_f32(d * block.q_sum as f32).to_f32();
+		blocks.push(block);
+	}
+	blocks
 }
 
 fn f16_at(bytes: &[u8], at: usize) -> f32 {
