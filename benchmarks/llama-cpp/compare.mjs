@@ -46,4 +46,4 @@ console.log(row(`prefill (${prompt.length} tokens)/s`, "prefill_tokens_per_s"));
 console.log(row(`decode (${DECODE} tokens)/s`, "decode_tokens_per_s"));
 console.log(`engine: a re-check of ${ours.recheck_tokens} tokens costs ${ours.recheck_to_completion.toFixed(3)}x the completion it checks`);
 const megabytes = (bytes) => (bytes / 2 ** 20).toFixed(0);
-console.log(`engine: peak resident memory ${megabytes(ours.peak_resident_bytes)} MiB for a ${megabytes(ours.model_file_bytes)} MiB model file (KV cache of ${ours.prompt_tokens + ours.decode_tokens} positions included)`);
+console.log(`engine: peak resident memory while serving ${megabytes(ours.peak_resident_bytes)} MiB for a ${megabytes(ours.model_file_bytes)} MiB model file (KV cache of ${ours.prompt_tokens + ours.decode_tokens} positions included)`);

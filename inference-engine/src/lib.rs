@@ -102,3 +102,16 @@ impl std::error::Error for InferenceError {}
 fn hex(bytes: &[u8]) -> String {
 	bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
+
+/// Hands the heap that loading freed back to the system. Reading a GGUF file's metadata and
+/// writing its tokenizer's description frees some 30 MiB (SmolLM2's 49,152 tokens and 48,900
+/// merges) in small allocations that glibc keeps for reuse, and a serving node would hold
+/// them all its life: measured with `llm-throughput`, resident memory after loading is
+/// 125 MiB without this and 111 MiB with it.
+pub(crate) fn release_freed_heap() {
+	#[cfg(all(target_os = "linux", target_env = "gnu"))]
+	// SAFETY: `malloc_trim` only returns memory the allocator holds free.
+	unsafe {
+		libc::malloc_trim(0);
+	}
+}

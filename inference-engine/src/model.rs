@@ -72,22 +72,24 @@ impl Model {
 			}
 			_ => Ok(hash),
 		};
-		match ModelFiles::find(path)? {
+		let model = match ModelFiles::find(path)? {
 			ModelFiles::Gguf(file) => {
 				let source = GgufModel::open(&file)?;
 				let hash = check(weights_hash(&[source.storage.bytes()]))?;
 				let config = source.config()?;
 				let weights = load::weights(&source, &config)?;
-				Ok(Self::new(config, weights, hash))
+				Self::new(config, weights, hash)
 			}
 			ModelFiles::Checkpoint(folder) => {
 				let config = load::hugging_face::config(&folder)?;
 				let source = Checkpoint::open(&folder)?;
 				let hash = check(weights_hash(&source.contents()))?;
 				let weights = load::weights(&source, &config)?;
-				Ok(Self::new(config, weights, hash))
+				Self::new(config, weights, hash)
 			}
-		}
+		};
+		crate::release_freed_heap();
+		Ok(model)
 	}
 
 	/// A model of `config` with `weights`.
@@ -172,23 +174,45 @@ impl Model {
 			return Err(InferenceError::ContextFull { needed, limit });
 		}
 		let mut cache = self.new_cache();
-		let logits = self.run(prompt, &mut cache, prompt.len() - 1)?.pop().unwrap_or_default();
+		let logits = self.run(prompt, &mut cache, prompt.len() - 1)?;
 		Ok((cache, logits))
 	}
 
 	/// Runs `token` at the next position of `cache`, returning the logits of the token after it.
 	pub fn forward(&self, token: u32, cache: &mut KvCache) -> Result<Vec<f32>, InferenceError> {
-		Ok(self.run(&[token], cache, 0)?.pop().unwrap_or_default())
+		self.run(&[token], cache, 0)
 	}
 
 	/// Runs `tokens` at the next positions of `cache`, all at once, returning the logits after
-	/// each of them from index `logits_from` on.
+	/// each of them from index `logits_from` on, one after another (`vocab_size` each).
 	pub fn run(
 		&self,
 		tokens: &[u32],
 		cache: &mut KvCache,
 		logits_from: usize,
-	) -> Result<Vec<Vec<f32>>, InferenceError> {
+	) -> Result<Vec<f32>, InferenceError> {
+		let states = self.final_states(tokens, cache, logits_from)?;
+		self.logits(&states)
+	}
+
+	/// The logits of final states (`hidden_size` each, from [`Model::final_states`]), one
+	/// after another.
+	pub fn logits(&self, states: &[f32]) -> Result<Vec<f32>, InferenceError> {
+		let head = self.weights.layers.len() * PER_LAYER;
+		let n = states.len() / self.config.hidden_size;
+		self.project(head, self.weights.output(), states, n)
+	}
+
+	/// Runs `tokens` at the next positions of `cache`, all at once, returning the final
+	/// normalised states of those from index `from` on, one after another: the logits'
+	/// inputs, 1/85 their size with SmolLM2's vocabulary, so that a re-check turns them into
+	/// logits a few positions at a time.
+	pub fn final_states(
+		&self,
+		tokens: &[u32],
+		cache: &mut KvCache,
+		from: usize,
+	) -> Result<Vec<f32>, InferenceError> {
 		let config = &self.config;
 		if let Some(token) = tokens.iter().find(|token| **token as usize >= config.vocab_size) {
 			return Err(InferenceError::UnknownToken(*token));
@@ -229,11 +253,7 @@ impl Model {
 			add(&mut x, &self.project(projection + 6, &layer.down, &activated, n)?);
 		}
 		cache.len += n;
-		let from = logits_from.min(n);
-		let last = rms_norm_rows(&x[from * hidden..], &self.weights.norm, eps);
-		let head = self.weights.layers.len() * PER_LAYER;
-		let logits = self.project(head, self.weights.output(), &last, n - from)?;
-		Ok(logits.chunks_exact(config.vocab_size).map(<[f32]>::to_vec).collect())
+		Ok(rms_norm_rows(&x[from.min(n) * hidden..], &self.weights.norm, eps))
 	}
 
 	/// `(cos, sin)` of every rotation angle of positions `first .. first + n`, position after

@@ -2,7 +2,8 @@
 //! llama.cpp: prefill of a `PROMPT`-token prompt and decoding of `DECODE` tokens after it,
 //! greedy, on `THREADS` threads, best of `ROUNDS`. Also the re-check of a `RECHECKED`-token
 //! completion against serving it (sampled, top-5 log-probabilities, as the node serves),
-//! and the process's resident memory against the model file. Prints one JSON object.
+//! and the process's peak resident memory while serving (from the end of loading on)
+//! against the model file. Prints one JSON object.
 //!
 //! usage: llm-throughput MODEL.gguf THREADS [ROUNDS]
 
@@ -34,6 +35,7 @@ fn main() -> Result<(), String> {
 	let tokenizer = Tokenizer::load(path).map_err(|e| e.to_string())?;
 	let text = "The history of computing is a long story of people and machines. ".repeat(40);
 	let mut prompt = tokenizer.encode(&text, true).map_err(|e| e.to_string())?;
+	reset_peak_resident();
 	prompt.truncate(PROMPT);
 	let (mut prefill, mut decode) = (f64::INFINITY, f64::INFINITY);
 	for _ in 0..rounds {
@@ -93,7 +95,15 @@ fn argmax(logits: &[f32]) -> u32 {
 	best.0 as u32
 }
 
-/// The most memory the process has held resident (`VmHWM` of `/proc/self/status`), in bytes.
+/// Makes the current resident memory the peak (Linux's `clear_refs` with 5), so that the
+/// peak read at the end is that of serving, not of loading.
+fn reset_peak_resident() {
+	// Without it (an old kernel) the peak is the whole run's, loading included: a bound.
+	let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The most memory the process has held resident (`VmHWM` of `/proc/self/status`) since
+/// [`reset_peak_resident`], in bytes.
 fn peak_resident_bytes() -> Option<u64> {
 	let status = std::fs::read_to_string("/proc/self/status").ok()?;
 	let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;

@@ -37,7 +37,11 @@ impl Tokenizer {
 	/// (the generated test model).
 	pub fn load(path: &Path) -> Result<Self, InferenceError> {
 		match ModelFiles::find(path)? {
-			ModelFiles::Gguf(file) => from_gguf::tokenizer(&GgufModel::open(&file)?.header),
+			ModelFiles::Gguf(file) => {
+				let tokenizer = from_gguf::tokenizer(&GgufModel::open(&file)?.header);
+				crate::release_freed_heap();
+				tokenizer
+			}
 			ModelFiles::Checkpoint(folder) => {
 				let file = folder.join("tokenizer.json");
 				if !file.exists() {
