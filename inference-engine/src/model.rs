@@ -6,7 +6,7 @@
 //! `logits = output(norm(x))`, with RMSNorms `n`, rotary embeddings on the pairs the
 //! configuration names ([`RopePairs`]), each key/value head shared by `heads / kv_heads` query
 //! heads, biases where the model has them (Qwen2). With the `cuda` feature,
-//! [`Model::use_cuda`] moves every projection to a GPU (`crate::cuda`).
+//! [`Model::use_cuda`] moves the whole decoder to a GPU (`crate::cuda`).
 
 use std::path::Path;
 
@@ -18,7 +18,7 @@ use crate::{
 	attention::HeadAttention,
 	config::RopePairs,
 	load::{self, gguf::GgufModel, hugging_face::Checkpoint, ModelFiles},
-	weights::{weights_hash, Matrix, Weights},
+	weights::{weights_hash, Weights},
 	InferenceError, LlamaConfig,
 };
 
@@ -32,14 +32,10 @@ pub struct Model {
 	pub hash: Hash32,
 	/// The rotary embedding's angular frequency of each pair of a head's dimensions.
 	frequencies: Vec<f32>,
-	/// The projections on a GPU, when [`Model::use_cuda`] put them there.
+	/// The decoder on a GPU, when [`Model::use_cuda`] put it there.
 	#[cfg(feature = "cuda")]
-	cuda: Option<crate::cuda::CudaProjections>,
+	cuda: Option<crate::cuda::decoder::CudaDecoder>,
 }
-
-/// A projection's place in [`Model::projections`]: per layer q, k, v, o, gate, up, down, then
-/// the output head.
-const PER_LAYER: usize = 7;
 
 /// The keys and values of the positions run so far, per layer, in f16 as llama.cpp keeps
 /// them (half the memory of f32, and the same rounding).
@@ -47,6 +43,9 @@ pub struct KvCache {
 	keys: Vec<Vec<f16>>,
 	values: Vec<Vec<f16>>,
 	len: usize,
+	/// The same on the GPU, for a model that runs there.
+	#[cfg(feature = "cuda")]
+	device: Option<crate::cuda::decoder::DeviceCache>,
 }
 
 impl KvCache {
@@ -116,49 +115,23 @@ impl Model {
 		}
 	}
 
-	/// Every projection, in the order of their indices: per layer q, k, v, o, gate, up, down;
-	/// then the output head.
-	#[cfg(feature = "cuda")]
-	fn projections(&self) -> impl Iterator<Item = &Matrix> {
-		self.weights
-			.layers
-			.iter()
-			.flat_map(|l| [&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down])
-			.chain(std::iter::once(self.weights.output()))
-	}
-
-	/// Runs every projection on GPU `ordinal` from now on (f16 weights, f32 accumulation).
+	/// Runs the whole decoder on GPU `ordinal` from now on (f16 weights, f32 accumulation).
 	#[cfg(feature = "cuda")]
 	pub fn use_cuda(&mut self, ordinal: usize) -> Result<(), InferenceError> {
-		self.cuda = Some(crate::cuda::CudaProjections::new(self.projections(), ordinal)?);
+		self.cuda = Some(crate::cuda::decoder::CudaDecoder::new(self, &self.frequencies, ordinal)?);
 		Ok(())
-	}
-
-	/// Projection `index` of [`Model::projections`] (`matrix`) applied to the `n` rows of `x`,
-	/// on the GPU when the model uses one.
-	fn project(
-		&self,
-		index: usize,
-		matrix: &Matrix,
-		x: &[f32],
-		n: usize,
-	) -> Result<Vec<f32>, InferenceError> {
-		#[cfg(feature = "cuda")]
-		if let Some(cuda) = &self.cuda {
-			let mut out = Vec::with_capacity(n * matrix.rows);
-			for row in x.chunks_exact(matrix.cols) {
-				out.extend(cuda.apply(index, row)?);
-			}
-			return Ok(out);
-		}
-		let _ = index;
-		Ok(matrix.matmul(x, n))
 	}
 
 	/// An empty cache for one sequence.
 	pub fn new_cache(&self) -> KvCache {
 		let layers = self.config.num_hidden_layers;
-		KvCache { keys: vec![Vec::new(); layers], values: vec![Vec::new(); layers], len: 0 }
+		KvCache {
+			keys: vec![Vec::new(); layers],
+			values: vec![Vec::new(); layers],
+			len: 0,
+			#[cfg(feature = "cuda")]
+			device: None,
+		}
 	}
 
 	/// Checks that `prompt` (not empty) and `further` tokens after it fit the context, then
@@ -198,9 +171,11 @@ impl Model {
 	/// The logits of final states (`hidden_size` each, from [`Model::final_states`]), one
 	/// after another.
 	pub fn logits(&self, states: &[f32]) -> Result<Vec<f32>, InferenceError> {
-		let head = self.weights.layers.len() * PER_LAYER;
-		let n = states.len() / self.config.hidden_size;
-		self.project(head, self.weights.output(), states, n)
+		#[cfg(feature = "cuda")]
+		if let Some(cuda) = &self.cuda {
+			return cuda.logits(states);
+		}
+		Ok(self.weights.output().matmul(states, states.len() / self.config.hidden_size))
 	}
 
 	/// Runs `tokens` at the next positions of `cache`, all at once, returning the final
@@ -228,13 +203,18 @@ impl Model {
 		let eps = config.rms_norm_eps;
 		let mut x: Vec<f32> =
 			tokens.iter().flat_map(|t| self.weights.embedding.row(*t as usize)).collect();
+		#[cfg(feature = "cuda")]
+		if let Some(cuda) = &self.cuda {
+			let states = cuda.final_states(&x, first, &mut cache.device, from)?;
+			cache.len += n;
+			return Ok(states);
+		}
 		let angles = self.angles(first, n);
 		for (index, layer) in self.weights.layers.iter().enumerate() {
-			let projection = index * PER_LAYER;
 			let h = rms_norm_rows(&x, &layer.attention_norm, eps);
-			let mut q = self.project(projection, &layer.q, &h, n)?;
-			let mut k = self.project(projection + 1, &layer.k, &h, n)?;
-			let mut v = self.project(projection + 2, &layer.v, &h, n)?;
+			let mut q = layer.q.matmul(&h, n);
+			let mut k = layer.k.matmul(&h, n);
+			let mut v = layer.v.matmul(&h, n);
 			if let Some([q_bias, k_bias, v_bias]) = &layer.qkv_bias {
 				add_rows(&mut q, q_bias);
 				add_rows(&mut k, k_bias);
@@ -245,12 +225,12 @@ impl Model {
 			cache.keys[index].extend(k.iter().map(|value| f16::from_f32(*value)));
 			cache.values[index].extend(v.iter().map(|value| f16::from_f32(*value)));
 			let attended = self.attend(&q, &cache.keys[index], &cache.values[index], first);
-			add(&mut x, &self.project(projection + 3, &layer.o, &attended, n)?);
+			add(&mut x, &layer.o.matmul(&attended, n));
 			let h = rms_norm_rows(&x, &layer.mlp_norm, eps);
-			let gate = self.project(projection + 4, &layer.gate, &h, n)?;
-			let up = self.project(projection + 5, &layer.up, &h, n)?;
+			let gate = layer.gate.matmul(&h, n);
+			let up = layer.up.matmul(&h, n);
 			let activated: Vec<f32> = gate.iter().zip(&up).map(|(g, u)| silu(*g) * u).collect();
-			add(&mut x, &self.project(projection + 6, &layer.down, &activated, n)?);
+			add(&mut x, &layer.down.matmul(&activated, n));
 		}
 		cache.len += n;
 		Ok(rms_norm_rows(&x[from.min(n) * hidden..], &self.weights.norm, eps))

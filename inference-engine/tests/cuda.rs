@@ -1,5 +1,6 @@
-//! The CUDA path. Its kernel is compiled to PTX by NVRTC on every run (no GPU needed); the
-//! tests that need a GPU run when one is present and otherwise say why they skip.
+//! The CUDA path. Its kernels are compiled to PTX by NVRTC on every run (no GPU needed); the
+//! tests that need a GPU run when one is present and otherwise say why they skip (with
+//! `GONKA_REQUIRE_GPU=1` they fail instead).
 #![cfg(feature = "cuda")]
 
 mod common;
@@ -10,18 +11,21 @@ use gonka_inference_engine::{
 };
 
 #[test]
-fn the_kernel_compiles_to_ptx() {
+fn the_kernels_compile_to_ptx() {
 	if !cuda::nvrtc_present() && std::env::var_os("GONKA_REQUIRE_NVRTC").is_none() {
 		eprintln!("SKIPPED: NVRTC (libnvrtc.so.12) not found; `make test` provides it");
 		return;
 	}
-	let ptx = cuda::compile().expect("the kernel compiles").to_src();
-	assert!(ptx.contains(&format!(".entry {}", cuda::KERNEL)), "no entry point in the PTX");
+	let ptx = cuda::compile().expect("the kernels compile").to_src();
+	for kernel in cuda::KERNELS {
+		assert!(ptx.contains(&format!(".entry {kernel}")), "no entry point {kernel} in the PTX");
+	}
 }
 
 #[test]
 fn a_completion_on_the_gpu_passes_the_cpu_recheck() {
 	if let Err(why) = cuda::probe() {
+		assert!(std::env::var_os("GONKA_REQUIRE_GPU").is_none(), "GONKA_REQUIRE_GPU: {why}");
 		eprintln!("SKIPPED: no usable GPU here ({why})");
 		return;
 	}
