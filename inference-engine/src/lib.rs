@@ -6,7 +6,9 @@
 //!   the hash the chain's model registry holds;
 //! - [`model`]: the decoder (RMSNorm, rotary attention with grouped key/value heads, SwiGLU)
 //!   with a KV cache, on the CPU in f32;
-//! - `cuda` (feature `cuda`): the decoder's projections on an NVIDIA GPU, f16 weights;
+//! - `cuda` (feature `cuda`): the whole decoder on an NVIDIA GPU (f16 weights and KV cache
+//!   on the device, cuBLAS products, NVRTC kernels);
+//! - [`attention`]: one query head's attention over the f16 cache, as llama.cpp computes it;
 //! - [`sampling`]: greedy and seeded sampling, and the top-k log-probabilities reported with
 //!   every token;
 //! - [`generate`]: a completion, token by token, with the hash the executor reports on chain;
