@@ -92,31 +92,8 @@ unsafe fn tiles<const VNNI: bool>(
 	let mut lanes_out = [0f32; LANES];
 	if VNNI {
 		groups_by_broadcast(block_type, rows, row_bytes, batch, out);
-	}
-	for group in (0..groups).filter(|_| !VNNI) {
-		let tokens = &batch.tokens[group * LANES..][..LANES];
-		let scales = &batch.lanes[group * blocks..][..blocks];
-		for (r, row) in rows.chunks_exact(row_bytes).enumerate() {
-			let mut total = _mm256_set1_ps(-0.0);
-			for (b, (block, lane)) in row.chunks_exact(block_bytes).zip(scales).enumerate() {
-				let w = Weights::of(block_type, block);
-				let mut dots = [_mm256_setzero_si256(); LANES];
-				for (dot, token) in dots.iter_mut().zip(tokens) {
-					*dot = w.dot::<VNNI>(load(&token.quantized[b].q));
-				}
-				let scaled = scale(
-					block_type,
-					reduce(dots),
-					broadcast_f16(f16_bits(block, 0)),
-					_mm256_loadu_ps(lane.d.as_ptr()),
-					broadcast_f16(f16_bits(block, 2)),
-					_mm256_loadu_ps(lane.sum.as_ptr()),
-					_mm256_loadu_si256(lane.q_sum.as_ptr().cast()),
-				);
-				total = _mm256_add_ps(total, scaled);
-			}
-			_mm256_storeu_ps(out[r * n + group * LANES..].as_mut_ptr(), total);
-		}
+	} else {
+		groups_by_reduction(block_type, rows, row_bytes, batch, out);
 	}
 	let tiled_rows = row_count / LANES * LANES;
 	for t in groups * LANES..n {
@@ -154,6 +131,46 @@ unsafe fn tiles<const VNNI: bool>(
 		}
 		for (r, row) in rows.chunks_exact(row_bytes).enumerate().skip(tiled_rows) {
 			out[r * n + t] = dot_row_generic(block_type, row, token.x, &token.quantized);
+		}
+	}
+}
+
+/// The whole groups of eight tokens of `batch` by every row of `rows`, with AVX2: each
+/// token's products of a block summed across the register's lanes ([`reduce`]).
+#[inline(always)]
+unsafe fn groups_by_reduction(
+	block_type: BlockType,
+	rows: &[u8],
+	row_bytes: usize,
+	batch: &TokenBatch,
+	out: &mut [f32],
+) {
+	let n = batch.tokens.len();
+	let block_bytes = block_type.block_bytes();
+	let blocks = row_bytes / block_bytes;
+	for group in 0..batch.tokens.len() / LANES {
+		let tokens = &batch.tokens[group * LANES..][..LANES];
+		let scales = &batch.lanes[group * blocks..][..blocks];
+		for (r, row) in rows.chunks_exact(row_bytes).enumerate() {
+			let mut total = _mm256_set1_ps(-0.0);
+			for (b, (block, lane)) in row.chunks_exact(block_bytes).zip(scales).enumerate() {
+				let w = Weights::of(block_type, block);
+				let mut dots = [_mm256_setzero_si256(); LANES];
+				for (dot, token) in dots.iter_mut().zip(tokens) {
+					*dot = w.dot::<false>(load(&token.quantized[b].q));
+				}
+				let scaled = scale(
+					block_type,
+					reduce(dots),
+					broadcast_f16(f16_bits(block, 0)),
+					_mm256_loadu_ps(lane.d.as_ptr()),
+					broadcast_f16(f16_bits(block, 2)),
+					_mm256_loadu_ps(lane.sum.as_ptr()),
+					_mm256_loadu_si256(lane.q_sum.as_ptr().cast()),
+				);
+				total = _mm256_add_ps(total, scaled);
+			}
+			_mm256_storeu_ps(out[r * n + group * LANES..].as_mut_ptr(), total);
 		}
 	}
 }
