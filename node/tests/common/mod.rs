@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses its own subset of these helpers
 
 use std::{
+	collections::HashSet,
 	io::{BufRead, BufReader, Read, Write},
 	net::{TcpListener, TcpStream},
 	path::{Path, PathBuf},
@@ -20,12 +21,20 @@ pub fn node_binary() -> PathBuf {
 	PathBuf::from(env!("CARGO_BIN_EXE_gonka-node"))
 }
 
-/// A TCP port nobody listens on right now.
+/// A TCP port nobody listens on right now, and never handed out before by this test binary
+/// (the OS may offer a just-released port again while the node it went to is still starting).
 pub fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0")
-		.and_then(|listener| listener.local_addr())
-		.map(|addr| addr.port())
-		.expect("the OS hands out a free port")
+	static HANDED_OUT: Mutex<Option<HashSet<u16>>> = Mutex::new(None);
+	let mut handed_out = HANDED_OUT.lock().expect("port lock");
+	loop {
+		let port = TcpListener::bind("127.0.0.1:0")
+			.and_then(|listener| listener.local_addr())
+			.map(|addr| addr.port())
+			.expect("the OS hands out a free port");
+		if handed_out.get_or_insert_with(HashSet::new).insert(port) {
+			return port;
+		}
+	}
 }
 
 /// Runs the node to completion (for subcommands and start-up failures); a node still running
@@ -75,9 +84,37 @@ pub struct Node {
 }
 
 impl Node {
-	/// Starts `gonka-node` with `args` plus fresh RPC, p2p and Prometheus ports.
+	/// Starts `gonka-node` with `args` plus fresh RPC, p2p and Prometheus ports, and waits for
+	/// its RPC server. A port found free can be taken by another process (a parallel test's
+	/// node, an outgoing connection) before the node binds it; the node then exits with
+	/// "Address already in use", and is started again on other ports.
 	pub fn start(args: &[&str]) -> Node {
+		const ATTEMPTS: usize = 3;
+		for _ in 1..ATTEMPTS {
+			let mut node = Self::start_with_ports(args, free_port(), free_port());
+			if !node.lost_a_port_race() {
+				return node;
+			}
+		}
 		Self::start_with_ports(args, free_port(), free_port())
+	}
+
+	/// Waits up to two minutes for the RPC server; true when the node exited meanwhile because
+	/// one of its ports was taken.
+	fn lost_a_port_race(&mut self) -> bool {
+		let deadline = Instant::now() + Duration::from_secs(120);
+		while Instant::now() < deadline {
+			if self.rpc("system_name", json!([])).is_some() {
+				return false;
+			}
+			if let Ok(Some(_)) = self.child.try_wait() {
+				// The log reader may still be draining the last lines.
+				thread::sleep(Duration::from_millis(200));
+				return self.log().contains("Address already in use");
+			}
+			thread::sleep(Duration::from_millis(250));
+		}
+		false
 	}
 
 	/// Starts `gonka-node` with `args` and the given RPC and p2p ports.
