@@ -1,8 +1,8 @@
-//! Benchmarks of the marketplace's calls and its repricing, each on its most expensive path:
-//! `MaxServers` servers to draw from and to tally, a dispute decided by the last vote, every
-//! model repriced.
+//! Benchmarks of the marketplace's calls and hooks, each on its most expensive path:
+//! `MaxServers` servers to draw from, full batches of reports, disputes with
+//! [`MAX_DISPUTE_CHECKERS`] checkers, every model repriced and redrawn.
 
-use alloc::vec;
+use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{
@@ -12,14 +12,14 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use sp_runtime::{
-	traits::{Bounded, Saturating},
-	Perbill,
-};
+use gonka_primitives::Hash32;
+use sp_runtime::{traits::Saturating, Perbill};
 
 use crate::{
-	BalanceOf, Call, Config, InferenceRequest, JobCount, JobStatus, Jobs, LlamaArchitecture,
-	MarketParams, ModelCount, ModelId, Pallet, Params, Servers, UsedTokens, MAX_MODEL_NAME_LEN,
+	BalanceOf, BlockVrfs, Call, Config, CurrentDraws, InferenceRequest, JobStatus, Jobs,
+	LlamaArchitecture, MarketParams, ModelCount, ModelId, NonceExpiries, Pallet, Params,
+	QueuedJobs, Report, ReportOf, SampleQueue, Servers, UsedNonces, UsedTokens,
+	WeightInfo, MAX_DISPUTE_CHECKERS, MAX_MODEL_NAME_LEN,
 };
 
 /// What benchmarks need from the runtime: a developer key that signs requests, and hosts with
@@ -47,60 +47,96 @@ fn model<T: Config>() -> ModelId {
 	id
 }
 
-/// `MaxServers` hosts with weight serving `model`; returns them.
-fn servers<T: Config>(model: ModelId) -> vec::Vec<T::AccountId> {
-	(0..T::MaxServers::get())
+/// `MaxServers` hosts with weight serving `model`, in its draw; returns them.
+fn servers<T: Config>(model: ModelId) -> Vec<T::AccountId> {
+	let hosts: Vec<T::AccountId> = (0..T::MaxServers::get())
 		.map(|index| {
 			let host: T::AccountId = account("server", index, 0);
 			T::BenchmarkHelper::set_weight(&host, 100);
-			let _ = Pallet::<T>::add_server(host.clone(), model);
 			host
 		})
-		.collect()
+		.collect();
+	Servers::<T>::insert(model, BoundedVec::truncate_from(hosts.clone()));
+	Pallet::<T>::refresh_draw(model);
+	hosts
 }
 
-/// A funded developer's signed request for `model`, accepted: its id.
-fn accepted<T: Config>(model: ModelId) -> u64 {
-	let (request, signature) = signed_request::<T>(model);
-	let id = JobCount::<T>::get();
-	let _ = Pallet::<T>::accept(request, signature);
-	id
+/// Moves to block 10 with a VRF output for block 9, the benchmarks' anchor.
+fn anchored<T: Config>() -> BlockNumberFor<T> {
+	let anchor: BlockNumberFor<T> = 9u32.into();
+	frame_system::Pallet::<T>::set_block_number(anchor.saturating_add(1u32.into()));
+	BlockVrfs::<T>::insert(anchor, [5; 32]);
+	anchor
 }
 
-/// A funded developer's signed request for `model`.
-fn signed_request<T: Config>(model: ModelId) -> (crate::RequestOf<T>, T::Signature) {
+/// A funded developer's request for `model`, signed until the draw gives it to `executor`.
+fn report_for<T: Config>(model: ModelId, executor: &T::AccountId) -> ReportOf<T> {
 	let developer = T::BenchmarkHelper::developer();
-	T::Currency::set_balance(&developer, price::<T>().saturating_mul(10_000u32.into()));
-	let request = InferenceRequest {
-		developer: developer.clone(),
-		model,
-		max_tokens: 512,
-		max_price: price::<T>(),
-		body_hash: [1; 32],
-		nonce: 1,
-		valid_until: BlockNumberFor::<T>::max_value(),
-	};
-	let signature = T::BenchmarkHelper::sign(&developer, &Pallet::<T>::signing_payload(&request));
-	(request, signature)
+	T::Currency::set_balance(&developer, price::<T>().saturating_mul(100_000u32.into()));
+	let _ = Pallet::<T>::add_deposit(&developer, price::<T>().saturating_mul(50_000u32.into()));
+	let anchor: BlockNumberFor<T> = 9u32.into();
+	let mut nonce = 0u64;
+	loop {
+		let request = InferenceRequest {
+			developer: developer.clone(),
+			model,
+			body_hash: [1; 32],
+			nonce,
+			max_tokens: 512,
+			max_price: price::<T>(),
+			valid_until: anchor.saturating_add(1u32.into()),
+			anchor,
+		};
+		let signature =
+			T::BenchmarkHelper::sign(&developer, &Pallet::<T>::signing_payload(&request));
+		let drawn = Pallet::<T>::executor_for(model, anchor, &signature);
+		if drawn.as_ref() == Some(executor) || nonce > 10_000 {
+			return Report { request, signature, tokens: 100, output_hash: [2; 32] };
+		}
+		nonce = nonce.saturating_add(1);
+	}
 }
 
-/// Every request re-checked, so that `finish` takes the checker's path.
+/// Every report re-checked.
 fn always_recheck<T: Config>() {
 	Params::<T>::put(MarketParams {
 		recheck_ceiling: Perbill::one(),
 		recheck_floor: Perbill::one(),
+		dispute_checkers: MAX_DISPUTE_CHECKERS,
 		..Params::<T>::get()
 	});
 }
 
-/// Request `id`, served and sampled: its checker.
-fn rechecking<T: Config>(id: u64) -> Result<T::AccountId, BenchmarkError> {
-	let job = Jobs::<T>::get(id).ok_or(BenchmarkError::Stop("no job"))?;
-	Pallet::<T>::report(job.executor.clone(), id, 100, [2; 32])
-		.map_err(|_| BenchmarkError::Stop("not reported"))?;
-	match Jobs::<T>::get(id).map(|job| job.status) {
-		Some(JobStatus::Rechecking { checker, .. }) => Ok(checker),
+/// A job of `model` reported by the first of `hosts` and sampled: its key and checker.
+fn rechecking<T: Config>(
+	model: ModelId,
+	hosts: &[T::AccountId],
+) -> Result<(Hash32, T::AccountId), BenchmarkError> {
+	let executor = hosts.first().ok_or(BenchmarkError::Stop("no hosts"))?;
+	let report = report_for::<T>(model, executor);
+	let key = Pallet::<T>::job_key(&report.request);
+	Pallet::<T>::accept_reports(executor, vec![report]);
+	let reported = frame_system::Pallet::<T>::block_number();
+	BlockVrfs::<T>::insert(reported.saturating_add(1u32.into()), [6; 32]);
+	Pallet::<T>::sample_reported(reported.saturating_add(2u32.into()));
+	match Jobs::<T>::get(key).map(|job| job.status) {
+		Some(JobStatus::Rechecking { checker }) => Ok((key, checker)),
 		_ => Err(BenchmarkError::Stop("not sampled")),
+	}
+}
+
+/// A job disputed by its checker: its key and the drawn checkers.
+fn disputed<T: Config>(
+	model: ModelId,
+	hosts: &[T::AccountId],
+) -> Result<(Hash32, Vec<T::AccountId>), BenchmarkError> {
+	let (key, checker) = rechecking::<T>(model, hosts)?;
+	Pallet::<T>::judge(checker, key, false).map_err(|_| BenchmarkError::Stop("not judged"))?;
+	match Jobs::<T>::get(key).map(|job| job.status) {
+		Some(JobStatus::Disputed { checkers, .. }) => {
+			Ok((key, checkers.into_iter().map(|(host, _)| host).collect()))
+		}
+		_ => Err(BenchmarkError::Stop("not disputed")),
 	}
 }
 
@@ -120,14 +156,17 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// The last server of an empty draw: the draw is written at once, over every server.
 	#[benchmark]
 	fn serve() {
 		let model = model::<T>();
-		let host: T::AccountId = account("host", 0, 0);
-		T::BenchmarkHelper::set_weight(&host, 100);
+		let mut hosts = servers::<T>(model);
+		let host = hosts.pop().unwrap_or_else(|| account("server", 0, 0));
+		Servers::<T>::insert(model, BoundedVec::truncate_from(hosts));
+		CurrentDraws::<T>::remove(model);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(host.clone()), model);
-		assert!(Servers::<T>::get(model).contains(&host));
+		assert!(CurrentDraws::<T>::get(model).iter().any(|(server, _)| *server == host));
 	}
 
 	#[benchmark]
@@ -141,91 +180,122 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn request() {
-		let model = model::<T>();
-		servers::<T>(model);
-		let (developers_request, signature) = signed_request::<T>(model);
-		let relayer: T::AccountId = account("relayer", 0, 0);
+	fn deposit() {
+		let developer: T::AccountId = account("developer", 0, 0);
+		T::Currency::set_balance(&developer, price::<T>().saturating_mul(1_000u32.into()));
 		#[extrinsic_call]
-		_(RawOrigin::Signed(relayer), developers_request, signature);
-		assert_eq!(JobCount::<T>::get(), 1);
+		_(RawOrigin::Signed(developer.clone()), price::<T>());
+		assert_eq!(Pallet::<T>::available_deposit(&developer), price::<T>());
 	}
 
-	/// Sampled: the checker drawn among `MaxServers − 1` servers.
 	#[benchmark]
-	fn finish() -> Result<(), BenchmarkError> {
-		let model = model::<T>();
-		servers::<T>(model);
-		always_recheck::<T>();
-		let id = accepted::<T>(model);
-		let executor = Jobs::<T>::get(id).ok_or(BenchmarkError::Stop("no job"))?.executor;
+	fn unlock() {
+		let developer: T::AccountId = account("developer", 0, 0);
+		T::Currency::set_balance(&developer, price::<T>().saturating_mul(1_000u32.into()));
+		let _ = Pallet::<T>::add_deposit(&developer, price::<T>().saturating_mul(2u32.into()));
 		#[extrinsic_call]
-		_(RawOrigin::Signed(executor), id, 100, [2; 32]);
-		assert!(matches!(
-			Jobs::<T>::get(id).map(|job| job.status),
-			Some(JobStatus::Rechecking { .. })
-		));
+		_(RawOrigin::Signed(developer.clone()), price::<T>());
+		assert_eq!(Pallet::<T>::available_deposit(&developer), price::<T>());
+	}
+
+	#[benchmark]
+	fn withdraw() {
+		let developer: T::AccountId = account("developer", 0, 0);
+		T::Currency::set_balance(&developer, price::<T>().saturating_mul(1_000u32.into()));
+		let _ = Pallet::<T>::add_deposit(&developer, price::<T>().saturating_mul(2u32.into()));
+		let _ = Pallet::<T>::start_unlock(&developer, price::<T>());
+		let delay: BlockNumberFor<T> = Params::<T>::get().withdraw_delay.into();
+		frame_system::Pallet::<T>::set_block_number(delay.saturating_add(10u32.into()));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(developer.clone()));
+		assert_eq!(Pallet::<T>::available_deposit(&developer), price::<T>());
+	}
+
+	/// `n` reports of as many developers, each drawn among `MaxServers` servers.
+	#[benchmark]
+	fn finish(n: Linear<1, { T::MaxReports::get() }>) -> Result<(), BenchmarkError> {
+		let model = model::<T>();
+		let hosts = servers::<T>(model);
+		anchored::<T>();
+		let executor = hosts.first().cloned().ok_or(BenchmarkError::Stop("no hosts"))?;
+		let reports: Vec<_> = (0..n).map(|_| report_for::<T>(model, &executor)).collect();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(executor), BoundedVec::truncate_from(reports));
+		assert_eq!(SampleQueue::<T>::get().1, u64::from(n));
 		Ok(())
 	}
 
-	/// Failed: the dispute opens over `MaxServers − 1` servers' weight.
+	/// `n` reported jobs sampled, each given a checker drawn among `MaxServers − 1` servers.
+	#[benchmark]
+	fn sample(n: Linear<0, { T::MaxSamplesPerBlock::get() }>) -> Result<(), BenchmarkError> {
+		let model = model::<T>();
+		let hosts = servers::<T>(model);
+		always_recheck::<T>();
+		let reported = anchored::<T>().saturating_add(1u32.into());
+		let executor = hosts.first().cloned().ok_or(BenchmarkError::Stop("no hosts"))?;
+		let reports: Vec<_> = (0..n).map(|_| report_for::<T>(model, &executor)).collect();
+		Pallet::<T>::accept_reports(&executor, reports);
+		BlockVrfs::<T>::insert(reported.saturating_add(1u32.into()), [6; 32]);
+		#[block]
+		{
+			Pallet::<T>::sample_reported(reported.saturating_add(2u32.into()));
+		}
+		assert_eq!(SampleQueue::<T>::get().0, u64::from(n));
+		assert!(QueuedJobs::<T>::iter().next().is_none());
+		Ok(())
+	}
+
+	/// Failed: the dispute draws its checkers among `MaxServers − 2` servers.
 	#[benchmark]
 	fn recheck() -> Result<(), BenchmarkError> {
 		let model = model::<T>();
-		servers::<T>(model);
+		let hosts = servers::<T>(model);
 		always_recheck::<T>();
-		let id = accepted::<T>(model);
-		let checker = rechecking::<T>(id)?;
+		anchored::<T>();
+		let (key, checker) = rechecking::<T>(model, &hosts)?;
 		#[extrinsic_call]
-		_(RawOrigin::Signed(checker), id, false);
+		_(RawOrigin::Signed(checker), key, false);
 		assert!(matches!(
-			Jobs::<T>::get(id).map(|job| job.status),
+			Jobs::<T>::get(key).map(|job| job.status),
 			Some(JobStatus::Disputed { .. })
 		));
 		Ok(())
 	}
 
-	/// The vote that decides the dispute: the developer refunded, the executor punished and
+	/// The verdict that decides the dispute: the developer refunded, the executor punished and
 	/// removed from every model's servers.
 	#[benchmark]
 	fn vote() -> Result<(), BenchmarkError> {
 		let model = model::<T>();
 		let hosts = servers::<T>(model);
 		always_recheck::<T>();
-		let id = accepted::<T>(model);
-		let checker = rechecking::<T>(id)?;
-		Pallet::<T>::judge(checker.clone(), id, false)
-			.map_err(|_| BenchmarkError::Stop("not disputed"))?;
-		let executor = Jobs::<T>::get(id).ok_or(BenchmarkError::Stop("no job"))?.executor;
-		let voters: vec::Vec<_> =
-			hosts.into_iter().filter(|host| *host != executor && *host != checker).collect();
-		let (last, others) = voters.split_last().ok_or(BenchmarkError::Stop("no voters"))?;
-		// All but the last vote: the last one's weight makes the majority.
-		let needed = others.len().saturating_sub(others.len() / 2);
-		for voter in others.iter().take(needed.saturating_sub(1)) {
-			Pallet::<T>::cast_vote(voter.clone(), id, false)
-				.map_err(|_| BenchmarkError::Stop("vote refused"))?;
+		anchored::<T>();
+		let (key, checkers) = disputed::<T>(model, &hosts)?;
+		let (last, others) = checkers.split_last().ok_or(BenchmarkError::Stop("no checkers"))?;
+		for checker in others.iter().take(others.len() / 2) {
+			Pallet::<T>::give_verdict(checker.clone(), key, false)
+				.map_err(|_| BenchmarkError::Stop("verdict refused"))?;
 		}
 		#[extrinsic_call]
-		_(RawOrigin::Signed(last.clone()), id, false);
-		assert!(Jobs::<T>::get(id).is_none());
+		_(RawOrigin::Signed(last.clone()), key, false);
+		assert!(Jobs::<T>::get(key).is_none());
 		Ok(())
 	}
 
-	/// An unanswered re-check, paid.
+	/// A dispute nobody answered: paid, every checker penalised for silence.
 	#[benchmark]
 	fn close_expired() -> Result<(), BenchmarkError> {
 		let model = model::<T>();
-		servers::<T>(model);
+		let hosts = servers::<T>(model);
 		always_recheck::<T>();
-		let id = accepted::<T>(model);
-		rechecking::<T>(id)?;
-		let deadline = Jobs::<T>::get(id).ok_or(BenchmarkError::Stop("no job"))?.deadline;
+		anchored::<T>();
+		let (key, _) = disputed::<T>(model, &hosts)?;
+		let deadline = Jobs::<T>::get(key).ok_or(BenchmarkError::Stop("no job"))?.deadline;
 		frame_system::Pallet::<T>::set_block_number(deadline.saturating_add(1u32.into()));
 		let anyone: T::AccountId = account("anyone", 0, 0);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(anyone), id);
-		assert!(Jobs::<T>::get(id).is_none());
+		_(RawOrigin::Signed(anyone), key);
+		assert!(Jobs::<T>::get(key).is_none());
 		Ok(())
 	}
 
@@ -258,6 +328,43 @@ mod benchmarks {
 		if m > 0 {
 			assert_eq!(UsedTokens::<T>::get(0), 0);
 		}
+	}
+
+	/// A new draw period: `m` models of `s` servers each redrawn.
+	#[benchmark]
+	fn refresh_draws(m: Linear<1, 64>, s: Linear<1, { T::MaxServers::get() }>) {
+		for _ in 0..m {
+			let model = model::<T>();
+			let hosts: Vec<T::AccountId> = (0..s)
+				.map(|index| {
+					let host: T::AccountId = account("server", index, 0);
+					T::BenchmarkHelper::set_weight(&host, 100);
+					host
+				})
+				.collect();
+			Servers::<T>::insert(model, BoundedVec::truncate_from(hosts));
+		}
+		let period: BlockNumberFor<T> = Params::<T>::get().draw_period.into();
+		let now = period.saturating_mul(3u32.into());
+		#[block]
+		{
+			Pallet::<T>::refresh_draws_at(now);
+		}
+		assert_eq!(CurrentDraws::<T>::get(0).len() as u32, s);
+	}
+
+	/// One expired nonce forgotten.
+	#[benchmark]
+	fn prune_nonce() {
+		let developer: T::AccountId = account("developer", 0, 0);
+		let expiry: BlockNumberFor<T> = 1u32.into();
+		Pallet::<T>::use_nonce(&developer, 7, expiry);
+		#[block]
+		{
+			Pallet::<T>::prune_nonces(3u32.into(), T::WeightInfo::prune_nonce().saturating_mul(3));
+		}
+		assert!(UsedNonces::<T>::get(&developer, 7).is_none());
+		assert!(NonceExpiries::<T>::iter().next().is_none());
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -1,23 +1,29 @@
 //! # Inference pallet
 //!
-//! The marketplace in which developers buy inference from hosts (DESIGN.md §1, §6):
-//! - a model registry that only `ModelOrigin` (`ComputeMajority`) extends;
-//! - hosts declare the models they serve ([`Pallet::serve`]);
-//! - a developer signs an [`InferenceRequest`]; any host relays it ([`Pallet::request`]); the
-//!   maximum cost is held from the developer's account and an executor is drawn among the
-//!   model's servers, weighted by compute weight;
-//! - the executor reports the tokens used and the output's hash ([`Pallet::finish`]): the real
-//!   cost is paid, 80% to the executor and 20% to the training treasury, the rest released;
-//! - a sample of finished requests, `max(floor, ceiling · (1 − reputation))` of them, waits
-//!   for a checker drawn among the model's other servers ([`Pallet::recheck`]); a failed
-//!   re-check is voted on by those servers' compute weight ([`Pallet::vote`]), and a forgery
-//!   refunds the developer and has the executor slashed and removed;
-//! - each model's price moves every `price_period` blocks with the utilisation of its
-//!   servers' capacity, by at most `max_price_step`, between its base price and
-//!   `max_price_multiple` times it;
-//! - a request past its stage's deadline is closed by anyone ([`Pallet::close_expired`]):
-//!   unserved, it is refunded; unchecked, it is paid; disputed, the votes cast decide.
-//!
+//! The marketplace in which developers buy inference from hosts, revision 2 of DESIGN.md §6b:
+//! served at once, paid on chain, checked honestly.
+//! - a model registry that only `ModelOrigin` (`ComputeMajority`) extends; hosts declare
+//!   the models they serve ([`Pallet::serve`]);
+//! - [`deposits`]: a developer's inference deposit ([`Pallet::deposit`]), withdrawn after a
+//!   delay longer than any job lives ([`Pallet::unlock`], [`Pallet::withdraw`]);
+//! - [`draws`]: requests are signed off chain with an `anchor` block; the executor is drawn
+//!   by compute weight with `blake2_256(signature ‖ vrf_output(anchor))`, among the servers
+//!   and weights of the draw period the anchor lies in, so any node can find it and serve at
+//!   once, and the chain can check it;
+//! - [`reports`]: the executor reports what it served in batches ([`Pallet::finish`]); each
+//!   report's signature, draw, nonce (kept until the request can no longer be reported, see
+//!   [`nonces`]) and price are checked, and the cost, at most what the deposit holds, moves to
+//!   escrow;
+//! - [`rechecks`]: the VRF output of the block after a report decides whether it is
+//!   re-checked, so no executor can time its report to dodge the draw. A checker's failed
+//!   verdict opens a dispute that `dispute_checkers` more servers decide by more than half of
+//!   their weight: a forger is punished for forgery, an overturned accuser for false
+//!   accusation. Silence is no verdict: an unanswered re-check is paid and counts as the
+//!   silent hosts' downtime;
+//! - [`settlement`]: a paid job gives 80% of its cost to the executor and 20% to the training
+//!   treasury; a forged one goes back to the deposit;
+//! - [`pricing`]: each model's price moves every `price_period` blocks with the utilisation
+//!   of its servers' capacity.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -25,12 +31,17 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
-mod marketplace;
+mod deposits;
+mod draws;
+mod nonces;
 mod pricing;
-mod recheck;
+mod rechecks;
+mod registry;
+mod reports;
 pub mod runtime_api;
 mod settlement;
 pub mod types;
+mod vrf;
 pub mod weights;
 
 #[cfg(test)]
@@ -51,9 +62,14 @@ pub trait InferenceHosts<AccountId> {
 	fn weight(who: &AccountId) -> u64;
 	/// `who`'s reputation as a share of the highest: the re-check rate falls with it.
 	fn reputation(who: &AccountId) -> sp_runtime::Perbill;
-	/// `who` served a forged inference, as the vote decided: slash it, zero its reputation,
+	/// `who` served a forged inference, as a dispute decided: slash it, zero its reputation,
 	/// remove it.
 	fn punish_forgery(who: &AccountId);
+	/// `who` accused an honest executor, as a dispute decided: punished as for forgery.
+	fn punish_false_accusation(who: &AccountId);
+	/// `who` was drawn to re-check or decide a dispute and gave no verdict in time: the
+	/// downtime penalty.
+	fn punish_silence(who: &AccountId);
 }
 
 /// The marketplace's balance type.
@@ -68,6 +84,12 @@ pub type RequestOf<T> = InferenceRequest<
 	frame_system::pallet_prelude::BlockNumberFor<T>,
 >;
 
+/// An executor's report as this runtime takes it.
+pub type ReportOf<T> = Report<RequestOf<T>, <T as Config>::Signature>;
+
+/// A developer's deposit as this runtime stores it.
+pub type DepositOf<T> = Deposit<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
+
 /// A job as the runtime stores it.
 pub type JobOf<T> = Job<
 	<T as frame_system::Config>::AccountId,
@@ -81,10 +103,7 @@ pub type JobOf<T> = Job<
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::{
-		pallet_prelude::*,
-		traits::{fungible, Randomness},
-	};
+	use frame_support::{pallet_prelude::*, traits::fungible};
 	use frame_system::pallet_prelude::*;
 	use gonka_primitives::Hash32;
 	use sp_runtime::traits::{IdentifyAccount, SaturatedConversion, Verify};
@@ -95,8 +114,10 @@ pub mod pallet {
 	/// Why the pallet holds funds.
 	#[pallet::composite_enum]
 	pub enum HoldReason {
-		/// The maximum cost of a developer's request, until it is settled or refunded.
+		/// A reported request's cost, from its report until it is paid or refunded.
 		Escrow,
+		/// A developer's inference deposit.
+		Deposit,
 	}
 
 	#[pallet::config]
@@ -104,10 +125,10 @@ pub mod pallet {
 		/// The currency requests are paid in.
 		type Currency: fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
 			+ fungible::Mutate<Self::AccountId>;
-		/// The runtime's hold reasons, of which [`HoldReason::Escrow`] is one.
+		/// The runtime's hold reasons, of which [`HoldReason`]'s are two.
 		type RuntimeHoldReason: From<HoldReason>;
 		/// The signature developers sign requests with.
-		type Signature: Verify<Signer = Self::Signer> + Parameter;
+		type Signature: Verify<Signer = Self::Signer> + Parameter + MaxEncodedLen;
 		/// Its public key, which is the developer's account.
 		type Signer: IdentifyAccount<AccountId = Self::AccountId>;
 		/// Who may register models: `ComputeMajority`.
@@ -116,8 +137,9 @@ pub mod pallet {
 		type Hosts: InferenceHosts<Self::AccountId>;
 		/// Who may change [`Params`].
 		type ParamsOrigin: EnsureOrigin<Self::RuntimeOrigin>;
-		/// Randomness for the executor draw.
-		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
+		/// The VRF output of the parent block (BABE's, every slot of the chain carries one):
+		/// read in each block's `on_initialize` and kept for the draws.
+		type ParentBlockVrf: Get<Option<Hash32>>;
 		/// The training treasury and its share of revenue.
 		type Training: pallet_treasury_for_training::TrainingFund<Self::AccountId, BalanceOf<Self>>;
 		/// The most models the registry holds.
@@ -126,6 +148,12 @@ pub mod pallet {
 		/// The most hosts serving one model.
 		#[pallet::constant]
 		type MaxServers: Get<u32>;
+		/// The most reports one [`Pallet::finish`] carries.
+		#[pallet::constant]
+		type MaxReports: Get<u32>;
+		/// The most reported jobs sampled for re-checks in one block.
+		#[pallet::constant]
+		type MaxSamplesPerBlock: Get<u32>;
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 		/// Developer keys and hosts with weight for the benchmarks.
@@ -146,10 +174,42 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ModelCount<T: Config> = StorageValue<_, ModelId, ValueQuery>;
 
-	/// The hosts serving each model.
+	/// The hosts serving each model; they enter the draw at the next draw period.
 	#[pallet::storage]
 	pub type Servers<T: Config> =
 		StorageMap<_, Twox64Concat, ModelId, BoundedVec<T::AccountId, T::MaxServers>, ValueQuery>;
+
+	/// Each model's servers with compute weight and their weight, as the draws of requests
+	/// anchored in the current draw period see them.
+	#[pallet::storage]
+	pub type CurrentDraws<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		ModelId,
+		BoundedVec<(T::AccountId, u64), T::MaxServers>,
+		ValueQuery,
+	>;
+
+	/// The same for requests anchored in the draw period before.
+	#[pallet::storage]
+	pub type PreviousDraws<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		ModelId,
+		BoundedVec<(T::AccountId, u64), T::MaxServers>,
+		ValueQuery,
+	>;
+
+	/// The first block of the current draw period and of the one before.
+	#[pallet::storage]
+	pub type DrawPeriods<T: Config> =
+		StorageValue<_, (BlockNumberFor<T>, BlockNumberFor<T>), ValueQuery>;
+
+	/// The VRF output of each recent block, recorded in the block after it; kept for
+	/// [`MarketParams::job_life`] blocks.
+	#[pallet::storage]
+	pub type BlockVrfs<T: Config> =
+		StorageMap<_, Twox64Concat, BlockNumberFor<T>, Hash32, OptionQuery>;
 
 	/// Each model's price per token now: its base price, moved with utilisation.
 	#[pallet::storage]
@@ -159,23 +219,57 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type UsedTokens<T: Config> = StorageMap<_, Twox64Concat, ModelId, u64, ValueQuery>;
 
-	/// Requests in progress, by id.
+	/// Developers' inference deposits.
 	#[pallet::storage]
-	pub type Jobs<T: Config> = StorageMap<_, Twox64Concat, u64, JobOf<T>, OptionQuery>;
+	pub type Deposits<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, DepositOf<T>, OptionQuery>;
 
-	/// The number of requests accepted: the next request's id.
+	/// Reported requests until they are settled, by the BLAKE2b-256 of the signed request.
 	#[pallet::storage]
-	pub type JobCount<T: Config> = StorageValue<_, u64, ValueQuery>;
+	pub type Jobs<T: Config> = StorageMap<_, Identity, Hash32, JobOf<T>, OptionQuery>;
 
-	/// Request nonces each developer has used.
+	/// Reported jobs waiting for their re-check draw, in report order: `SampleQueue` holds
+	/// positions `head..tail` of [`QueuedJobs`].
 	#[pallet::storage]
-	pub type UsedNonces<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, u64, (), OptionQuery>;
+	pub type SampleQueue<T: Config> = StorageValue<_, (u64, u64), ValueQuery>;
 
-	/// Who voted on each disputed request.
+	/// The jobs of the sample queue, by position.
 	#[pallet::storage]
-	pub type Votes<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, u64, Blake2_128Concat, T::AccountId, (), OptionQuery>;
+	pub type QueuedJobs<T: Config> = StorageMap<_, Twox64Concat, u64, Hash32, OptionQuery>;
+
+	/// Request nonces reported, by developer, with the last block at which the request could
+	/// be reported: a nonce is free again after it.
+	#[pallet::storage]
+	pub type UsedNonces<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		u64,
+		BlockNumberFor<T>,
+		OptionQuery,
+	>;
+
+	/// The same nonces by the block after which they are forgotten, for pruning.
+	#[pallet::storage]
+	pub type NonceExpiries<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		Blake2_128Concat,
+		(T::AccountId, u64),
+		(),
+		OptionQuery,
+	>;
+
+	/// Nonces expiring up to this block are pruned.
+	#[pallet::storage]
+	pub type NoncesPrunedTo<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+
+	/// Who gave a verdict in each dispute.
+	#[pallet::storage]
+	pub type Verdicts<T: Config> =
+		StorageDoubleMap<_, Identity, Hash32, Blake2_128Concat, T::AccountId, (), OptionQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -184,8 +278,8 @@ pub mod pallet {
 		pub params: Option<MarketParams>,
 		/// Models registered from the start, in id order.
 		pub models: alloc::vec::Vec<GenesisModel>,
-		#[serde(skip)]
-		pub _config: core::marker::PhantomData<T>,
+		/// Developers' inference deposits from the start, held from their balances.
+		pub deposits: alloc::vec::Vec<(T::AccountId, u128)>,
 	}
 
 	#[pallet::genesis_build]
@@ -202,13 +296,24 @@ pub mod pallet {
 				Pallet::<T>::add_model(name, model.architecture, model.weights_hash, price)
 					.expect("genesis models are valid");
 			}
+			for (developer, amount) in &self.deposits {
+				Pallet::<T>::add_deposit(developer, BalanceOf::<T>::saturated_from(*amount))
+					.expect("genesis deposits are covered by the developers' balances");
+			}
 		}
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			Self::reprice_at(now)
+			Self::record_parent_vrf(now)
+				.saturating_add(Self::refresh_draws_at(now))
+				.saturating_add(Self::sample_reported(now))
+				.saturating_add(Self::reprice_at(now))
+		}
+
+		fn on_idle(now: BlockNumberFor<T>, limit: Weight) -> Weight {
+			Self::prune_nonces(now, limit)
 		}
 	}
 
@@ -224,7 +329,7 @@ pub mod pallet {
 			/// Its price per token.
 			base_price: BalanceOf<T>,
 		},
-		/// A host serves a model from now on.
+		/// A host serves a model from the next draw period on.
 		Serving {
 			/// The host.
 			host: T::AccountId,
@@ -238,80 +343,113 @@ pub mod pallet {
 			/// The model.
 			model: ModelId,
 		},
-		/// A request was accepted, its maximum cost held, its executor drawn.
-		Requested {
-			/// The request's id.
-			id: u64,
+		/// A developer's inference deposit grew.
+		Deposited {
+			/// The developer.
+			developer: T::AccountId,
+			/// What was added.
+			amount: BalanceOf<T>,
+		},
+		/// A developer asked to withdraw part of its deposit.
+		Unlocking {
+			/// The developer.
+			developer: T::AccountId,
+			/// The part on its way out, in all.
+			amount: BalanceOf<T>,
+			/// From when it can be withdrawn.
+			at: BlockNumberFor<T>,
+		},
+		/// A developer withdrew what it had unlocked.
+		Withdrawn {
+			/// The developer.
+			developer: T::AccountId,
+			/// What went back to its free balance.
+			amount: BalanceOf<T>,
+		},
+		/// An executor's report was accepted: its cost moved from the deposit to escrow.
+		Finished {
+			/// The job: BLAKE2b-256 of the signed request.
+			job: Hash32,
 			/// Who pays.
 			developer: T::AccountId,
-			/// The developer's nonce of the request.
+			/// The request's nonce.
 			nonce: u64,
-			/// The host that serves it.
+			/// The executor.
 			executor: T::AccountId,
-			/// What is held.
-			escrow: BalanceOf<T>,
-		},
-		/// The executor served a request.
-		Finished {
-			/// The request's id.
-			id: u64,
 			/// Tokens used, prompt and completion.
 			tokens: u32,
-			/// BLAKE2b-256 of the output and its per-token top-k log-probabilities.
-			output_hash: Hash32,
+			/// What was taken from the deposit: tokens × price, or what the deposit held.
+			charged: BalanceOf<T>,
 		},
-		/// A served request was sampled for a re-check: it is paid once the checker passes it.
+		/// A report of a batch was refused; the others stand.
+		ReportRefused {
+			/// Its position in the batch.
+			index: u32,
+			/// Why.
+			error: DispatchError,
+		},
+		/// A reported job was sampled for a re-check: it is paid once the checker passes it.
 		RecheckRequested {
-			/// The request's id.
-			id: u64,
+			/// The job.
+			job: Hash32,
 			/// The host that re-computes it.
 			checker: T::AccountId,
 		},
-		/// A request was paid at its real cost.
+		/// A job was paid.
 		Paid {
-			/// The request's id.
-			id: u64,
-			/// What the developer paid: tokens × price.
+			/// The job.
+			job: Hash32,
+			/// What the developer paid.
 			cost: BalanceOf<T>,
 			/// Of it, to the executor.
 			to_executor: BalanceOf<T>,
 			/// Of it, to the training treasury.
 			to_treasury: BalanceOf<T>,
 		},
-		/// A request's escrow went back to the developer: unserved by its deadline, or forged.
+		/// A forged job's charge went back to the developer's deposit.
 		Refunded {
-			/// The request's id.
-			id: u64,
-			/// What was released.
+			/// The job.
+			job: Hash32,
+			/// What went back.
 			amount: BalanceOf<T>,
 		},
-		/// The checker found a request forged: the model's other servers vote.
+		/// The checker found a job forged: `checkers` decide.
 		Disputed {
-			/// The request's id.
-			id: u64,
-			/// The checker.
-			checker: T::AccountId,
-			/// The last block of the vote.
+			/// The job.
+			job: Hash32,
+			/// The checker that accused.
+			accuser: T::AccountId,
+			/// The hosts drawn to decide.
+			checkers: alloc::vec::Vec<T::AccountId>,
+			/// The last block of the dispute.
 			until: BlockNumberFor<T>,
 		},
-		/// A server voted on a disputed request.
-		Voted {
-			/// The request's id.
-			id: u64,
-			/// The server.
-			voter: T::AccountId,
-			/// Whether it found the request served honestly.
+		/// A dispute's checker gave its verdict.
+		Verdict {
+			/// The job.
+			job: Hash32,
+			/// The checker.
+			checker: T::AccountId,
+			/// Whether it found the job served honestly.
 			valid: bool,
 			/// Its compute weight.
 			weight: u64,
 		},
-		/// A dispute was decided: the request is paid (`forged` false) or refunded and its
-		/// executor punished (`forged` true).
+		/// A dispute was decided by more than half of its checkers' weight: forged, the
+		/// executor is punished; not, the accuser is.
 		DisputeDecided {
-			/// The request's id.
-			id: u64,
+			/// The job.
+			job: Hash32,
 			/// The verdict.
 			forged: bool,
+		},
+		/// A host drawn to judge a job gave no verdict in time: the job is paid, the silence
+		/// counts as its downtime.
+		Silent {
+			/// The job.
+			job: Hash32,
+			/// The silent host.
+			host: T::AccountId,
 		},
 		/// A model's price moved with its utilisation.
 		PriceChanged {
@@ -346,41 +484,43 @@ pub mod pallet {
 		NotServing,
 		/// The model has `MaxServers` servers.
 		TooManyServers,
+		/// A deposit, an unlock or a withdrawal of nothing.
+		ZeroAmount,
+		/// The account's free balance cannot hold the deposit.
+		InsufficientFunds,
+		/// More than the deposit holds outside what is already unlocking.
+		NotEnoughDeposit,
+		/// Nothing is unlocking, or its delay has not passed.
+		NothingToWithdraw,
 		/// The developer's signature does not match the request.
 		BadSignature,
-		/// The request's `valid_until` has passed.
-		RequestExpired,
+		/// The request's anchor is not a recent past block whose VRF output the chain keeps,
+		/// or its `valid_until` is more than `request_blocks` after it.
+		BadAnchor,
+		/// The request's report window (`valid_until` + `report_blocks`) has passed.
+		ReportTooLate,
 		/// The developer already used this nonce.
 		NonceUsed,
-		/// The request asks for no tokens, or more than the model's context.
-		InvalidTokenCount,
-		/// The model's price is above the request's `max_price`.
-		PriceTooHigh,
-		/// No host with compute weight serves the model.
-		NoServer,
-		/// The developer cannot hold the maximum cost.
-		InsufficientFunds,
-		/// No request has this id.
-		UnknownRequest,
-		/// Only the request's executor may finish it.
+		/// The reporter is not the executor the draw gives for this request.
 		NotExecutor,
-		/// More tokens than the request paid for.
-		TooManyTokens,
-		/// The request's current stage has not reached its deadline.
-		NotExpired,
-		/// The request is not at the stage this call belongs to.
+		/// The report counts no tokens, or more than the request paid for.
+		InvalidTokenCount,
+		/// The request's deposit holds nothing.
+		DepositEmpty,
+		/// No job has this hash.
+		UnknownJob,
+		/// The job is not at the stage this call belongs to.
 		WrongStage,
-		/// Only the drawn checker may re-check the request.
+		/// Only the drawn checker may re-check the job, and only a dispute's drawn checkers
+		/// give verdicts in it.
 		NotChecker,
+		/// The checker already gave its verdict.
+		AlreadyJudged,
 		/// The stage's deadline has passed.
 		DeadlinePassed,
-		/// Only the model's servers with compute weight, not its executor, vote.
-		NotAVoter,
-		/// The server already voted on this request.
-		AlreadyVoted,
-		/// The parameters cannot run: periods must be at least a block, the re-check floor at
-		/// least 1% and at most the ceiling, capacity and target utilisation above 0, the
-		/// price multiple at least 1.
+		/// The job's current stage has not reached its deadline.
+		NotExpired,
+		/// The parameters cannot run: see [`MarketParams::is_valid`].
 		InvalidParams,
 	}
 
@@ -400,7 +540,8 @@ pub mod pallet {
 			Self::add_model(name, architecture, weights_hash, base_price)
 		}
 
-		/// Declares that the sender, a host with compute weight, serves `model`.
+		/// Declares that the sender, a host with compute weight, serves `model`: it enters
+		/// the draw at the next draw period (at once when the model has no server in it).
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::serve())]
 		pub fn serve(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
@@ -408,7 +549,7 @@ pub mod pallet {
 			Self::add_server(host, model)
 		}
 
-		/// The sender stops serving `model`.
+		/// The sender stops serving `model` from the next draw period on.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::stop_serving())]
 		pub fn stop_serving(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
@@ -416,66 +557,76 @@ pub mod pallet {
 			Self::remove_server(host, model)
 		}
 
-		/// Relays a developer's signed `request`: holds its maximum cost and draws its
-		/// executor. The sender (any account, usually the host the developer called) pays the
-		/// transaction.
+		/// Adds `amount` of the sender's free balance to its inference deposit.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::request())]
-		pub fn request(
-			origin: OriginFor<T>,
-			request: RequestOf<T>,
-			signature: T::Signature,
-		) -> DispatchResult {
-			ensure_signed(origin)?;
-			Self::accept(request, signature)
+		#[pallet::weight(T::WeightInfo::deposit())]
+		pub fn deposit(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+			let developer = ensure_signed(origin)?;
+			Self::add_deposit(&developer, amount)
 		}
 
-		/// The executor reports request `id` served with `tokens` tokens and the hash of its
-		/// output; the developer pays the real cost, at once or once a sampled re-check
-		/// passes.
+		/// Starts withdrawing `amount` of the sender's deposit: new requests no longer count
+		/// on it, and it can be withdrawn `withdraw_delay` blocks later, less what requests
+		/// signed before are charged meanwhile.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::finish())]
+		#[pallet::weight(T::WeightInfo::unlock())]
+		pub fn unlock(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+			let developer = ensure_signed(origin)?;
+			Self::start_unlock(&developer, amount)
+		}
+
+		/// Returns what the sender unlocked to its free balance, once the delay has passed.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::withdraw())]
+		pub fn withdraw(origin: OriginFor<T>) -> DispatchResult {
+			let developer = ensure_signed(origin)?;
+			Self::finish_withdrawal(&developer)
+		}
+
+		/// The sender's reports of requests it served as their drawn executor. Each is checked
+		/// on its own (signature, draw, nonce, window, tokens) and a refused one does not stop
+		/// the others ([`Event::ReportRefused`]).
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::finish(reports.len() as u32))]
 		pub fn finish(
 			origin: OriginFor<T>,
-			id: u64,
-			tokens: u32,
-			output_hash: Hash32,
+			reports: BoundedVec<ReportOf<T>, T::MaxReports>,
 		) -> DispatchResult {
 			let executor = ensure_signed(origin)?;
-			Self::report(executor, id, tokens, output_hash)
+			Self::accept_reports(&executor, reports.into_inner());
+			Ok(())
 		}
 
-		/// Closes request `id` past its stage's deadline: refunds it unserved, pays it when
-		/// its checker did not answer, decides its dispute by the votes cast. Anyone may call
-		/// it.
-		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::close_expired())]
-		pub fn close_expired(origin: OriginFor<T>, id: u64) -> DispatchResult {
-			ensure_signed(origin)?;
-			Self::close(id)
-		}
-
-		/// The drawn checker's verdict on request `id`, which it re-computed with the
-		/// executor's tokens: passed, the request is paid; failed, it is disputed.
-		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::recheck())]
-		pub fn recheck(origin: OriginFor<T>, id: u64, passed: bool) -> DispatchResult {
-			let checker = ensure_signed(origin)?;
-			Self::judge(checker, id, passed)
-		}
-
-		/// A vote of one of the model's servers on disputed request `id`: `valid` when its
-		/// own re-computation passes. Weighted by compute weight; a side with more than half
-		/// of the eligible weight decides at once.
+		/// The drawn checker's verdict on `job`, which it re-computed: passed, the job is
+		/// paid; failed, a dispute opens.
 		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::recheck())]
+		pub fn recheck(origin: OriginFor<T>, job: Hash32, passed: bool) -> DispatchResult {
+			let checker = ensure_signed(origin)?;
+			Self::judge(checker, job, passed)
+		}
+
+		/// A dispute checker's verdict on `job`: `valid` when its own re-computation passes.
+		/// More than half of the drawn checkers' weight decides at once.
+		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::vote())]
-		pub fn vote(origin: OriginFor<T>, id: u64, valid: bool) -> DispatchResult {
-			let voter = ensure_signed(origin)?;
-			Self::cast_vote(voter, id, valid)
+		pub fn vote(origin: OriginFor<T>, job: Hash32, valid: bool) -> DispatchResult {
+			let checker = ensure_signed(origin)?;
+			Self::give_verdict(checker, job, valid)
+		}
+
+		/// Closes `job` past its re-check's or dispute's deadline: it is paid (silence never
+		/// convicts) and the hosts that gave no verdict are penalised for downtime. Anyone may
+		/// call it.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::close_expired())]
+		pub fn close_expired(origin: OriginFor<T>, job: Hash32) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::close(job)
 		}
 
 		/// Sets the marketplace's parameters. Only `ParamsOrigin`.
-		#[pallet::call_index(8)]
+		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::set_params())]
 		pub fn set_params(origin: OriginFor<T>, params: MarketParams) -> DispatchResult {
 			T::ParamsOrigin::ensure_origin(origin)?;

@@ -1,16 +1,17 @@
 //! A runtime with balances, the training treasury and this pallet, for the pallet's tests.
 //! Accounts are sr25519 keys (developers sign requests); [`DEVELOPER`] and the hosts hold
 //! [`BALANCE`] each. Hosts' compute weights and reputations are what the tests put in
-//! [`HOST_WEIGHTS`] and [`REPUTATIONS`]; [`PUNISHED`] lists the hosts punished for forgery.
+//! [`HOST_WEIGHTS`] and [`REPUTATIONS`]; [`PUNISHMENTS`] lists who was punished, and why.
+//! Each block's VRF output is [`vrf_of`] its number unless a test sets it ([`set_vrf`]).
 
 use std::{cell::RefCell, collections::BTreeMap};
 
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{EnsureOrigin, Randomness},
+	traits::{EnsureOrigin, Get, Hooks},
 };
-use frame_system::pallet_prelude::BlockNumberFor;
-use sp_core::{sr25519, Pair, H256};
+use gonka_primitives::Hash32;
+use sp_core::{sr25519, Pair};
 use sp_runtime::{
 	traits::{IdentifyAccount, IdentityLookup},
 	AccountId32, BuildStorage, MultiSignature, MultiSigner, Perbill,
@@ -63,6 +64,8 @@ impl pallet_balances::Config for Test {
 
 /// What every test account starts with.
 pub const BALANCE: u64 = 1_000_000;
+/// The developer's inference deposit at genesis.
+pub const DEPOSIT: u64 = 100_000;
 /// The base price per token of the models tests register.
 pub const PRICE: u64 = 10;
 
@@ -81,25 +84,33 @@ pub const DEVELOPER: &str = "//Developer";
 /// The account that stands for governance: only its signature passes `ModelOrigin` here.
 pub const GOVERNANCE: &str = "//Governance";
 /// Hosts.
-pub const HOSTS: [&str; 3] = ["//Host1", "//Host2", "//Host3"];
+pub const HOSTS: [&str; 5] = ["//Host1", "//Host2", "//Host3", "//Host4", "//Host5"];
 /// The training treasury's account.
 pub const TREASURY: &str = "//Treasury";
+
+/// Why a host was punished.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Punishment {
+	/// It served a forgery.
+	Forgery,
+	/// It accused an honest executor.
+	FalseAccusation,
+	/// It was drawn to judge and stayed silent.
+	Silence,
+}
 
 thread_local! {
 	/// Compute weights of hosts, as tests set them.
 	pub static HOST_WEIGHTS: RefCell<BTreeMap<AccountId32, u64>> = const { RefCell::new(BTreeMap::new()) };
 	/// Reputations of hosts, as tests set them.
 	pub static REPUTATIONS: RefCell<BTreeMap<AccountId32, Perbill>> = const { RefCell::new(BTreeMap::new()) };
-	/// Hosts punished for forgery, in order.
-	pub static PUNISHED: RefCell<Vec<AccountId32>> = const { RefCell::new(Vec::new()) };
-	/// Where the re-check draw lands, in billionths: a request is re-checked when it is
-	/// below the executor's rate. The last billionth unless a test says otherwise.
-	pub static RECHECK_POINT: RefCell<u32> = const { RefCell::new(LAST_BILLIONTH) };
-	/// The randomness tests draw executors and checkers with.
-	pub static RANDOM: RefCell<H256> = const { RefCell::new(H256::zero()) };
+	/// Hosts punished, in order, and why.
+	pub static PUNISHMENTS: RefCell<Vec<(AccountId32, Punishment)>> = const { RefCell::new(Vec::new()) };
+	/// VRF outputs tests set, by block.
+	pub static VRFS: RefCell<BTreeMap<u64, Hash32>> = const { RefCell::new(BTreeMap::new()) };
 }
 
-/// The weights and reputations tests set; punishment is recorded in [`PUNISHED`].
+/// The weights and reputations tests set; punishment is recorded in [`PUNISHMENTS`].
 pub struct TestHosts;
 impl InferenceHosts<AccountId32> for TestHosts {
 	fn weight(who: &AccountId32) -> u64 {
@@ -111,8 +122,20 @@ impl InferenceHosts<AccountId32> for TestHosts {
 	}
 
 	fn punish_forgery(who: &AccountId32) {
-		PUNISHED.with(|punished| punished.borrow_mut().push(who.clone()));
+		punish(who, Punishment::Forgery);
 	}
+
+	fn punish_false_accusation(who: &AccountId32) {
+		punish(who, Punishment::FalseAccusation);
+	}
+
+	fn punish_silence(who: &AccountId32) {
+		punish(who, Punishment::Silence);
+	}
+}
+
+fn punish(who: &AccountId32, why: Punishment) {
+	PUNISHMENTS.with(|punished| punished.borrow_mut().push((who.clone(), why)));
 }
 
 /// Sets `who`'s reputation.
@@ -120,9 +143,9 @@ pub fn set_reputation(who: &AccountId32, reputation: Perbill) {
 	REPUTATIONS.with(|reputations| reputations.borrow_mut().insert(who.clone(), reputation));
 }
 
-/// The hosts punished so far.
-pub fn punished() -> Vec<AccountId32> {
-	PUNISHED.with(|punished| punished.borrow().clone())
+/// The hosts punished so far, and why.
+pub fn punishments() -> Vec<(AccountId32, Punishment)> {
+	PUNISHMENTS.with(|punished| punished.borrow().clone())
 }
 
 /// Sets `who`'s compute weight.
@@ -130,25 +153,34 @@ pub fn set_weight(who: &AccountId32, weight: u64) {
 	HOST_WEIGHTS.with(|weights| weights.borrow_mut().insert(who.clone(), weight));
 }
 
-/// The highest point of the re-check draw: only a 100% rate re-checks there.
-pub const LAST_BILLIONTH: u32 = 999_999_999;
+/// Block `block`'s VRF output unless a test set another: its number, repeated.
+pub fn vrf_of(block: u64) -> Hash32 {
+	VRFS.with(|vrfs| vrfs.borrow().get(&block).copied())
+		.unwrap_or_else(|| [block as u8; 32])
+}
 
-/// Randomness the tests set: [`RECHECK_POINT`] for the re-check draw, [`RANDOM`] for others.
-pub struct TestRandomness;
-impl Randomness<H256, BlockNumberFor<Test>> for TestRandomness {
-	fn random(subject: &[u8]) -> (H256, BlockNumberFor<Test>) {
-		if subject.starts_with(b"gonka/recheck") {
-			let mut random = [0u8; 32];
-			random[..4].copy_from_slice(&RECHECK_POINT.with(|point| *point.borrow()).to_le_bytes());
-			return (H256(random), 0);
-		}
-		(RANDOM.with(|random| *random.borrow()), 0)
+/// Makes block `block`'s VRF output `output`.
+pub fn set_vrf(block: u64, output: Hash32) {
+	VRFS.with(|vrfs| vrfs.borrow_mut().insert(block, output));
+}
+
+/// The parent block's VRF output, as BABE gives it.
+pub struct ParentVrf;
+impl Get<Option<Hash32>> for ParentVrf {
+	fn get() -> Option<Hash32> {
+		let parent = System::block_number().checked_sub(1)?;
+		Some(vrf_of(parent))
 	}
 }
 
-/// Makes the re-check draw land on `point` billionths.
-pub fn set_recheck_point(point: u32) {
-	RECHECK_POINT.with(|recheck| *recheck.borrow_mut() = point);
+/// Runs blocks up to `n`: each block's `on_initialize` and `on_idle`.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Inference::on_initialize(next);
+		Inference::on_idle(next, frame_support::weights::Weight::MAX);
+	}
 }
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -211,7 +243,9 @@ parameter_types! {
 	pub TreasuryAccount: AccountId32 = account(TREASURY);
 	pub const RevenueShare: Perbill = Perbill::from_percent(20);
 	pub const MaxModels: u32 = 4;
-	pub const MaxServers: u32 = 3;
+	pub const MaxServers: u32 = 5;
+	pub const MaxReports: u32 = 8;
+	pub const MaxSamplesPerBlock: u32 = 4;
 }
 
 impl pallet_treasury_for_training::Config for Test {
@@ -230,35 +264,41 @@ impl crate::Config for Test {
 	type ModelOrigin = EnsureGovernance;
 	type Hosts = TestHosts;
 	type ParamsOrigin = EnsureGovernance;
-	type Randomness = TestRandomness;
+	type ParentBlockVrf = ParentVrf;
 	type Training = TreasuryForTraining;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkKeys;
 	type MaxModels = MaxModels;
 	type MaxServers = MaxServers;
+	type MaxReports = MaxReports;
+	type MaxSamplesPerBlock = MaxSamplesPerBlock;
 	type WeightInfo = ();
 }
 
 /// The test chain at block 1: funded developer and hosts, governance, no models, the default
-/// parameters; the re-check draw lands on its last point ([`LAST_BILLIONTH`]).
+/// parameters, the developer's deposit [`DEPOSIT`].
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	let funded = [DEVELOPER, GOVERNANCE, HOSTS[0], HOSTS[1], HOSTS[2]];
+	let funded = [DEVELOPER, GOVERNANCE, TREASURY, HOSTS[0], HOSTS[1], HOSTS[2], HOSTS[3], HOSTS[4]];
 	pallet_balances::GenesisConfig::<Test> {
 		balances: funded.iter().map(|seed| (account(seed), BALANCE)).collect(),
 		..Default::default()
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
-	pallet_inference::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
+	pallet_inference::GenesisConfig::<Test> {
+		deposits: vec![(account(DEVELOPER), u128::from(DEPOSIT))],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
-		System::set_block_number(1);
 		HOST_WEIGHTS.with(|weights| weights.borrow_mut().clear());
 		REPUTATIONS.with(|reputations| reputations.borrow_mut().clear());
-		PUNISHED.with(|punished| punished.borrow_mut().clear());
-		set_recheck_point(LAST_BILLIONTH);
-		RANDOM.with(|random| *random.borrow_mut() = H256::zero());
+		PUNISHMENTS.with(|punished| punished.borrow_mut().clear());
+		VRFS.with(|vrfs| vrfs.borrow_mut().clear());
+		run_to_block(1);
 	});
 	ext
 }

@@ -1,10 +1,12 @@
-//! How a request ends: the executor's report, payment at the real cost (80% executor, 20%
-//! training treasury, the rest released), refunds, and closing a request whose stage ran out.
+//! How a job ends: paid (80% of its charge to the executor, 20% to the training treasury),
+//! refunded to the deposit when a dispute finds it forged, or closed past its deadline.
+//! Closing never convicts: a re-check or dispute without a verdict in time is paid, and every
+//! host that was drawn to judge it and stayed silent is penalised for downtime.
 
 use frame_support::{
 	ensure,
 	traits::{
-		fungible::{InspectHold, Mutate, MutateHold},
+		fungible::{Mutate, MutateHold},
 		tokens::{Precision, Preservation},
 	},
 };
@@ -13,91 +15,72 @@ use pallet_treasury_for_training::TrainingFund;
 use sp_runtime::{traits::Saturating, DispatchResult};
 
 use crate::{
-	BalanceOf, Config, Error, Event, HoldReason, JobOf, JobStatus, Jobs, Pallet, Params, Served,
-	UsedTokens,
+	Config, Error, Event, HoldReason, InferenceHosts, JobOf, JobStatus, Jobs, Pallet, Verdicts,
 };
 
 impl<T: Config> Pallet<T> {
-	/// The executor's report: the request is paid now, or after a re-check when it is sampled
-	/// and another server can check it.
-	pub(crate) fn report(
-		executor: T::AccountId,
-		id: u64,
-		tokens: u32,
-		output_hash: Hash32,
-	) -> DispatchResult {
-		let mut job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownRequest)?;
-		ensure!(job.status == JobStatus::Serving, Error::<T>::WrongStage);
-		ensure!(job.executor == executor, Error::<T>::NotExecutor);
-		ensure!(tokens <= job.max_tokens, Error::<T>::TooManyTokens);
-		UsedTokens::<T>::mutate(job.model, |used| *used = used.saturating_add(tokens.into()));
-		Self::deposit_event(Event::Finished { id, tokens, output_hash });
-		let served = Served { tokens, output_hash };
-		match Self::draw_checker(id, &job) {
-			Some(checker) => {
-				let now = frame_system::Pallet::<T>::block_number();
-				job.deadline = now.saturating_add(Params::<T>::get().recheck_blocks.into());
-				job.status = JobStatus::Rechecking { served, checker: checker.clone() };
-				Jobs::<T>::insert(id, job);
-				Self::deposit_event(Event::RecheckRequested { id, checker });
-				Ok(())
-			}
-			None => Self::pay(id, &job, served.tokens),
-		}
-	}
-
-	/// Pays request `id` for `tokens` tokens at its price and removes it.
-	pub(crate) fn pay(id: u64, job: &JobOf<T>, tokens: u32) -> DispatchResult {
-		let cost = job.price.saturating_mul(tokens.into());
-		T::Currency::release(
+	/// Pays job `key` its charge and removes it.
+	pub(crate) fn pay(key: Hash32, job: &JobOf<T>) {
+		let cost = T::Currency::release(
 			&HoldReason::Escrow.into(),
 			&job.developer,
-			job.escrow,
+			job.charged,
 			Precision::BestEffort,
-		)?;
+		)
+		.unwrap_or_default();
 		let to_treasury = T::Training::share_of(cost);
 		let to_executor = cost.saturating_sub(to_treasury);
-		T::Currency::transfer(
+		// Both transfers come out of what was just released: they fail only when a share
+		// cannot open its receiver's account (below the existential deposit), and then it
+		// stays with the developer.
+		let to_executor = T::Currency::transfer(
 			&job.developer,
 			&job.executor,
 			to_executor,
 			Preservation::Expendable,
-		)?;
-		T::Training::fund(&job.developer, to_treasury)?;
-		Jobs::<T>::remove(id);
-		Self::deposit_event(Event::Paid { id, cost, to_executor, to_treasury });
-		Ok(())
+		)
+		.map_or_else(|_| Default::default(), |_| to_executor);
+		let to_treasury = T::Training::fund(&job.developer, to_treasury)
+			.map_or_else(|_| Default::default(), |_| to_treasury);
+		Jobs::<T>::remove(key);
+		Self::deposit_event(Event::Paid {
+			job: key,
+			cost: to_executor.saturating_add(to_treasury),
+			to_executor,
+			to_treasury,
+		});
 	}
 
-	/// Releases request `id`'s whole escrow to the developer and removes it.
-	pub(crate) fn refund(id: u64, job: &JobOf<T>) -> DispatchResult {
-		let amount = T::Currency::release(
-			&HoldReason::Escrow.into(),
-			&job.developer,
-			job.escrow,
-			Precision::BestEffort,
-		)?;
-		Jobs::<T>::remove(id);
-		Self::deposit_event(Event::Refunded { id, amount });
-		Ok(())
+	/// Returns job `key`'s charge to the developer's deposit and removes it.
+	pub(crate) fn refund(key: Hash32, job: &JobOf<T>) {
+		Self::return_to_deposit(&job.developer, job.charged);
+		Jobs::<T>::remove(key);
+		Self::deposit_event(Event::Refunded { job: key, amount: job.charged });
 	}
 
-	/// Closes request `id` past its stage's deadline.
-	pub(crate) fn close(id: u64) -> DispatchResult {
-		let job = Jobs::<T>::get(id).ok_or(Error::<T>::UnknownRequest)?;
+	/// Closes job `key` past its deadline: paid, its silent judges penalised.
+	pub(crate) fn close(key: Hash32) -> DispatchResult {
+		let job = Jobs::<T>::get(key).ok_or(Error::<T>::UnknownJob)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now > job.deadline, Error::<T>::NotExpired);
-		match job.status {
-			JobStatus::Serving => Self::refund(id, &job),
-			JobStatus::Rechecking { served, .. } => Self::pay(id, &job, served.tokens),
-			JobStatus::Disputed { served, valid, forged, .. } => {
-				Self::decide(id, &job, served, forged > valid)
+		match &job.status {
+			JobStatus::Reported => return Err(Error::<T>::WrongStage.into()),
+			JobStatus::Rechecking { checker } => Self::penalise_silence(key, checker),
+			JobStatus::Disputed { checkers, .. } => {
+				for (checker, _) in checkers {
+					if !Verdicts::<T>::contains_key(key, checker) {
+						Self::penalise_silence(key, checker);
+					}
+				}
+				Self::clear_verdicts(key);
 			}
 		}
+		Self::pay(key, &job);
+		Ok(())
 	}
 
-	/// What `who` has held in escrow.
-	pub fn escrowed(who: &T::AccountId) -> BalanceOf<T> {
-		T::Currency::balance_on_hold(&HoldReason::Escrow.into(), who)
+	fn penalise_silence(key: Hash32, host: &T::AccountId) {
+		T::Hosts::punish_silence(host);
+		Self::deposit_event(Event::Silent { job: key, host: host.clone() });
 	}
 }

@@ -2,10 +2,10 @@
 //! the step each period, between the base price and its multiple; requests pay the price of
 //! the moment.
 
-use frame_support::{assert_noop, traits::Hooks};
+use frame_support::traits::Hooks;
 
 use super::*;
-use crate::{Error, Event, Params, Prices, UsedTokens};
+use crate::{Event, Params, Prices, UsedTokens};
 
 /// The price period ends: the pallet's hook at block `number`.
 fn end_period_at(number: u64) {
@@ -67,30 +67,18 @@ fn a_model_nobody_serves_keeps_its_price() {
 }
 
 #[test]
-fn requests_escrow_at_the_price_of_the_moment_and_their_tokens_count_as_use() {
+fn reports_pay_the_price_of_the_moment_capped_by_the_request_and_their_tokens_count_as_use() {
 	new_test_ext().execute_with(|| {
 		let model = register_model();
 		serve(model, &HOSTS[..1], 1);
+		run_to_block(3);
 		Prices::<Test>::insert(model, 2 * PRICE);
-		let cheap = request(model, 10, 1);
-		assert_noop!(
-			Inference::request(
-				RuntimeOrigin::signed(account(HOSTS[0])),
-				cheap.clone(),
-				signed_by(DEVELOPER, &cheap)
-			),
-			Error::<Test>::PriceTooHigh
-		);
+		served(&request(model, 10, 1), 7);
+		assert_eq!(Inference::escrowed(&account(DEVELOPER)), 7 * PRICE, "capped by maxPrice");
 		let mut willing = request(model, 10, 2);
-		willing.max_price = 2 * PRICE;
-		relay(HOSTS[0], willing);
-		assert_eq!(Inference::escrowed(&account(DEVELOPER)), 10 * 2 * PRICE);
-		frame_support::assert_ok!(Inference::finish(
-			RuntimeOrigin::signed(account(HOSTS[0])),
-			0,
-			7,
-			[2; 32]
-		));
-		assert_eq!(UsedTokens::<Test>::get(model), 7);
+		willing.max_price = 3 * PRICE;
+		served(&willing, 5);
+		assert_eq!(Inference::escrowed(&account(DEVELOPER)), 7 * PRICE + 5 * 2 * PRICE);
+		assert_eq!(UsedTokens::<Test>::get(model), 12);
 	});
 }

@@ -1,162 +1,276 @@
-//! Re-checks: the sampling rate by reputation, the checker's verdict, the compute-weighted
-//! vote on a failed re-check, refund and punishment of a forgery, and stages that run out.
+//! Re-checks and disputes, and the attacks they stop: an executor timing its report to dodge
+//! the re-check draw, one checker convicting alone, a false accusation, silence taken for a
+//! verdict.
 
-use frame_support::{assert_noop, assert_ok, traits::fungible::Inspect};
+use frame_support::assert_noop;
 use sp_runtime::Perbill;
 
 use super::*;
-use crate::{Error, Event, JobStatus, Jobs, Params, Served, Servers, Votes};
+use crate::{Error, Event, JobStatus, Jobs, MarketParams, Params};
 
-fn free(seed: &str) -> u64 {
-	Balances::balance(&account(seed))
+/// Every job is re-checked while another server can check it.
+fn recheck_everything() {
+	Params::<Test>::put(MarketParams {
+		recheck_ceiling: Perbill::one(),
+		recheck_floor: Perbill::one(),
+		..Default::default()
+	});
 }
 
-fn signed(seed: &str) -> RuntimeOrigin {
-	RuntimeOrigin::signed(account(seed))
+/// Half of the jobs are re-checked.
+fn recheck_half() {
+	Params::<Test>::put(MarketParams {
+		recheck_ceiling: Perbill::from_percent(50),
+		recheck_floor: Perbill::from_percent(50),
+		..Default::default()
+	});
 }
 
-/// Three servers of equal weight; the developer's request 0 for 100 tokens goes to
-/// `HOSTS[0]` (the draw lands on 0), which serves 40 tokens and is sampled for a re-check by
-/// `HOSTS[1]` (the first of the others).
-fn served_and_sampled() -> ModelId {
+/// A served job of five equal servers, sampled: its executor, checker and key.
+fn rechecking() -> (&'static str, &'static str, Hash32) {
+	recheck_everything();
 	let model = register_model();
 	serve(model, &HOSTS, 10);
-	assert_eq!(relay(HOSTS[2], request(model, 100, 1)), account(HOSTS[0]));
-	set_recheck_point(0);
-	assert_ok!(Inference::finish(signed(HOSTS[0]), 0, 40, [2; 32]));
-	System::assert_last_event(Event::RecheckRequested { id: 0, checker: account(HOSTS[1]) }.into());
-	model
+	run_to_block(3);
+	let request = request(model, 100, 1);
+	let (executor, key) = served(&request, 40);
+	run_to_block(System::block_number() + 2);
+	let Some(JobStatus::Rechecking { checker }) = Jobs::<Test>::get(key).map(|job| job.status)
+	else {
+		panic!("the job is re-checked");
+	};
+	let checker = HOSTS.into_iter().find(|host| who(host) == checker).expect("a test host");
+	(executor, checker, key)
+}
+
+/// The hosts drawn to decide `key`'s dispute.
+fn dispute_checkers(key: Hash32) -> Vec<&'static str> {
+	let Some(JobStatus::Disputed { checkers, .. }) = Jobs::<Test>::get(key).map(|job| job.status)
+	else {
+		panic!("the job is disputed");
+	};
+	checkers
+		.iter()
+		.map(|(checker, _)| HOSTS.into_iter().find(|host| who(host) == *checker).expect("a host"))
+		.collect()
+}
+
+fn paid(key: Hash32) -> bool {
+	System::events().iter().any(|record| {
+		matches!(&record.event, RuntimeEvent::Inference(Event::Paid { job, .. }) if *job == key)
+	})
 }
 
 #[test]
-fn the_recheck_rate_falls_with_reputation_but_never_below_one_percent() {
+fn an_executor_cannot_time_its_report_to_dodge_the_re_check() {
 	new_test_ext().execute_with(|| {
-		let host = account(HOSTS[0]);
-		let rate = |reputation: u32| {
-			set_reputation(&host, Perbill::from_percent(reputation));
-			Inference::recheck_rate(&host)
-		};
-		assert_eq!(rate(0), Perbill::from_percent(50));
-		assert_eq!(rate(50), Perbill::from_percent(25));
-		assert_eq!(rate(96), Perbill::from_percent(2));
-		assert_eq!(rate(99), Perbill::from_percent(1), "half a percent is below the floor");
-		assert_eq!(rate(100), Perbill::from_percent(1));
-	});
-}
-
-#[test]
-fn a_request_below_the_rate_waits_for_its_checker_and_is_paid_when_it_passes() {
-	new_test_ext().execute_with(|| {
-		served_and_sampled();
-		assert_eq!(Inference::escrowed(&account(DEVELOPER)), 100 * PRICE, "not paid yet");
-		assert_noop!(Inference::recheck(signed(HOSTS[2]), 0, true), Error::<Test>::NotChecker);
-		assert_noop!(
-			Inference::finish(signed(HOSTS[0]), 0, 40, [2; 32]),
-			Error::<Test>::WrongStage
-		);
-		let executor_before = free(HOSTS[0]);
-		assert_ok!(Inference::recheck(signed(HOSTS[1]), 0, true));
-		let cost = 40 * PRICE;
-		assert_eq!(free(DEVELOPER), BALANCE - cost);
-		assert_eq!(free(HOSTS[0]) - executor_before, cost * 80 / 100);
-		assert_eq!(free(TREASURY), cost * 20 / 100);
-		assert!(Jobs::<Test>::get(0).is_none());
-		assert!(punished().is_empty());
-	});
-}
-
-#[test]
-fn a_request_above_the_rate_or_with_nobody_else_serving_is_paid_at_once() {
-	new_test_ext().execute_with(|| {
+		recheck_half();
 		let model = register_model();
 		serve(model, &HOSTS[..2], 10);
-		// The draw's last point: above any rate but 100%.
-		relay(HOSTS[2], request(model, 100, 1));
-		assert_ok!(Inference::finish(signed(HOSTS[0]), 0, 40, [2; 32]));
-		assert!(Jobs::<Test>::get(0).is_none(), "paid");
-
-		assert_ok!(Inference::stop_serving(signed(HOSTS[1]), model));
-		set_recheck_point(0);
-		relay(HOSTS[2], request(model, 100, 2));
-		assert_ok!(Inference::finish(signed(HOSTS[0]), 1, 40, [2; 32]));
-		assert!(Jobs::<Test>::get(1).is_none(), "paid: no other server can check it");
-		assert_eq!(free(DEVELOPER), BALANCE - 80 * PRICE);
+		run_to_block(3);
+		// The attack: before each report, the executor evaluates the draw with everything the
+		// chain knows when its report lands, the VRF outputs up to the parent block, and only
+		// reports in a block where that draw says "not sampled" (it waits up to 8 blocks).
+		// Under revision 1 the parent block's randomness decided, and no job was re-checked.
+		let predicts_a_recheck = |key: Hash32| {
+			let known = Inference::block_vrf(System::block_number() - 1).expect("known");
+			let point = Inference::random_u128(&known, (b"gonka/recheck", key));
+			(point % 1_000_000_000) < 500_000_000
+		};
+		let mut rechecked = 0;
+		let jobs = 40;
+		for nonce in 0..jobs {
+			let request = request(model, 10, nonce);
+			let key = Inference::job_key(&request);
+			for _ in 0..8 {
+				if !predicts_a_recheck(key) {
+					break;
+				}
+				run_to_block(System::block_number() + 1);
+			}
+			let executor = executor_of(&request);
+			finish(executor, vec![report_of(&request, 10)]);
+			run_to_block(System::block_number() + 2);
+			rechecked += u32::from(matches!(
+				Jobs::<Test>::get(key).map(|job| job.status),
+				Some(JobStatus::Rechecking { .. })
+			));
+		}
+		// The block after the report decides: about half are re-checked all the same.
+		assert!((10..=30).contains(&rechecked), "{rechecked} of {jobs} re-checked");
 	});
 }
 
 #[test]
-fn a_forgery_the_vote_confirms_refunds_the_developer_and_punishes_the_executor() {
+fn the_block_after_the_report_decides_the_re_check() {
 	new_test_ext().execute_with(|| {
-		let model = served_and_sampled();
-		assert_ok!(Inference::recheck(signed(HOSTS[1]), 0, false));
-		let served = Served { tokens: 40, output_hash: [2; 32] };
-		// Half of the eligible weight (20) is not a majority: the vote goes on.
+		recheck_half();
+		let model = register_model();
+		serve(model, &HOSTS[..2], 10);
+		run_to_block(3);
+		let mut outcomes = Vec::new();
+		for byte in 0..16u8 {
+			let request = request(model, 10, u64::from(byte));
+			let key = Inference::job_key(&request);
+			served(&request, 10);
+			set_vrf(System::block_number() + 1, [byte; 32]);
+			run_to_block(System::block_number() + 2);
+			outcomes.push(matches!(
+				Jobs::<Test>::get(key).map(|job| job.status),
+				Some(JobStatus::Rechecking { .. })
+			));
+		}
+		assert!(outcomes.contains(&true) && outcomes.contains(&false), "{outcomes:?}");
+	});
+}
+
+#[test]
+fn a_passed_re_check_pays_80_percent_to_the_executor_and_20_to_the_treasury() {
+	new_test_ext().execute_with(|| {
+		let (executor, checker, key) = rechecking();
+		let before = Balances::free_balance(who(executor));
+		let treasury = Balances::free_balance(who(TREASURY));
+		assert_noop!(
+			Inference::recheck(RuntimeOrigin::signed(who(executor)), key, true),
+			Error::<Test>::NotChecker
+		);
+		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, true));
+		assert_eq!(Balances::free_balance(who(executor)) - before, 40 * PRICE * 8 / 10);
+		assert_eq!(Balances::free_balance(who(TREASURY)) - treasury, 40 * PRICE * 2 / 10);
+		assert_eq!(Inference::escrowed(&who(DEVELOPER)), 0);
+		assert!(!Jobs::<Test>::contains_key(key));
+	});
+}
+
+#[test]
+fn one_accuser_alone_convicts_nobody_and_a_false_accuser_is_overturned_and_punished() {
+	new_test_ext().execute_with(|| {
+		let (executor, checker, key) = rechecking();
+		let before = Balances::free_balance(who(executor));
+		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, false));
+		assert!(punishments().is_empty(), "an accusation alone punishes nobody");
+		assert!(Jobs::<Test>::contains_key(key), "the dispute is open");
+		let judges = dispute_checkers(key);
+		assert_eq!(judges.len(), 3);
+		assert!(!judges.contains(&executor) && !judges.contains(&checker));
+		assert_noop!(
+			Inference::vote(RuntimeOrigin::signed(who(checker)), key, false),
+			Error::<Test>::NotChecker
+		);
+		assert_ok!(Inference::vote(RuntimeOrigin::signed(who(judges[0])), key, true));
+		assert_noop!(
+			Inference::vote(RuntimeOrigin::signed(who(judges[0])), key, true),
+			Error::<Test>::AlreadyJudged
+		);
+		assert_ok!(Inference::vote(RuntimeOrigin::signed(who(judges[1])), key, true));
+		assert_eq!(punishments(), vec![(who(checker), Punishment::FalseAccusation)]);
+		assert!(paid(key));
+		assert_eq!(Balances::free_balance(who(executor)) - before, 40 * PRICE * 8 / 10);
+		assert!(!Inference::model_summaries()[0].servers.contains(&who(checker)));
+	});
+}
+
+#[test]
+fn a_forgery_upheld_by_the_dispute_is_refunded_and_its_executor_punished() {
+	new_test_ext().execute_with(|| {
+		let (executor, checker, key) = rechecking();
+		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, false));
+		let judges = dispute_checkers(key);
+		assert_ok!(Inference::vote(RuntimeOrigin::signed(who(judges[0])), key, false));
+		assert_ok!(Inference::vote(RuntimeOrigin::signed(who(judges[1])), key, false));
+		assert_eq!(punishments(), vec![(who(executor), Punishment::Forgery)]);
+		assert_eq!(Inference::escrowed(&who(DEVELOPER)), 0);
+		assert_eq!(Inference::available_deposit(&who(DEVELOPER)), DEPOSIT, "refunded");
+		assert!(!Inference::model_summaries()[0].servers.contains(&who(executor)));
+	});
+}
+
+#[test]
+fn a_re_check_nobody_answers_pays_the_executor_and_counts_as_the_checker_s_downtime() {
+	new_test_ext().execute_with(|| {
+		let (executor, checker, key) = rechecking();
+		let before = Balances::free_balance(who(executor));
+		assert_noop!(
+			Inference::close_expired(RuntimeOrigin::signed(who(executor)), key),
+			Error::<Test>::NotExpired
+		);
+		let deadline = Jobs::<Test>::get(key).expect("open").deadline;
+		run_to_block(deadline + 1);
+		assert_noop!(
+			Inference::recheck(RuntimeOrigin::signed(who(checker)), key, false),
+			Error::<Test>::DeadlinePassed
+		);
+		assert_ok!(Inference::close_expired(RuntimeOrigin::signed(who(executor)), key));
+		assert_eq!(Balances::free_balance(who(executor)) - before, 40 * PRICE * 8 / 10);
+		assert_eq!(punishments(), vec![(who(checker), Punishment::Silence)]);
+	});
+}
+
+#[test]
+fn a_silent_dispute_pays_the_executor_and_penalises_only_the_silent() {
+	new_test_ext().execute_with(|| {
+		let (executor, checker, key) = rechecking();
+		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, false));
+		let judges = dispute_checkers(key);
+		// One verdict of forgery is a third of the weight: no majority, no conviction.
+		assert_ok!(Inference::vote(RuntimeOrigin::signed(who(judges[0])), key, false));
+		let deadline = Jobs::<Test>::get(key).expect("open").deadline;
+		run_to_block(deadline + 1);
+		assert_ok!(Inference::close_expired(RuntimeOrigin::signed(who(executor)), key));
+		assert!(paid(key));
 		assert_eq!(
-			Jobs::<Test>::get(0).expect("disputed").status,
-			JobStatus::Disputed { served, valid: 0, forged: 10, eligible: 20 }
+			punishments(),
+			vec![(who(judges[1]), Punishment::Silence), (who(judges[2]), Punishment::Silence)]
 		);
-		assert_noop!(Inference::vote(signed(HOSTS[0]), 0, true), Error::<Test>::NotAVoter);
-		assert_noop!(Inference::vote(signed(HOSTS[1]), 0, false), Error::<Test>::AlreadyVoted);
-		assert_noop!(Inference::vote(signed(DEVELOPER), 0, false), Error::<Test>::NotAVoter);
-
-		let executor_before = free(HOSTS[0]);
-		assert_ok!(Inference::vote(signed(HOSTS[2]), 0, false));
-		System::assert_has_event(Event::DisputeDecided { id: 0, forged: true }.into());
-		System::assert_last_event(Event::Refunded { id: 0, amount: 100 * PRICE }.into());
-		assert_eq!(free(DEVELOPER), BALANCE, "everything back");
-		assert_eq!(free(HOSTS[0]), executor_before, "the executor earns nothing");
-		assert_eq!(free(TREASURY), 0);
-		assert_eq!(punished(), vec![account(HOSTS[0])]);
-		assert!(!Servers::<Test>::get(model).contains(&account(HOSTS[0])));
-		assert!(Jobs::<Test>::get(0).is_none());
-		assert_eq!(Votes::<Test>::iter_prefix(0).count(), 0, "the votes are cleared");
 	});
 }
 
 #[test]
-fn a_dispute_the_votes_do_not_uphold_is_paid_when_the_vote_ends() {
+fn with_no_other_server_to_decide_a_failed_re_check_is_paid() {
 	new_test_ext().execute_with(|| {
-		served_and_sampled();
-		assert_ok!(Inference::recheck(signed(HOSTS[1]), 0, false));
-		assert_ok!(Inference::vote(signed(HOSTS[2]), 0, true));
-		let deadline = Jobs::<Test>::get(0).expect("disputed").deadline;
-		assert_noop!(Inference::close_expired(signed(HOSTS[2]), 0), Error::<Test>::NotExpired);
-		System::set_block_number(deadline + 1);
-		assert_noop!(Inference::vote(signed(HOSTS[2]), 0, true), Error::<Test>::DeadlinePassed);
-		assert_ok!(Inference::close_expired(signed(HOSTS[2]), 0));
-		System::assert_has_event(Event::DisputeDecided { id: 0, forged: false }.into());
-		assert_eq!(free(DEVELOPER), BALANCE - 40 * PRICE, "a tie pays the executor");
-		assert!(punished().is_empty());
+		recheck_everything();
+		let model = register_model();
+		serve(model, &HOSTS[..2], 10);
+		run_to_block(3);
+		let (executor, key) = served(&request(model, 100, 1), 10);
+		run_to_block(System::block_number() + 2);
+		let checker = if executor == HOSTS[0] { HOSTS[1] } else { HOSTS[0] };
+		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, false));
+		assert!(paid(key));
+		assert!(punishments().is_empty());
 	});
 }
 
 #[test]
-fn a_recheck_nobody_answers_is_paid_after_its_deadline() {
+fn the_host_s_duties_list_its_re_checks_verdicts_and_jobs_to_close() {
+	use crate::runtime_api::Duty;
 	new_test_ext().execute_with(|| {
-		served_and_sampled();
-		let deadline = 1 + Params::<Test>::get().recheck_blocks as u64;
-		System::set_block_number(deadline + 1);
-		assert_noop!(Inference::recheck(signed(HOSTS[1]), 0, false), Error::<Test>::DeadlinePassed);
-		assert_ok!(Inference::close_expired(signed(HOSTS[2]), 0));
-		assert_eq!(free(DEVELOPER), BALANCE - 40 * PRICE);
+		let (executor, checker, key) = rechecking();
+		assert_eq!(Inference::duties_of(&who(checker)), vec![Duty::Recheck(key)]);
+		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, false));
+		for judge in dispute_checkers(key) {
+			assert_eq!(Inference::duties_of(&who(judge)), vec![Duty::Judge(key)]);
+		}
+		assert!(Inference::duties_of(&who(executor)).is_empty());
+		let deadline = Jobs::<Test>::get(key).expect("open").deadline;
+		run_to_block(deadline + 1);
+		assert_eq!(Inference::duties_of(&who(executor)), vec![Duty::Close(key)]);
 	});
 }
 
 #[test]
-fn only_governance_sets_parameters_and_only_runnable_ones() {
+fn the_re_check_rate_falls_with_reputation_down_to_the_floor() {
 	new_test_ext().execute_with(|| {
-		let mut params = Params::<Test>::get();
-		params.recheck_floor = Perbill::from_parts(9_999_999);
-		assert_noop!(
-			Inference::set_params(signed(GOVERNANCE), params),
-			Error::<Test>::InvalidParams
-		);
-		params.recheck_floor = Perbill::from_percent(5);
-		assert_noop!(
-			Inference::set_params(signed(DEVELOPER), params),
-			sp_runtime::DispatchError::BadOrigin
-		);
-		assert_ok!(Inference::set_params(signed(GOVERNANCE), params));
-		assert_eq!(Params::<Test>::get().recheck_floor, Perbill::from_percent(5));
+		Params::<Test>::put(MarketParams {
+			recheck_ceiling: Perbill::from_percent(50),
+			recheck_floor: Perbill::from_percent(5),
+			..Default::default()
+		});
+		let host = who(HOSTS[0]);
+		assert_eq!(Inference::recheck_rate(&host), Perbill::from_percent(50));
+		set_reputation(&host, Perbill::from_percent(60));
+		assert_eq!(Inference::recheck_rate(&host), Perbill::from_percent(20));
+		set_reputation(&host, Perbill::one());
+		assert_eq!(Inference::recheck_rate(&host), Perbill::from_percent(5));
 	});
 }

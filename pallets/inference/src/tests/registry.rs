@@ -102,10 +102,10 @@ fn a_model_has_at_most_max_servers() {
 	new_test_ext().execute_with(|| {
 		let model = register_model();
 		serve(model, &HOSTS, 1);
-		let fourth = account("//Host4");
-		set_weight(&fourth, 1);
+		let sixth = account("//Host6");
+		set_weight(&sixth, 1);
 		assert_noop!(
-			Inference::serve(RuntimeOrigin::signed(fourth), model),
+			Inference::serve(RuntimeOrigin::signed(sixth), model),
 			Error::<Test>::TooManyServers
 		);
 	});

@@ -1,0 +1,211 @@
+//! Reports (`finish`): what the chain checks of a request served off chain, the charge from
+//! the deposit, and the attacks those checks stop: a relay or executor choosing who serves,
+//! a forged or replayed request, a report after its window, a developer who signs more than
+//! the deposit covers.
+
+use frame_support::assert_noop;
+
+use super::*;
+use crate::{Error, Event, Jobs, UsedNonces};
+
+#[test]
+fn a_report_by_the_drawn_executor_charges_tokens_times_price_into_escrow() {
+	new_test_ext().execute_with(|| {
+		let model = register_model();
+		serve(model, &HOSTS[..3], 10);
+		run_to_block(3);
+		let request = request(model, 100, 1);
+		let (executor, key) = served(&request, 40);
+		assert_eq!(Inference::escrowed(&who(DEVELOPER)), 40 * PRICE);
+		assert_eq!(Inference::available_deposit(&who(DEVELOPER)), DEPOSIT - 40 * PRICE);
+		System::assert_has_event(
+			Event::Finished {
+				job: key,
+				developer: who(DEVELOPER),
+				nonce: 1,
+				executor: who(executor),
+				tokens: 40,
+				charged: 40 * PRICE,
+			}
+			.into(),
+		);
+	});
+}
+
+#[test]
+fn only_the_drawn_executor_can_report_so_no_relay_or_host_chooses_who_serves() {
+	new_test_ext().execute_with(|| {
+		let model = register_model();
+		serve(model, &HOSTS[..3], 10);
+		run_to_block(3);
+		let request = request(model, 100, 1);
+		let drawn = executor_of(&request);
+		for host in HOSTS[..3].iter().filter(|host| **host != drawn) {
+			finish(host, vec![report_of(&request, 10)]);
+			assert_eq!(refusals(), vec![Error::<Test>::NotExecutor.into()]);
+			System::reset_events();
+		}
+		assert!(!Jobs::<Test>::contains_key(Inference::job_key(&request)));
+	});
+}
+
+#[test]
+fn the_draw_follows_compute_weight_and_the_anchor_s_vrf() {
+	new_test_ext().execute_with(|| {
+		let model = register_model();
+		set_weight(&who(HOSTS[0]), 1);
+		set_weight(&who(HOSTS[1]), 3);
+		for host in &HOSTS[..2] {
+			assert_ok!(Inference::serve(RuntimeOrigin::signed(who(host)), model));
+		}
+		crate::Pallet::<Test>::refresh_draw(model);
+		run_to_block(3);
+		let mut counts = [0u32; 2];
+		for nonce in 0..200 {
+			let drawn = executor_of(&request(model, 10, nonce));
+			counts[usize::from(drawn == HOSTS[1])] += 1;
+		}
+		// 1 : 3 by weight: 50 of 200 expected for the lighter host.
+		assert!((25..=75).contains(&counts[0]), "drawn {counts:?}");
+		// The same request anchored at a block with another VRF output may fall elsewhere.
+		let anchored = request(model, 10, 7);
+		let signature = signed_by(DEVELOPER, &anchored);
+		let first = Inference::executor_for(model, anchored.anchor, &signature);
+		let outputs: Vec<_> = (0..16u8)
+			.map(|byte| {
+				set_vrf(1, [byte; 32]);
+				crate::BlockVrfs::<Test>::insert(1, [byte; 32]);
+				Inference::executor_for(model, 1, &signature)
+			})
+			.collect();
+		assert!(first.is_some());
+		assert!(outputs.iter().any(|drawn| *drawn != outputs[0]), "the VRF output decides");
+	});
+}
+
+#[test]
+fn requests_others_signed_or_for_another_body_are_refused() {
+	new_test_ext().execute_with(|| {
+		let model = register_model();
+		serve(model, &HOSTS[..1], 10);
+		run_to_block(3);
+		let request = request(model, 100, 1);
+		let mut forged = report_of(&request, 10);
+		forged.signature = signed_by(HOSTS[0], &request);
+		finish(HOSTS[0], vec![forged]);
+		let mut altered = report_of(&request, 10);
+		altered.request.body_hash = [9; 32];
+		finish(HOSTS[0], vec![altered]);
+		assert_eq!(refusals(), vec![Error::<Test>::BadSignature.into(); 2]);
+		assert_eq!(Inference::escrowed(&who(DEVELOPER)), 0);
+	});
+}
+
+#[test]
+fn a_request_is_paid_once_however_often_it_is_reported() {
+	new_test_ext().execute_with(|| {
+		let model = register_model();
+		serve(model, &HOSTS[..1], 10);
+		run_to_block(3);
+		let request = request(model, 100, 1);
+		served(&request, 10);
+		finish(HOSTS[0], vec![report_of(&request, 10), report_of(&request, 10)]);
+		assert_eq!(refusals(), vec![Error::<Test>::NonceUsed.into(); 2]);
+		assert_eq!(Inference::escrowed(&who(DEVELOPER)), 10 * PRICE);
+	});
+}
+
+#[test]
+fn a_report_after_its_window_or_with_a_stale_anchor_is_refused() {
+	new_test_ext().execute_with(|| {
+		let model = register_model();
+		serve(model, &HOSTS[..1], 10);
+		run_to_block(3);
+		let late = request(model, 100, 1);
+		let params = crate::Params::<Test>::get();
+		run_to_block(late.valid_until + u64::from(params.report_blocks) + 1);
+		finish(HOSTS[0], vec![report_of(&late, 10)]);
+		assert_eq!(refusals(), vec![Error::<Test>::ReportTooLate.into()]);
+		System::reset_events();
+		let mut stretched = request(model, 100, 2);
+		stretched.valid_until = stretched.anchor + u64::from(params.request_blocks) + 1;
+		let mut future = request(model, 100, 3);
+		future.anchor = System::block_number();
+		finish(HOSTS[0], vec![report_of(&stretched, 10), report_of(&future, 10)]);
+		assert_eq!(refusals(), vec![Error::<Test>::BadAnchor.into(); 2]);
+	});
+}
+
+#[test]
+fn reports_count_tokens_within_what_the_request_pays_for() {
+	new_test_ext().execute_with(|| {
+		let model = register_model();
+		serve(model, &HOSTS[..1], 10);
+		run_to_block(3);
+		let request = request(model, 100, 1);
+		finish(HOSTS[0], vec![report_of(&request, 101), report_of(&request, 0)]);
+		assert_eq!(refusals(), vec![Error::<Test>::InvalidTokenCount.into(); 2]);
+	});
+}
+
+#[test]
+fn a_developer_who_signs_more_than_the_deposit_is_charged_the_deposit_and_no_more() {
+	new_test_ext().execute_with(|| {
+		let model = register_model();
+		serve(model, &HOSTS[..1], 10);
+		run_to_block(3);
+		// Each request may cost 60% of the deposit: three of them promise 180%.
+		let price = DEPOSIT * 6 / 10 / 500;
+		crate::Prices::<Test>::insert(model, price);
+		let tokens = 500;
+		let requests: Vec<_> = (1..=3)
+			.map(|nonce| InferenceRequest { max_price: price, ..request(model, tokens, nonce) })
+			.collect();
+		let treasury_before = Balances::free_balance(who(TREASURY));
+		let executor_before = Balances::free_balance(who(HOSTS[0]));
+		finish(HOSTS[0], requests.iter().map(|request| report_of(request, tokens)).collect());
+		assert_eq!(refusals(), vec![Error::<Test>::DepositEmpty.into()]);
+		assert_eq!(Inference::escrowed(&who(DEVELOPER)), DEPOSIT, "all of it, not more");
+		assert_eq!(Inference::available_deposit(&who(DEVELOPER)), 0);
+		// Settled, the payments add up to the deposit exactly.
+		run_to_block(10);
+		let paid = (Balances::free_balance(who(TREASURY)) - treasury_before) +
+			(Balances::free_balance(who(HOSTS[0])) - executor_before);
+		assert_eq!(paid, DEPOSIT);
+		assert_eq!(Balances::free_balance(who(DEVELOPER)), BALANCE - DEPOSIT);
+	});
+}
+
+#[test]
+fn nonces_are_forgotten_once_their_requests_cannot_be_reported() {
+	new_test_ext().execute_with(|| {
+		let model = register_model();
+		serve(model, &HOSTS[..1], 10);
+		run_to_block(3);
+		let request = request(model, 100, 1);
+		served(&request, 10);
+		let last = request.valid_until + u64::from(crate::Params::<Test>::get().report_blocks);
+		run_to_block(last);
+		assert!(UsedNonces::<Test>::contains_key(who(DEVELOPER), 1), "kept to its last block");
+		run_to_block(last + 1);
+		assert!(!UsedNonces::<Test>::contains_key(who(DEVELOPER), 1), "pruned after");
+		assert_eq!(crate::NonceExpiries::<Test>::iter().count(), 0);
+	});
+}
+
+#[test]
+fn a_report_that_does_not_hold_is_refused_with_a_typed_error() {
+	new_test_ext().execute_with(|| {
+		let model = register_model();
+		serve(model, &HOSTS[..1], 10);
+		run_to_block(3);
+		let mut unknown = request(model, 100, 1);
+		unknown.model = 9;
+		finish(HOSTS[0], vec![report_of(&unknown, 10)]);
+		assert_eq!(refusals(), vec![Error::<Test>::UnknownModel.into()]);
+		assert_noop!(
+			Inference::finish(RuntimeOrigin::none(), BoundedVec::new()),
+			sp_runtime::DispatchError::BadOrigin
+		);
+	});
+}
