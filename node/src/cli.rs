@@ -58,4 +58,8 @@ pub enum Subcommand {
 	/// Write the project's test model (a byte-level Llama with random weights, registered by
 	/// the development presets) into a folder, for `--inference-model`; prints its hash.
 	WriteTestModel(crate::inference::WriteTestModelCmd),
+
+	/// Runs a developer's OpenAI-compatible gateway: plain OpenAI requests (any API key) are
+	/// signed with the developer's key and relayed to the network, answers streamed back.
+	Gateway(crate::inference::gateway::GatewayCmd),
 }

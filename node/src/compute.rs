@@ -16,7 +16,7 @@ use sp_runtime::BoundedVec;
 
 use crate::{
 	host::{host_key, HostSubmitter},
-	service::FullClient,
+	client::FullClient,
 };
 
 /// What the compute worker runs on.

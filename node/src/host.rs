@@ -7,7 +7,6 @@ use std::{
 };
 
 use codec::Encode;
-use futures::StreamExt;
 use gonka_offchain_worker::driver::HOST_KEY_TYPE;
 use gonka_runtime::{opaque::Block, AccountId, Nonce, RuntimeCall};
 use pallet_proof_of_compute::extension::{
@@ -16,7 +15,7 @@ use pallet_proof_of_compute::extension::{
 use sc_service::Configuration;
 use sc_transaction_pool_api::{
 	error::{Error as PoolError, IntoPoolError},
-	InPoolTransaction, TransactionPool, TransactionSource, TransactionStatus,
+	InPoolTransaction, TransactionPool, TransactionSource,
 };
 use sp_api::{Core, ProvideRuntimeApi};
 use sp_blockchain::HeaderBackend;
@@ -27,7 +26,7 @@ use sp_runtime::{
 };
 use substrate_frame_rpc_system::AccountNonceApi;
 
-use crate::service::{FullClient, FullPool};
+use crate::client::{FullClient, FullPool};
 
 /// Blocks a transaction stays valid, from the last finalised block: longer than any phase of
 /// the development chain, short enough that a stale one leaves the pool soon.
@@ -120,38 +119,6 @@ impl HostSubmitter {
 			.map_err(refusal)?;
 		self.submitted.lock().map_err(|_| "the nonce record is poisoned")?.insert(nonce, tx);
 		Ok(tx)
-	}
-
-	/// Signs `call`, submits it and waits until it is in a block: that block's hash.
-	pub async fn submit_and_wait(&self, call: RuntimeCall) -> Result<H256, String> {
-		let turn = self.submitting.lock().await;
-		let info = self.client.info();
-		let nonce = self.next_nonce(info.best_hash)?;
-		let extrinsic = self.sign(call, nonce, &info)?.into();
-		let tx = self.pool.hash_of(&extrinsic);
-		let mut watcher = self
-			.pool
-			.submit_and_watch(info.best_hash, TransactionSource::Local, extrinsic)
-			.await
-			.map_err(refusal)?;
-		self.submitted.lock().map_err(|_| "the nonce record is poisoned")?.insert(nonce, tx);
-		drop(turn);
-		while let Some(status) = watcher.next().await {
-			match status {
-				TransactionStatus::InBlock((block, _))
-				| TransactionStatus::Finalized((block, _)) => return Ok(block),
-				TransactionStatus::Invalid => return Err("the transaction became invalid".into()),
-				TransactionStatus::Dropped => return Err("the pool dropped the transaction".into()),
-				TransactionStatus::Usurped(_) => {
-					return Err("another transaction took the transaction's place".into())
-				}
-				TransactionStatus::FinalityTimeout(_) => {
-					return Err("the transaction's block was not finalised in time".into())
-				}
-				_ => {}
-			}
-		}
-		Err("the pool stopped reporting on the transaction".into())
 	}
 
 	/// Whether `tx` waits in the pool, ready or not.

@@ -5,6 +5,7 @@
 
 mod chain_spec;
 mod cli;
+mod client;
 mod command;
 mod compute;
 mod host;

@@ -49,11 +49,16 @@ pub struct FullDeps<C, P, SC, B> {
 	pub pool: Arc<P>,
 	/// The fork-choice rule.
 	pub select_chain: SC,
+	/// Where this node's inference endpoint listens, if it has one.
+	pub inference_endpoint: Option<String>,
 	/// BABE's parts.
 	pub babe: BabeDeps,
 	/// GRANDPA's parts.
 	pub grandpa: GrandpaDeps<B>,
 }
+
+/// The RPC method that tells where this node's inference endpoint listens.
+pub const INFERENCE_ENDPOINT_METHOD: &str = "gonka_inferenceEndpoint";
 
 /// Builds the RPC module with every method of this node.
 pub fn create_full<C, P, SC, B>(
@@ -89,8 +94,12 @@ where
 	use sc_consensus_grandpa_rpc::{Grandpa, GrandpaApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
-	let FullDeps { client, pool, select_chain, babe, grandpa } = deps;
+	let FullDeps { client, pool, select_chain, inference_endpoint, babe, grandpa } = deps;
 	let mut module = RpcModule::new(());
+
+	// Where gateways send signed requests (`gonka-node gateway` asks this node): the URL of its
+	// OpenAI-compatible endpoint, or null when it runs none.
+	module.register_method(INFERENCE_ENDPOINT_METHOD, move |_, _, _| inference_endpoint.clone())?;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(crate::poc_rpc::Poc::new(client.clone()).into_rpc())?;

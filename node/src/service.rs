@@ -13,6 +13,7 @@ use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_runtime::traits::Block as BlockT;
 
 use crate::{
+	client::{FullBackend, FullClient, FullPool},
 	compute::{ComputeArgs, ComputeSetup},
 	host::{host_key, HostSubmitter},
 	inference::{InferenceArgs, InferenceSetup},
@@ -20,18 +21,9 @@ use crate::{
 };
 use gonka_offchain_worker::engine::BackendKind;
 
-/// The client type of this node.
-pub type FullClient = sc_service::TFullClient<
-	Block,
-	RuntimeApi,
-	sc_executor::WasmExecutor<sp_io::SubstrateHostFunctions>,
->;
-type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 type FullGrandpaBlockImport =
 	sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>;
-/// The transaction pool of this node.
-pub type FullPool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
 
 /// Blocks between two GRANDPA justifications that every node stores.
 const GRANDPA_JUSTIFICATION_PERIOD: u32 = 512;
@@ -267,7 +259,9 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		})
 		.transpose()
 		.map_err(ServiceError::Other)?;
-	let inference = InferenceSetup::new(&inference).map_err(ServiceError::Other)?;
+	let inference =
+		InferenceSetup::new(&inference, config.base_path.path()).map_err(ServiceError::Other)?;
+	let inference_endpoint = inference.as_ref().and_then(InferenceSetup::url);
 	// The compute worker and the inference endpoint sign with the same host key.
 	let host = match (&compute, &inference) {
 		(Some(compute), _) => Some(compute.host_key()),
@@ -308,6 +302,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 				client: client.clone(),
 				pool: pool.clone(),
 				select_chain: select_chain.clone(),
+				inference_endpoint: inference_endpoint.clone(),
 				babe: BabeDeps {
 					worker_handle: babe_worker_handle.clone(),
 					keystore: keystore.clone(),

@@ -18,7 +18,7 @@ use crate::{
 	configs::{self, consensus::EpochDuration},
 	genesis_config_presets, AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa,
 	Inference, InherentDataExt, Nonce, ProofOfCompute, Runtime, RuntimeCall, RuntimeGenesisConfig,
-	SessionKeys, Sprint, System, TransactionPayment, TreasuryForTraining, VERSION,
+	SessionKeys, Signature, Sprint, System, TransactionPayment, TreasuryForTraining, VERSION,
 };
 // The benchmark macros name every benchmarked pallet in this module.
 #[cfg(feature = "runtime-benchmarks")]
@@ -307,13 +307,13 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl pallet_inference::runtime_api::InferenceApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+	impl pallet_inference::runtime_api::InferenceApi<Block, AccountId, Balance, BlockNumber, Signature> for Runtime {
 		fn models() -> Vec<pallet_inference::runtime_api::ModelSummary<AccountId, Balance>> {
 			Inference::model_summaries()
 		}
 
-		fn job(id: u64) -> Option<pallet_inference::JobOf<Runtime>> {
-			pallet_inference::Jobs::<Runtime>::get(id)
+		fn job(key: [u8; 32]) -> Option<pallet_inference::JobOf<Runtime>> {
+			pallet_inference::Jobs::<Runtime>::get(key)
 		}
 
 		fn host_weight(who: AccountId) -> u64 {
@@ -322,6 +322,22 @@ impl_runtime_apis! {
 
 		fn signing_payload(request: pallet_inference::RequestOf<Runtime>) -> Vec<u8> {
 			Inference::signing_payload(&request)
+		}
+
+		fn executor_for(model: u32, anchor: BlockNumber, signature: Signature) -> Option<AccountId> {
+			Inference::executor_for(model, anchor, &signature)
+		}
+
+		fn deposit(developer: AccountId) -> Option<pallet_inference::DepositOf<Runtime>> {
+			pallet_inference::Deposits::<Runtime>::get(developer)
+		}
+
+		fn nonce_used(developer: AccountId, nonce: u64) -> bool {
+			Inference::nonce_used(&developer, nonce)
+		}
+
+		fn duties(host: AccountId) -> Vec<pallet_inference::runtime_api::Duty> {
+			Inference::duties_of(&host)
 		}
 	}
 

@@ -1,9 +1,11 @@
 //! Genesis presets: `development` (Alice alone produces and finalises blocks),
 //! `local_testnet` (Alice and Bob) and `four_hosts` (Alice, Bob, Charlie and Dave: the smallest
 //! set whose finality survives one node down), each authority also a registered host, the
-//! community pool holding 12% of the supply, the project's test model registered for
-//! inference, every served request re-checked. Only `development` has a sudo key (Alice); elsewhere parameters
-//! change by compute-weighted governance alone.
+//! community pool holding 12% of the supply, the training treasury's account opened, the
+//! project's test model and SmolLM2 registered for inference, every served request re-checked,
+//! Alice and Bob holding inference deposits ([`INFERENCE_DEPOSIT`]) so that a gateway with
+//! either key is paid for at once. Only `development` has a sudo key (Alice); elsewhere
+//! parameters change by compute-weighted governance alone.
 
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -16,10 +18,10 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use crate::{
 	apis::BABE_GENESIS_EPOCH_CONFIG,
 	configs::{
-		host_reputation::genesis_params, inference, monetary::CommunityPoolAccount,
-		proof_of_compute::development_emission,
+		governance::TrainingTreasuryAccount, host_reputation::genesis_params, inference,
+		monetary::CommunityPoolAccount, proof_of_compute::development_emission,
 	},
-	currency::GNK,
+	currency::{EXISTENTIAL_DEPOSIT, GNK},
 	AccountId, Balance, BalancesConfig, HostReputationConfig, InferenceConfig,
 	RuntimeGenesisConfig, SessionConfig, SessionKeys, SprintConfig, SudoConfig,
 };
@@ -29,6 +31,10 @@ pub const ENDOWMENT: Balance = 1_000_000 * GNK;
 /// The collateral each genesis authority holds as a host: enough to back a million units of
 /// weight.
 pub const GENESIS_COLLATERAL: Balance = 100_000 * GNK;
+
+/// What Alice and Bob hold as inference deposits at genesis: ten thousand GNK, ten million
+/// tokens of the registered models at their base price.
+pub const INFERENCE_DEPOSIT: Balance = 10_000 * GNK;
 
 /// A genesis authority: its account and its session keys.
 struct Authority {
@@ -60,6 +66,12 @@ fn genesis(authorities: Vec<Authority>, endowed: Vec<AccountId>, root: Option<Ac
 	let pool = endowed_total.saturating_mul(COMMUNITY_POOL_SHARE_PERCENT)
 		/ (100 - COMMUNITY_POOL_SHARE_PERCENT);
 	balances.push((CommunityPoolAccount::get(), pool));
+	// Opened, so that the 20% share of even the cheapest job can be paid into it.
+	balances.push((TrainingTreasuryAccount::get(), EXISTENTIAL_DEPOSIT));
+	let deposits: Vec<(AccountId, u128)> = [Sr25519Keyring::Alice, Sr25519Keyring::Bob]
+		.into_iter()
+		.map(|developer| (developer.to_account_id(), INFERENCE_DEPOSIT))
+		.collect();
 	let hosts: Vec<(AccountId, Balance)> =
 		authorities.iter().map(|a| (a.account.clone(), GENESIS_COLLATERAL)).collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
@@ -77,6 +89,7 @@ fn genesis(authorities: Vec<Authority>, endowed: Vec<AccountId>, root: Option<Ac
 		inference: InferenceConfig {
 			params: Some(inference::development_params()),
 			models: vec![inference::test_model(), inference::smollm2()],
+			deposits,
 		},
 	})
 }

@@ -1,20 +1,14 @@
-//! The model this node serves: it runs completions, keeps what it served for the hosts that
-//! re-check it, and re-checks others' completions.
+//! The model this node serves: it runs completions and re-checks others' completions.
 
-use std::{
-	collections::HashMap,
-	ops::ControlFlow,
-	sync::{Arc, Mutex},
-};
+use std::{ops::ControlFlow, sync::Arc};
 
 use gonka_inference_engine::{
 	chat::{ChatMessage, ChatTemplate},
 	generate_streaming, recheck,
 	tokenizer::StreamDecoder,
-	Completion, FinishReason, Model, RecheckVerdict, Sampling, TokenLogprobs, Tokenizer,
+	Completion, Model, RecheckVerdict, Sampling, TokenLogprobs, Tokenizer,
 };
 use gonka_primitives::Hash32;
-use serde::{Deserialize, Serialize};
 
 use super::{
 	openai::{Api, ApiError, CompletionBody, TokenReport},
@@ -25,66 +19,18 @@ use super::{
 /// request asks for more).
 pub const TOP_LOGPROBS: usize = 5;
 
-/// What an executor keeps of a served request, and gives re-checkers
-/// (`GET /gonka/v1/jobs/{id}`): the body the developer signed and the completion reported.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ServedRecord {
-	/// The request body, as received.
-	pub body: String,
-	/// Tokens of the prompt.
-	pub prompt_tokens: u32,
-	/// The generated tokens with their log-probabilities.
-	pub tokens: Vec<ReportedToken>,
-}
-
-/// One generated token as reported.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ReportedToken {
-	/// Its id.
-	pub token: u32,
-	/// Its log-probability.
-	pub logprob: f32,
-	/// The most likely tokens and their log-probabilities.
-	pub top: Vec<(u32, f32)>,
-}
-
-impl ServedRecord {
-	fn new(body: String, completion: &Completion) -> Self {
-		let tokens = completion
-			.tokens
-			.iter()
-			.map(|t| ReportedToken { token: t.token, logprob: t.logprob, top: t.top.clone() })
-			.collect();
-		Self { body, prompt_tokens: count(completion.prompt_tokens), tokens }
-	}
-
-	/// The completion it records.
-	pub fn completion(&self) -> Completion {
-		Completion {
-			prompt_tokens: self.prompt_tokens as usize,
-			tokens: self
-				.tokens
-				.iter()
-				.map(|t| TokenLogprobs { token: t.token, logprob: t.logprob, top: t.top.clone() })
-				.collect(),
-			finish: FinishReason::Length,
-		}
-	}
-}
-
 /// A token count as the chain counts tokens.
 pub fn count(tokens: usize) -> u32 {
 	u32::try_from(tokens).unwrap_or(u32::MAX)
 }
 
-/// The served model with its tokenizer and chat template, what was served with it, and
-/// whether to forge results (testing only).
+/// The served model with its tokenizer and chat template, and whether to forge results
+/// (testing only).
 pub struct Executor {
 	model: Arc<Model>,
 	tokenizer: Tokenizer,
 	template: Option<ChatTemplate>,
 	forge: bool,
-	served: Mutex<HashMap<u64, ServedRecord>>,
 }
 
 impl Executor {
@@ -94,13 +40,7 @@ impl Executor {
 		template: Option<ChatTemplate>,
 		forge: bool,
 	) -> Self {
-		Self {
-			model: Arc::new(model),
-			tokenizer,
-			template,
-			forge,
-			served: Mutex::new(HashMap::new()),
-		}
+		Self { model: Arc::new(model), tokenizer, template, forge }
 	}
 
 	/// The weights hash of the served model.
@@ -136,12 +76,12 @@ impl Executor {
 		tokenized.map_err(|error| ApiError::invalid(error.to_string()))
 	}
 
-	/// How request `id` with `body` samples: greedy at temperature 0 (or none), else seeded
-	/// with the body's seed or the request's id, within its `top_p`.
-	pub fn sampling(body: &CompletionBody, id: u64) -> Sampling {
+	/// How a request with `body` and `nonce` samples: greedy at temperature 0 (or none),
+	/// else seeded with the body's seed or the request's nonce, within its `top_p`.
+	pub fn sampling(body: &CompletionBody, nonce: u64) -> Sampling {
 		match body.temperature {
 			Some(temperature) if temperature > 0.0 => Sampling::Seeded {
-				seed: body.seed.unwrap_or(id),
+				seed: body.seed.unwrap_or(nonce),
 				temperature,
 				top_p: body.top_p.unwrap_or(1.0),
 			},
@@ -201,18 +141,6 @@ impl Executor {
 		text.push_str(&given);
 		text.push_str(&scanner.finish());
 		Ok((completion, text))
-	}
-
-	/// Keeps what request `id` was served with, for its re-checkers.
-	pub fn record(&self, id: u64, body: String, completion: &Completion) {
-		if let Ok(mut served) = self.served.lock() {
-			served.insert(id, ServedRecord::new(body, completion));
-		}
-	}
-
-	/// What request `id` was served with, if this node served it.
-	pub fn served(&self, id: u64) -> Option<ServedRecord> {
-		self.served.lock().ok()?.get(&id).cloned()
 	}
 
 	/// Re-computes what was served for `body` with the reported `tokens` forced: whether the

@@ -1,23 +1,36 @@
-//! The node's inference service (DESIGN.md §1, §6): an OpenAI-compatible HTTP endpoint that
-//! relays developers' signed requests on chain, serves those the chain draws this host for
-//! with its model, and re-checks and votes on other hosts' results.
+//! The node's inference service (DESIGN.md §6b, revision 2): an OpenAI-compatible HTTP
+//! endpoint that serves developers' signed requests at once when the draw gives them to this
+//! host, forwards the others to their executors, reports what it served, and re-checks other
+//! hosts' results; and `gonka-node gateway`, which signs plain OpenAI requests with a
+//! developer's key.
 //!
 //! - [`openai`]: the wire format and errors;
-//! - [`server`]: the routes, the checks of a request (signature, size, funds) and relaying;
-//! - [`executor`]: the model, completions, what was served, re-checks;
-//! - [`chain`]: what the service reads from and submits to the chain;
-//! - [`watcher`]: declaring the model served, re-checks and votes as blocks arrive.
+//! - [`server`]: the routes, the checks of a signed request, forwarding;
+//! - [`admission`]: what an executor checks before it serves (window, nonce, price, deposit);
+//! - [`serve`]: serving, streaming, then evidence and report from a task of its own;
+//! - [`evidence`]: what was served, on disk until settled;
+//! - [`reporter`]: batched `finish` reports;
+//! - [`executor`]: the model, completions and re-checks;
+//! - [`chain`]: what the service reads from and submits to the chain; [`error`]: its errors;
+//! - [`watcher`]: declaring the model served, and the host's duties as blocks arrive;
+//! - [`gateway`]: the developer's local gateway.
 
+mod admission;
 mod chain;
+mod error;
+mod evidence;
 mod executor;
+pub mod gateway;
 mod openai;
+mod reporter;
+mod serve;
 mod server;
 mod stop;
 mod watcher;
 
 use std::{
 	net::{SocketAddr, TcpListener},
-	path::PathBuf,
+	path::{Path, PathBuf},
 	sync::Arc,
 };
 
@@ -28,8 +41,9 @@ use gonka_inference_engine::{
 };
 use sc_service::TaskManager;
 
-use crate::{host::HostSubmitter, service::FullClient};
+use crate::{client::FullClient, host::HostSubmitter};
 use chain::Chain;
+use evidence::EvidenceStore;
 use executor::Executor;
 
 /// Where the endpoint listens unless `--inference-listen` says otherwise.
@@ -62,15 +76,17 @@ pub struct InferenceArgs {
 	pub inference_forge_output: bool,
 }
 
-/// The service, ready to start: the listening socket, and the model when one is served.
+/// The service, ready to start: the listening socket, and the model with its evidence store
+/// when one is served.
 pub struct InferenceSetup {
 	listener: TcpListener,
-	executor: Option<Arc<Executor>>,
+	executor: Option<(Arc<Executor>, Arc<EvidenceStore>)>,
 }
 
 impl InferenceSetup {
-	/// Loads the model and binds the endpoint; `None` when the options turn nothing on.
-	pub fn new(args: &InferenceArgs) -> Result<Option<Self>, String> {
+	/// Loads the model, opens its evidence store under `data_dir` and binds the endpoint;
+	/// `None` when the options turn nothing on.
+	pub fn new(args: &InferenceArgs, data_dir: &Path) -> Result<Option<Self>, String> {
 		let Some(listen) = args
 			.inference_listen
 			.or_else(|| args.inference_model.as_ref().and_then(|_| DEFAULT_LISTEN.parse().ok()))
@@ -92,12 +108,13 @@ impl InferenceSetup {
 						.use_cuda(ordinal)
 						.map_err(|error| format!("--inference-cuda {ordinal}: {error}"))?;
 				}
-				Ok::<_, String>(Arc::new(Executor::new(
-					model,
-					tokenizer,
-					template,
-					args.inference_forge_output,
-				)))
+				let folder = data_dir.join("inference").join("evidence");
+				let evidence = EvidenceStore::open(&folder).map_err(|error| {
+					format!("cannot keep inference evidence in {}: {error}", folder.display())
+				})?;
+				let executor =
+					Executor::new(model, tokenizer, template, args.inference_forge_output);
+				Ok::<_, String>((Arc::new(executor), Arc::new(evidence)))
 			})
 			.transpose()?;
 		let listener = TcpListener::bind(listen).map_err(|error| {
@@ -109,8 +126,13 @@ impl InferenceSetup {
 		Ok(Some(Self { listener, executor }))
 	}
 
-	/// Starts the endpoint, and the watcher when a model is served. The served model must be
-	/// registered on chain.
+	/// The endpoint's URL, as gateways reach it through `gonka_inferenceEndpoint`.
+	pub fn url(&self) -> Option<String> {
+		self.listener.local_addr().ok().map(|address| format!("http://{address}"))
+	}
+
+	/// Starts the endpoint and the reporter, and the watcher when a model is served. The
+	/// served model must be registered on chain.
 	pub fn spawn(
 		self,
 		task_manager: &TaskManager,
@@ -118,10 +140,10 @@ impl InferenceSetup {
 		submitter: Arc<HostSubmitter>,
 	) -> Result<(), String> {
 		let chain = Chain::new(client.clone(), submitter);
-		let executor = match self.executor {
-			Some(executor) => {
+		let serving = match self.executor {
+			Some((executor, evidence)) => {
 				let hash = executor.weights_hash();
-				let models = chain.models()?;
+				let models = chain.models().map_err(|error| error.to_string())?;
 				let info = models.iter().find(|info| info.model.weights_hash == hash).ok_or_else(
 					|| {
 						format!(
@@ -144,16 +166,28 @@ impl InferenceSetup {
 				task_manager.spawn_handle().spawn(
 					"inference-watcher",
 					Some("inference"),
-					watcher::run(client, chain.clone(), executor.clone(), info.id),
+					watcher::run(client, chain.clone(), executor.clone(), evidence.clone(), info.id),
 				);
-				Some((info.id, executor))
+				let (reporter, reporting) = reporter::Reporter::new(chain.clone());
+				task_manager.spawn_essential_handle().spawn(
+					"inference-reporter",
+					Some("inference"),
+					reporting,
+				);
+				Some(serve::Serving {
+					model: info.id,
+					executor,
+					evidence,
+					admissions: Arc::default(),
+					reporter,
+				})
 			}
 			None => None,
 		};
 		let address = self.listener.local_addr().map_err(|error| error.to_string())?;
 		let listener = tokio::net::TcpListener::from_std(self.listener)
 			.map_err(|error| format!("the inference endpoint cannot listen: {error}"))?;
-		let endpoint = Arc::new(server::Endpoint { chain, executor, http: reqwest::Client::new() });
+		let endpoint = Arc::new(server::Endpoint { chain, serving, http: reqwest::Client::new() });
 		log::info!(target: "inference", "OpenAI-compatible endpoint on http://{address}/v1");
 		task_manager.spawn_essential_handle().spawn(
 			"inference-endpoint",

@@ -218,7 +218,7 @@ impl Api {
 		}
 	}
 
-	fn id(self, job: u64) -> String {
+	fn id(self, job: &str) -> String {
 		match self {
 			Api::Completions => format!("cmpl-gonka-{job}"),
 			Api::Chat => format!("chatcmpl-gonka-{job}"),
@@ -286,7 +286,7 @@ impl Api {
 	/// The whole response of job `job`.
 	pub fn response(
 		self,
-		job: u64,
+		job: &str,
 		model: &str,
 		text: &str,
 		logprobs: Value,
@@ -307,7 +307,7 @@ impl Api {
 	/// end with its reason and the usage.
 	pub fn chunk(
 		self,
-		job: u64,
+		job: &str,
 		model: &str,
 		text: &str,
 		logprobs: Value,

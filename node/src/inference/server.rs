@@ -1,46 +1,46 @@
 //! The OpenAI-compatible HTTP endpoint: `/v1/models`, `/v1/completions`,
-//! `/v1/chat/completions` (JSON or server-sent events), and `/gonka/v1/jobs/{id}` for
-//! re-checkers.
+//! `/v1/chat/completions` (JSON or server-sent events), `/gonka/v1/quote` for gateways and
+//! `/gonka/v1/jobs/0x{key}` for re-checkers.
 //!
 //! A developer's request carries two headers besides the body: `X-Gonka-Request`, the
 //! SCALE-encoded `InferenceRequest` (its `bodyHash` the body's BLAKE2b-256), and
-//! `X-Gonka-Signature`, the SCALE-encoded `MultiSignature` of the developer over the request
-//! on this chain. The node checks both, relays the request on chain and serves it when the
-//! chain draws it as executor, or forwards it (with `X-Gonka-Job`) to the host that was drawn.
+//! `X-Gonka-Signature`, the SCALE-encoded `MultiSignature` of the developer over
+//! `SCALE(genesis, request)`. `gonka-node gateway` adds them to plain OpenAI requests. The
+//! node checks both, finds the request's executor from the signature and the anchor's VRF
+//! output, and serves the request at once when it is that executor, or forwards it, headers
+//! and all, to the executor's endpoint and streams the answer back (DESIGN.md §6b).
 
-use std::{convert::Infallible, sync::Arc};
+use std::sync::Arc;
 
 use axum::{
 	body::{Body, Bytes},
-	extract::{Path, State},
+	extract::{Path, RawQuery, State},
 	http::{HeaderMap, StatusCode},
-	response::{sse::Event, IntoResponse, Response, Sse},
+	response::{IntoResponse, Response},
 	routing::{get, post},
 	Json, Router,
 };
 use codec::Decode;
-use futures::StreamExt;
-use gonka_inference_engine::TokenLogprobs;
-use gonka_runtime::{AccountId, Balance, Runtime};
-use pallet_inference::{JobStatus, RequestOf};
-use serde_json::{json, Value};
-use sp_runtime::MultiSignature;
+use gonka_runtime::{AccountId, Runtime, Signature};
+use pallet_inference::RequestOf;
+use serde_json::json;
 
 use super::{
-	chain::{Chain, ModelInfo, RelayError},
-	executor::{count, Executor},
-	openai::{Api, ApiError, CompletionBody, Logprobs, Usage},
+	chain::{Chain, JobKey},
+	openai::{Api, ApiError, CompletionBody},
+	serve::Serving,
 };
 
-/// How long a forwarded request waits for its block: two 6-second blocks, in steps.
-const JOB_WAIT_ROUNDS: u32 = 24;
-const JOB_WAIT_STEP: std::time::Duration = std::time::Duration::from_millis(500);
+/// Headers a signed request carries, and a forwarded one keeps.
+pub const REQUEST_HEADER: &str = "x-gonka-request";
+/// See [`REQUEST_HEADER`].
+pub const SIGNATURE_HEADER: &str = "x-gonka-signature";
 
 /// What the handlers share.
 pub struct Endpoint {
 	pub chain: Chain,
-	/// The model this node serves, with its registry id; none when it serves none.
-	pub executor: Option<(u32, Arc<Executor>)>,
+	/// The model this node serves, and what serving it needs; none when it serves none.
+	pub serving: Option<Serving>,
 	pub http: reqwest::Client,
 }
 
@@ -50,7 +50,8 @@ pub fn router(endpoint: Arc<Endpoint>) -> Router {
 		.route("/v1/models", get(models))
 		.route("/v1/completions", post(completions))
 		.route("/v1/chat/completions", post(chat_completions))
-		.route("/gonka/v1/jobs/{id}", get(served_job))
+		.route("/gonka/v1/quote", get(quote))
+		.route("/gonka/v1/jobs/{key}", get(served_job))
 		.fallback(unknown_route)
 		.layer(axum::middleware::map_response(in_openai_shape))
 		.with_state(endpoint)
@@ -106,7 +107,7 @@ async fn in_openai_shape(response: Response) -> Response {
 async fn models(
 	State(endpoint): State<Arc<Endpoint>>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-	let models = endpoint.chain.models().map_err(ApiError::upstream)?;
+	let models = endpoint.chain.models().map_err(upstream)?;
 	let data: Vec<_> = models
 		.iter()
 		.map(|info| {
@@ -143,18 +144,47 @@ async fn chat_completions(
 	endpoint.complete(Api::Chat, &headers, body).await
 }
 
+/// What a gateway needs to sign a request for a model: the chain's genesis hash, the model's
+/// id, price and context, and an anchor with the last block a request on it may be served.
+async fn quote(
+	State(endpoint): State<Arc<Endpoint>>,
+	RawQuery(query): RawQuery,
+) -> Result<Json<serde_json::Value>, ApiError> {
+	let chain = &endpoint.chain;
+	let model = reqwest::Url::parse(&format!("http://quote/?{}", query.unwrap_or_default()))
+		.ok()
+		.and_then(|url| url.query_pairs().find(|(name, _)| name == "model").map(|(_, v)| v.into_owned()))
+		.ok_or_else(|| ApiError::invalid_param("model", "ask for a quote with ?model=<name>"))?;
+	let info = chain.model_named(&model).map_err(upstream)?.ok_or_else(|| unknown_model(&model))?;
+	let params = chain.params().map_err(upstream)?;
+	// The anchor's VRF output is recorded in the block after it: a finalised block with a
+	// finalised successor is known to every node.
+	let anchor = chain.finalized_number().saturating_sub(1);
+	Ok(Json(json!({
+		"genesisHash": format!("0x{}", hex::encode(chain.genesis_hash())),
+		"model": info.id,
+		"pricePerToken": info.price.to_string(),
+		"context": info.model.architecture.context,
+		"anchor": anchor,
+		"validUntil": anchor.saturating_add(params.request_blocks),
+	})))
+}
+
 async fn served_job(
 	State(endpoint): State<Arc<Endpoint>>,
-	Path(id): Path<u64>,
+	Path(key): Path<String>,
 ) -> Result<Response, ApiError> {
-	let record = endpoint.executor.as_ref().and_then(|(_, executor)| executor.served(id));
-	match record {
+	let key: Option<JobKey> = hex::decode(key.trim_start_matches("0x"))
+		.ok()
+		.and_then(|bytes| bytes.try_into().ok());
+	let key = key.ok_or_else(|| ApiError::invalid("a job's key is 32 bytes, 0x-hex"))?;
+	match endpoint.serving.as_ref().and_then(|serving| serving.evidence(&key)) {
 		Some(record) => Ok(Json(record).into_response()),
 		None => Err(ApiError::new(
 			StatusCode::NOT_FOUND,
 			"invalid_request_error",
 			"job_not_found",
-			format!("this host served no request {id}"),
+			format!("this host served no job 0x{}", hex::encode(key)),
 		)),
 	}
 }
@@ -167,9 +197,10 @@ fn scale_header<T: Decode>(headers: &HeaderMap, name: &str) -> Result<T, ApiErro
 			"authentication_error",
 			"missing_signature",
 			format!(
-				"{name} is missing: a request carries X-Gonka-Request (the SCALE-encoded \
-				 InferenceRequest, 0x-hex) and X-Gonka-Signature (the developer's \
-				 MultiSignature over it)"
+				"{name} is missing: a request is signed by the developer. Run `gonka-node \
+				 gateway --developer-key <SURI>` and send plain OpenAI requests to it, or add \
+				 X-Gonka-Request (the SCALE-encoded InferenceRequest, 0x-hex) and \
+				 X-Gonka-Signature (the developer's MultiSignature over it)"
 			),
 		)
 	})?;
@@ -184,6 +215,32 @@ fn bad_signature(message: impl Into<String>) -> ApiError {
 	ApiError::new(StatusCode::UNAUTHORIZED, "authentication_error", "invalid_signature", message)
 }
 
+fn unknown_model(name: &str) -> ApiError {
+	ApiError::new(
+		StatusCode::NOT_FOUND,
+		"invalid_request_error",
+		"model_not_found",
+		format!("no model called '{name}' is registered (see /v1/models)"),
+	)
+}
+
+/// The chain failed the request: 502 with what failed.
+pub fn upstream(error: impl std::fmt::Display) -> ApiError {
+	ApiError::upstream(error.to_string())
+}
+
+/// A request as its headers and body carry it, checked.
+pub struct SignedRequest {
+	/// What the developer signed.
+	pub request: RequestOf<Runtime>,
+	/// The developer's signature.
+	pub signature: Signature,
+	/// The body it signed.
+	pub body: Bytes,
+	/// The body, parsed.
+	pub parsed: CompletionBody,
+}
+
 impl Endpoint {
 	async fn complete(
 		&self,
@@ -195,26 +252,13 @@ impl Endpoint {
 			ApiError::invalid(format!("the body is not a valid request: {error}"))
 		})?;
 		parsed.check_options(api)?;
-		let info = self.chain.model_named(&parsed.model).map_err(ApiError::upstream)?.ok_or_else(
-			|| {
-				ApiError::new(
-					StatusCode::NOT_FOUND,
-					"invalid_request_error",
-					"model_not_found",
-					format!("no model called '{}' is registered (see /v1/models)", parsed.model),
-				)
-			},
-		)?;
-		if let Some(job) = headers.get("x-gonka-job") {
-			let id = job
-				.to_str()
-				.ok()
-				.and_then(|text| text.parse::<u64>().ok())
-				.ok_or_else(|| ApiError::invalid("X-Gonka-Job is not a request id"))?;
-			return self.serve_forwarded(api, id, body, parsed, info).await;
-		}
-		let request: RequestOf<Runtime> = scale_header(headers, "x-gonka-request")?;
-		let signature: MultiSignature = scale_header(headers, "x-gonka-signature")?;
+		let info = self
+			.chain
+			.model_named(&parsed.model)
+			.map_err(upstream)?
+			.ok_or_else(|| unknown_model(&parsed.model))?;
+		let request: RequestOf<Runtime> = scale_header(headers, REQUEST_HEADER)?;
+		let signature: Signature = scale_header(headers, SIGNATURE_HEADER)?;
 		if request.body_hash != sp_io::hashing::blake2_256(&body) {
 			return Err(bad_signature(
 				"the signed request's bodyHash is not the BLAKE2b-256 of this body",
@@ -226,275 +270,77 @@ impl Endpoint {
 				request.model, info.id, parsed.model
 			)));
 		}
-		if !self.chain.signature_matches(&request, &signature).map_err(ApiError::upstream)? {
+		if !self.chain.signature_matches(&request, &signature).map_err(upstream)? {
 			return Err(bad_signature(
 				"the signature is not the developer's over this request on this chain",
 			));
 		}
-		self.check_size(&parsed, &info, request.max_tokens)?;
-		self.check_funds(&request, &info)?;
-		let paid = request.max_tokens;
-		let (id, executor) = self.chain.relay(request, signature).await.map_err(relay_error)?;
-		log::info!(target: "inference", "Request {id} for {}: executor {executor}", parsed.model);
-		if executor == self.chain.host() {
-			self.execute(api, id, paid, body, parsed, &info).await
-		} else {
-			self.forward(api, executor, id, body).await
-		}
-	}
-
-	/// Refuses a prompt that, with its completion budget, does not fit the paid tokens or the
-	/// model's context (when this node can count its tokens).
-	fn check_size(
-		&self,
-		body: &CompletionBody,
-		info: &ModelInfo,
-		paid: u32,
-	) -> Result<(), ApiError> {
-		// Only a node that runs the model has its tokenizer; another relays the request and
-		// the executor refuses it if it does not fit.
-		let prompt = match &self.executor {
-			Some((model, executor)) if *model == info.id => {
-				count(executor.prompt_tokens(body)?.len())
-			}
-			_ => 0,
-		};
-		let wanted = prompt.saturating_add(body.completion_budget());
-		let context = info.model.architecture.context;
-		if prompt >= context || wanted > paid {
-			return Err(ApiError::new(
-				StatusCode::BAD_REQUEST,
-				"invalid_request_error",
-				"context_length_exceeded",
-				format!(
-					"the prompt has {prompt} tokens and asks for up to {} more: {wanted} in all, \
-					 but the request pays for {paid} and the model's context is {context}",
-					body.completion_budget()
-				),
-			));
-		}
-		Ok(())
-	}
-
-	/// Refuses a request whose price or maximum cost the developer's account cannot meet.
-	fn check_funds(&self, request: &RequestOf<Runtime>, info: &ModelInfo) -> Result<(), ApiError> {
-		if info.price > request.max_price {
-			return Err(ApiError::new(
-				StatusCode::PAYMENT_REQUIRED,
-				"insufficient_quota",
-				"price_too_high",
-				format!(
-					"the model's price is {} per token now, above the request's maxPrice {}",
-					info.price, request.max_price
-				),
-			));
-		}
-		let escrow: Balance = info.price.saturating_mul(request.max_tokens.into());
-		let free = self.chain.free_balance(&request.developer).map_err(ApiError::upstream)?;
-		if free < escrow {
-			return Err(ApiError::new(
-				StatusCode::PAYMENT_REQUIRED,
-				"insufficient_quota",
-				"insufficient_funds",
-				format!(
-					"{} holds {free} but the request's maximum cost is {escrow} ({} tokens at {})",
-					request.developer, request.max_tokens, info.price
-				),
-			));
-		}
-		Ok(())
-	}
-
-	/// Serves request `id` that a relaying host forwarded: only as its drawn executor, while
-	/// it is unserved, and for the body the developer signed.
-	async fn serve_forwarded(
-		&self,
-		api: Api,
-		id: u64,
-		body: Bytes,
-		parsed: CompletionBody,
-		info: ModelInfo,
-	) -> Result<Response, ApiError> {
-		let job = self.wait_for_job(id).await?.ok_or_else(|| {
-			ApiError::new(
-				StatusCode::NOT_FOUND,
-				"invalid_request_error",
-				"job_not_found",
-				format!("request {id} is not in progress"),
-			)
-		})?;
-		if job.executor != self.chain.host() || job.status != JobStatus::Serving {
-			return Err(ApiError::new(
-				StatusCode::CONFLICT,
-				"invalid_request_error",
-				"not_executor",
-				format!("this host is not the executor of request {id}, or it was served"),
-			));
-		}
-		if job.body_hash != sp_io::hashing::blake2_256(&body) {
-			return Err(bad_signature(format!("this body is not the one request {id} signed")));
-		}
-		self.execute(api, id, job.max_tokens, body, parsed, &info).await
-	}
-
-	/// Request `id`, waiting a little for the block that holds it: the relaying host forwards
-	/// as soon as its own node imported that block, which this node may not have yet.
-	async fn wait_for_job(
-		&self,
-		id: u64,
-	) -> Result<Option<pallet_inference::JobOf<Runtime>>, ApiError> {
-		for _ in 0..JOB_WAIT_ROUNDS {
-			if let Some(job) = self.chain.job(id).map_err(ApiError::upstream)? {
-				return Ok(Some(job));
-			}
-			tokio::time::sleep(JOB_WAIT_STEP).await;
-		}
-		self.chain.job(id).map_err(ApiError::upstream)
-	}
-
-	/// Runs request `id`, which pays for `paid` tokens, on this node's model, reports it on
-	/// chain, answers it.
-	#[allow(clippy::too_many_arguments)]
-	async fn execute(
-		&self,
-		api: Api,
-		id: u64,
-		paid: u32,
-		body: Bytes,
-		parsed: CompletionBody,
-		info: &ModelInfo,
-	) -> Result<Response, ApiError> {
-		let executor = match &self.executor {
-			Some((model, executor)) if *model == info.id => executor.clone(),
-			_ => {
-				return Err(ApiError::new(
+		let executor = self
+			.chain
+			.executor_for(request.model, request.anchor, &signature)
+			.map_err(upstream)?
+			.ok_or_else(|| {
+				ApiError::new(
 					StatusCode::SERVICE_UNAVAILABLE,
 					"api_error",
-					"model_not_loaded",
-					format!("this host was drawn for request {id} but does not run its model"),
-				))
+					"no_executor",
+					format!(
+						"no executor for this request: either no host with compute weight \
+						 serves '{}' yet, or this node does not know block {}'s VRF output \
+						 (anchor a recent finalised block)",
+						parsed.model, request.anchor
+					),
+				)
+			})?;
+		let signed = SignedRequest { request, signature, body, parsed };
+		match &self.serving {
+			Some(serving) if executor == self.chain.host() && serving.model == info.id => {
+				serving.serve(&self.chain, api, signed, &info).await
 			}
-		};
-		let logprobs = parsed.check_options(api)?;
-		let top = match logprobs {
-			Logprobs::Top(top) => top,
-			Logprobs::None => 0,
-		};
-		let with_logprobs =
-			move |executor: &Executor, tokens: &[TokenLogprobs], offset: usize| match logprobs {
-				Logprobs::None => Value::Null,
-				Logprobs::Top(top) => {
-					let reports: Vec<_> =
-						tokens.iter().map(|token| executor.report(token)).collect();
-					api.logprobs(&reports, top, offset)
-				}
-			};
-		let prompt = executor.prompt_tokens(&parsed)?;
-		let budget =
-			parsed.completion_budget().min(paid.saturating_sub(count(prompt.len()))) as usize;
-		let sampling = Executor::sampling(&parsed, id);
-		let stops = parsed.stops();
-		let body_text = String::from_utf8_lossy(&body).into_owned();
-		let model_name = parsed.model.clone();
-		let (pieces, received) = futures::channel::mpsc::unbounded::<(String, TokenLogprobs)>();
-		let chain = self.chain.clone();
-		let running = executor.clone();
-		let run = tokio::task::spawn_blocking(move || {
-			let (completion, text) =
-				running.complete(&prompt, budget, sampling, top, &stops, |piece, token| {
-					let _ = pieces.unbounded_send((piece.to_string(), token.clone()));
-				})?;
-			running.record(id, body_text, &completion);
-			Ok::<_, String>((completion, text))
-		});
-		let finish = async move {
-			let (completion, text) =
-				run.await.map_err(|error| format!("the model task failed: {error}"))??;
-			let tokens = count(completion.prompt_tokens.saturating_add(completion.tokens.len()));
-			let output_hash = completion.output_hash();
-			chain.submit(pallet_inference::Call::finish { id, tokens, output_hash }).await?;
-			Ok::<_, String>((completion, text))
-		};
-		let usage_of = |completion: &gonka_inference_engine::Completion| {
-			let prompt_tokens = count(completion.prompt_tokens);
-			let completion_tokens = count(completion.tokens.len());
-			Usage {
-				prompt_tokens,
-				completion_tokens,
-				total_tokens: prompt_tokens + completion_tokens,
-			}
-		};
-		if !parsed.stream {
-			drop(received);
-			let (completion, text) = finish.await.map_err(ApiError::upstream)?;
-			let reason = finish_reason(&completion);
-			let logprobs = with_logprobs(&executor, &completion.tokens, 0);
-			let response =
-				api.response(id, &model_name, &text, logprobs, reason, usage_of(&completion));
-			return Ok(Json(response).into_response());
+			_ if executor == self.chain.host() => Err(ApiError::new(
+				StatusCode::SERVICE_UNAVAILABLE,
+				"api_error",
+				"model_not_loaded",
+				"this host was drawn for the request but does not run its model",
+			)),
+			_ => self.forward(api, executor, headers, signed.body).await,
 		}
-		let streamed = executor.clone();
-		let mut offset = 0;
-		let head = received.map(move |(piece, token)| {
-			let logprobs = with_logprobs(&streamed, std::slice::from_ref(&token), offset);
-			offset += piece.len();
-			Ok::<_, Infallible>(
-				Event::default()
-					.data(api.chunk(id, &model_name, &piece, logprobs, None, None).to_string()),
-			)
-		});
-		let model_name = parsed.model;
-		let tail = futures::stream::once(async move {
-			match finish.await {
-				Ok((completion, _)) => {
-					let chunk = api.chunk(
-						id,
-						&model_name,
-						"",
-						Value::Null,
-						Some(finish_reason(&completion)),
-						Some(usage_of(&completion)),
-					);
-					Event::default().data(chunk.to_string())
-				}
-				Err(error) => {
-					Event::default().data(json!({"error": {"message": error}}).to_string())
-				}
-			}
-		})
-		.chain(futures::stream::once(async { Event::default().data("[DONE]") }))
-		.map(Ok::<_, Infallible>);
-		Ok(Sse::new(head.chain(tail)).into_response())
 	}
 
-	/// Forwards request `id` to its executor's endpoint and passes the answer through.
+	/// Forwards a signed request to its executor's endpoint and passes the answer through.
 	async fn forward(
 		&self,
 		api: Api,
 		executor: AccountId,
-		id: u64,
+		headers: &HeaderMap,
 		body: Bytes,
 	) -> Result<Response, ApiError> {
-		let endpoint = self.chain.endpoint(&executor).map_err(ApiError::upstream)?.ok_or_else(
-			|| ApiError::upstream(format!("the executor drawn, {executor}, has no endpoint; the request is refunded after its deadline")),
-		)?;
+		let endpoint = self.chain.endpoint(&executor).map_err(upstream)?.ok_or_else(|| {
+			ApiError::upstream(format!(
+				"the executor drawn, {executor}, has no endpoint on chain; nothing is charged: \
+				 sign the request again (another nonce draws another executor)"
+			))
+		})?;
 		let path = match api {
 			Api::Completions => "/v1/completions",
 			Api::Chat => "/v1/chat/completions",
 		};
-		let answer = self
+		let mut forwarded = self
 			.http
 			.post(format!("{endpoint}{path}"))
 			.header("content-type", "application/json")
-			.header("x-gonka-job", id.to_string())
-			.body(body)
-			.send()
-			.await
-			.map_err(|error| {
-				ApiError::upstream(format!(
-					"the executor {executor} at {endpoint} did not answer: {error}"
-				))
-			})?;
+			.body(body);
+		for name in [REQUEST_HEADER, SIGNATURE_HEADER] {
+			if let Some(value) = headers.get(name) {
+				forwarded = forwarded.header(name, value.as_bytes());
+			}
+		}
+		let answer = forwarded.send().await.map_err(|error| {
+			ApiError::upstream(format!(
+				"the executor {executor} at {endpoint} did not answer: {error}; nothing is \
+				 charged: sign the request again"
+			))
+		})?;
 		let mut response = Response::builder().status(answer.status().as_u16());
 		if let Some(kind) = answer.headers().get("content-type") {
 			response = response.header("content-type", kind.as_bytes());
@@ -502,55 +348,6 @@ impl Endpoint {
 		response
 			.body(Body::from_stream(answer.bytes_stream()))
 			.map_err(|error| ApiError::upstream(error.to_string()))
-	}
-}
-
-/// A refused relay as the developer should read it.
-fn relay_error(error: RelayError) -> ApiError {
-	use pallet_inference::Error;
-	let refused = |status, kind, code, message: &str| ApiError::new(status, kind, code, message);
-	match error {
-		RelayError::Refused(Error::NoServer) => refused(
-			StatusCode::SERVICE_UNAVAILABLE,
-			"api_error",
-			"no_server",
-			"no host with compute weight serves this model yet; try again later",
-		),
-		RelayError::Refused(Error::InsufficientFunds) => refused(
-			StatusCode::PAYMENT_REQUIRED,
-			"insufficient_quota",
-			"insufficient_funds",
-			"the developer's account cannot hold the request's maximum cost",
-		),
-		RelayError::Refused(Error::PriceTooHigh) => refused(
-			StatusCode::PAYMENT_REQUIRED,
-			"insufficient_quota",
-			"price_too_high",
-			"the model's price rose above the request's maxPrice",
-		),
-		RelayError::Refused(Error::NonceUsed) => refused(
-			StatusCode::CONFLICT,
-			"invalid_request_error",
-			"nonce_used",
-			"the developer already used this request nonce; sign the request with a new one",
-		),
-		RelayError::Refused(Error::RequestExpired) => refused(
-			StatusCode::BAD_REQUEST,
-			"invalid_request_error",
-			"request_expired",
-			"the request's validUntil block has passed; sign it again with a later one",
-		),
-		RelayError::Refused(other) => {
-			ApiError::upstream(format!("the chain refused the request: {other:?}"))
-		}
-		RelayError::Other(message) => ApiError::upstream(message),
-	}
-}
-
-fn finish_reason(completion: &gonka_inference_engine::Completion) -> &'static str {
-	match completion.finish {
-		gonka_inference_engine::FinishReason::Stop => "stop",
-		gonka_inference_engine::FinishReason::Length => "length",
 	}
 }
 

@@ -1,24 +1,45 @@
 //! What the host does for the marketplace as blocks arrive: it declares that it serves its
-//! model once it has compute weight, re-checks the requests it is drawn to check, and votes
-//! on disputed requests of its model.
+//! model once it has compute weight, and does what the runtime lists as its duties
+//! (`InferenceApi::duties`): re-checks it was drawn for, verdicts in disputes it was drawn to
+//! decide, and closing its own jobs whose re-check or dispute ran out. Working from the
+//! runtime's state rather than from events, it misses nothing across re-orgs and restarts.
+//! Re-computations run on blocking threads. Evidence of settled jobs is pruned.
 
-use std::sync::Arc;
+use std::{
+	collections::HashSet,
+	sync::{Arc, Mutex},
+	time::Duration,
+};
 
 use futures::StreamExt;
-use gonka_runtime::{Runtime, RuntimeEvent};
-use pallet_inference::{Event, JobStatus};
+use gonka_runtime::{AccountId, Runtime};
+use pallet_inference::{runtime_api::Duty, JobOf};
 use sc_client_api::BlockchainEvents;
 use sp_runtime::traits::Header;
 
-use super::{chain::Chain, executor::Executor, executor::ServedRecord, openai::CompletionBody};
-use crate::service::FullClient;
+use super::{
+	chain::{Chain, JobKey},
+	evidence::{EvidenceStore, ServedRecord},
+	executor::{count, Executor},
+	openai::CompletionBody,
+};
+use crate::client::FullClient;
 
 /// Blocks between two attempts to declare the model served.
 const SERVE_RETRY_BLOCKS: u32 = 10;
+/// Blocks between two prunings of evidence.
+const PRUNE_EVERY_BLOCKS: u32 = 20;
 
 /// Follows the best chain until the node stops.
-pub async fn run(client: Arc<FullClient>, chain: Chain, executor: Arc<Executor>, model: u32) {
+pub async fn run(
+	client: Arc<FullClient>,
+	chain: Chain,
+	executor: Arc<Executor>,
+	evidence: Arc<EvidenceStore>,
+	model: u32,
+) {
 	let http = reqwest::Client::new();
+	let in_progress: Arc<Mutex<HashSet<Duty>>> = Arc::default();
 	let mut imports = client.import_notification_stream();
 	let mut serve_from = 0;
 	while let Some(block) = imports.next().await {
@@ -29,29 +50,31 @@ pub async fn run(client: Arc<FullClient>, chain: Chain, executor: Arc<Executor>,
 		if number >= serve_from && declare_serving(&chain, model).await {
 			serve_from = number.saturating_add(SERVE_RETRY_BLOCKS);
 		}
-		let events = match chain.events(block.hash) {
-			Ok(events) => events,
+		if number % PRUNE_EVERY_BLOCKS == 0 {
+			prune(&chain, &evidence);
+		}
+		let duties = match chain.duties() {
+			Ok(duties) => duties,
 			Err(error) => {
 				log::warn!(target: "inference", "{error}");
 				continue;
 			}
 		};
-		for event in events {
-			let RuntimeEvent::Inference(event) = event else { continue };
-			let me = chain.host();
-			let verdict = match event {
-				Event::RecheckRequested { id, checker } if checker == me => Some((id, true)),
-				Event::Disputed { id, checker, .. } if checker != me => Some((id, false)),
-				_ => None,
-			};
-			if let Some((id, drawn)) = verdict {
-				let (chain, executor, http) = (chain.clone(), executor.clone(), http.clone());
-				tokio::spawn(async move {
-					if let Err(error) = judge(&chain, &executor, &http, model, id, drawn).await {
-						log::warn!(target: "inference", "Request {id}: {error}");
-					}
-				});
+		for duty in duties {
+			let Ok(mut busy) = in_progress.lock() else { return };
+			if !busy.insert(duty.clone()) {
+				continue;
 			}
+			let (chain, executor, http, busy) =
+				(chain.clone(), executor.clone(), http.clone(), in_progress.clone());
+			tokio::spawn(async move {
+				if let Err(error) = perform(&chain, &executor, &http, model, &duty).await {
+					log::warn!(target: "inference", "{duty:?}: {error}");
+				}
+				if let Ok(mut busy) = busy.lock() {
+					busy.remove(&duty);
+				}
+			});
 		}
 	}
 }
@@ -68,7 +91,7 @@ async fn declare_serving(chain: &Chain, model: u32) -> bool {
 	}
 	match chain.submit(pallet_inference::Call::serve { model }).await {
 		Ok(()) => {
-			log::info!(target: "inference", "Serving model {model} from now on");
+			log::info!(target: "inference", "Serving model {model} from the next draw period on");
 			true
 		}
 		Err(error) => {
@@ -78,78 +101,108 @@ async fn declare_serving(chain: &Chain, model: u32) -> bool {
 	}
 }
 
-/// Re-checks request `id` and submits the verdict: as its checker (`drawn`), or as a voter
-/// on its dispute when this host serves its model and did not execute it.
-async fn judge(
+/// Removes the evidence of jobs the chain no longer holds, once they can no longer be
+/// reported.
+fn prune(chain: &Chain, evidence: &EvidenceStore) {
+	let Ok(params) = chain.params() else { return };
+	let life = Duration::from_millis(
+		params.job_life().saturating_mul(gonka_runtime::time::SLOT_DURATION),
+	);
+	let removed = evidence.prune(life, |key| matches!(chain.job(*key), Ok(None)));
+	if removed > 0 {
+		log::debug!(target: "inference", "Pruned the evidence of {removed} settled job(s)");
+	}
+}
+
+/// Does `duty`: re-checks and submits the verdict, or closes the host's expired job.
+async fn perform(
 	chain: &Chain,
-	executor: &Executor,
+	executor: &Arc<Executor>,
 	http: &reqwest::Client,
 	model: u32,
-	id: u64,
-	drawn: bool,
+	duty: &Duty,
 ) -> Result<(), String> {
-	let Some(job) = chain.job(id)? else { return Ok(()) };
-	if job.model != model || job.executor == chain.host() {
+	let key = match duty {
+		Duty::Close(key) => {
+			return chain
+				.submit(pallet_inference::Call::close_expired { job: *key })
+				.await
+				.map_err(|error| error.to_string());
+		}
+		Duty::Recheck(key) | Duty::Judge(key) => *key,
+	};
+	let Some(job) = chain.job(key).map_err(|error| error.to_string())? else { return Ok(()) };
+	if job.model != model {
 		return Ok(());
 	}
-	let served = match &job.status {
-		JobStatus::Rechecking { served, .. } | JobStatus::Disputed { served, .. } => *served,
-		JobStatus::Serving => return Ok(()),
-	};
-	let passed = match fetch(chain, http, &job.executor, id).await {
-		Ok(record) => verify(executor, &record, &job, served, id)?,
+	let passed = match fetch(chain, http, &job.executor, &key).await {
+		Ok(record) => {
+			let executor = executor.clone();
+			tokio::task::spawn_blocking(move || verify(&executor, &record, &job, &key))
+				.await
+				.map_err(|error| format!("the re-check task failed: {error}"))??
+		}
 		Err(error) => {
-			log::info!(target: "inference", "Request {id}: {error}; it fails its re-check");
+			log::info!(target: "inference", "Job 0x{}: {error}; it fails its re-check", hex::encode(key));
 			false
 		}
 	};
 	log::info!(
 		target: "inference",
-		"Request {id}: re-checked as {}, {}",
-		if drawn { "its checker" } else { "a voter" },
+		"Job 0x{}: re-checked as {}, {}",
+		hex::encode(key),
+		if matches!(duty, Duty::Recheck(_)) { "its checker" } else { "a dispute's checker" },
 		if passed { "passed" } else { "failed" }
 	);
-	let call = if drawn {
-		pallet_inference::Call::<Runtime>::recheck { id, passed }
-	} else {
-		pallet_inference::Call::<Runtime>::vote { id, valid: passed }
+	let call = match duty {
+		Duty::Recheck(_) => pallet_inference::Call::<Runtime>::recheck { job: key, passed },
+		_ => pallet_inference::Call::<Runtime>::vote { job: key, valid: passed },
 	};
-	chain.submit(call).await
+	chain.submit(call).await.map_err(|error| error.to_string())
 }
 
-/// What the executor of request `id` served, from its endpoint.
+/// What the executor of job `key` served, from its endpoint.
 async fn fetch(
 	chain: &Chain,
 	http: &reqwest::Client,
-	executor: &gonka_runtime::AccountId,
-	id: u64,
+	executor: &AccountId,
+	key: &JobKey,
 ) -> Result<ServedRecord, String> {
-	let endpoint = chain.endpoint(executor)?.ok_or("its executor has no endpoint")?;
-	let url = format!("{endpoint}/gonka/v1/jobs/{id}");
+	let endpoint = chain
+		.endpoint(executor)
+		.map_err(|error| error.to_string())?
+		.ok_or("its executor has no endpoint")?;
+	let url = format!("{endpoint}/gonka/v1/jobs/0x{}", hex::encode(key));
 	let answer = http
 		.get(&url)
 		.send()
 		.await
 		.and_then(|answer| answer.error_for_status())
-		.map_err(|error| format!("{url} did not give the served request: {error}"))?;
-	answer.json().await.map_err(|error| format!("{url} gave no served request: {error}"))
+		.map_err(|error| format!("{url} did not give the served job: {error}"))?;
+	answer.json().await.map_err(|error| format!("{url} gave no served job: {error}"))
 }
 
-/// Whether `record` is what request `id` was signed for and reported with, and holds when
+/// Whether `record` is what job `key` was signed for and reported with, and holds when
 /// re-computed.
 fn verify(
 	executor: &Executor,
 	record: &ServedRecord,
-	job: &pallet_inference::JobOf<Runtime>,
-	served: pallet_inference::Served,
-	id: u64,
+	job: &JobOf<Runtime>,
+	key: &JobKey,
 ) -> Result<bool, String> {
+	use codec::Decode;
+	let Some(request) = record
+		.request_bytes()
+		.and_then(|bytes| pallet_inference::RequestOf::<Runtime>::decode(&mut &bytes[..]).ok())
+	else {
+		return Ok(false);
+	};
 	let completion = record.completion();
-	let total =
-		record.prompt_tokens.saturating_add(super::executor::count(completion.tokens.len()));
-	if sp_io::hashing::blake2_256(record.body.as_bytes()) != job.body_hash
-		|| completion.output_hash() != served.output_hash
-		|| total != served.tokens
+	let total = record.prompt_tokens.saturating_add(count(completion.tokens.len()));
+	if pallet_inference::Pallet::<Runtime>::job_key(&request) != *key ||
+		sp_io::hashing::blake2_256(record.body.as_bytes()) != job.body_hash ||
+		completion.output_hash() != job.served.output_hash ||
+		total != job.served.tokens
 	{
 		return Ok(false);
 	}
@@ -157,6 +210,6 @@ fn verify(
 		Ok(body) => body,
 		Err(_) => return Ok(false),
 	};
-	let sampling = Executor::sampling(&body, id);
+	let sampling = Executor::sampling(&body, request.nonce);
 	executor.recheck(&body, record.prompt_tokens, &completion.tokens, sampling)
 }

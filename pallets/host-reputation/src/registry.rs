@@ -79,6 +79,22 @@ impl<T: Config> Pallet<T> {
 		Hosts::<T>::insert(who, host);
 	}
 
+	/// Punishes a re-checker whose accusation the marketplace's dispute overturned, as fraud:
+	/// it tried to have an honest host slashed.
+	pub fn punish_false_accusation(who: &T::AccountId) {
+		let Some(mut host) = Hosts::<T>::get(who) else { return };
+		Self::punish(Self::current_epoch(), who, &mut host, SlashReason::FalseAccusation);
+		Hosts::<T>::insert(who, host);
+	}
+
+	/// Penalises a host the marketplace drew to re-check or to decide a dispute that gave no
+	/// verdict in time, as downtime.
+	pub fn punish_silent_checker(who: &T::AccountId) {
+		let Some(mut host) = Hosts::<T>::get(who) else { return };
+		Self::penalise_downtime(Self::current_epoch(), who, &mut host, SlashReason::SilentChecker);
+		Hosts::<T>::insert(who, host);
+	}
+
 	/// Punishes fraud, a failed reveal or forgery: slashes `fraud_slash`, zeroes reputation and removes the
 	/// host, whose remaining collateral unbonds.
 	pub(crate) fn punish(

@@ -181,9 +181,12 @@ pub enum SlashReason {
 	SilentValidator,
 	/// As a validator, it was outvoted by the majority in two epochs running.
 	OutvotedValidator,
-	/// An inference it served failed its re-check, and the vote of the model's servers
-	/// upheld the failure.
+	/// An inference it served failed its re-check, and the dispute upheld the failure.
 	Forgery,
+	/// It accused an inference of forgery, and the dispute found it served honestly.
+	FalseAccusation,
+	/// Drawn to re-check an inference or to decide a dispute, it gave no verdict in time.
+	SilentChecker,
 }
 
 /// The registry's parameters (DESIGN.md §6). Changed by [`crate::Pallet::set_params`].

@@ -26,7 +26,7 @@ pub struct ModelSummary<AccountId, Balance> {
 }
 
 /// Something a host must do for the marketplace now.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Encode, Decode, TypeInfo)]
 pub enum Duty {
 	/// Re-check the job as its drawn checker (`recheck`).
 	Recheck(Hash32),

@@ -1,7 +1,8 @@
-//! The inference marketplace: models governance registers, requests escrowed from developers,
-//! executors and checkers drawn by compute weight, forgeries punished as fraud.
+//! The inference marketplace: models governance registers, requests served at once and paid
+//! from developers' deposits, executors and checkers drawn by compute weight with BABE's VRF
+//! outputs, forgeries and false accusations punished as fraud, silence as downtime.
 
-use frame_support::traits::{ConstU32, Randomness};
+use frame_support::traits::{ConstU32, Get};
 use gonka_primitives::inference::{
 	SMOLLM2_NAME, SMOLLM2_WEIGHTS_HASH, TEST_MODEL_NAME, TEST_MODEL_WEIGHTS_HASH,
 };
@@ -9,8 +10,8 @@ use pallet_inference::{GenesisModel, InferenceHosts, LlamaArchitecture, MarketPa
 use sp_runtime::{traits::Verify, Perbill};
 
 use crate::{
-	configs::governance::ParamsOrigin, currency::MILLI_GNK, AccountId, Balances, BlockNumber, Hash,
-	HostReputation, Runtime, RuntimeHoldReason, Signature, TreasuryForTraining,
+	configs::governance::ParamsOrigin, currency::MILLI_GNK, AccountId, Balances, HostReputation,
+	Runtime, RuntimeHoldReason, Signature, TreasuryForTraining,
 };
 
 /// Hosts as the marketplace sees them: the weight they counted in the last settled epoch,
@@ -29,18 +30,22 @@ impl InferenceHosts<AccountId> for MarketHosts {
 	fn punish_forgery(who: &AccountId) {
 		HostReputation::punish_forgery(who)
 	}
+
+	fn punish_false_accusation(who: &AccountId) {
+		HostReputation::punish_false_accusation(who)
+	}
+
+	fn punish_silence(who: &AccountId) {
+		HostReputation::punish_silent_checker(who)
+	}
 }
 
-/// The parent block's BABE VRF output mixed with the subject, so that nobody knows an
-/// executor or a checker before the block that draws it; the randomness of the epoch before
-/// for a block without VRF output.
-pub struct BlockRandomness;
-impl Randomness<Hash, BlockNumber> for BlockRandomness {
-	fn random(subject: &[u8]) -> (Hash, BlockNumber) {
-		match pallet_babe::ParentBlockRandomness::<Runtime>::random(subject) {
-			(Some(random), block) => (random, block),
-			(None, _) => pallet_babe::RandomnessFromOneEpochAgo::<Runtime>::random(subject),
-		}
+/// The parent block's BABE VRF output: BABE writes each block's output at its end, so while a
+/// block initialises it is still the parent's. Every slot of this chain carries one.
+pub struct ParentBlockVrf;
+impl Get<Option<[u8; 32]>> for ParentBlockVrf {
+	fn get() -> Option<[u8; 32]> {
+		pallet_babe::AuthorVrfRandomness::<Runtime>::get()
 	}
 }
 
@@ -54,11 +59,14 @@ impl pallet_inference::Config for Runtime {
 	type ModelOrigin = ParamsOrigin;
 	type Hosts = MarketHosts;
 	type ParamsOrigin = ParamsOrigin;
-	type Randomness = BlockRandomness;
+	type ParentBlockVrf = ParentBlockVrf;
 	type Training = TreasuryForTraining;
 	type MaxModels = ConstU32<64>;
 	/// Each draw reads every server's weight: the benchmarks measure 64.
 	type MaxServers = ConstU32<64>;
+	/// A report is a signature check and a draw: 32 fill a fifth of a block's weight.
+	type MaxReports = ConstU32<32>;
+	type MaxSamplesPerBlock = ConstU32<64>;
 	type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkKeys;
@@ -90,8 +98,9 @@ impl pallet_inference::benchmarking::BenchmarkHelper<AccountId, Signature> for B
 }
 
 /// The marketplace's parameters on the development presets: every served request is
-/// re-checked (when another host serves its model), so that re-checks can be watched; the
-/// rest are DESIGN.md's defaults.
+/// re-checked (when another host serves its model), so that re-checks can be watched, and
+/// the draw is redrawn every 30 blocks (3 minutes), so that a host that starts serving is
+/// soon drawn; the rest are DESIGN.md's defaults.
 pub fn development_params() -> MarketParams {
 	MarketParams {
 		recheck_ceiling: Perbill::one(),
