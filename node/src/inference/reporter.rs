@@ -29,6 +29,24 @@ impl Reporter {
 		(Self { sender }, run(chain, receiver))
 	}
 
+	/// Queues the reports of `evidence` that never reached the chain (the node stopped before
+	/// it reported them) while they can still be reported.
+	pub fn report_lost(&self, chain: &Chain, evidence: &super::evidence::EvidenceStore) {
+		let report_blocks = chain.params().map(|params| params.report_blocks).unwrap_or(0);
+		let best = chain.best_number();
+		for (key, record) in evidence.all() {
+			let Some(report) = record.report() else { continue };
+			let request = &report.request;
+			let open = best <= request.valid_until.saturating_add(report_blocks);
+			let reported = matches!(chain.job(key), Ok(Some(_))) ||
+				chain.nonce_used(&request.developer, request.nonce).unwrap_or(true);
+			if open && !reported {
+				log::info!(target: "inference", "Reporting job 0x{} again: served before a restart", hex::encode(key));
+				self.report(report);
+			}
+		}
+	}
+
 	/// Queues `report`.
 	pub fn report(&self, report: ReportOf<Runtime>) {
 		if self.sender.unbounded_send(report).is_err() {

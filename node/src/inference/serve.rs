@@ -195,7 +195,12 @@ impl Settle {
 		let tokens = count(completion.prompt_tokens.saturating_add(completion.tokens.len()));
 		report.tokens = tokens;
 		report.output_hash = completion.output_hash();
-		let record = ServedRecord::new(&report.request.encode(), self.body, completion);
+		let record = ServedRecord::new(
+			&report.request.encode(),
+			&report.signature.encode(),
+			self.body,
+			completion,
+		);
 		if let Err(error) = self.evidence.keep(&key, &record) {
 			// Without evidence a re-check would fail: better unpaid than slashed.
 			log::error!(target: "inference", "Job 0x{}: cannot keep its evidence ({error}); not reported", hex::encode(key));

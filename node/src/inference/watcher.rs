@@ -29,6 +29,10 @@ use crate::client::FullClient;
 const SERVE_RETRY_BLOCKS: u32 = 10;
 /// Blocks between two prunings of evidence.
 const PRUNE_EVERY_BLOCKS: u32 = 20;
+/// Blocks before a re-check's deadline from which an executor that does not give its
+/// evidence fails the re-check; before them, it may be restarting, and is asked again at the
+/// next block.
+const UNREACHABLE_MARGIN_BLOCKS: u32 = 3;
 
 /// Follows the best chain until the node stops.
 pub async fn run(
@@ -141,6 +145,9 @@ async fn perform(
 			tokio::task::spawn_blocking(move || verify(&executor, &record, &job, &key))
 				.await
 				.map_err(|error| format!("the re-check task failed: {error}"))??
+		}
+		Err(error) if chain.best_number().saturating_add(UNREACHABLE_MARGIN_BLOCKS) < job.deadline => {
+			return Err(format!("{error}; asking again at the next block"));
 		}
 		Err(error) => {
 			log::info!(target: "inference", "Job 0x{}: {error}; it fails its re-check", hex::encode(key));

@@ -152,7 +152,7 @@ mod benchmarks {
 		let before = ModelCount::<T>::get();
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, name, LlamaArchitecture::TEST_MODEL, [7; 32], price::<T>());
-		assert_eq!(ModelCount::<T>::get(), before + 1);
+		assert_eq!(ModelCount::<T>::get(), before.saturating_add(1));
 		Ok(())
 	}
 

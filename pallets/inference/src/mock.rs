@@ -155,8 +155,7 @@ pub fn set_weight(who: &AccountId32, weight: u64) {
 
 /// Block `block`'s VRF output unless a test set another: its number, repeated.
 pub fn vrf_of(block: u64) -> Hash32 {
-	VRFS.with(|vrfs| vrfs.borrow().get(&block).copied())
-		.unwrap_or_else(|| [block as u8; 32])
+	VRFS.with(|vrfs| vrfs.borrow().get(&block).copied()).unwrap_or([block as u8; 32])
 }
 
 /// Makes block `block`'s VRF output `output`.

@@ -68,8 +68,10 @@ impl<T: Config> Pallet<T> {
 		let vrf = Self::sample_vrf(job.reported_at)
 			.or_else(|| Self::block_vrf(now.saturating_sub(One::one())))
 			.unwrap_or_default();
-		let point = Self::random_u128(&vrf, (b"gonka/recheck", key));
-		let point = (point % u128::from(Perbill::ACCURACY)) as u32;
+		let point = Self::random_u128(&vrf, (b"gonka/recheck", key))
+			.checked_rem(u128::from(Perbill::ACCURACY))
+			.and_then(|point| u32::try_from(point).ok())
+			.unwrap_or(u32::MAX);
 		let checker = (point < Self::recheck_rate(&job.executor).deconstruct())
 			.then(|| Self::draw_set(job.model, job.reported_at))
 			.flatten()

@@ -78,3 +78,31 @@ fn a_forged_inference_is_punished_as_fraud_in_the_current_epoch() {
 		HostReputation::punish_forgery(&99);
 	});
 }
+
+#[test]
+fn an_overturned_accuser_is_punished_as_fraud_and_a_silent_checker_as_downtime() {
+	run(|| {
+		register(1, 1_000);
+		register(2, 1_000);
+		settle(0, 1, Outcome::Accepted, 10);
+		settle(0, 2, Outcome::Accepted, 10);
+		HostReputation::punish_false_accusation(&1);
+		let accuser = host(1);
+		assert_eq!(accuser.collateral, 800);
+		assert!(matches!(accuser.status, HostStatus::Removed { .. }));
+		let reputation = host(2).reputation;
+		HostReputation::punish_silent_checker(&2);
+		let silent = host(2);
+		assert!(silent.collateral < 1_000, "a downtime slash");
+		assert!(silent.reputation < reputation);
+		assert!(!matches!(silent.status, HostStatus::Removed { .. }), "still a host");
+		let reasons: Vec<_> = System::events()
+			.into_iter()
+			.filter_map(|record| match record.event {
+				RuntimeEvent::HostReputation(Event::HostSlashed { reason, .. }) => Some(reason),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(reasons, vec![SlashReason::FalseAccusation, SlashReason::SilentChecker]);
+	});
+}
