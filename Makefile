@@ -14,7 +14,7 @@ FEATURES := --features gonka-node/test-cheats
 # Every build step sources what scripts/setup.sh decided (e.g. the WASM toolchain).
 WITH_ENV := set -a && . ./.build-env && set +a &&
 
-.PHONY: setup build run test test-rust test-js test-network test-setup chain-specs metadata bench lint weights llama-cpp-reference
+.PHONY: setup build run test test-rust test-js test-network test-setup chain-specs metadata bench bench-market lint weights llama-cpp-reference
 
 setup:
 	@scripts/setup.sh
@@ -80,3 +80,11 @@ metadata: setup
 # Regenerates the pallets' weights.rs with frame-omni-bencher (installs it when missing).
 weights: setup
 	$(WITH_ENV) scripts/generate-weights.sh
+
+# The inference market measured (docs/PERFORMANCE.md): time to first token through the
+# network against the engine's own, and 32 streaming clients for 60 s through one gateway
+# and two nodes, reconciled to the unit. About 20 minutes; not part of `make test`.
+bench-market: build
+	$(WITH_ENV) cargo build --locked -p gonka-benchmarks --bin llm-ttft
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+	$(WITH_ENV) cd tests/js && GONKA_NODE=$(NODE_BIN) node market-bench.mjs $(CARGO_TARGET_DIR)/debug/llm-ttft 32 60

@@ -12,147 +12,49 @@
 // restarted between serving and its re-check (its evidence and its report outlive it).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Keyring } from '@polkadot/api';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
 import OpenAI from 'openai';
 import { submit } from './chain.js';
-import { connect, freePort, startNode } from './node.js';
+import { Market, jobPrefix, until } from './market.js';
 
-const ALICE_NODE_KEY = '0000000000000000000000000000000000000000000000000000000000000001';
-const ALICE_PEER_ID = '12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp';
-const BOB_NODE_KEY = '0000000000000000000000000000000000000000000000000000000000000002';
 const MODEL = 'gonka-test';
 /** Charlie's inference deposit: 1 GNK, a thousand tokens at the test model's price. */
 const DEPOSIT = 1_000_000_000_000n;
 
 const folder = mkdtempSync(join(tmpdir(), 'gonka-inference-'));
-const modelDir = join(folder, 'model');
-const nodes = {};
-const gateways = {};
-let api;
-let keyring;
-let aliceHttp;
-let bobHttp;
-const events = [];
-
-/** A host's node: Alice's relays the gateway's requests; Bob's is restarted by a test. */
-async function startHost(name, nodeKey, http, extra = []) {
-  return startNode([
-    '--chain', 'local', `--${name}`, '--validator', '--base-path', join(folder, name),
-    '--compute', 'cpu', '--compute-threads', '1', '--node-key', nodeKey,
-    '--inference-model', modelDir, '--inference-listen', `127.0.0.1:${http}`, ...extra,
-  ]);
-}
-
-function startBob() {
-  return startHost('bob', BOB_NODE_KEY, bobHttp, [
-    '--bootnodes', `/ip4/127.0.0.1/tcp/${nodes.alice.p2pPort}/p2p/${ALICE_PEER_ID}`,
-  ]);
-}
-
-/** `gonka-node gateway` for `developer`, relaying through Alice's node: its base URL. */
-async function startGateway(developer) {
-  const port = await freePort();
-  const child = spawn(process.env.GONKA_NODE, [
-    'gateway', '--developer-key', developer, '--listen', `127.0.0.1:${port}`, '--node', nodes.alice.url,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (chunk) => { log += chunk; });
-  gateways[developer] = { child, log: () => log };
-  const url = `http://127.0.0.1:${port}/v1`;
-  await until(`the gateway of ${developer}`, async () => {
-    if (child.exitCode !== null) throw new Error(`the gateway exited: ${log}`);
-    return fetch(`${url}/models`).then((r) => (r.ok ? true : undefined), () => undefined);
-  }, 120);
-  return url;
-}
+const market = new Market(folder, join(folder, 'model'));
+const jobEvent = (name, prefix) => market.jobEvent(name, prefix);
 
 before(async () => {
-  await cryptoWaitReady();
-  keyring = new Keyring({ type: 'sr25519' });
-  const written = spawnSync(process.env.GONKA_NODE, ['write-test-model', '--out', modelDir], { encoding: 'utf8' });
+  const written = spawnSync(process.env.GONKA_NODE, ['write-test-model', '--out', market.model], { encoding: 'utf8' });
   assert.equal(written.status, 0, written.stderr);
-  aliceHttp = await freePort();
-  bobHttp = await freePort();
-  nodes.alice = await startHost('alice', ALICE_NODE_KEY, aliceHttp);
-  nodes.bob = await startBob();
-  api = await connect(nodes.alice);
-  await api.query.system.events((records) => {
-    for (const { event } of records) events.push(event);
-  });
-  // Each host tells the chain where its endpoint is: relays and re-checkers find it there.
-  for (const [name, port] of [['Alice', aliceHttp], ['Bob', bobHttp]]) {
-    const info = { name, endpoint: `http://127.0.0.1:${port}`, hardware: 'cpu' };
-    await submit(api.tx.hostReputation.setHostInfo(info), keyring.addFromUri(`//${name}`));
-  }
-  await submit(api.tx.inference.deposit(DEPOSIT), keyring.addFromUri('//Charlie'));
+  await market.start();
+  await submit(market.api.tx.inference.deposit(DEPOSIT), market.key('charlie'));
 }, { timeout: 320_000 });
 
 after(async () => {
-  for (const gateway of Object.values(gateways)) gateway.child.kill();
-  await api?.disconnect();
-  await Promise.all(Object.values(nodes).map((node) => node.stop()));
-  // The nodes' logs outlive the run, for whoever reads a failure.
-  for (const [name, node] of Object.entries(nodes)) {
-    writeFileSync(join(tmpdir(), `gonka-inference-${name}.log`), node.output());
-  }
+  await market.stop('gonka-inference');
   rmSync(folder, { recursive: true, force: true });
 });
-
-/** Resolves with what `probe` returns once it is not undefined, checking every 2 s. */
-async function until(what, probe, seconds) {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`no ${what} within ${seconds} s`);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-  }
-}
-
-/** The job key prefix in an OpenAI response id (`cmpl-gonka-<first 8 bytes of the key>`). */
-function jobPrefix(response) {
-  return `0x${response.id.split('-').at(-1)}`;
-}
-
-/** The first Inference event `name` of the job whose key starts with `prefix`. */
-function jobEvent(name, prefix) {
-  return events.find((e) => e.section === 'inference' && e.method === name && e.data.job.toHex().startsWith(prefix));
-}
-
-async function deposit(address) {
-  const held = await api.call.inferenceApi.deposit(address);
-  return held.isSome ? held.unwrap().total.toBigInt() : 0n;
-}
-
-async function free(address) {
-  return (await api.query.system.account(address)).data.free.toBigInt();
-}
 
 let price;
 let gateway;
 
 test('both hosts serve the registered test model once they have compute weight', async () => {
-  const servers = await until('two servers in the draw', async () => {
-    const [model] = await api.call.inferenceApi.models();
-    const drawn = await api.query.inference.currentDraws(0);
-    return model.servers.length === 2 && drawn.length === 2 ? model : undefined;
-  }, 600);
-  price = servers.price.toBigInt();
-  gateway = await startGateway('//Charlie');
+  price = await market.served(600);
+  gateway = await market.gateway('//Charlie');
   const listed = await (await fetch(`${gateway}/models`)).json();
   assert.equal(listed.data[0].id, MODEL);
   assert.equal(BigInt(listed.data[0].gonka.pricePerToken), price);
 }, { timeout: 700_000 });
 
 test('an unmodified OpenAI client pays tokens × price from the deposit, 80% to the executor and 20% to training', async () => {
-  const charlie = keyring.addFromUri('//Charlie').address;
+  const charlie = market.key('charlie').address;
   const openai = new OpenAI({ baseURL: gateway, apiKey: 'any-key-will-do', maxRetries: 0 });
-  const [heldBefore, freeBefore] = [await deposit(charlie), await free(charlie)];
+  const [heldBefore, freeBefore] = [await market.deposit(charlie), await market.free(charlie)];
   const completion = await openai.completions.create({ model: MODEL, prompt: 'The network sells', max_tokens: 12, temperature: 0 });
   assert.equal(typeof completion.choices[0].text, 'string');
   const { prompt_tokens: prompt, completion_tokens: generated, total_tokens: total } = completion.usage;
@@ -170,8 +72,8 @@ test('an unmodified OpenAI client pays tokens × price from the deposit, 80% to 
   assert.equal(cost, BigInt(total) * price, 'tokens × price');
   assert.equal(paid.data.toExecutor.toBigInt(), (cost * 80n) / 100n);
   assert.equal(paid.data.toTreasury.toBigInt(), cost - paid.data.toExecutor.toBigInt());
-  assert.equal(heldBefore - (await deposit(charlie)), cost, 'the deposit paid exactly the cost');
-  assert.equal(await free(charlie), freeBefore, 'and nothing else: no fee, no relay transaction');
+  assert.equal(heldBefore - (await market.deposit(charlie)), cost, 'the deposit paid exactly the cost');
+  assert.equal(await market.free(charlie), freeBefore, 'and nothing else: no fee, no relay transaction');
 }, { timeout: 240_000 });
 
 test('chat completions stream as server-sent events, and are paid', async () => {
@@ -216,9 +118,9 @@ test('unknown models, oversized prompts, unsigned requests and developers withou
   const openai = new OpenAI({ baseURL: gateway, apiKey: 'x', maxRetries: 0 });
   await assert.rejects(openai.completions.create({ model: 'no-such-model', prompt: 'x' }), (e) => e.status === 404 && e.code === 'model_not_found');
   await assert.rejects(openai.completions.create({ model: MODEL, prompt: 'x'.repeat(600), max_tokens: 4 }), (e) => e.status === 400 && e.code === 'context_length_exceeded');
-  const unsigned = new OpenAI({ baseURL: `http://127.0.0.1:${aliceHttp}/v1`, apiKey: 'x', maxRetries: 0 });
+  const unsigned = new OpenAI({ baseURL: `http://127.0.0.1:${market.http.alice}/v1`, apiKey: 'x', maxRetries: 0 });
   await assert.rejects(unsigned.completions.create({ model: MODEL, prompt: 'x', max_tokens: 4 }), (e) => e.status === 401 && e.code === 'missing_signature');
-  const dave = new OpenAI({ baseURL: await startGateway('//Dave'), apiKey: 'x', maxRetries: 0 });
+  const dave = new OpenAI({ baseURL: await market.gateway('//Dave'), apiKey: 'x', maxRetries: 0 });
   await assert.rejects(dave.completions.create({ model: MODEL, prompt: 'x', max_tokens: 4 }), (e) => e.status === 402 && e.code === 'insufficient_deposit');
 }, { timeout: 180_000 });
 
@@ -252,11 +154,10 @@ test('an executor restarted between serving and its re-check reports, passes and
     if (!servedByBob) continue;
     // Bob stops at once: before his report (batched for 1.5 s), or at least before the
     // re-check, which reads his evidence over HTTP.
-    await nodes.bob.stop('SIGKILL');
-    nodes.bob = await startBob();
+    await market.restart('bob');
     const paid = await until('the payment', async () => jobEvent('Paid', job), 300);
     assert.equal(jobEvent('Disputed', job), undefined, 'the restarted executor passed its re-check');
-    assert.equal(jobEvent('Finished', job).data.executor.toString(), keyring.addFromUri('//Bob').address);
+    assert.equal(jobEvent('Finished', job).data.executor.toString(), market.key('bob').address);
     assert.ok(paid.data.toExecutor.toBigInt() > 0n);
     return;
   }
