@@ -21,11 +21,11 @@ import { submit } from './chain.js';
 import { Market, jobPrefix, until } from './market.js';
 
 const MODEL = 'gonka-test';
-/** Charlie's inference deposit: 1 GNK, a thousand tokens at the test model's price. */
+/** Charlie's inference deposit: 1,000 GNK, a million tokens at the test model's price. */
 const DEPOSIT = 1_000_000_000_000n;
 
 const folder = mkdtempSync(join(tmpdir(), 'gonka-inference-'));
-const market = new Market(folder, join(folder, 'model'));
+const market = new Market(folder, join(folder, 'model'), MODEL);
 const jobEvent = (name, prefix) => market.jobEvent(name, prefix);
 
 before(async () => {

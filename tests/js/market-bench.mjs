@@ -51,11 +51,11 @@ function percentile(sorted, p) {
 }
 
 const folder = mkdtempSync(join(tmpdir(), 'gonka-market-'));
-const market = new Market(folder, process.env.GONKA_SMOLLM2);
+const market = new Market(folder, process.env.GONKA_SMOLLM2, MODEL);
 try {
   await market.start();
   const charlie = market.key('charlie').address;
-  await submit(market.api.tx.inference.deposit(10_000_000_000_000_000n), market.key('charlie'));
+  await submit(market.api.tx.inference.deposit(100_000_000_000_000n), market.key('charlie'));
   await market.served(900);
   const gateway = await market.gateway('//Charlie');
   const treasury = (await market.api.query.treasuryForTraining.totalReceived()).toBigInt();

@@ -27,13 +27,14 @@ export async function until(what, probe, seconds) {
   }
 }
 
-/** The market: `model` (a path) served by Alice and Bob under `folder`, each host's endpoint
- * on chain, and every event recorded. `start` starts it; `restart('bob')` restarts a host on
- * its own database and evidence. */
+/** The market: `model` (a path, registered as `name`) served by Alice and Bob under
+ * `folder`, each host's endpoint on chain, and every event recorded. `start` starts it;
+ * `restart('bob')` restarts a host on its own database and evidence. */
 export class Market {
-  constructor(folder, model) {
+  constructor(folder, model, name) {
     this.folder = folder;
     this.model = model;
+    this.name = name;
     this.nodes = {};
     this.http = {};
     this.gateways = [];
@@ -76,12 +77,13 @@ export class Market {
     this.nodes[name] = await this.startHost(name);
   }
 
-  /** Resolves once both hosts are in the draw of model 0: its price. */
+  /** Resolves once both hosts are in the model's draw: its price. */
   async served(seconds) {
     const model = await until('two servers in the draw', async () => {
-      const [first] = await this.api.call.inferenceApi.models();
-      const drawn = await this.api.query.inference.currentDraws(0);
-      return first.servers.length === 2 && drawn.length === 2 ? first : undefined;
+      const models = await this.api.call.inferenceApi.models();
+      const served = models.find((info) => new TextDecoder().decode(info.model.name.toU8a(true)) === this.name);
+      const drawn = await this.api.query.inference.currentDraws(served.id);
+      return served.servers.length === 2 && drawn.length === 2 ? served : undefined;
     }, seconds);
     return model.price.toBigInt();
   }

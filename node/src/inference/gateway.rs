@@ -144,6 +144,9 @@ async fn discover_relay(http: &reqwest::Client, node: &str) -> Result<String, St
 	})
 }
 
+/// How many executors a request is drawn for before the gateway gives the relay's error back.
+const DRAWS: u32 = 3;
+
 /// The gateway's state.
 struct Gateway {
 	developer: sr25519::Pair,
@@ -214,18 +217,26 @@ async fn relay(
 		}
 		answer.json().await.map_err(|error| ApiError::upstream(format!("the relay's quote: {error}")))?
 	};
-	let (request, signature) = gateway.sign(&quote, &body)?;
-	let answer = gateway
-		.http
-		.post(format!("{}{path}", gateway.relay))
-		.header("content-type", "application/json")
-		.header(REQUEST_HEADER, format!("0x{}", hex::encode(request.encode())))
-		.header(SIGNATURE_HEADER, format!("0x{}", hex::encode(signature.encode())))
-		.body(body)
-		.send()
-		.await
-		.map_err(|error| unreachable_relay(&gateway.relay, error))?;
-	passed_through(answer)
+	// An executor that does not answer loses only the job: signed again, with another nonce,
+	// the request is drawn afresh, most likely to another host.
+	let mut attempts = 0;
+	loop {
+		attempts = attempts.saturating_add(1);
+		let (request, signature) = gateway.sign(&quote, &body)?;
+		let answer = gateway
+			.http
+			.post(format!("{}{path}", gateway.relay))
+			.header("content-type", "application/json")
+			.header(REQUEST_HEADER, format!("0x{}", hex::encode(request.encode())))
+			.header(SIGNATURE_HEADER, format!("0x{}", hex::encode(signature.encode())))
+			.body(body.clone())
+			.send()
+			.await
+			.map_err(|error| unreachable_relay(&gateway.relay, error))?;
+		if answer.status() != reqwest::StatusCode::BAD_GATEWAY || attempts >= DRAWS {
+			return passed_through(answer);
+		}
+	}
 }
 
 impl Gateway {
