@@ -15,8 +15,8 @@ use sp_keystore::KeystorePtr;
 use sp_runtime::BoundedVec;
 
 use crate::{
-	host::{host_key, HostSubmitter},
 	client::FullClient,
+	host::{host_key, HostSubmitter},
 };
 
 /// What the compute worker runs on.

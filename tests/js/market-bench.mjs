@@ -98,8 +98,11 @@ try {
     const payments = jobs.map((job) => market.jobEvent('Paid', job));
     return payments.every(Boolean) ? payments : undefined;
   }, 900);
-  const finished = market.events.filter((e) => e.section === 'inference' && e.method === 'Finished' && e.data.developer.toString() === charlie);
-  const charged = finished.reduce((sum, e) => sum + e.data.charged.toBigInt(), 0n);
+  // Events come from every new best block, a re-orged one's too: one report per job counts.
+  const finished = new Map(market.events
+    .filter((e) => e.section === 'inference' && e.method === 'Finished' && e.data.developer.toString() === charlie)
+    .map((e) => [e.data.job.toHex(), e.data.charged.toBigInt()]));
+  const charged = [...finished.values()].reduce((sum, amount) => sum + amount, 0n);
   const toExecutors = paid.reduce((sum, e) => sum + e.data.toExecutor.toBigInt(), 0n);
   const toTreasury = paid.reduce((sum, e) => sum + e.data.toTreasury.toBigInt(), 0n);
   const reconciled = {
@@ -124,11 +127,11 @@ try {
       requests_per_s: answered.length / SECONDS,
       p50_ms: percentile(sorted, 50),
       p99_ms: percentile(sorted, 99),
-      reports: finished.length,
+      reports: finished.size,
     },
     reconciled,
     reconciles: reconciled.depositSpent === reconciled.charged && reconciled.charged === reconciled.paid
-      && reconciled.treasuryReceived === reconciled.toTreasury && finished.length === jobs.length,
+      && reconciled.treasuryReceived === reconciled.toTreasury && finished.size === jobs.length,
   }, null, 1));
 } finally {
   await market.stop('gonka-market');

@@ -25,7 +25,12 @@ pub struct Admissions {
 	reserved: Mutex<HashMap<AccountId, Vec<Reservation>>>,
 }
 
-fn refused(status: StatusCode, kind: &'static str, code: &'static str, message: String) -> ApiError {
+fn refused(
+	status: StatusCode,
+	kind: &'static str,
+	code: &'static str,
+	message: String,
+) -> ApiError {
 	ApiError::new(status, kind, code, message)
 }
 
@@ -39,8 +44,8 @@ impl Admissions {
 	) -> Result<(), ApiError> {
 		let params = chain.params().map_err(|error| ApiError::upstream(error.to_string()))?;
 		let best = chain.best_number();
-		if request.valid_until > request.anchor.saturating_add(params.request_blocks) ||
-			request.anchor > best
+		if request.valid_until > request.anchor.saturating_add(params.request_blocks)
+			|| request.anchor > best
 		{
 			return Err(ApiError::invalid(format!(
 				"the request's anchor ({}) must be a past block and its validUntil ({}) at most \
@@ -78,7 +83,8 @@ impl Admissions {
 			.map_err(|error| ApiError::upstream(error.to_string()))?
 			.map_or(0, |deposit| deposit.total.saturating_sub(deposit.unlocking));
 		let cost = price.saturating_mul(request.max_tokens.into());
-		let mut reserved = self.reserved.lock().map_err(|_| ApiError::upstream("admissions poisoned"))?;
+		let mut reserved =
+			self.reserved.lock().map_err(|_| ApiError::upstream("admissions poisoned"))?;
 		let mine = reserved.entry(developer.clone()).or_default();
 		// A reservation the chain has charged (its nonce is used) is in the deposit already.
 		mine.retain(|reservation| !nonce_used(reservation.nonce));
@@ -87,7 +93,10 @@ impl Admissions {
 				StatusCode::CONFLICT,
 				"invalid_request_error",
 				"nonce_used",
-				format!("{developer} already used request nonce {}: sign with a new one", request.nonce),
+				format!(
+					"{developer} already used request nonce {}: sign with a new one",
+					request.nonce
+				),
 			));
 		}
 		let held: Balance = mine.iter().map(|r| r.amount).sum();

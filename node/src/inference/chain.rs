@@ -99,7 +99,9 @@ impl Chain {
 		anchor: BlockNumber,
 		signature: &Signature,
 	) -> Result<Option<AccountId>, ChainError> {
-		self.api("drawing the executor", |api, at| api.executor_for(at, model, anchor, signature.clone()))
+		self.api("drawing the executor", |api, at| {
+			api.executor_for(at, model, anchor, signature.clone())
+		})
 	}
 
 	/// `developer`'s inference deposit.
@@ -153,9 +155,9 @@ impl Chain {
 		else {
 			return Ok(None);
 		};
-		T::decode(&mut &data.0[..])
-			.map(Some)
-			.map_err(|error| ChainError::Runtime(format!("the chain's state does not decode: {error}")))
+		T::decode(&mut &data.0[..]).map(Some).map_err(|error| {
+			ChainError::Runtime(format!("the chain's state does not decode: {error}"))
+		})
 	}
 
 	/// Submits `call` as the host, without waiting for its block.

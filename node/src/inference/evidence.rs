@@ -88,8 +88,15 @@ impl ServedRecord {
 		let signature = hex::decode(self.signature.trim_start_matches("0x")).ok()?;
 		let signature = Decode::decode(&mut &signature[..]).ok()?;
 		let completion = self.completion();
-		let tokens = self.prompt_tokens.saturating_add(u32::try_from(completion.tokens.len()).unwrap_or(u32::MAX));
-		Some(pallet_inference::Report { request, signature, tokens, output_hash: completion.output_hash() })
+		let tokens = self
+			.prompt_tokens
+			.saturating_add(u32::try_from(completion.tokens.len()).unwrap_or(u32::MAX));
+		Some(pallet_inference::Report {
+			request,
+			signature,
+			tokens,
+			output_hash: completion.output_hash(),
+		})
 	}
 }
 

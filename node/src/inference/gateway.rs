@@ -87,7 +87,8 @@ impl GatewayCmd {
 				self.listen,
 				account.to_ss58check()
 			);
-			let gateway = Arc::new(Gateway { developer, relay, http, last_nonce: AtomicU64::new(0) });
+			let gateway =
+				Arc::new(Gateway { developer, relay, http, last_nonce: AtomicU64::new(0) });
 			axum::serve(listener, router(gateway))
 				.await
 				.map_err(|error| format!("the gateway stopped: {error}"))
@@ -215,11 +216,14 @@ async fn relay(
 		if !answer.status().is_success() {
 			return passed_through(answer);
 		}
-		answer.json().await.map_err(|error| ApiError::upstream(format!("the relay's quote: {error}")))?
+		answer
+			.json()
+			.await
+			.map_err(|error| ApiError::upstream(format!("the relay's quote: {error}")))?
 	};
 	// An executor that does not answer loses only the job: signed again, with another nonce,
 	// the request is drawn afresh, most likely to another host.
-	let mut attempts = 0;
+	let mut attempts = 0u32;
 	loop {
 		attempts = attempts.saturating_add(1);
 		let (request, signature) = gateway.sign(&quote, &body)?;
@@ -248,8 +252,7 @@ impl Gateway {
 		let mut last = self.last_nonce.load(Ordering::SeqCst);
 		loop {
 			let next = now.max(last.saturating_add(1));
-			match self.last_nonce.compare_exchange(last, next, Ordering::SeqCst, Ordering::SeqCst)
-			{
+			match self.last_nonce.compare_exchange(last, next, Ordering::SeqCst, Ordering::SeqCst) {
 				Ok(_) => return next,
 				Err(seen) => last = seen,
 			}
@@ -257,7 +260,11 @@ impl Gateway {
 	}
 
 	/// The developer's signed request for `body` at `quote`.
-	fn sign(&self, quote: &Quote, body: &[u8]) -> Result<(RequestOf<Runtime>, MultiSignature), ApiError> {
+	fn sign(
+		&self,
+		quote: &Quote,
+		body: &[u8],
+	) -> Result<(RequestOf<Runtime>, MultiSignature), ApiError> {
 		let genesis: H256 = quote
 			.genesis_hash
 			.trim_start_matches("0x")

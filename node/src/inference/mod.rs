@@ -166,7 +166,13 @@ impl InferenceSetup {
 				task_manager.spawn_handle().spawn(
 					"inference-watcher",
 					Some("inference"),
-					watcher::run(client, chain.clone(), executor.clone(), evidence.clone(), info.id),
+					watcher::run(
+						client,
+						chain.clone(),
+						executor.clone(),
+						evidence.clone(),
+						info.id,
+					),
 				);
 				let (reporter, reporting) = reporter::Reporter::new(chain.clone());
 				reporter.report_lost(&chain, &evidence);

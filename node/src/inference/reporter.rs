@@ -38,8 +38,8 @@ impl Reporter {
 			let Some(report) = record.report() else { continue };
 			let request = &report.request;
 			let open = best <= request.valid_until.saturating_add(report_blocks);
-			let reported = matches!(chain.job(key), Ok(Some(_))) ||
-				chain.nonce_used(&request.developer, request.nonce).unwrap_or(true);
+			let reported = matches!(chain.job(key), Ok(Some(_)))
+				|| chain.nonce_used(&request.developer, request.nonce).unwrap_or(true);
 			if open && !reported {
 				log::info!(target: "inference", "Reporting job 0x{} again: served before a restart", hex::encode(key));
 				self.report(report);
@@ -93,7 +93,8 @@ async fn run(chain: Chain, mut receiver: mpsc::UnboundedReceiver<ReportOf<Runtim
 		}
 		let batch: Vec<_> = pending.drain(..take).collect();
 		let count = batch.len();
-		let call = pallet_inference::Call::finish { reports: BoundedVec::truncate_from(batch.clone()) };
+		let call =
+			pallet_inference::Call::finish { reports: BoundedVec::truncate_from(batch.clone()) };
 		match chain.submit(call).await {
 			Ok(()) => log::info!(target: "inference", "Reported {count} served request(s)"),
 			Err(error) => {

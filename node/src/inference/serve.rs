@@ -22,7 +22,7 @@ use super::{
 	chain::{Chain, JobKey, ModelInfo},
 	evidence::{EvidenceStore, ServedRecord},
 	executor::{count, Executor},
-	openai::{ApiError, Api, Logprobs, Usage},
+	openai::{Api, ApiError, Logprobs, Usage},
 	reporter::Reporter,
 	server::SignedRequest,
 };
@@ -106,7 +106,11 @@ impl Serving {
 		tokio::spawn(async move {
 			let outcome = match generation.await {
 				Ok(Ok((completion, text))) => {
-					settle.record(key, Report { request, signature, tokens: 0, output_hash: [0; 32] }, &completion);
+					settle.record(
+						key,
+						Report { request, signature, tokens: 0, output_hash: [0; 32] },
+						&completion,
+					);
 					Ok((completion, text))
 				}
 				Ok(Err(error)) => {
@@ -123,15 +127,15 @@ impl Serving {
 		let finished = async move {
 			finished.await.unwrap_or_else(|_| Err("the serving task stopped".to_string()))
 		};
-		let with_logprobs = move |executor: &Executor, tokens: &[TokenLogprobs], offset: usize| {
-			match logprobs {
+		let with_logprobs =
+			move |executor: &Executor, tokens: &[TokenLogprobs], offset: usize| match logprobs {
 				Logprobs::None => Value::Null,
 				Logprobs::Top(top) => {
-					let reports: Vec<_> = tokens.iter().map(|token| executor.report(token)).collect();
+					let reports: Vec<_> =
+						tokens.iter().map(|token| executor.report(token)).collect();
 					api.logprobs(&reports, top, offset)
 				}
-			}
-		};
+			};
 		let model_name = parsed.model.clone();
 		if !parsed.stream {
 			drop(received);
@@ -151,13 +155,14 @@ impl Serving {
 		let mut offset = 0;
 		let head_name = model_name.clone();
 		let head_job = job.clone();
-		let head = received.map(move |(piece, token)| {
-			let logprobs = with_logprobs(&streamed, std::slice::from_ref(&token), offset);
-			offset += piece.len();
-			Ok::<_, Infallible>(Event::default().data(
-				api.chunk(&head_job, &head_name, &piece, logprobs, None, None).to_string(),
-			))
-		});
+		let head =
+			received.map(move |(piece, token)| {
+				let logprobs = with_logprobs(&streamed, std::slice::from_ref(&token), offset);
+				offset += piece.len();
+				Ok::<_, Infallible>(Event::default().data(
+					api.chunk(&head_job, &head_name, &piece, logprobs, None, None).to_string(),
+				))
+			});
 		let tail = futures::stream::once(async move {
 			match finished.await {
 				Ok((completion, _)) => {
@@ -171,7 +176,9 @@ impl Serving {
 					);
 					Event::default().data(chunk.to_string())
 				}
-				Err(error) => Event::default().data(json!({"error": {"message": error}}).to_string()),
+				Err(error) => {
+					Event::default().data(json!({"error": {"message": error}}).to_string())
+				}
 			}
 		})
 		.chain(futures::stream::once(async { Event::default().data("[DONE]") }))
@@ -191,7 +198,12 @@ struct Settle {
 
 impl Settle {
 	/// Keeps the evidence of `completion` and queues its report.
-	fn record(self, key: JobKey, mut report: pallet_inference::ReportOf<gonka_runtime::Runtime>, completion: &Completion) {
+	fn record(
+		self,
+		key: JobKey,
+		mut report: pallet_inference::ReportOf<gonka_runtime::Runtime>,
+		completion: &Completion,
+	) {
 		let tokens = count(completion.prompt_tokens.saturating_add(completion.tokens.len()));
 		report.tokens = tokens;
 		report.output_hash = completion.output_hash();

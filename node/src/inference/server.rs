@@ -153,7 +153,9 @@ async fn quote(
 	let chain = &endpoint.chain;
 	let model = reqwest::Url::parse(&format!("http://quote/?{}", query.unwrap_or_default()))
 		.ok()
-		.and_then(|url| url.query_pairs().find(|(name, _)| name == "model").map(|(_, v)| v.into_owned()))
+		.and_then(|url| {
+			url.query_pairs().find(|(name, _)| name == "model").map(|(_, v)| v.into_owned())
+		})
 		.ok_or_else(|| ApiError::invalid_param("model", "ask for a quote with ?model=<name>"))?;
 	let info = chain.model_named(&model).map_err(upstream)?.ok_or_else(|| unknown_model(&model))?;
 	let params = chain.params().map_err(upstream)?;
@@ -174,9 +176,8 @@ async fn served_job(
 	State(endpoint): State<Arc<Endpoint>>,
 	Path(key): Path<String>,
 ) -> Result<Response, ApiError> {
-	let key: Option<JobKey> = hex::decode(key.trim_start_matches("0x"))
-		.ok()
-		.and_then(|bytes| bytes.try_into().ok());
+	let key: Option<JobKey> =
+		hex::decode(key.trim_start_matches("0x")).ok().and_then(|bytes| bytes.try_into().ok());
 	let key = key.ok_or_else(|| ApiError::invalid("a job's key is 32 bytes, 0x-hex"))?;
 	match endpoint.serving.as_ref().and_then(|serving| serving.evidence(&key)) {
 		Some(record) => Ok(Json(record).into_response()),

@@ -109,9 +109,8 @@ async fn declare_serving(chain: &Chain, model: u32) -> bool {
 /// reported.
 fn prune(chain: &Chain, evidence: &EvidenceStore) {
 	let Ok(params) = chain.params() else { return };
-	let life = Duration::from_millis(
-		params.job_life().saturating_mul(gonka_runtime::time::SLOT_DURATION),
-	);
+	let life =
+		Duration::from_millis(params.job_life().saturating_mul(gonka_runtime::time::SLOT_DURATION));
 	let removed = evidence.prune(life, |key| matches!(chain.job(*key), Ok(None)));
 	if removed > 0 {
 		log::debug!(target: "inference", "Pruned the evidence of {removed} settled job(s)");
@@ -146,7 +145,9 @@ async fn perform(
 				.await
 				.map_err(|error| format!("the re-check task failed: {error}"))??
 		}
-		Err(error) if chain.best_number().saturating_add(UNREACHABLE_MARGIN_BLOCKS) < job.deadline => {
+		Err(error)
+			if chain.best_number().saturating_add(UNREACHABLE_MARGIN_BLOCKS) < job.deadline =>
+		{
 			return Err(format!("{error}; asking again at the next block"));
 		}
 		Err(error) => {
@@ -206,10 +207,10 @@ fn verify(
 	};
 	let completion = record.completion();
 	let total = record.prompt_tokens.saturating_add(count(completion.tokens.len()));
-	if pallet_inference::Pallet::<Runtime>::job_key(&request) != *key ||
-		sp_io::hashing::blake2_256(record.body.as_bytes()) != job.body_hash ||
-		completion.output_hash() != job.served.output_hash ||
-		total != job.served.tokens
+	if pallet_inference::Pallet::<Runtime>::job_key(&request) != *key
+		|| sp_io::hashing::blake2_256(record.body.as_bytes()) != job.body_hash
+		|| completion.output_hash() != job.served.output_hash
+		|| total != job.served.tokens
 	{
 		return Ok(false);
 	}

@@ -18,8 +18,8 @@ use sp_runtime::{traits::Saturating, Perbill};
 use crate::{
 	BalanceOf, BlockVrfs, Call, Config, CurrentDraws, InferenceRequest, JobStatus, Jobs,
 	LlamaArchitecture, MarketParams, ModelCount, ModelId, NonceExpiries, Pallet, Params,
-	QueuedJobs, Report, ReportOf, SampleQueue, Servers, UsedNonces, UsedTokens,
-	WeightInfo, MAX_DISPUTE_CHECKERS, MAX_MODEL_NAME_LEN,
+	QueuedJobs, Report, ReportOf, SampleQueue, Servers, UsedNonces, UsedTokens, WeightInfo,
+	MAX_DISPUTE_CHECKERS, MAX_MODEL_NAME_LEN,
 };
 
 /// What benchmarks need from the runtime: a developer key that signs requests, and hosts with

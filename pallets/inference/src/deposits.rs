@@ -93,9 +93,12 @@ impl<T: Config> Pallet<T> {
 
 	/// Puts `amount` of `developer`'s escrow back into its deposit.
 	pub(crate) fn return_to_deposit(developer: &T::AccountId, amount: BalanceOf<T>) {
-		let Ok(released) =
-			T::Currency::release(&HoldReason::Escrow.into(), developer, amount, Precision::BestEffort)
-		else {
+		let Ok(released) = T::Currency::release(
+			&HoldReason::Escrow.into(),
+			developer,
+			amount,
+			Precision::BestEffort,
+		) else {
 			return;
 		};
 		if T::Currency::hold(&HoldReason::Deposit.into(), developer, released).is_ok() {

@@ -278,7 +278,8 @@ impl crate::Config for Test {
 /// parameters, the developer's deposit [`DEPOSIT`].
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	let funded = [DEVELOPER, GOVERNANCE, TREASURY, HOSTS[0], HOSTS[1], HOSTS[2], HOSTS[3], HOSTS[4]];
+	let funded =
+		[DEVELOPER, GOVERNANCE, TREASURY, HOSTS[0], HOSTS[1], HOSTS[2], HOSTS[3], HOSTS[4]];
 	pallet_balances::GenesisConfig::<Test> {
 		balances: funded.iter().map(|seed| (account(seed), BALANCE)).collect(),
 		..Default::default()

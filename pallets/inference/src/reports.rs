@@ -45,13 +45,16 @@ impl<T: Config> Pallet<T> {
 	fn accept_report(executor: &T::AccountId, report: ReportOf<T>) -> Result<(), DispatchError> {
 		let request = &report.request;
 		let payload = Self::signing_payload(request);
-		ensure!(report.signature.verify(&payload[..], &request.developer), Error::<T>::BadSignature);
+		ensure!(
+			report.signature.verify(&payload[..], &request.developer),
+			Error::<T>::BadSignature
+		);
 		let params = Params::<T>::get();
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(
-			request.anchor < now &&
-				request.valid_until <=
-					request.anchor.saturating_add(params.request_blocks.into()),
+			request.anchor < now
+				&& request.valid_until
+					<= request.anchor.saturating_add(params.request_blocks.into()),
 			Error::<T>::BadAnchor
 		);
 		let last = request.valid_until.saturating_add(params.report_blocks.into());
@@ -62,12 +65,13 @@ impl<T: Config> Pallet<T> {
 			.ok_or(Error::<T>::BadAnchor)?;
 		ensure!(drawn == *executor, Error::<T>::NotExecutor);
 		ensure!(
-			report.tokens > 0 &&
-				report.tokens <= request.max_tokens &&
-				report.tokens <= model.architecture.context,
+			report.tokens > 0
+				&& report.tokens <= request.max_tokens
+				&& report.tokens <= model.architecture.context,
 			Error::<T>::InvalidTokenCount
 		);
-		let price = Prices::<T>::get(request.model).unwrap_or(model.base_price).min(request.max_price);
+		let price =
+			Prices::<T>::get(request.model).unwrap_or(model.base_price).min(request.max_price);
 		let cost = price.saturating_mul(report.tokens.into());
 		let key = Self::job_key(request);
 		ensure!(!Jobs::<T>::contains_key(key), Error::<T>::NonceUsed);

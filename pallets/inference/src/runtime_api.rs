@@ -89,9 +89,9 @@ impl<T: Config> Pallet<T> {
 						Some(Duty::Recheck(key))
 					}
 					JobStatus::Disputed { checkers, .. }
-						if open &&
-							checkers.iter().any(|(checker, _)| checker == host) &&
-							!Verdicts::<T>::contains_key(key, host) =>
+						if open
+							&& checkers.iter().any(|(checker, _)| checker == host)
+							&& !Verdicts::<T>::contains_key(key, host) =>
 					{
 						Some(Duty::Judge(key))
 					}

@@ -141,9 +141,7 @@ pub struct Report<Request, Signature> {
 }
 
 /// A developer's inference deposit: what requests are charged from.
-#[derive(
-	Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
 pub struct Deposit<Balance, BlockNumber> {
 	/// Everything held, the part being withdrawn included.
 	pub total: Balance,

@@ -56,9 +56,9 @@ fn dispute_checkers(key: Hash32) -> Vec<&'static str> {
 }
 
 fn paid(key: Hash32) -> bool {
-	System::events().iter().any(|record| {
-		matches!(&record.event, RuntimeEvent::Inference(Event::Paid { job, .. }) if *job == key)
-	})
+	System::events().iter().any(
+		|record| matches!(&record.event, RuntimeEvent::Inference(Event::Paid { job, .. }) if *job == key),
+	)
 }
 
 #[test]

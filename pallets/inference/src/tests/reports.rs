@@ -169,8 +169,8 @@ fn a_developer_who_signs_more_than_the_deposit_is_charged_the_deposit_and_no_mor
 		assert_eq!(Inference::available_deposit(&who(DEVELOPER)), 0);
 		// Settled, the payments add up to the deposit exactly.
 		run_to_block(10);
-		let paid = (Balances::free_balance(who(TREASURY)) - treasury_before) +
-			(Balances::free_balance(who(HOSTS[0])) - executor_before);
+		let paid = (Balances::free_balance(who(TREASURY)) - treasury_before)
+			+ (Balances::free_balance(who(HOSTS[0])) - executor_before);
 		assert_eq!(paid, DEPOSIT);
 		assert_eq!(Balances::free_balance(who(DEVELOPER)), BALANCE - DEPOSIT);
 	});
