@@ -43,8 +43,10 @@ fn smollm2() -> PathBuf {
 }
 
 fn reference() -> Reference {
-	let path =
-		PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/llama-cpp/smollm2.json");
+	// The checkout the test runs in (Cargo names it), not necessarily the one it was built in.
+	let path = std::env::var_os("CARGO_MANIFEST_DIR")
+		.map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+		.join("tests/fixtures/llama-cpp/smollm2.json");
 	serde_json::from_slice(&std::fs::read(path).expect("the fixture")).expect("its JSON")
 }
 
