@@ -18,7 +18,7 @@ use crate::{
 	configs::{self, consensus::EpochDuration},
 	genesis_config_presets, AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa,
 	Inference, InherentDataExt, Nonce, ProofOfCompute, Runtime, RuntimeCall, RuntimeGenesisConfig,
-	SessionKeys, Signature, Sprint, System, TransactionPayment, TreasuryForTraining, VERSION,
+	SessionKeys, Sprint, System, TransactionPayment, TreasuryForTraining, VERSION,
 };
 // The benchmark macros name every benchmarked pallet in this module.
 #[cfg(feature = "runtime-benchmarks")]
@@ -307,7 +307,7 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl pallet_inference::runtime_api::InferenceApi<Block, AccountId, Balance, BlockNumber, Signature> for Runtime {
+	impl pallet_inference::runtime_api::InferenceApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn models() -> Vec<pallet_inference::runtime_api::ModelSummary<AccountId, Balance>> {
 			Inference::model_summaries()
 		}
@@ -324,16 +324,16 @@ impl_runtime_apis! {
 			Inference::signing_payload(&request)
 		}
 
-		fn executor_for(model: u32, anchor: BlockNumber, signature: Signature) -> Option<AccountId> {
-			Inference::executor_for(model, anchor, &signature)
+		fn executor_for(request: pallet_inference::RequestOf<Runtime>) -> Option<AccountId> {
+			Inference::executor_for(&request)
 		}
 
 		fn deposit(developer: AccountId) -> Option<pallet_inference::DepositOf<Runtime>> {
 			pallet_inference::Deposits::<Runtime>::get(developer)
 		}
 
-		fn nonce_used(developer: AccountId, nonce: u64) -> bool {
-			Inference::nonce_used(&developer, nonce)
+		fn job_reported(key: [u8; 32]) -> bool {
+			Inference::job_reported(&key)
 		}
 
 		fn duties(host: AccountId) -> Vec<pallet_inference::runtime_api::Duty> {

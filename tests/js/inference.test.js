@@ -120,6 +120,16 @@ test('unknown models, oversized prompts, unsigned requests and developers withou
   await assert.rejects(openai.completions.create({ model: MODEL, prompt: 'x'.repeat(600), max_tokens: 4 }), (e) => e.status === 400 && e.code === 'context_length_exceeded');
   const unsigned = new OpenAI({ baseURL: `http://127.0.0.1:${market.http.alice}/v1`, apiKey: 'x', maxRetries: 0 });
   await assert.rejects(unsigned.completions.create({ model: MODEL, prompt: 'x', max_tokens: 4 }), (e) => e.status === 401 && e.code === 'missing_signature');
+  // What the re-check could not read back as served: a prompt on the chat route, a body
+  // that is not UTF-8 (in a field the endpoint ignores).
+  const post = (path, body) => fetch(`${gateway}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const misrouted = await post('/chat/completions', JSON.stringify({ model: MODEL, prompt: 'x', max_tokens: 2 }));
+  assert.equal(misrouted.status, 400);
+  assert.equal((await misrouted.json()).error.param, 'messages');
+  const latin1 = Buffer.concat([Buffer.from(`{"model":"${MODEL}","prompt":"x","note":"`), Buffer.from([0xff]), Buffer.from('"}')]);
+  const notUtf8 = await post('/completions', latin1);
+  assert.equal(notUtf8.status, 400);
+  assert.match((await notUtf8.json()).error.message, /UTF-8/);
   const dave = new OpenAI({ baseURL: await market.gateway('//Dave'), apiKey: 'x', maxRetries: 0 });
   await assert.rejects(dave.completions.create({ model: MODEL, prompt: 'x', max_tokens: 4 }), (e) => e.status === 402 && e.code === 'insufficient_deposit');
 }, { timeout: 180_000 });

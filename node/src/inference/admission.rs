@@ -1,8 +1,7 @@
-//! What an executor checks before it serves a signed request at once (DESIGN.md §6b): that it
-//! is the request's drawn executor, that the request can still be served and reported, that
-//! its nonce is fresh, that the model's price is within the request's, and that the
-//! developer's deposit, less what this host already serves against it, covers the request's
-//! maximum cost. The chain charges at most the deposit whatever executors do: these checks
+//! What an executor checks before it serves a signed request at once (DESIGN.md §6b): that
+//! the request can still be served and reported, that it was not served or reported before,
+//! that the model's price is within the request's, and that the developer's deposit, less
+//! what this host already serves against it, covers the request's maximum cost. The chain charges at most the deposit whatever executors do: these checks
 //! bound what an executor can serve unpaid to the requests it admits at once.
 
 use std::{collections::HashMap, sync::Mutex};
@@ -11,11 +10,14 @@ use axum::http::StatusCode;
 use gonka_runtime::{AccountId, Balance, Runtime};
 use pallet_inference::RequestOf;
 
-use super::{chain::Chain, openai::ApiError};
+use super::{
+	chain::{Chain, JobKey},
+	openai::ApiError,
+};
 
-/// A request admitted and not yet seen on chain: its nonce and what it may cost.
+/// A request admitted and not yet seen on chain: its job key and what it may cost.
 struct Reservation {
-	nonce: u64,
+	key: JobKey,
 	amount: Balance,
 }
 
@@ -35,10 +37,11 @@ fn refused(
 }
 
 impl Admissions {
-	/// Admits `request` at the model's `price`, reserving its maximum cost.
+	/// Admits `request`, job `key`, at the model's `price`, reserving its maximum cost.
 	pub fn admit(
 		&self,
 		chain: &Chain,
+		key: JobKey,
 		request: &RequestOf<Runtime>,
 		price: Balance,
 	) -> Result<(), ApiError> {
@@ -77,7 +80,7 @@ impl Admissions {
 			));
 		}
 		let developer = &request.developer;
-		let nonce_used = |nonce| chain.nonce_used(developer, nonce).unwrap_or(false);
+		let reported = |key| chain.job_reported(key).unwrap_or(false);
 		let available = chain
 			.deposit(developer)
 			.map_err(|error| ApiError::upstream(error.to_string()))?
@@ -86,15 +89,15 @@ impl Admissions {
 		let mut reserved =
 			self.reserved.lock().map_err(|_| ApiError::upstream("admissions poisoned"))?;
 		let mine = reserved.entry(developer.clone()).or_default();
-		// A reservation the chain has charged (its nonce is used) is in the deposit already.
-		mine.retain(|reservation| !nonce_used(reservation.nonce));
-		if nonce_used(request.nonce) || mine.iter().any(|r| r.nonce == request.nonce) {
+		// A reservation the chain has charged (its job is reported) is in the deposit already.
+		mine.retain(|reservation| !reported(reservation.key));
+		if reported(key) || mine.iter().any(|r| r.key == key) {
 			return Err(refused(
 				StatusCode::CONFLICT,
 				"invalid_request_error",
-				"nonce_used",
+				"already_served",
 				format!(
-					"{developer} already used request nonce {}: sign with a new one",
+					"this request (nonce {}) was served already: sign a new one",
 					request.nonce
 				),
 			));
@@ -114,22 +117,22 @@ impl Admissions {
 				),
 			));
 		}
-		mine.push(Reservation { nonce: request.nonce, amount: cost });
+		mine.push(Reservation { key, amount: cost });
 		Ok(())
 	}
 
-	/// Lowers the reservation of `developer`'s request `nonce` to what it cost, or drops it
+	/// Lowers the reservation of `developer`'s job `key` to what it cost, or drops it
 	/// (`cost` none) when it was not served.
-	pub fn settle(&self, developer: &AccountId, nonce: u64, cost: Option<Balance>) {
+	pub fn settle(&self, developer: &AccountId, key: JobKey, cost: Option<Balance>) {
 		let Ok(mut reserved) = self.reserved.lock() else { return };
 		let Some(mine) = reserved.get_mut(developer) else { return };
 		match cost {
 			Some(cost) => {
-				for reservation in mine.iter_mut().filter(|r| r.nonce == nonce) {
+				for reservation in mine.iter_mut().filter(|r| r.key == key) {
 					reservation.amount = cost;
 				}
 			}
-			None => mine.retain(|reservation| reservation.nonce != nonce),
+			None => mine.retain(|reservation| reservation.key != key),
 		}
 	}
 }

@@ -109,9 +109,9 @@ impl Chain {
 		self.api("reading a deposit", |api, at| api.deposit(at, developer.clone()))
 	}
 
-	/// Whether `developer` used `nonce` in a request that can still be reported.
-	pub fn nonce_used(&self, developer: &AccountId, nonce: u64) -> Result<bool, ChainError> {
-		self.api("reading a nonce", |api, at| api.nonce_used(at, developer.clone(), nonce))
+	/// Whether job `key` was reported and can still be reported.
+	pub fn job_reported(&self, key: JobKey) -> Result<bool, ChainError> {
+		self.api("reading a report", |api, at| api.job_reported(at, key))
 	}
 
 	/// What this host must do for the marketplace now.

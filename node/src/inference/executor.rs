@@ -156,6 +156,7 @@ impl Executor {
 		let api = if body.messages.is_some() { Api::Chat } else { Api::Completions };
 		if count(prompt.len()) != prompt_tokens
 			|| body.check_options(api).is_err()
+			|| count(tokens.len()) > body.completion_budget()
 			|| self.runs_past_its_end(body, tokens)
 		{
 			return Ok(false);

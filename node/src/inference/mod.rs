@@ -194,7 +194,11 @@ impl InferenceSetup {
 		let address = self.listener.local_addr().map_err(|error| error.to_string())?;
 		let listener = tokio::net::TcpListener::from_std(self.listener)
 			.map_err(|error| format!("the inference endpoint cannot listen: {error}"))?;
-		let endpoint = Arc::new(server::Endpoint { chain, serving, http: reqwest::Client::new() });
+		let http = reqwest::Client::builder()
+			.connect_timeout(std::time::Duration::from_secs(5))
+			.build()
+			.map_err(|error| format!("the inference endpoint's HTTP client: {error}"))?;
+		let endpoint = Arc::new(server::Endpoint { chain, serving, http });
 		log::info!(target: "inference", "OpenAI-compatible endpoint on http://{address}/v1");
 		task_manager.spawn_essential_handle().spawn(
 			"inference-endpoint",

@@ -38,8 +38,8 @@ impl Reporter {
 			let Some(report) = record.report() else { continue };
 			let request = &report.request;
 			let open = best <= request.valid_until.saturating_add(report_blocks);
-			let reported = matches!(chain.job(key), Ok(Some(_)))
-				|| chain.nonce_used(&request.developer, request.nonce).unwrap_or(true);
+			let reported =
+				matches!(chain.job(key), Ok(Some(_))) || chain.job_reported(key).unwrap_or(true);
 			if open && !reported {
 				log::info!(target: "inference", "Reporting job 0x{} again: served before a restart", hex::encode(key));
 				self.report(report);

@@ -76,8 +76,8 @@ impl Serving {
 			));
 		}
 		let price = info.price.min(request.max_price);
-		self.admissions.admit(chain, &request, info.price)?;
 		let key = pallet_inference::Pallet::<gonka_runtime::Runtime>::job_key(&request);
+		self.admissions.admit(chain, key, &request, info.price)?;
 		let job = hex::encode(&key[..8]);
 		let top = match logprobs {
 			Logprobs::Top(top) => top,
@@ -114,11 +114,11 @@ impl Serving {
 					Ok((completion, text))
 				}
 				Ok(Err(error)) => {
-					settle.admissions.settle(&request.developer, request.nonce, None);
+					settle.admissions.settle(&request.developer, key, None);
 					Err(error)
 				}
 				Err(error) => {
-					settle.admissions.settle(&request.developer, request.nonce, None);
+					settle.admissions.settle(&request.developer, key, None);
 					Err(format!("the model task failed: {error}"))
 				}
 			};
@@ -216,11 +216,11 @@ impl Settle {
 		if let Err(error) = self.evidence.keep(&key, &record) {
 			// Without evidence a re-check would fail: better unpaid than slashed.
 			log::error!(target: "inference", "Job 0x{}: cannot keep its evidence ({error}); not reported", hex::encode(key));
-			self.admissions.settle(&report.request.developer, report.request.nonce, None);
+			self.admissions.settle(&report.request.developer, key, None);
 			return;
 		}
 		let cost = self.price.saturating_mul(tokens.into());
-		self.admissions.settle(&report.request.developer, report.request.nonce, Some(cost));
+		self.admissions.settle(&report.request.developer, key, Some(cost));
 		self.reporter.report(report);
 	}
 }

@@ -35,6 +35,9 @@ use super::{
 pub const REQUEST_HEADER: &str = "x-gonka-request";
 /// See [`REQUEST_HEADER`].
 pub const SIGNATURE_HEADER: &str = "x-gonka-signature";
+/// Marks a request a relay forwarded: it is served or refused, never forwarded again (an
+/// endpoint on chain that points back at a relay would loop).
+pub const FORWARDED_HEADER: &str = "x-gonka-forwarded";
 
 /// What the handlers share.
 pub struct Endpoint {
@@ -249,9 +252,30 @@ impl Endpoint {
 		headers: &HeaderMap,
 		body: Bytes,
 	) -> Result<Response, ApiError> {
+		// The evidence keeps the body as text: bytes that are not UTF-8 (which JSON fields the
+		// endpoint ignores may carry) would not hash back to what was signed.
+		std::str::from_utf8(&body)
+			.map_err(|error| ApiError::invalid(format!("the body is not UTF-8: {error}")))?;
 		let parsed: CompletionBody = serde_json::from_slice(&body).map_err(|error| {
 			ApiError::invalid(format!("the body is not a valid request: {error}"))
 		})?;
+		// The re-check tells the API from the body: a chat has `messages`, a completion a
+		// `prompt`; each route takes its own.
+		match (api, parsed.prompt.is_some(), parsed.messages.is_some()) {
+			(Api::Chat, false, true) | (Api::Completions, true, false) => {}
+			(Api::Chat, ..) => {
+				return Err(ApiError::invalid_param(
+					"messages",
+					"a chat completion takes `messages`, not `prompt`",
+				))
+			}
+			(Api::Completions, ..) => {
+				return Err(ApiError::invalid_param(
+					"prompt",
+					"a completion takes `prompt`, not `messages`",
+				))
+			}
+		}
 		parsed.check_options(api)?;
 		let info = self
 			.chain
@@ -276,23 +300,19 @@ impl Endpoint {
 				"the signature is not the developer's over this request on this chain",
 			));
 		}
-		let executor = self
-			.chain
-			.executor_for(request.model, request.anchor, &signature)
-			.map_err(upstream)?
-			.ok_or_else(|| {
-				ApiError::new(
-					StatusCode::SERVICE_UNAVAILABLE,
-					"api_error",
-					"no_executor",
-					format!(
-						"no executor for this request: either no host with compute weight \
+		let executor = self.chain.executor_for(&request).map_err(upstream)?.ok_or_else(|| {
+			ApiError::new(
+				StatusCode::SERVICE_UNAVAILABLE,
+				"api_error",
+				"no_executor",
+				format!(
+					"no executor for this request: either no host with compute weight \
 						 serves '{}' yet, or this node does not know block {}'s VRF output \
 						 (anchor a recent finalised block)",
-						parsed.model, request.anchor
-					),
-				)
-			})?;
+					parsed.model, request.anchor
+				),
+			)
+		})?;
 		let signed = SignedRequest { request, signature, body, parsed };
 		match &self.serving {
 			Some(serving) if executor == self.chain.host() && serving.model == info.id => {
@@ -304,6 +324,10 @@ impl Endpoint {
 				"model_not_loaded",
 				"this host was drawn for the request but does not run its model",
 			)),
+			_ if headers.contains_key(FORWARDED_HEADER) => Err(ApiError::upstream(format!(
+				"a relay forwarded this request here, but the executor is {executor}: its \
+				 endpoint on chain points at another host's"
+			))),
 			_ => self.forward(api, executor, headers, signed.body).await,
 		}
 	}
@@ -330,6 +354,7 @@ impl Endpoint {
 			.http
 			.post(format!("{endpoint}{path}"))
 			.header("content-type", "application/json")
+			.header(FORWARDED_HEADER, "1")
 			.body(body);
 		for name in [REQUEST_HEADER, SIGNATURE_HEADER] {
 			if let Some(value) = headers.get(name) {

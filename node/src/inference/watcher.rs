@@ -13,7 +13,7 @@ use std::{
 
 use futures::StreamExt;
 use gonka_runtime::{AccountId, Runtime};
-use pallet_inference::{runtime_api::Duty, JobOf};
+use pallet_inference::{runtime_api::Duty, JobOf, Verdict};
 use sc_client_api::BlockchainEvents;
 use sp_runtime::traits::Header;
 
@@ -30,9 +30,14 @@ const SERVE_RETRY_BLOCKS: u32 = 10;
 /// Blocks between two prunings of evidence.
 const PRUNE_EVERY_BLOCKS: u32 = 20;
 /// Blocks before a re-check's deadline from which an executor that does not give its
-/// evidence fails the re-check; before them, it may be restarting, and is asked again at the
-/// next block.
+/// evidence is reported as withholding it; before them, it may be restarting, and is asked
+/// again at the next block.
 const UNREACHABLE_MARGIN_BLOCKS: u32 = 3;
+/// The longest an executor may take to give its evidence.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(20);
+/// The most bytes of evidence read: a body of up to 2 MiB and a context of tokens with their
+/// top log-probabilities.
+const EVIDENCE_LIMIT: usize = 32 << 20;
 
 /// Follows the best chain until the node stops.
 pub async fn run(
@@ -42,7 +47,17 @@ pub async fn run(
 	evidence: Arc<EvidenceStore>,
 	model: u32,
 ) {
-	let http = reqwest::Client::new();
+	let http = match reqwest::Client::builder()
+		.connect_timeout(Duration::from_secs(5))
+		.timeout(FETCH_TIMEOUT)
+		.build()
+	{
+		Ok(http) => http,
+		Err(error) => {
+			log::error!(target: "inference", "No re-checks: the HTTP client fails ({error})");
+			return;
+		}
+	};
 	let in_progress: Arc<Mutex<HashSet<Duty>>> = Arc::default();
 	let mut imports = client.import_notification_stream();
 	let mut serve_from = 0;
@@ -157,14 +172,18 @@ async fn perform(
 	};
 	log::info!(
 		target: "inference",
-		"Job 0x{}: re-checked as {}, {}",
+		"Job 0x{}: re-checked as {}: {:?}",
 		hex::encode(key),
 		if matches!(duty, Duty::Recheck(_)) { "its checker" } else { "a dispute's checker" },
-		if passed { "passed" } else { "failed" }
+		verdict
 	);
 	let call = match duty {
-		Duty::Recheck(_) => pallet_inference::Call::<Runtime>::recheck { job: key, passed },
-		_ => pallet_inference::Call::<Runtime>::vote { job: key, valid: passed },
+		Duty::Recheck(_) => pallet_inference::Call::<Runtime>::recheck { job: key, verdict },
+		// A dispute's checker that cannot get the evidence finds it forged: the executor
+		// gave it to the accuser, and withholds it now.
+		_ => {
+			pallet_inference::Call::<Runtime>::vote { job: key, valid: verdict == Verdict::Passed }
+		}
 	};
 	chain.submit(call).await.map_err(|error| error.to_string())
 }
@@ -181,18 +200,38 @@ async fn fetch(
 		.map_err(|error| error.to_string())?
 		.ok_or("its executor has no endpoint")?;
 	let url = format!("{endpoint}/gonka/v1/jobs/0x{}", hex::encode(key));
-	let answer = http
+	let mut answer = http
 		.get(&url)
 		.send()
 		.await
 		.and_then(|answer| answer.error_for_status())
 		.map_err(|error| format!("{url} did not give the served job: {error}"))?;
-	answer.json().await.map_err(|error| format!("{url} gave no served job: {error}"))
+	let mut bytes = Vec::new();
+	while let Some(chunk) =
+		answer.chunk().await.map_err(|error| format!("{url} broke off: {error}"))?
+	{
+		if bytes.len().saturating_add(chunk.len()) > EVIDENCE_LIMIT {
+			return Err(format!("{url} gave more than {EVIDENCE_LIMIT} bytes"));
+		}
+		bytes.extend_from_slice(&chunk);
+	}
+	serde_json::from_slice(&bytes).map_err(|error| format!("{url} gave no served job: {error}"))
 }
 
 /// Whether `record` is what job `key` was signed for and reported with, and holds when
-/// re-computed.
-fn verify(
+/// re-computed. Evidence the model cannot even run (an unknown token, a prompt that does not
+/// fit) fails: it is the executor's.
+fn verify(executor: &Executor, record: &ServedRecord, job: &JobOf<Runtime>, key: &JobKey) -> bool {
+	match recompute(executor, record, job, key) {
+		Ok(passed) => passed,
+		Err(error) => {
+			log::info!(target: "inference", "Job 0x{}: {error}", hex::encode(key));
+			false
+		}
+	}
+}
+
+fn recompute(
 	executor: &Executor,
 	record: &ServedRecord,
 	job: &JobOf<Runtime>,

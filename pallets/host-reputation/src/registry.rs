@@ -74,7 +74,8 @@ impl<T: Config> Pallet<T> {
 	/// fraud is punished, in the current epoch. Nothing happens to accounts that are not
 	/// hosts.
 	pub fn punish_forgery(who: &T::AccountId) {
-		let Some(mut host) = Hosts::<T>::get(who) else { return };
+		// A host already removed was punished once: its other jobs do not slash it again.
+		let Some(mut host) = Hosts::<T>::get(who).filter(|host| !host.is_removed()) else { return };
 		Self::punish(Self::current_epoch(), who, &mut host, SlashReason::Forgery);
 		Hosts::<T>::insert(who, host);
 	}
@@ -82,7 +83,7 @@ impl<T: Config> Pallet<T> {
 	/// Punishes a re-checker whose accusation the marketplace's dispute overturned, as fraud:
 	/// it tried to have an honest host slashed.
 	pub fn punish_false_accusation(who: &T::AccountId) {
-		let Some(mut host) = Hosts::<T>::get(who) else { return };
+		let Some(mut host) = Hosts::<T>::get(who).filter(|host| !host.is_removed()) else { return };
 		Self::punish(Self::current_epoch(), who, &mut host, SlashReason::FalseAccusation);
 		Hosts::<T>::insert(who, host);
 	}
@@ -90,7 +91,7 @@ impl<T: Config> Pallet<T> {
 	/// Penalises a host the marketplace drew to re-check or to decide a dispute that gave no
 	/// verdict in time, as downtime.
 	pub fn punish_silent_checker(who: &T::AccountId) {
-		let Some(mut host) = Hosts::<T>::get(who) else { return };
+		let Some(mut host) = Hosts::<T>::get(who).filter(|host| !host.is_removed()) else { return };
 		Self::penalise_downtime(Self::current_epoch(), who, &mut host, SlashReason::SilentChecker);
 		Hosts::<T>::insert(who, host);
 	}

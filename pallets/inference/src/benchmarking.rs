@@ -16,9 +16,9 @@ use gonka_primitives::Hash32;
 use sp_runtime::{traits::Saturating, Perbill};
 
 use crate::{
-	BalanceOf, BlockVrfs, Call, Config, CurrentDraws, InferenceRequest, JobStatus, Jobs,
-	LlamaArchitecture, MarketParams, ModelCount, ModelId, NonceExpiries, Pallet, Params,
-	QueuedJobs, Report, ReportOf, SampleQueue, Servers, UsedNonces, UsedTokens, WeightInfo,
+	BalanceOf, BlockVrfs, Call, Config, CurrentDraws, InferenceRequest, JobExpiries, JobStatus,
+	Jobs, LlamaArchitecture, MarketParams, ModelCount, ModelId, Pallet, Params, QueuedJobs, Report,
+	ReportOf, ReportedJobs, SampleQueue, Servers, UsedTokens, Verdict, WeightInfo,
 	MAX_DISPUTE_CHECKERS, MAX_MODEL_NAME_LEN,
 };
 
@@ -87,10 +87,10 @@ fn report_for<T: Config>(model: ModelId, executor: &T::AccountId) -> ReportOf<T>
 			valid_until: anchor.saturating_add(1u32.into()),
 			anchor,
 		};
-		let signature =
-			T::BenchmarkHelper::sign(&developer, &Pallet::<T>::signing_payload(&request));
-		let drawn = Pallet::<T>::executor_for(model, anchor, &signature);
+		let drawn = Pallet::<T>::executor_for(&request);
 		if drawn.as_ref() == Some(executor) || nonce > 10_000 {
+			let signature =
+				T::BenchmarkHelper::sign(&developer, &Pallet::<T>::signing_payload(&request));
 			return Report { request, signature, tokens: 100, output_hash: [2; 32] };
 		}
 		nonce = nonce.saturating_add(1);
@@ -131,7 +131,8 @@ fn disputed<T: Config>(
 	hosts: &[T::AccountId],
 ) -> Result<(Hash32, Vec<T::AccountId>), BenchmarkError> {
 	let (key, checker) = rechecking::<T>(model, hosts)?;
-	Pallet::<T>::judge(checker, key, false).map_err(|_| BenchmarkError::Stop("not judged"))?;
+	Pallet::<T>::judge(checker, key, Verdict::Failed)
+		.map_err(|_| BenchmarkError::Stop("not judged"))?;
 	match Jobs::<T>::get(key).map(|job| job.status) {
 		Some(JobStatus::Disputed { checkers, .. }) => {
 			Ok((key, checkers.into_iter().map(|(host, _)| host).collect()))
@@ -254,7 +255,7 @@ mod benchmarks {
 		anchored::<T>();
 		let (key, checker) = rechecking::<T>(model, &hosts)?;
 		#[extrinsic_call]
-		_(RawOrigin::Signed(checker), key, false);
+		_(RawOrigin::Signed(checker), key, Verdict::Failed);
 		assert!(matches!(
 			Jobs::<T>::get(key).map(|job| job.status),
 			Some(JobStatus::Disputed { .. })
@@ -353,18 +354,20 @@ mod benchmarks {
 		assert_eq!(CurrentDraws::<T>::get(0).len() as u32, s);
 	}
 
-	/// One expired nonce forgotten.
+	/// One expired report forgotten.
 	#[benchmark]
 	fn prune_nonce() {
-		let developer: T::AccountId = account("developer", 0, 0);
 		let expiry: BlockNumberFor<T> = 1u32.into();
-		Pallet::<T>::use_nonce(&developer, 7, expiry);
+		Pallet::<T>::mark_reported([7; 32], expiry);
 		#[block]
 		{
-			Pallet::<T>::prune_nonces(3u32.into(), T::WeightInfo::prune_nonce().saturating_mul(3));
+			Pallet::<T>::prune_reported(
+				3u32.into(),
+				T::WeightInfo::prune_nonce().saturating_mul(4),
+			);
 		}
-		assert!(UsedNonces::<T>::get(&developer, 7).is_none());
-		assert!(NonceExpiries::<T>::iter().next().is_none());
+		assert!(ReportedJobs::<T>::get([7; 32]).is_none());
+		assert!(JobExpiries::<T>::iter().next().is_none());
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -3,8 +3,11 @@
 //! Every `draw_period` blocks the servers of each model and their weights are written down
 //! ([`crate::CurrentDraws`]); the set of the period before is kept ([`crate::PreviousDraws`]).
 //! A request's executor is drawn from the set of the period its anchor lies in, with
-//! `blake2_256(SCALE(signature) ‖ vrf_output(anchor))`: the developer's signature and a VRF
-//! output that neither relay nor executor chose fix it, and any node can find it at once.
+//! `blake2_256(job_key ‖ vrf_output(anchor))`, the job key being the BLAKE2b-256 of the signed
+//! request: the request and a VRF output that neither relay nor executor chose fix it, and
+//! any node can find it at once. (DESIGN.md hashes the signature; sr25519 signatures are
+//! randomised, so one request signed twice would be drawn twice, and served by two executors
+//! of which one is paid.)
 //! Since the period covers a request's whole report window, the chain can still check the
 //! draw when the report arrives, whatever servers joined, left or changed weight meanwhile.
 
@@ -25,7 +28,9 @@ pub type DrawSet<T> =
 	BoundedVec<(<T as frame_system::Config>::AccountId, u64), <T as Config>::MaxServers>;
 
 impl<T: Config> Pallet<T> {
-	/// Starts a new draw period when block `now` ends the current one.
+	/// Starts a new draw period when block `now` ends the current one. Servers without
+	/// weight leave the model's servers then (their node declares them again once they have
+	/// weight), so that hosts that stopped computing do not hold its `MaxServers` seats.
 	pub(crate) fn refresh_draws_at(now: BlockNumberFor<T>) -> Weight {
 		let (current, _) = DrawPeriods::<T>::get();
 		let period: BlockNumberFor<T> = Params::<T>::get().draw_period.into();
@@ -37,6 +42,10 @@ impl<T: Config> Pallet<T> {
 		for model in 0..models {
 			PreviousDraws::<T>::insert(model, CurrentDraws::<T>::get(model));
 			Self::refresh_draw(model);
+			let weighted = CurrentDraws::<T>::get(model);
+			Servers::<T>::mutate(model, |servers| {
+				servers.retain(|server| weighted.iter().any(|(host, _)| host == server))
+			});
 		}
 		let servers = T::MaxServers::get();
 		T::DbWeight::get()
@@ -70,16 +79,12 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The executor of a request for `model` anchored at `anchor` and signed with
-	/// `signature`: none when the anchor's VRF output or draw set is gone, or nobody serves.
-	pub fn executor_for(
-		model: ModelId,
-		anchor: BlockNumberFor<T>,
-		signature: &T::Signature,
-	) -> Option<T::AccountId> {
-		let vrf = Self::block_vrf(anchor)?;
-		let set = Self::draw_set(model, anchor)?;
-		let mut seed = signature.encode();
+	/// The executor of `request`: none when its anchor's VRF output or draw set is gone, or
+	/// nobody serves its model.
+	pub fn executor_for(request: &crate::RequestOf<T>) -> Option<T::AccountId> {
+		let vrf = Self::block_vrf(request.anchor)?;
+		let set = Self::draw_set(request.model, request.anchor)?;
+		let mut seed = Self::job_key(request).to_vec();
 		seed.extend_from_slice(&vrf);
 		let hash = sp_io::hashing::blake2_256(&seed);
 		let mut bytes = [0u8; 16];
@@ -107,6 +112,12 @@ impl<T: Config> Pallet<T> {
 			point = point.saturating_sub(weight);
 		}
 		None
+	}
+
+	/// `set` without the hosts that lost their weight since it was written (removed for
+	/// fraud, or gone): they judge nobody.
+	pub(crate) fn still_weighted(set: DrawSet<T>) -> Vec<(T::AccountId, u64)> {
+		set.into_iter().filter(|(host, _)| T::Hosts::weight(host) > 0).collect()
 	}
 
 	/// Up to `count` distinct members of `set` outside `excluded`, drawn by weight with

@@ -7,12 +7,12 @@
 //! - [`deposits`]: a developer's inference deposit ([`Pallet::deposit`]), withdrawn after a
 //!   delay longer than any job lives ([`Pallet::unlock`], [`Pallet::withdraw`]);
 //! - [`draws`]: requests are signed off chain with an `anchor` block; the executor is drawn
-//!   by compute weight with `blake2_256(signature ‖ vrf_output(anchor))`, among the servers
-//!   and weights of the draw period the anchor lies in, so any node can find it and serve at
-//!   once, and the chain can check it;
+//!   by compute weight with `blake2_256(job_key ‖ vrf_output(anchor))` (the job key is the
+//!   signed request's hash), among the servers and weights of the draw period the anchor lies
+//!   in, so any node can find it and serve at once, and the chain can check it;
 //! - [`reports`]: the executor reports what it served in batches ([`Pallet::finish`]); each
-//!   report's signature, draw, nonce (kept until the request can no longer be reported, see
-//!   [`nonces`]) and price are checked, and the cost, at most what the deposit holds, moves to
+//!   report's signature, draw, freshness (a request is reported once while it can be, see
+//!   [`replay`]) and price are checked, and the cost, at most what the deposit holds, moves to
 //!   escrow;
 //! - [`rechecks`]: the VRF output of the block after a report decides whether it is
 //!   re-checked, so no executor can time its report to dodge the draw. A checker's failed
@@ -33,10 +33,10 @@ extern crate alloc;
 pub mod benchmarking;
 mod deposits;
 mod draws;
-mod nonces;
 mod pricing;
 mod rechecks;
 mod registry;
+mod replay;
 mod reports;
 pub mod runtime_api;
 mod settlement;
@@ -237,34 +237,20 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type QueuedJobs<T: Config> = StorageMap<_, Twox64Concat, u64, Hash32, OptionQuery>;
 
-	/// Request nonces reported, by developer, with the last block at which the request could
-	/// be reported: a nonce is free again after it.
+	/// Jobs reported, by key, with the last block at which their request could be reported:
+	/// a report of the same request is refused until then.
 	#[pallet::storage]
-	pub type UsedNonces<T: Config> = StorageDoubleMap<
-		_,
-		Blake2_128Concat,
-		T::AccountId,
-		Twox64Concat,
-		u64,
-		BlockNumberFor<T>,
-		OptionQuery,
-	>;
+	pub type ReportedJobs<T: Config> =
+		StorageMap<_, Identity, Hash32, BlockNumberFor<T>, OptionQuery>;
 
-	/// The same nonces by the block after which they are forgotten, for pruning.
+	/// The same keys by the block after which they are forgotten, for pruning.
 	#[pallet::storage]
-	pub type NonceExpiries<T: Config> = StorageDoubleMap<
-		_,
-		Twox64Concat,
-		BlockNumberFor<T>,
-		Blake2_128Concat,
-		(T::AccountId, u64),
-		(),
-		OptionQuery,
-	>;
+	pub type JobExpiries<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Identity, Hash32, (), OptionQuery>;
 
-	/// Nonces expiring up to this block are pruned.
+	/// Keys expiring up to this block are pruned.
 	#[pallet::storage]
-	pub type NoncesPrunedTo<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+	pub type JobsPrunedTo<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
 
 	/// Who gave a verdict in each dispute.
 	#[pallet::storage]
@@ -313,7 +299,7 @@ pub mod pallet {
 		}
 
 		fn on_idle(now: BlockNumberFor<T>, limit: Weight) -> Weight {
-			Self::prune_nonces(now, limit)
+			Self::prune_reported(now, limit)
 		}
 	}
 
@@ -405,6 +391,12 @@ pub mod pallet {
 			to_executor: BalanceOf<T>,
 			/// Of it, to the training treasury.
 			to_treasury: BalanceOf<T>,
+		},
+		/// The checker could not get the executor's evidence of a job: its charge went back
+		/// to the developer's deposit, and nobody is punished.
+		EvidenceWithheld {
+			/// The job.
+			job: Hash32,
 		},
 		/// A forged job's charge went back to the developer's deposit.
 		Refunded {
@@ -499,8 +491,8 @@ pub mod pallet {
 		BadAnchor,
 		/// The request's report window (`valid_until` + `report_blocks`) has passed.
 		ReportTooLate,
-		/// The developer already used this nonce.
-		NonceUsed,
+		/// This request was reported already.
+		AlreadyReported,
 		/// The reporter is not the executor the draw gives for this request.
 		NotExecutor,
 		/// The report counts no tokens, or more than the request paid for.
@@ -597,13 +589,13 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// The drawn checker's verdict on `job`, which it re-computed: passed, the job is
-		/// paid; failed, a dispute opens.
+		/// The drawn checker's verdict on `job`: passed, the job is paid; failed, a dispute
+		/// opens; the executor withheld its evidence, the charge goes back to the deposit.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::recheck())]
-		pub fn recheck(origin: OriginFor<T>, job: Hash32, passed: bool) -> DispatchResult {
+		pub fn recheck(origin: OriginFor<T>, job: Hash32, verdict: Verdict) -> DispatchResult {
 			let checker = ensure_signed(origin)?;
-			Self::judge(checker, job, passed)
+			Self::judge(checker, job, verdict)
 		}
 
 		/// A dispute checker's verdict on `job`: `valid` when its own re-computation passes.

@@ -16,7 +16,7 @@ use sp_runtime::{
 
 use crate::{
 	Config, Error, Event, InferenceHosts, JobOf, JobStatus, Jobs, Pallet, Params, QueuedJobs,
-	SampleQueue, Verdicts, WeightInfo, SAMPLE_LAG_BLOCKS,
+	SampleQueue, Verdict, Verdicts, WeightInfo, SAMPLE_LAG_BLOCKS,
 };
 
 impl<T: Config> Pallet<T> {
@@ -75,6 +75,7 @@ impl<T: Config> Pallet<T> {
 		let checker = (point < Self::recheck_rate(&job.executor).deconstruct())
 			.then(|| Self::draw_set(job.model, job.reported_at))
 			.flatten()
+			.map(Self::still_weighted)
 			.and_then(|set| {
 				let random = Self::random_u128(&vrf, (b"gonka/checker", key));
 				Self::pick(&set, random, &[&job.executor])
@@ -90,8 +91,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The checker's verdict: passed, the job is paid; failed, a dispute opens, or, when no
-	/// other server can decide it, the job is paid (one host alone convicts nobody).
-	pub(crate) fn judge(checker: T::AccountId, key: Hash32, passed: bool) -> DispatchResult {
+	/// other server can decide it, the job is paid (one host alone convicts nobody); evidence
+	/// withheld, the charge goes back to the deposit and nobody is punished.
+	pub(crate) fn judge(checker: T::AccountId, key: Hash32, verdict: Verdict) -> DispatchResult {
 		let mut job = Jobs::<T>::get(key).ok_or(Error::<T>::UnknownJob)?;
 		let JobStatus::Rechecking { checker: drawn } = &job.status else {
 			return Err(Error::<T>::WrongStage.into());
@@ -99,13 +101,25 @@ impl<T: Config> Pallet<T> {
 		ensure!(*drawn == checker, Error::<T>::NotChecker);
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now <= job.deadline, Error::<T>::DeadlinePassed);
-		if passed {
-			Self::pay(key, &job);
-			return Ok(());
+		match verdict {
+			Verdict::Passed => {
+				Self::pay(key, &job);
+				return Ok(());
+			}
+			Verdict::Unavailable => {
+				Self::return_to_deposit(&job.developer, job.charged);
+				Jobs::<T>::remove(key);
+				Self::deposit_event(Event::EvidenceWithheld { job: key });
+				return Ok(());
+			}
+			Verdict::Failed => {}
 		}
 		let params = Params::<T>::get();
+		// The panel is fixed with the sampling's VRF output: an accuser cannot wait for a better
+		// one (it may still accuse only where it likes the panel; docs/SECURITY.md M2).
 		let vrf = Self::sample_vrf(job.reported_at).unwrap_or_default();
-		let set = Self::draw_set(job.model, job.reported_at).unwrap_or_default();
+		let set =
+			Self::still_weighted(Self::draw_set(job.model, job.reported_at).unwrap_or_default());
 		let checkers = Self::pick_many(
 			&set,
 			&vrf,

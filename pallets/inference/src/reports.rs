@@ -1,7 +1,7 @@
 //! Executors' reports (`finish`): each is the developer's signed request with the tokens used
 //! and the output's hash. The chain checks what the executor could not fake: the developer's
 //! signature on this chain, that the reporter is the request's drawn executor, the anchor and
-//! report window, the nonce, and the token count; then it takes `tokens × price`, at most
+//! report window, that the request was not reported before, and the token count; then it takes `tokens × price`, at most
 //! what the deposit holds, into escrow, and queues the job for its re-check draw.
 
 use alloc::vec::Vec;
@@ -59,10 +59,13 @@ impl<T: Config> Pallet<T> {
 		);
 		let last = request.valid_until.saturating_add(params.report_blocks.into());
 		ensure!(now <= last, Error::<T>::ReportTooLate);
-		ensure!(!Self::nonce_used(&request.developer, request.nonce), Error::<T>::NonceUsed);
+		let key = Self::job_key(request);
+		ensure!(
+			!Self::job_reported(&key) && !Jobs::<T>::contains_key(key),
+			Error::<T>::AlreadyReported
+		);
 		let model = Models::<T>::get(request.model).ok_or(Error::<T>::UnknownModel)?;
-		let drawn = Self::executor_for(request.model, request.anchor, &report.signature)
-			.ok_or(Error::<T>::BadAnchor)?;
+		let drawn = Self::executor_for(request).ok_or(Error::<T>::BadAnchor)?;
 		ensure!(drawn == *executor, Error::<T>::NotExecutor);
 		ensure!(
 			report.tokens > 0
@@ -73,11 +76,9 @@ impl<T: Config> Pallet<T> {
 		let price =
 			Prices::<T>::get(request.model).unwrap_or(model.base_price).min(request.max_price);
 		let cost = price.saturating_mul(report.tokens.into());
-		let key = Self::job_key(request);
-		ensure!(!Jobs::<T>::contains_key(key), Error::<T>::NonceUsed);
 		let charged = Self::charge(&request.developer, cost);
 		ensure!(!charged.is_zero() || cost.is_zero(), Error::<T>::DepositEmpty);
-		Self::use_nonce(&request.developer, request.nonce, last);
+		Self::mark_reported(key, last);
 		UsedTokens::<T>::mutate(request.model, |used| {
 			*used = used.saturating_add(report.tokens.into())
 		});

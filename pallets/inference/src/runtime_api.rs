@@ -38,12 +38,11 @@ pub enum Duty {
 
 sp_api::decl_runtime_apis! {
 	/// The inference marketplace.
-	pub trait InferenceApi<AccountId, Balance, BlockNumber, Signature>
+	pub trait InferenceApi<AccountId, Balance, BlockNumber>
 	where
 		AccountId: Codec,
 		Balance: Codec,
 		BlockNumber: Codec,
-		Signature: Codec,
 	{
 		/// Every registered model, in id order.
 		fn models() -> Vec<ModelSummary<AccountId, Balance>>;
@@ -54,13 +53,13 @@ sp_api::decl_runtime_apis! {
 		fn host_weight(who: AccountId) -> u64;
 		/// The bytes a developer signs to authorise `request` on this chain.
 		fn signing_payload(request: InferenceRequest<AccountId, Balance, BlockNumber>) -> Vec<u8>;
-		/// The executor of a request for `model` anchored at `anchor` with `signature`: none
-		/// while the anchor's VRF output is unknown, or when nobody serves.
-		fn executor_for(model: ModelId, anchor: BlockNumber, signature: Signature) -> Option<AccountId>;
+		/// The executor of `request`: none while its anchor's VRF output is unknown, or when
+		/// nobody serves its model.
+		fn executor_for(request: InferenceRequest<AccountId, Balance, BlockNumber>) -> Option<AccountId>;
 		/// `developer`'s deposit.
 		fn deposit(developer: AccountId) -> Option<Deposit<Balance, BlockNumber>>;
-		/// Whether `developer` used `nonce` in a request that can still be reported.
-		fn nonce_used(developer: AccountId, nonce: u64) -> bool;
+		/// Whether job `key` was reported and can still be reported.
+		fn job_reported(key: Hash32) -> bool;
 		/// What `host` must do now: re-checks, dispute verdicts and its jobs to close.
 		fn duties(host: AccountId) -> Vec<Duty>;
 	}

@@ -210,6 +210,30 @@ pub enum JobStatus<AccountId> {
 	},
 }
 
+/// A checker's verdict on a job it was drawn to re-check.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Verdict {
+	/// Re-computed, it holds.
+	Passed,
+	/// Re-computed, it does not: a dispute decides.
+	Failed,
+	/// The executor did not give its evidence by the deadline's margin. Nobody can tell a
+	/// withholding executor from a checker that says so, so nobody is punished: the job is
+	/// not paid.
+	Unavailable,
+}
+
 /// The smallest share of finished requests that is re-checked, whatever the reputation.
 pub const MIN_RECHECK_RATE: Perbill = Perbill::from_percent(1);
 

@@ -81,9 +81,7 @@ pub fn report_of(request: &RequestOf<Test>, tokens: u32) -> ReportOf<Test> {
 
 /// The host the draw gives `request` to, as its seed among [`HOSTS`].
 pub fn executor_of(request: &RequestOf<Test>) -> &'static str {
-	let drawn =
-		Inference::executor_for(request.model, request.anchor, &signed_by(DEVELOPER, request))
-			.expect("a server is drawn");
+	let drawn = Inference::executor_for(request).expect("a server is drawn");
 	HOSTS.into_iter().find(|host| account(host) == drawn).expect("a test host")
 }
 

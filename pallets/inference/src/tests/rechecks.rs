@@ -6,7 +6,7 @@ use frame_support::assert_noop;
 use sp_runtime::Perbill;
 
 use super::*;
-use crate::{Error, Event, JobStatus, Jobs, MarketParams, Params};
+use crate::{Error, Event, JobStatus, Jobs, MarketParams, Params, Verdict};
 
 /// Every job is re-checked while another server can check it.
 fn recheck_everything() {
@@ -131,10 +131,10 @@ fn a_passed_re_check_pays_80_percent_to_the_executor_and_20_to_the_treasury() {
 		let before = Balances::free_balance(who(executor));
 		let treasury = Balances::free_balance(who(TREASURY));
 		assert_noop!(
-			Inference::recheck(RuntimeOrigin::signed(who(executor)), key, true),
+			Inference::recheck(RuntimeOrigin::signed(who(executor)), key, Verdict::Passed),
 			Error::<Test>::NotChecker
 		);
-		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, true));
+		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, Verdict::Passed));
 		assert_eq!(Balances::free_balance(who(executor)) - before, 40 * PRICE * 8 / 10);
 		assert_eq!(Balances::free_balance(who(TREASURY)) - treasury, 40 * PRICE * 2 / 10);
 		assert_eq!(Inference::escrowed(&who(DEVELOPER)), 0);
@@ -147,7 +147,7 @@ fn one_accuser_alone_convicts_nobody_and_a_false_accuser_is_overturned_and_punis
 	new_test_ext().execute_with(|| {
 		let (executor, checker, key) = rechecking();
 		let before = Balances::free_balance(who(executor));
-		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, false));
+		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, Verdict::Failed));
 		assert!(punishments().is_empty(), "an accusation alone punishes nobody");
 		assert!(Jobs::<Test>::contains_key(key), "the dispute is open");
 		let judges = dispute_checkers(key);
@@ -174,7 +174,7 @@ fn one_accuser_alone_convicts_nobody_and_a_false_accuser_is_overturned_and_punis
 fn a_forgery_upheld_by_the_dispute_is_refunded_and_its_executor_punished() {
 	new_test_ext().execute_with(|| {
 		let (executor, checker, key) = rechecking();
-		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, false));
+		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, Verdict::Failed));
 		let judges = dispute_checkers(key);
 		assert_ok!(Inference::vote(RuntimeOrigin::signed(who(judges[0])), key, false));
 		assert_ok!(Inference::vote(RuntimeOrigin::signed(who(judges[1])), key, false));
@@ -197,7 +197,7 @@ fn a_re_check_nobody_answers_pays_the_executor_and_counts_as_the_checker_s_downt
 		let deadline = Jobs::<Test>::get(key).expect("open").deadline;
 		run_to_block(deadline + 1);
 		assert_noop!(
-			Inference::recheck(RuntimeOrigin::signed(who(checker)), key, false),
+			Inference::recheck(RuntimeOrigin::signed(who(checker)), key, Verdict::Failed),
 			Error::<Test>::DeadlinePassed
 		);
 		assert_ok!(Inference::close_expired(RuntimeOrigin::signed(who(executor)), key));
@@ -210,7 +210,7 @@ fn a_re_check_nobody_answers_pays_the_executor_and_counts_as_the_checker_s_downt
 fn a_silent_dispute_pays_the_executor_and_penalises_only_the_silent() {
 	new_test_ext().execute_with(|| {
 		let (executor, checker, key) = rechecking();
-		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, false));
+		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, Verdict::Failed));
 		let judges = dispute_checkers(key);
 		// One verdict of forgery is a third of the weight: no majority, no conviction.
 		assert_ok!(Inference::vote(RuntimeOrigin::signed(who(judges[0])), key, false));
@@ -235,7 +235,7 @@ fn with_no_other_server_to_decide_a_failed_re_check_is_paid() {
 		let (executor, key) = served(&request(model, 100, 1), 10);
 		run_to_block(System::block_number() + 2);
 		let checker = if executor == HOSTS[0] { HOSTS[1] } else { HOSTS[0] };
-		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, false));
+		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, Verdict::Failed));
 		assert!(paid(key));
 		assert!(punishments().is_empty());
 	});
@@ -247,7 +247,7 @@ fn the_host_s_duties_list_its_re_checks_verdicts_and_jobs_to_close() {
 	new_test_ext().execute_with(|| {
 		let (executor, checker, key) = rechecking();
 		assert_eq!(Inference::duties_of(&who(checker)), vec![Duty::Recheck(key)]);
-		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, false));
+		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, Verdict::Failed));
 		for judge in dispute_checkers(key) {
 			assert_eq!(Inference::duties_of(&who(judge)), vec![Duty::Judge(key)]);
 		}
@@ -272,5 +272,38 @@ fn the_re_check_rate_falls_with_reputation_down_to_the_floor() {
 		assert_eq!(Inference::recheck_rate(&host), Perbill::from_percent(20));
 		set_reputation(&host, Perbill::one());
 		assert_eq!(Inference::recheck_rate(&host), Perbill::from_percent(5));
+	});
+}
+
+#[test]
+fn withheld_evidence_is_not_paid_and_punishes_nobody() {
+	new_test_ext().execute_with(|| {
+		let (executor, checker, key) = rechecking();
+		let before = Balances::free_balance(who(executor));
+		assert_ok!(Inference::recheck(
+			RuntimeOrigin::signed(who(checker)),
+			key,
+			Verdict::Unavailable
+		));
+		System::assert_has_event(Event::EvidenceWithheld { job: key }.into());
+		assert_eq!(Balances::free_balance(who(executor)), before, "not paid");
+		assert_eq!(Inference::available_deposit(&who(DEVELOPER)), DEPOSIT, "back in the deposit");
+		assert!(punishments().is_empty());
+		assert!(!Jobs::<Test>::contains_key(key));
+	});
+}
+
+#[test]
+fn a_host_that_lost_its_weight_judges_nobody() {
+	new_test_ext().execute_with(|| {
+		let (executor, checker, key) = rechecking();
+		// Every other server but one is gone (removed for fraud, say) since the draw.
+		let others: Vec<_> =
+			HOSTS.into_iter().filter(|host| *host != executor && *host != checker).collect();
+		for host in &others[1..] {
+			set_weight(&who(host), 0);
+		}
+		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, Verdict::Failed));
+		assert_eq!(dispute_checkers(key), vec![others[0]]);
 	});
 }

@@ -6,7 +6,8 @@
 use frame_support::assert_noop;
 
 use super::*;
-use crate::{Error, Event, Jobs, UsedNonces};
+use crate::Report;
+use crate::{Error, Event, Jobs, ReportedJobs};
 
 #[test]
 fn a_report_by_the_drawn_executor_charges_tokens_times_price_into_escrow() {
@@ -68,17 +69,15 @@ fn the_draw_follows_compute_weight_and_the_anchor_s_vrf() {
 		// 1 : 3 by weight: 50 of 200 expected for the lighter host.
 		assert!((25..=75).contains(&counts[0]), "drawn {counts:?}");
 		// The same request anchored at a block with another VRF output may fall elsewhere.
-		let anchored = request(model, 10, 7);
-		let signature = signed_by(DEVELOPER, &anchored);
-		let first = Inference::executor_for(model, anchored.anchor, &signature);
+		let mut anchored = request(model, 10, 7);
+		anchored.anchor = 1;
 		let outputs: Vec<_> = (0..16u8)
 			.map(|byte| {
-				set_vrf(1, [byte; 32]);
 				crate::BlockVrfs::<Test>::insert(1, [byte; 32]);
-				Inference::executor_for(model, 1, &signature)
+				Inference::executor_for(&anchored)
 			})
 			.collect();
-		assert!(first.is_some());
+		assert!(outputs.iter().all(Option::is_some));
 		assert!(outputs.iter().any(|drawn| *drawn != outputs[0]), "the VRF output decides");
 	});
 }
@@ -110,7 +109,7 @@ fn a_request_is_paid_once_however_often_it_is_reported() {
 		let request = request(model, 100, 1);
 		served(&request, 10);
 		finish(HOSTS[0], vec![report_of(&request, 10), report_of(&request, 10)]);
-		assert_eq!(refusals(), vec![Error::<Test>::NonceUsed.into(); 2]);
+		assert_eq!(refusals(), vec![Error::<Test>::AlreadyReported.into(); 2]);
 		assert_eq!(Inference::escrowed(&who(DEVELOPER)), 10 * PRICE);
 	});
 }
@@ -177,7 +176,7 @@ fn a_developer_who_signs_more_than_the_deposit_is_charged_the_deposit_and_no_mor
 }
 
 #[test]
-fn nonces_are_forgotten_once_their_requests_cannot_be_reported() {
+fn reported_requests_are_forgotten_once_they_cannot_be_reported() {
 	new_test_ext().execute_with(|| {
 		let model = register_model();
 		serve(model, &HOSTS[..1], 10);
@@ -186,10 +185,11 @@ fn nonces_are_forgotten_once_their_requests_cannot_be_reported() {
 		served(&request, 10);
 		let last = request.valid_until + u64::from(crate::Params::<Test>::get().report_blocks);
 		run_to_block(last);
-		assert!(UsedNonces::<Test>::contains_key(who(DEVELOPER), 1), "kept to its last block");
+		let key = Inference::job_key(&request);
+		assert!(ReportedJobs::<Test>::contains_key(key), "kept to its last block");
 		run_to_block(last + 1);
-		assert!(!UsedNonces::<Test>::contains_key(who(DEVELOPER), 1), "pruned after");
-		assert_eq!(crate::NonceExpiries::<Test>::iter().count(), 0);
+		assert!(!ReportedJobs::<Test>::contains_key(key), "pruned after");
+		assert_eq!(crate::JobExpiries::<Test>::iter().count(), 0);
 	});
 }
 
@@ -207,5 +207,48 @@ fn a_report_that_does_not_hold_is_refused_with_a_typed_error() {
 			Inference::finish(RuntimeOrigin::none(), BoundedVec::new()),
 			sp_runtime::DispatchError::BadOrigin
 		);
+	});
+}
+
+#[test]
+fn one_request_signed_twice_is_drawn_once_and_paid_once() {
+	new_test_ext().execute_with(|| {
+		let model = register_model();
+		serve(model, &HOSTS[..3], 10);
+		run_to_block(3);
+		let request = request(model, 100, 1);
+		let pair = key(DEVELOPER);
+		// sr25519 signatures differ each time; the draw does not follow them.
+		let signatures: Vec<MultiSignature> = (0..4)
+			.map(|_| MultiSignature::from(pair.sign(&Inference::signing_payload(&request))))
+			.collect();
+		assert!(signatures.windows(2).any(|two| two[0] != two[1]));
+		let executor = executor_of(&request);
+		let reports = signatures
+			.into_iter()
+			.map(|signature| Report {
+				request: request.clone(),
+				signature,
+				tokens: 10,
+				output_hash: [3; 32],
+			})
+			.collect();
+		finish(executor, reports);
+		assert_eq!(refusals(), vec![Error::<Test>::AlreadyReported.into(); 3]);
+		assert_eq!(Inference::escrowed(&who(DEVELOPER)), 10 * PRICE);
+	});
+}
+
+#[test]
+fn two_requests_that_share_a_nonce_are_two_jobs_each_charged() {
+	new_test_ext().execute_with(|| {
+		let model = register_model();
+		serve(model, &HOSTS[..1], 10);
+		run_to_block(3);
+		let first = request(model, 100, 1);
+		let second = InferenceRequest { body_hash: [2; 32], ..first.clone() };
+		served(&first, 10);
+		served(&second, 10);
+		assert_eq!(Inference::escrowed(&who(DEVELOPER)), 20 * PRICE);
 	});
 }
