@@ -91,17 +91,13 @@ impl Chain {
 		self.api("reading a weight", |api, at| api.host_weight(at, who.clone()))
 	}
 
-	/// The executor the draw gives a request for `model` anchored at `anchor` with
-	/// `signature`; none while the anchor's VRF output is unknown or nobody serves.
+	/// The executor the draw gives `request`; none while its anchor's VRF output is unknown
+	/// or nobody serves its model.
 	pub fn executor_for(
 		&self,
-		model: u32,
-		anchor: BlockNumber,
-		signature: &Signature,
+		request: &RequestOf<Runtime>,
 	) -> Result<Option<AccountId>, ChainError> {
-		self.api("drawing the executor", |api, at| {
-			api.executor_for(at, model, anchor, signature.clone())
-		})
+		self.api("drawing the executor", |api, at| api.executor_for(at, request.clone()))
 	}
 
 	/// `developer`'s inference deposit.

@@ -153,12 +153,18 @@ async fn perform(
 	if job.model != model {
 		return Ok(());
 	}
-	let passed = match fetch(chain, http, &job.executor, &key).await {
+	let verdict = match fetch(chain, http, &job.executor, &key).await {
 		Ok(record) => {
 			let executor = executor.clone();
-			tokio::task::spawn_blocking(move || verify(&executor, &record, &job, &key))
-				.await
-				.map_err(|error| format!("the re-check task failed: {error}"))??
+			let passed =
+				tokio::task::spawn_blocking(move || verify(&executor, &record, &job, &key))
+					.await
+					.map_err(|error| format!("the re-check task failed: {error}"))?;
+			if passed {
+				Verdict::Passed
+			} else {
+				Verdict::Failed
+			}
 		}
 		Err(error)
 			if chain.best_number().saturating_add(UNREACHABLE_MARGIN_BLOCKS) < job.deadline =>
@@ -166,8 +172,8 @@ async fn perform(
 			return Err(format!("{error}; asking again at the next block"));
 		}
 		Err(error) => {
-			log::info!(target: "inference", "Job 0x{}: {error}; it fails its re-check", hex::encode(key));
-			false
+			log::info!(target: "inference", "Job 0x{}: {error}; its evidence is withheld", hex::encode(key));
+			Verdict::Unavailable
 		}
 	};
 	log::info!(

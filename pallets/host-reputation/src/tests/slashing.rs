@@ -76,7 +76,7 @@ fn a_forged_inference_is_punished_as_fraud_in_the_current_epoch() {
 		)));
 		// Removed, it is not slashed again for its other jobs.
 		HostReputation::punish_forgery(&1);
-		assert_eq!(host(1).collateral, 800);
+		assert_eq!(crate::mock::host(1).collateral, 800);
 		// Not a host: nothing to punish.
 		HostReputation::punish_forgery(&99);
 	});
