@@ -37,12 +37,14 @@ test('token is GNK with 9 decimals', async () => {
   assert.equal(api.consts.balances.existentialDeposit.toBigInt(), 1_000_000n);
 });
 
-test('Alice is endowed, a host with collateral on hold, and blocks are produced', async () => {
+test('Alice is endowed, a host with collateral and an inference deposit on hold, and blocks are produced', async () => {
   const alice = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
   const GNK = 1_000_000_000n;
   const { data } = await api.query.system.account(alice);
-  assert.equal(data.free.toBigInt(), 900_000n * GNK);
-  assert.equal(data.reserved.toBigInt(), 100_000n * GNK, 'collateral is held');
+  assert.equal(data.free.toBigInt(), 890_000n * GNK);
+  assert.equal(data.reserved.toBigInt(), 110_000n * GNK, 'collateral and the inference deposit are held');
+  const deposit = (await api.call.inferenceApi.deposit(alice)).unwrap();
+  assert.equal(deposit.total.toBigInt(), 10_000n * GNK);
   const host = (await api.query.hostReputation.hosts(alice)).unwrap();
   assert.equal(host.collateral.toBigInt(), 100_000n * GNK);
   assert.ok(host.status.isActive);
