@@ -187,6 +187,7 @@ impl InferenceSetup {
 					evidence,
 					admissions: Arc::default(),
 					reporter,
+					generations: Arc::new(tokio::sync::Semaphore::new(1)),
 				})
 			}
 			None => None,

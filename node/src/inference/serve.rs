@@ -39,6 +39,10 @@ pub struct Serving {
 	pub admissions: Arc<Admissions>,
 	/// Where reports go.
 	pub reporter: Reporter,
+	/// Generations running at once: one. The model already spreads each over every core;
+	/// more at once only add threads that crowd out the node's block import and the compute
+	/// worker (32 at once made a host miss its reveal and be removed). The others queue.
+	pub generations: Arc<tokio::sync::Semaphore>,
 }
 
 impl Serving {
@@ -75,6 +79,16 @@ impl Serving {
 				),
 			));
 		}
+		let turn = self.generations.clone().acquire_owned().await.map_err(|_| {
+			ApiError::new(
+				StatusCode::SERVICE_UNAVAILABLE,
+				"api_error",
+				"shutting_down",
+				"the node is stopping",
+			)
+		})?;
+		// Admitted only once it has its turn: a client that gives up while it waits leaves
+		// no reservation behind.
 		let price = info.price.min(request.max_price);
 		let key = pallet_inference::Pallet::<gonka_runtime::Runtime>::job_key(&request);
 		self.admissions.admit(chain, key, &request, info.price)?;
@@ -89,6 +103,7 @@ impl Serving {
 		let (pieces, received) = futures::channel::mpsc::unbounded::<(String, TokenLogprobs)>();
 		let running = executor.clone();
 		let generation = tokio::task::spawn_blocking(move || {
+			let _turn = turn;
 			running.complete(&prompt, budget, sampling, top, &stops, |piece, token| {
 				let _ = pieces.unbounded_send((piece.to_string(), token.clone()));
 			})
