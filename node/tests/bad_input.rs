@@ -147,3 +147,15 @@ fn inference_cuda_without_a_usable_gpu_says_what_is_missing() {
 	let line = failure_line(&output);
 	assert!(line.contains("--inference-cuda 0: CUDA:"), "{line}");
 }
+
+#[test]
+fn a_gateway_without_a_usable_key_or_node_says_what_to_give() {
+	let line = failure_line(&run_node(&["gateway"]));
+	assert!(line.contains("--developer-key"), "{line}");
+	let line = failure_line(&run_node(&["gateway", "--developer-key", "not a key"]));
+	assert!(line.contains("not a valid secret URI"), "{line}");
+	// Nobody listens on the port the node is looked for at.
+	let node = format!("ws://127.0.0.1:{}", free_port());
+	let line = failure_line(&run_node(&["gateway", "--developer-key", "//Alice", "--node", &node]));
+	assert!(line.contains("--node") && line.contains("cannot reach"), "{line}");
+}
