@@ -76,6 +76,12 @@ impl ServedRecord {
 		}
 	}
 
+	/// Tokens reported, prompt and completion: what the chain charges.
+	pub fn tokens(&self) -> u32 {
+		let generated = u32::try_from(self.tokens.len()).unwrap_or(u32::MAX);
+		self.prompt_tokens.saturating_add(generated)
+	}
+
 	/// The signed request's bytes.
 	pub fn request_bytes(&self) -> Option<Vec<u8>> {
 		hex::decode(self.request.trim_start_matches("0x")).ok()
@@ -87,16 +93,8 @@ impl ServedRecord {
 		let request = Decode::decode(&mut &self.request_bytes()?[..]).ok()?;
 		let signature = hex::decode(self.signature.trim_start_matches("0x")).ok()?;
 		let signature = Decode::decode(&mut &signature[..]).ok()?;
-		let completion = self.completion();
-		let tokens = self
-			.prompt_tokens
-			.saturating_add(u32::try_from(completion.tokens.len()).unwrap_or(u32::MAX));
-		Some(pallet_inference::Report {
-			request,
-			signature,
-			tokens,
-			output_hash: completion.output_hash(),
-		})
+		let output_hash = self.completion().output_hash();
+		Some(pallet_inference::Report { request, signature, tokens: self.tokens(), output_hash })
 	}
 }
 

@@ -17,10 +17,10 @@ use std::{
 };
 
 use axum::{
-	body::{Body, Bytes},
+	body::Bytes,
 	extract::State,
 	http::StatusCode,
-	response::{IntoResponse, Response},
+	response::Response,
 	routing::{get, post},
 	Router,
 };
@@ -33,7 +33,7 @@ use sp_runtime::MultiSignature;
 
 use super::{
 	openai::ApiError,
-	server::{REQUEST_HEADER, SIGNATURE_HEADER},
+	server::{passed_through, REQUEST_HEADER, SIGNATURE_HEADER},
 };
 use crate::rpc::INFERENCE_ENDPOINT_METHOD;
 
@@ -291,18 +291,6 @@ impl Gateway {
 
 fn unreachable_relay(relay: &str, error: reqwest::Error) -> ApiError {
 	ApiError::upstream(format!("the node's inference endpoint at {relay} did not answer: {error}"))
-}
-
-/// `answer`, status, content type and body (streamed), as the client's response.
-fn passed_through(answer: reqwest::Response) -> Result<Response, ApiError> {
-	let mut response = Response::builder().status(answer.status().as_u16());
-	if let Some(kind) = answer.headers().get("content-type") {
-		response = response.header("content-type", kind.as_bytes());
-	}
-	response
-		.body(Body::from_stream(answer.bytes_stream()))
-		.map(IntoResponse::into_response)
-		.map_err(|error| ApiError::upstream(error.to_string()))
 }
 
 #[cfg(test)]

@@ -32,12 +32,10 @@ impl Reporter {
 	/// Queues the reports of `evidence` that never reached the chain (the node stopped before
 	/// it reported them) while they can still be reported.
 	pub fn report_lost(&self, chain: &Chain, evidence: &super::evidence::EvidenceStore) {
-		let report_blocks = chain.params().map(|params| params.report_blocks).unwrap_or(0);
-		let best = chain.best_number();
+		let open = reportable_now(chain);
 		for (key, record) in evidence.all() {
 			let Some(report) = record.report() else { continue };
-			let request = &report.request;
-			let open = best <= request.valid_until.saturating_add(report_blocks);
+			let open = open(&report);
 			let reported =
 				matches!(chain.job(key), Ok(Some(_))) || chain.job_reported(key).unwrap_or(true);
 			if open && !reported {
@@ -53,6 +51,14 @@ impl Reporter {
 			log::error!(target: "inference", "The reporter stopped: a served request goes unreported");
 		}
 	}
+}
+
+/// Whether a report can still land, at the best block: its request's `valid_until` plus
+/// `report_blocks` not passed.
+fn reportable_now(chain: &Chain) -> impl Fn(&ReportOf<Runtime>) -> bool {
+	let report_blocks = chain.params().map(|params| params.report_blocks).unwrap_or(0);
+	let best: BlockNumber = chain.best_number();
+	move |report| best <= report.request.valid_until.saturating_add(report_blocks)
 }
 
 /// The most reports of one `finish`.
@@ -74,11 +80,9 @@ async fn run(chain: Chain, mut receiver: mpsc::UnboundedReceiver<ReportOf<Runtim
 		while let Ok(report) = receiver.try_recv() {
 			pending.push(report);
 		}
-		let report_blocks = chain.params().map(|params| params.report_blocks).unwrap_or(0);
-		let best = chain.best_number();
+		let reportable = reportable_now(&chain);
 		pending.retain(|report| {
-			let last: BlockNumber = report.request.valid_until.saturating_add(report_blocks);
-			let open = best <= last;
+			let open = reportable(report);
 			if !open {
 				log::warn!(
 					target: "inference",

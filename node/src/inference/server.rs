@@ -228,6 +228,17 @@ fn unknown_model(name: &str) -> ApiError {
 	)
 }
 
+/// `answer` (status, content type and body, streamed) as the client's response.
+pub fn passed_through(answer: reqwest::Response) -> Result<Response, ApiError> {
+	let mut response = Response::builder().status(answer.status().as_u16());
+	if let Some(kind) = answer.headers().get("content-type") {
+		response = response.header("content-type", kind.as_bytes());
+	}
+	response
+		.body(Body::from_stream(answer.bytes_stream()))
+		.map_err(|error| ApiError::upstream(error.to_string()))
+}
+
 /// The chain failed the request: 502 with what failed.
 pub fn upstream(error: impl std::fmt::Display) -> ApiError {
 	ApiError::upstream(error.to_string())
@@ -367,13 +378,7 @@ impl Endpoint {
 				 charged: sign the request again"
 			))
 		})?;
-		let mut response = Response::builder().status(answer.status().as_u16());
-		if let Some(kind) = answer.headers().get("content-type") {
-			response = response.header("content-type", kind.as_bytes());
-		}
-		response
-			.body(Body::from_stream(answer.bytes_stream()))
-			.map_err(|error| ApiError::upstream(error.to_string()))
+		passed_through(answer)
 	}
 }
 

@@ -20,7 +20,7 @@ use sp_runtime::traits::Header;
 use super::{
 	chain::{Chain, JobKey},
 	evidence::{EvidenceStore, ServedRecord},
-	executor::{count, Executor},
+	executor::Executor,
 	openai::CompletionBody,
 };
 use crate::client::FullClient;
@@ -251,11 +251,10 @@ fn recompute(
 		return Ok(false);
 	};
 	let completion = record.completion();
-	let total = record.prompt_tokens.saturating_add(count(completion.tokens.len()));
 	if pallet_inference::Pallet::<Runtime>::job_key(&request) != *key
 		|| sp_io::hashing::blake2_256(record.body.as_bytes()) != job.body_hash
 		|| completion.output_hash() != job.served.output_hash
-		|| total != job.served.tokens
+		|| record.tokens() != job.served.tokens
 	{
 		return Ok(false);
 	}

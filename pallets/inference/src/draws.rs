@@ -86,12 +86,8 @@ impl<T: Config> Pallet<T> {
 		let set = Self::draw_set(request.model, request.anchor)?;
 		let mut seed = Self::job_key(request).to_vec();
 		seed.extend_from_slice(&vrf);
-		let hash = sp_io::hashing::blake2_256(&seed);
-		let mut bytes = [0u8; 16];
-		for (to, from) in bytes.iter_mut().zip(hash.iter()) {
-			*to = *from;
-		}
-		Self::pick(&set, u128::from_le_bytes(bytes), &[])
+		let random = crate::vrf::leading_u128(&sp_io::hashing::blake2_256(&seed));
+		Self::pick(&set, random, &[])
 	}
 
 	/// The member of `set` not in `excluded` that `random` falls on, each with a chance in

@@ -32,11 +32,15 @@ impl<T: Config> Pallet<T> {
 
 	/// A random number for `subject` from `vrf`.
 	pub(crate) fn random_u128(vrf: &Hash32, subject: impl Encode) -> u128 {
-		let mut bytes = [0u8; 16];
-		let hash = sp_io::hashing::blake2_256(&(vrf, subject).encode());
-		for (to, from) in bytes.iter_mut().zip(hash.iter()) {
-			*to = *from;
-		}
-		u128::from_le_bytes(bytes)
+		leading_u128(&sp_io::hashing::blake2_256(&(vrf, subject).encode()))
 	}
+}
+
+/// The first 16 bytes of `hash`, little-endian: a random number when `hash` is one.
+pub(crate) fn leading_u128(hash: &Hash32) -> u128 {
+	let mut bytes = [0u8; 16];
+	for (to, from) in bytes.iter_mut().zip(hash.iter()) {
+		*to = *from;
+	}
+	u128::from_le_bytes(bytes)
 }

@@ -9,7 +9,7 @@ mod reports;
 use frame_support::{assert_ok, BoundedVec};
 use gonka_primitives::Hash32;
 use sp_core::Pair;
-use sp_runtime::{AccountId32, MultiSignature};
+use sp_runtime::MultiSignature;
 
 use crate::{mock::*, InferenceRequest, LlamaArchitecture, ModelId, Report, ReportOf, RequestOf};
 
@@ -34,6 +34,15 @@ pub fn serve(model: ModelId, hosts: &[&str], weight: u64) {
 		assert_ok!(Inference::serve(RuntimeOrigin::signed(account(host)), model));
 	}
 	crate::Pallet::<Test>::refresh_draw(model);
+}
+
+/// A registered model that the first `servers` of [`HOSTS`] serve with weight 10, at block 3
+/// (the draw written, anchors' VRF outputs known): its id.
+pub fn market(servers: usize) -> ModelId {
+	let model = register_model();
+	serve(model, &HOSTS[..servers], 10);
+	run_to_block(3);
+	model
 }
 
 /// A request of the developer for `max_tokens` tokens of `model` with `nonce`, anchored at
@@ -112,9 +121,4 @@ pub fn refusals() -> Vec<sp_runtime::DispatchError> {
 			_ => None,
 		})
 		.collect()
-}
-
-/// The account of `seed`.
-pub fn who(seed: &str) -> AccountId32 {
-	account(seed)
 }

@@ -39,7 +39,7 @@ fn rechecking() -> (&'static str, &'static str, Hash32) {
 	else {
 		panic!("the job is re-checked");
 	};
-	let checker = HOSTS.into_iter().find(|host| who(host) == checker).expect("a test host");
+	let checker = HOSTS.into_iter().find(|host| account(host) == checker).expect("a test host");
 	(executor, checker, key)
 }
 
@@ -51,7 +51,9 @@ fn dispute_checkers(key: Hash32) -> Vec<&'static str> {
 	};
 	checkers
 		.iter()
-		.map(|(checker, _)| HOSTS.into_iter().find(|host| who(host) == *checker).expect("a host"))
+		.map(|(checker, _)| {
+			HOSTS.into_iter().find(|host| account(host) == *checker).expect("a host")
+		})
 		.collect()
 }
 
@@ -65,9 +67,7 @@ fn paid(key: Hash32) -> bool {
 fn an_executor_cannot_time_its_report_to_dodge_the_re_check() {
 	new_test_ext().execute_with(|| {
 		recheck_half();
-		let model = register_model();
-		serve(model, &HOSTS[..2], 10);
-		run_to_block(3);
+		let model = market(2);
 		// The attack: before each report, the executor evaluates the draw with everything the
 		// chain knows when its report lands, the VRF outputs up to the parent block, and only
 		// reports in a block where that draw says "not sampled" (it waits up to 8 blocks).
@@ -105,9 +105,7 @@ fn an_executor_cannot_time_its_report_to_dodge_the_re_check() {
 fn the_block_after_the_report_decides_the_re_check() {
 	new_test_ext().execute_with(|| {
 		recheck_half();
-		let model = register_model();
-		serve(model, &HOSTS[..2], 10);
-		run_to_block(3);
+		let model = market(2);
 		let mut outcomes = Vec::new();
 		for byte in 0..16u8 {
 			let request = request(model, 10, u64::from(byte));
@@ -128,16 +126,20 @@ fn the_block_after_the_report_decides_the_re_check() {
 fn a_passed_re_check_pays_80_percent_to_the_executor_and_20_to_the_treasury() {
 	new_test_ext().execute_with(|| {
 		let (executor, checker, key) = rechecking();
-		let before = Balances::free_balance(who(executor));
-		let treasury = Balances::free_balance(who(TREASURY));
+		let before = Balances::free_balance(account(executor));
+		let treasury = Balances::free_balance(account(TREASURY));
 		assert_noop!(
-			Inference::recheck(RuntimeOrigin::signed(who(executor)), key, Verdict::Passed),
+			Inference::recheck(RuntimeOrigin::signed(account(executor)), key, Verdict::Passed),
 			Error::<Test>::NotChecker
 		);
-		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, Verdict::Passed));
-		assert_eq!(Balances::free_balance(who(executor)) - before, 40 * PRICE * 8 / 10);
-		assert_eq!(Balances::free_balance(who(TREASURY)) - treasury, 40 * PRICE * 2 / 10);
-		assert_eq!(Inference::escrowed(&who(DEVELOPER)), 0);
+		assert_ok!(Inference::recheck(
+			RuntimeOrigin::signed(account(checker)),
+			key,
+			Verdict::Passed
+		));
+		assert_eq!(Balances::free_balance(account(executor)) - before, 40 * PRICE * 8 / 10);
+		assert_eq!(Balances::free_balance(account(TREASURY)) - treasury, 40 * PRICE * 2 / 10);
+		assert_eq!(Inference::escrowed(&account(DEVELOPER)), 0);
 		assert!(!Jobs::<Test>::contains_key(key));
 	});
 }
@@ -146,27 +148,31 @@ fn a_passed_re_check_pays_80_percent_to_the_executor_and_20_to_the_treasury() {
 fn one_accuser_alone_convicts_nobody_and_a_false_accuser_is_overturned_and_punished() {
 	new_test_ext().execute_with(|| {
 		let (executor, checker, key) = rechecking();
-		let before = Balances::free_balance(who(executor));
-		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, Verdict::Failed));
+		let before = Balances::free_balance(account(executor));
+		assert_ok!(Inference::recheck(
+			RuntimeOrigin::signed(account(checker)),
+			key,
+			Verdict::Failed
+		));
 		assert!(punishments().is_empty(), "an accusation alone punishes nobody");
 		assert!(Jobs::<Test>::contains_key(key), "the dispute is open");
 		let judges = dispute_checkers(key);
 		assert_eq!(judges.len(), 3);
 		assert!(!judges.contains(&executor) && !judges.contains(&checker));
 		assert_noop!(
-			Inference::vote(RuntimeOrigin::signed(who(checker)), key, false),
+			Inference::vote(RuntimeOrigin::signed(account(checker)), key, false),
 			Error::<Test>::NotChecker
 		);
-		assert_ok!(Inference::vote(RuntimeOrigin::signed(who(judges[0])), key, true));
+		assert_ok!(Inference::vote(RuntimeOrigin::signed(account(judges[0])), key, true));
 		assert_noop!(
-			Inference::vote(RuntimeOrigin::signed(who(judges[0])), key, true),
+			Inference::vote(RuntimeOrigin::signed(account(judges[0])), key, true),
 			Error::<Test>::AlreadyJudged
 		);
-		assert_ok!(Inference::vote(RuntimeOrigin::signed(who(judges[1])), key, true));
-		assert_eq!(punishments(), vec![(who(checker), Punishment::FalseAccusation)]);
+		assert_ok!(Inference::vote(RuntimeOrigin::signed(account(judges[1])), key, true));
+		assert_eq!(punishments(), vec![(account(checker), Punishment::FalseAccusation)]);
 		assert!(paid(key));
-		assert_eq!(Balances::free_balance(who(executor)) - before, 40 * PRICE * 8 / 10);
-		assert!(!Inference::model_summaries()[0].servers.contains(&who(checker)));
+		assert_eq!(Balances::free_balance(account(executor)) - before, 40 * PRICE * 8 / 10);
+		assert!(!Inference::model_summaries()[0].servers.contains(&account(checker)));
 	});
 }
 
@@ -174,14 +180,18 @@ fn one_accuser_alone_convicts_nobody_and_a_false_accuser_is_overturned_and_punis
 fn a_forgery_upheld_by_the_dispute_is_refunded_and_its_executor_punished() {
 	new_test_ext().execute_with(|| {
 		let (executor, checker, key) = rechecking();
-		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, Verdict::Failed));
+		assert_ok!(Inference::recheck(
+			RuntimeOrigin::signed(account(checker)),
+			key,
+			Verdict::Failed
+		));
 		let judges = dispute_checkers(key);
-		assert_ok!(Inference::vote(RuntimeOrigin::signed(who(judges[0])), key, false));
-		assert_ok!(Inference::vote(RuntimeOrigin::signed(who(judges[1])), key, false));
-		assert_eq!(punishments(), vec![(who(executor), Punishment::Forgery)]);
-		assert_eq!(Inference::escrowed(&who(DEVELOPER)), 0);
-		assert_eq!(Inference::available_deposit(&who(DEVELOPER)), DEPOSIT, "refunded");
-		assert!(!Inference::model_summaries()[0].servers.contains(&who(executor)));
+		assert_ok!(Inference::vote(RuntimeOrigin::signed(account(judges[0])), key, false));
+		assert_ok!(Inference::vote(RuntimeOrigin::signed(account(judges[1])), key, false));
+		assert_eq!(punishments(), vec![(account(executor), Punishment::Forgery)]);
+		assert_eq!(Inference::escrowed(&account(DEVELOPER)), 0);
+		assert_eq!(Inference::available_deposit(&account(DEVELOPER)), DEPOSIT, "refunded");
+		assert!(!Inference::model_summaries()[0].servers.contains(&account(executor)));
 	});
 }
 
@@ -189,20 +199,20 @@ fn a_forgery_upheld_by_the_dispute_is_refunded_and_its_executor_punished() {
 fn a_re_check_nobody_answers_pays_the_executor_and_counts_as_the_checker_s_downtime() {
 	new_test_ext().execute_with(|| {
 		let (executor, checker, key) = rechecking();
-		let before = Balances::free_balance(who(executor));
+		let before = Balances::free_balance(account(executor));
 		assert_noop!(
-			Inference::close_expired(RuntimeOrigin::signed(who(executor)), key),
+			Inference::close_expired(RuntimeOrigin::signed(account(executor)), key),
 			Error::<Test>::NotExpired
 		);
 		let deadline = Jobs::<Test>::get(key).expect("open").deadline;
 		run_to_block(deadline + 1);
 		assert_noop!(
-			Inference::recheck(RuntimeOrigin::signed(who(checker)), key, Verdict::Failed),
+			Inference::recheck(RuntimeOrigin::signed(account(checker)), key, Verdict::Failed),
 			Error::<Test>::DeadlinePassed
 		);
-		assert_ok!(Inference::close_expired(RuntimeOrigin::signed(who(executor)), key));
-		assert_eq!(Balances::free_balance(who(executor)) - before, 40 * PRICE * 8 / 10);
-		assert_eq!(punishments(), vec![(who(checker), Punishment::Silence)]);
+		assert_ok!(Inference::close_expired(RuntimeOrigin::signed(account(executor)), key));
+		assert_eq!(Balances::free_balance(account(executor)) - before, 40 * PRICE * 8 / 10);
+		assert_eq!(punishments(), vec![(account(checker), Punishment::Silence)]);
 	});
 }
 
@@ -210,17 +220,24 @@ fn a_re_check_nobody_answers_pays_the_executor_and_counts_as_the_checker_s_downt
 fn a_silent_dispute_pays_the_executor_and_penalises_only_the_silent() {
 	new_test_ext().execute_with(|| {
 		let (executor, checker, key) = rechecking();
-		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, Verdict::Failed));
+		assert_ok!(Inference::recheck(
+			RuntimeOrigin::signed(account(checker)),
+			key,
+			Verdict::Failed
+		));
 		let judges = dispute_checkers(key);
 		// One verdict of forgery is a third of the weight: no majority, no conviction.
-		assert_ok!(Inference::vote(RuntimeOrigin::signed(who(judges[0])), key, false));
+		assert_ok!(Inference::vote(RuntimeOrigin::signed(account(judges[0])), key, false));
 		let deadline = Jobs::<Test>::get(key).expect("open").deadline;
 		run_to_block(deadline + 1);
-		assert_ok!(Inference::close_expired(RuntimeOrigin::signed(who(executor)), key));
+		assert_ok!(Inference::close_expired(RuntimeOrigin::signed(account(executor)), key));
 		assert!(paid(key));
 		assert_eq!(
 			punishments(),
-			vec![(who(judges[1]), Punishment::Silence), (who(judges[2]), Punishment::Silence)]
+			vec![
+				(account(judges[1]), Punishment::Silence),
+				(account(judges[2]), Punishment::Silence)
+			]
 		);
 	});
 }
@@ -229,13 +246,15 @@ fn a_silent_dispute_pays_the_executor_and_penalises_only_the_silent() {
 fn with_no_other_server_to_decide_a_failed_re_check_is_paid() {
 	new_test_ext().execute_with(|| {
 		recheck_everything();
-		let model = register_model();
-		serve(model, &HOSTS[..2], 10);
-		run_to_block(3);
+		let model = market(2);
 		let (executor, key) = served(&request(model, 100, 1), 10);
 		run_to_block(System::block_number() + 2);
 		let checker = if executor == HOSTS[0] { HOSTS[1] } else { HOSTS[0] };
-		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, Verdict::Failed));
+		assert_ok!(Inference::recheck(
+			RuntimeOrigin::signed(account(checker)),
+			key,
+			Verdict::Failed
+		));
 		assert!(paid(key));
 		assert!(punishments().is_empty());
 	});
@@ -246,15 +265,19 @@ fn the_host_s_duties_list_its_re_checks_verdicts_and_jobs_to_close() {
 	use crate::runtime_api::Duty;
 	new_test_ext().execute_with(|| {
 		let (executor, checker, key) = rechecking();
-		assert_eq!(Inference::duties_of(&who(checker)), vec![Duty::Recheck(key)]);
-		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, Verdict::Failed));
+		assert_eq!(Inference::duties_of(&account(checker)), vec![Duty::Recheck(key)]);
+		assert_ok!(Inference::recheck(
+			RuntimeOrigin::signed(account(checker)),
+			key,
+			Verdict::Failed
+		));
 		for judge in dispute_checkers(key) {
-			assert_eq!(Inference::duties_of(&who(judge)), vec![Duty::Judge(key)]);
+			assert_eq!(Inference::duties_of(&account(judge)), vec![Duty::Judge(key)]);
 		}
-		assert!(Inference::duties_of(&who(executor)).is_empty());
+		assert!(Inference::duties_of(&account(executor)).is_empty());
 		let deadline = Jobs::<Test>::get(key).expect("open").deadline;
 		run_to_block(deadline + 1);
-		assert_eq!(Inference::duties_of(&who(executor)), vec![Duty::Close(key)]);
+		assert_eq!(Inference::duties_of(&account(executor)), vec![Duty::Close(key)]);
 	});
 }
 
@@ -266,7 +289,7 @@ fn the_re_check_rate_falls_with_reputation_down_to_the_floor() {
 			recheck_floor: Perbill::from_percent(5),
 			..Default::default()
 		});
-		let host = who(HOSTS[0]);
+		let host = account(HOSTS[0]);
 		assert_eq!(Inference::recheck_rate(&host), Perbill::from_percent(50));
 		set_reputation(&host, Perbill::from_percent(60));
 		assert_eq!(Inference::recheck_rate(&host), Perbill::from_percent(20));
@@ -279,15 +302,19 @@ fn the_re_check_rate_falls_with_reputation_down_to_the_floor() {
 fn withheld_evidence_is_not_paid_and_punishes_nobody() {
 	new_test_ext().execute_with(|| {
 		let (executor, checker, key) = rechecking();
-		let before = Balances::free_balance(who(executor));
+		let before = Balances::free_balance(account(executor));
 		assert_ok!(Inference::recheck(
-			RuntimeOrigin::signed(who(checker)),
+			RuntimeOrigin::signed(account(checker)),
 			key,
 			Verdict::Unavailable
 		));
 		System::assert_has_event(Event::EvidenceWithheld { job: key }.into());
-		assert_eq!(Balances::free_balance(who(executor)), before, "not paid");
-		assert_eq!(Inference::available_deposit(&who(DEVELOPER)), DEPOSIT, "back in the deposit");
+		assert_eq!(Balances::free_balance(account(executor)), before, "not paid");
+		assert_eq!(
+			Inference::available_deposit(&account(DEVELOPER)),
+			DEPOSIT,
+			"back in the deposit"
+		);
 		assert!(punishments().is_empty());
 		assert!(!Jobs::<Test>::contains_key(key));
 	});
@@ -301,9 +328,13 @@ fn a_host_that_lost_its_weight_judges_nobody() {
 		let others: Vec<_> =
 			HOSTS.into_iter().filter(|host| *host != executor && *host != checker).collect();
 		for host in &others[1..] {
-			set_weight(&who(host), 0);
+			set_weight(&account(host), 0);
 		}
-		assert_ok!(Inference::recheck(RuntimeOrigin::signed(who(checker)), key, Verdict::Failed));
+		assert_ok!(Inference::recheck(
+			RuntimeOrigin::signed(account(checker)),
+			key,
+			Verdict::Failed
+		));
 		assert_eq!(dispute_checkers(key), vec![others[0]]);
 	});
 }

@@ -12,19 +12,17 @@ use crate::{Error, Event, Jobs, ReportedJobs};
 #[test]
 fn a_report_by_the_drawn_executor_charges_tokens_times_price_into_escrow() {
 	new_test_ext().execute_with(|| {
-		let model = register_model();
-		serve(model, &HOSTS[..3], 10);
-		run_to_block(3);
+		let model = market(3);
 		let request = request(model, 100, 1);
 		let (executor, key) = served(&request, 40);
-		assert_eq!(Inference::escrowed(&who(DEVELOPER)), 40 * PRICE);
-		assert_eq!(Inference::available_deposit(&who(DEVELOPER)), DEPOSIT - 40 * PRICE);
+		assert_eq!(Inference::escrowed(&account(DEVELOPER)), 40 * PRICE);
+		assert_eq!(Inference::available_deposit(&account(DEVELOPER)), DEPOSIT - 40 * PRICE);
 		System::assert_has_event(
 			Event::Finished {
 				job: key,
-				developer: who(DEVELOPER),
+				developer: account(DEVELOPER),
 				nonce: 1,
-				executor: who(executor),
+				executor: account(executor),
 				tokens: 40,
 				charged: 40 * PRICE,
 			}
@@ -36,9 +34,7 @@ fn a_report_by_the_drawn_executor_charges_tokens_times_price_into_escrow() {
 #[test]
 fn only_the_drawn_executor_can_report_so_no_relay_or_host_chooses_who_serves() {
 	new_test_ext().execute_with(|| {
-		let model = register_model();
-		serve(model, &HOSTS[..3], 10);
-		run_to_block(3);
+		let model = market(3);
 		let request = request(model, 100, 1);
 		let drawn = executor_of(&request);
 		for host in HOSTS[..3].iter().filter(|host| **host != drawn) {
@@ -54,10 +50,10 @@ fn only_the_drawn_executor_can_report_so_no_relay_or_host_chooses_who_serves() {
 fn the_draw_follows_compute_weight_and_the_anchor_s_vrf() {
 	new_test_ext().execute_with(|| {
 		let model = register_model();
-		set_weight(&who(HOSTS[0]), 1);
-		set_weight(&who(HOSTS[1]), 3);
+		set_weight(&account(HOSTS[0]), 1);
+		set_weight(&account(HOSTS[1]), 3);
 		for host in &HOSTS[..2] {
-			assert_ok!(Inference::serve(RuntimeOrigin::signed(who(host)), model));
+			assert_ok!(Inference::serve(RuntimeOrigin::signed(account(host)), model));
 		}
 		crate::Pallet::<Test>::refresh_draw(model);
 		run_to_block(3);
@@ -85,9 +81,7 @@ fn the_draw_follows_compute_weight_and_the_anchor_s_vrf() {
 #[test]
 fn requests_others_signed_or_for_another_body_are_refused() {
 	new_test_ext().execute_with(|| {
-		let model = register_model();
-		serve(model, &HOSTS[..1], 10);
-		run_to_block(3);
+		let model = market(1);
 		let request = request(model, 100, 1);
 		let mut forged = report_of(&request, 10);
 		forged.signature = signed_by(HOSTS[0], &request);
@@ -96,30 +90,26 @@ fn requests_others_signed_or_for_another_body_are_refused() {
 		altered.request.body_hash = [9; 32];
 		finish(HOSTS[0], vec![altered]);
 		assert_eq!(refusals(), vec![Error::<Test>::BadSignature.into(); 2]);
-		assert_eq!(Inference::escrowed(&who(DEVELOPER)), 0);
+		assert_eq!(Inference::escrowed(&account(DEVELOPER)), 0);
 	});
 }
 
 #[test]
 fn a_request_is_paid_once_however_often_it_is_reported() {
 	new_test_ext().execute_with(|| {
-		let model = register_model();
-		serve(model, &HOSTS[..1], 10);
-		run_to_block(3);
+		let model = market(1);
 		let request = request(model, 100, 1);
 		served(&request, 10);
 		finish(HOSTS[0], vec![report_of(&request, 10), report_of(&request, 10)]);
 		assert_eq!(refusals(), vec![Error::<Test>::AlreadyReported.into(); 2]);
-		assert_eq!(Inference::escrowed(&who(DEVELOPER)), 10 * PRICE);
+		assert_eq!(Inference::escrowed(&account(DEVELOPER)), 10 * PRICE);
 	});
 }
 
 #[test]
 fn a_report_after_its_window_or_with_a_stale_anchor_is_refused() {
 	new_test_ext().execute_with(|| {
-		let model = register_model();
-		serve(model, &HOSTS[..1], 10);
-		run_to_block(3);
+		let model = market(1);
 		let late = request(model, 100, 1);
 		let params = crate::Params::<Test>::get();
 		run_to_block(late.valid_until + u64::from(params.report_blocks) + 1);
@@ -138,9 +128,7 @@ fn a_report_after_its_window_or_with_a_stale_anchor_is_refused() {
 #[test]
 fn reports_count_tokens_within_what_the_request_pays_for() {
 	new_test_ext().execute_with(|| {
-		let model = register_model();
-		serve(model, &HOSTS[..1], 10);
-		run_to_block(3);
+		let model = market(1);
 		let request = request(model, 100, 1);
 		finish(HOSTS[0], vec![report_of(&request, 101), report_of(&request, 0)]);
 		assert_eq!(refusals(), vec![Error::<Test>::InvalidTokenCount.into(); 2]);
@@ -150,9 +138,7 @@ fn reports_count_tokens_within_what_the_request_pays_for() {
 #[test]
 fn a_developer_who_signs_more_than_the_deposit_is_charged_the_deposit_and_no_more() {
 	new_test_ext().execute_with(|| {
-		let model = register_model();
-		serve(model, &HOSTS[..1], 10);
-		run_to_block(3);
+		let model = market(1);
 		// Each request may cost 60% of the deposit: three of them promise 180%.
 		let price = DEPOSIT * 6 / 10 / 500;
 		crate::Prices::<Test>::insert(model, price);
@@ -160,27 +146,25 @@ fn a_developer_who_signs_more_than_the_deposit_is_charged_the_deposit_and_no_mor
 		let requests: Vec<_> = (1..=3)
 			.map(|nonce| InferenceRequest { max_price: price, ..request(model, tokens, nonce) })
 			.collect();
-		let treasury_before = Balances::free_balance(who(TREASURY));
-		let executor_before = Balances::free_balance(who(HOSTS[0]));
+		let treasury_before = Balances::free_balance(account(TREASURY));
+		let executor_before = Balances::free_balance(account(HOSTS[0]));
 		finish(HOSTS[0], requests.iter().map(|request| report_of(request, tokens)).collect());
 		assert_eq!(refusals(), vec![Error::<Test>::DepositEmpty.into()]);
-		assert_eq!(Inference::escrowed(&who(DEVELOPER)), DEPOSIT, "all of it, not more");
-		assert_eq!(Inference::available_deposit(&who(DEVELOPER)), 0);
+		assert_eq!(Inference::escrowed(&account(DEVELOPER)), DEPOSIT, "all of it, not more");
+		assert_eq!(Inference::available_deposit(&account(DEVELOPER)), 0);
 		// Settled, the payments add up to the deposit exactly.
 		run_to_block(10);
-		let paid = (Balances::free_balance(who(TREASURY)) - treasury_before)
-			+ (Balances::free_balance(who(HOSTS[0])) - executor_before);
+		let paid = (Balances::free_balance(account(TREASURY)) - treasury_before)
+			+ (Balances::free_balance(account(HOSTS[0])) - executor_before);
 		assert_eq!(paid, DEPOSIT);
-		assert_eq!(Balances::free_balance(who(DEVELOPER)), BALANCE - DEPOSIT);
+		assert_eq!(Balances::free_balance(account(DEVELOPER)), BALANCE - DEPOSIT);
 	});
 }
 
 #[test]
 fn reported_requests_are_forgotten_once_they_cannot_be_reported() {
 	new_test_ext().execute_with(|| {
-		let model = register_model();
-		serve(model, &HOSTS[..1], 10);
-		run_to_block(3);
+		let model = market(1);
 		let request = request(model, 100, 1);
 		served(&request, 10);
 		let last = request.valid_until + u64::from(crate::Params::<Test>::get().report_blocks);
@@ -196,9 +180,7 @@ fn reported_requests_are_forgotten_once_they_cannot_be_reported() {
 #[test]
 fn a_report_that_does_not_hold_is_refused_with_a_typed_error() {
 	new_test_ext().execute_with(|| {
-		let model = register_model();
-		serve(model, &HOSTS[..1], 10);
-		run_to_block(3);
+		let model = market(1);
 		let mut unknown = request(model, 100, 1);
 		unknown.model = 9;
 		finish(HOSTS[0], vec![report_of(&unknown, 10)]);
@@ -213,9 +195,7 @@ fn a_report_that_does_not_hold_is_refused_with_a_typed_error() {
 #[test]
 fn one_request_signed_twice_is_drawn_once_and_paid_once() {
 	new_test_ext().execute_with(|| {
-		let model = register_model();
-		serve(model, &HOSTS[..3], 10);
-		run_to_block(3);
+		let model = market(3);
 		let request = request(model, 100, 1);
 		let pair = key(DEVELOPER);
 		// sr25519 signatures differ each time; the draw does not follow them.
@@ -235,20 +215,18 @@ fn one_request_signed_twice_is_drawn_once_and_paid_once() {
 			.collect();
 		finish(executor, reports);
 		assert_eq!(refusals(), vec![Error::<Test>::AlreadyReported.into(); 3]);
-		assert_eq!(Inference::escrowed(&who(DEVELOPER)), 10 * PRICE);
+		assert_eq!(Inference::escrowed(&account(DEVELOPER)), 10 * PRICE);
 	});
 }
 
 #[test]
 fn two_requests_that_share_a_nonce_are_two_jobs_each_charged() {
 	new_test_ext().execute_with(|| {
-		let model = register_model();
-		serve(model, &HOSTS[..1], 10);
-		run_to_block(3);
+		let model = market(1);
 		let first = request(model, 100, 1);
 		let second = InferenceRequest { body_hash: [2; 32], ..first.clone() };
 		served(&first, 10);
 		served(&second, 10);
-		assert_eq!(Inference::escrowed(&who(DEVELOPER)), 20 * PRICE);
+		assert_eq!(Inference::escrowed(&account(DEVELOPER)), 20 * PRICE);
 	});
 }
