@@ -36,9 +36,11 @@ test-rust: build
 	$(WITH_ENV) PATH=$(CARGO_TARGET_DIR)/debug:$$PATH cargo test --workspace --locked --no-fail-fast $(FEATURES)
 	$(WITH_ENV) SKIP_WASM_BUILD=1 cargo test --locked -p pallet-sprint -p pallet-proof-of-compute -p pallet-host-reputation -p pallet-community-pool -p pallet-treasury-for-training -p pallet-inference --features runtime-benchmarks
 
+# The upgrade test (epoch.test.js) builds the upgrade rehearsal's runtime with cargo, hence the
+# build environment.
 test-js: build
 	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
-	cd tests/js && GONKA_NODE=$(NODE_BIN) node --test
+	$(WITH_ENV) cd tests/js && GONKA_NODE=$(NODE_BIN) node --test
 
 # Only the zombienet-sdk networks on loopback (zombienet/*.toml; part of test-rust), printing
 # what the subxt example client (gonka-epoch-watch) reads of each epoch. --workspace keeps

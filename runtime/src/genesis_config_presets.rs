@@ -5,10 +5,12 @@
 //! project's test model and SmolLM2 registered for inference, every served request re-checked,
 //! Alice and Bob holding inference deposits ([`INFERENCE_DEPOSIT`]) so that a gateway with
 //! either key is paid for at once. Only `development` has a sudo key (Alice); elsewhere
-//! parameters change by compute-weighted governance alone.
+//! parameters change by compute-weighted governance alone, which votes for a day and waits a
+//! day before dispatching (`development`: 10 and 5 blocks).
 
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
+use pallet_community_pool::GovernanceParams;
 use serde_json::Value;
 use sp_consensus_babe::AuthorityId as BabeId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
@@ -18,11 +20,14 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use crate::{
 	apis::BABE_GENESIS_EPOCH_CONFIG,
 	configs::{
-		governance::TrainingTreasuryAccount, host_reputation::genesis_params, inference,
-		monetary::CommunityPoolAccount, proof_of_compute::development_emission,
+		governance::{development_governance, TrainingTreasuryAccount},
+		host_reputation::genesis_params,
+		inference,
+		monetary::CommunityPoolAccount,
+		proof_of_compute::development_emission,
 	},
 	currency::{EXISTENTIAL_DEPOSIT, GNK},
-	AccountId, Balance, BalancesConfig, HostReputationConfig, InferenceConfig,
+	AccountId, Balance, BalancesConfig, CommunityPoolConfig, HostReputationConfig, InferenceConfig,
 	RuntimeGenesisConfig, SessionConfig, SessionKeys, SprintConfig, SudoConfig,
 };
 
@@ -58,8 +63,14 @@ pub const COMMUNITY_POOL_SHARE_PERCENT: Balance = 12;
 
 /// Every genesis authority is also a host, with [`GENESIS_COLLATERAL`] held; the community
 /// pool holds [`COMMUNITY_POOL_SHARE_PERCENT`] of the supply, the endowed accounts the rest.
-/// `root`, when given, is the sudo key.
-fn genesis(authorities: Vec<Authority>, endowed: Vec<AccountId>, root: Option<AccountId>) -> Value {
+/// `root`, when given, is the sudo key; `governance`, when given, governance's timing (a day
+/// of voting and a day's delay otherwise).
+fn genesis(
+	authorities: Vec<Authority>,
+	endowed: Vec<AccountId>,
+	root: Option<AccountId>,
+	governance: Option<GovernanceParams>,
+) -> Value {
 	let mut balances: Vec<(AccountId, Balance)> =
 		endowed.into_iter().map(|account| (account, ENDOWMENT)).collect();
 	let endowed_total = ENDOWMENT.saturating_mul(balances.len() as Balance);
@@ -86,6 +97,7 @@ fn genesis(authorities: Vec<Authority>, endowed: Vec<AccountId>, root: Option<Ac
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: root },
+		community_pool: CommunityPoolConfig { params: governance },
 		inference: InferenceConfig {
 			params: Some(inference::development_params()),
 			models: vec![inference::test_model(), inference::smollm2()],
@@ -108,6 +120,7 @@ pub fn development_genesis() -> Value {
 		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		development_accounts(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
+		Some(development_governance()),
 	)
 }
 
@@ -120,6 +133,7 @@ pub fn local_testnet_genesis() -> Value {
 			authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
 		],
 		development_accounts(),
+		None,
 		None,
 	)
 }
@@ -138,6 +152,7 @@ pub fn four_hosts_genesis() -> Value {
 			authority(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
 		development_accounts(),
+		None,
 		None,
 	)
 }

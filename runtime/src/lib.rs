@@ -56,16 +56,33 @@ impl_opaque_keys! {
 	}
 }
 
-/// The runtime's version: bump `spec_version` on every change of runtime logic.
+/// The runtime's version: bump `spec_version` on every change of runtime logic, and
+/// `transaction_version` on every change of a call's index or arguments.
+#[cfg(not(feature = "upgrade-rehearsal"))]
 #[sp_version::runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("gonka"),
 	impl_name: alloc::borrow::Cow::Borrowed("gonka-node"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 2,
+	transaction_version: 3,
+	system_version: 1,
+};
+
+/// The upgrade rehearsal's version (`runtime/rehearsal`, docs/OPERATORS.md): the same runtime
+/// one `spec_version` later. The version macro reads literals only, hence a second constant.
+#[cfg(feature = "upgrade-rehearsal")]
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("gonka"),
+	impl_name: alloc::borrow::Cow::Borrowed("gonka-node"),
+	authoring_version: 1,
+	spec_version: 104,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 3,
 	system_version: 1,
 };
 
@@ -239,4 +256,14 @@ mod runtime {
 
 	#[runtime::pallet_index(15)]
 	pub type Inference = pallet_inference;
+
+	// Equivocation: the block's author, reported offences, and the sessions' key roots.
+	#[runtime::pallet_index(16)]
+	pub type Authorship = pallet_authorship;
+
+	#[runtime::pallet_index(17)]
+	pub type Offences = pallet_offences;
+
+	#[runtime::pallet_index(18)]
+	pub type Historical = pallet_session::historical;
 }

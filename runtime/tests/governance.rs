@@ -1,9 +1,9 @@
 //! Compute-weighted governance on the development runtime: before any epoch is settled
-//! nobody can propose; once Alice has computed, Bob (a million GNK, no compute) can propose
-//! but not vote, and Alice's vote alone (capped at 25% of the weight, which is the quorum)
+//! nobody can propose; once Alice has computed, Bob (a million GNK, no compute) can neither
+//! propose nor vote, and Alice's vote alone (capped at 25% of the weight, which is the quorum)
 //! passes a batch that spends from the community pool, grants from the training treasury
 //! (funded as inference will fund it) and changes the emission, which no signed account can
-//! do directly.
+//! do directly; the batch is dispatched only after the vote and the enactment delay.
 
 // A test: failing loudly is what it is for.
 #![allow(clippy::expect_used, clippy::arithmetic_side_effects, clippy::indexing_slicing)]
@@ -14,7 +14,7 @@ use common::{compute_epoch, development_chain, dispatch, Chain};
 use frame_support::{assert_noop, assert_ok, weights::Weight};
 use gonka_primitives::sprint::Phase;
 use gonka_runtime::{
-	configs::{governance::VotingPeriod, monetary::CommunityPoolAccount},
+	configs::{governance::development_governance, monetary::CommunityPoolAccount},
 	currency::GNK,
 	genesis_config_presets::ENDOWMENT,
 	CommunityPool, Runtime, RuntimeCall, RuntimeOrigin, Sprint, TreasuryForTraining,
@@ -86,7 +86,11 @@ fn compute_not_tokens_spends_the_pool_and_the_training_treasury() {
 		compute_epoch(&mut chain, 0, &alice, 40);
 		chain.run_to_phase(0, Phase::Inference);
 		chain.block(|| {
-			dispatch(&bob, pallet_community_pool::Call::propose { call: proposal() }.into());
+			assert_noop!(
+				CommunityPool::propose(RuntimeOrigin::signed(bob.clone()), proposal()),
+				Error::<Runtime>::ProposerWithoutWeight
+			);
+			dispatch(&alice, pallet_community_pool::Call::propose { call: proposal() }.into());
 		});
 		chain.block(|| {
 			assert_noop!(
@@ -98,14 +102,17 @@ fn compute_not_tokens_spends_the_pool_and_the_training_treasury() {
 				pallet_community_pool::Call::vote { index: 0, vote: VoteChoice::Aye }.into(),
 			);
 		});
-		chain.run_blocks(VotingPeriod::get());
+		let timing = development_governance();
+		chain.run_blocks(timing.voting_period);
+		chain.block(|| {
+			dispatch(&bob, pallet_community_pool::Call::close { index: 0, voters: 1 }.into());
+		});
 		let charlie_before = free(&charlie);
+		chain.run_blocks(timing.enactment_delay - 1);
+		assert_eq!(free(&charlie), charlie_before, "nothing dispatched before the delay");
 		chain.block(|| {
 			let call_weight = Weight::from_parts(1_000_000_000_000, 1_000_000);
-			dispatch(
-				&bob,
-				pallet_community_pool::Call::close { index: 0, voters: 1, call_weight }.into(),
-			);
+			dispatch(&bob, pallet_community_pool::Call::enact { index: 0, call_weight }.into());
 		});
 		assert_eq!(free(&charlie) - charlie_before, 1_010 * GNK);
 		let grants = TreasuryForTraining::grants(0, 10);

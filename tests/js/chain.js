@@ -106,3 +106,14 @@ export async function revealChallenged(api, signer, epoch, leaves, levels) {
   await submit(api.tx.proofOfCompute.reveal(epoch, reveal), signer);
   return indices;
 }
+
+/** Resolves with what `probe` returns once it is not undefined, checking every 2 s. */
+export async function until(what, probe, seconds) {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${seconds} s`);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}

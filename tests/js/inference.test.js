@@ -17,8 +17,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { submit } from './chain.js';
-import { Market, jobPrefix, until } from './market.js';
+import { submit, until } from './chain.js';
+import { Market, jobPrefix } from './market.js';
 
 const MODEL = 'gonka-test';
 /** Charlie's inference deposit: 1,000 GNK, a million tokens at the test model's price. */

@@ -12,8 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { submit } from './chain.js';
-import { Market, jobPrefix, until } from './market.js';
+import { submit, until } from './chain.js';
+import { Market, jobPrefix } from './market.js';
 
 const [ttftBinary, clientsArg = '32', secondsArg = '60'] = process.argv.slice(2);
 const CLIENTS = Number(clientsArg);

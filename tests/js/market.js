@@ -7,25 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/api';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { submit } from './chain.js';
-import { connect, freePort, startNode } from './node.js';
-
-const NODE_KEYS = {
-  alice: '0000000000000000000000000000000000000000000000000000000000000001',
-  bob: '0000000000000000000000000000000000000000000000000000000000000002',
-};
-const ALICE_PEER_ID = '12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp';
-
-/** Resolves with what `probe` returns once it is not undefined, checking every 2 s. */
-export async function until(what, probe, seconds) {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`no ${what} within ${seconds} s`);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-  }
-}
+import { submit, until } from './chain.js';
+import { aliceAsBootnode, connect, freePort, NODE_KEYS, startNode } from './node.js';
 
 /** The market: `model` (a path, registered as `name`) served by Alice and Bob under
  * `folder`, each host's endpoint on chain, and every event recorded. `start` starts it;
@@ -64,7 +47,7 @@ export class Market {
   }
 
   startHost(name) {
-    const bootnodes = name === 'alice' ? [] : ['--bootnodes', `/ip4/127.0.0.1/tcp/${this.nodes.alice.p2pPort}/p2p/${ALICE_PEER_ID}`];
+    const bootnodes = name === 'alice' ? [] : aliceAsBootnode(this.nodes.alice);
     return startNode([
       '--chain', 'local', `--${name}`, '--validator', '--base-path', join(this.folder, name),
       '--compute', 'cpu', '--compute-threads', '1', '--node-key', NODE_KEYS[name],

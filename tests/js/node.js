@@ -16,6 +16,18 @@ export function freePort() {
   });
 }
 
+/** Fixed libp2p keys of Alice's and Bob's nodes, so that other nodes can name them. */
+export const NODE_KEYS = {
+  alice: '0000000000000000000000000000000000000000000000000000000000000001',
+  bob: '0000000000000000000000000000000000000000000000000000000000000002',
+};
+
+/** `--bootnodes` naming Alice's node, started with `NODE_KEYS.alice` (the peer id it gives). */
+export function aliceAsBootnode(aliceNode) {
+  const peerId = '12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp';
+  return ['--bootnodes', `/ip4/127.0.0.1/tcp/${aliceNode.p2pPort}/p2p/${peerId}`];
+}
+
 /** Starts the node binary named by $GONKA_NODE with `args` on fresh ports. */
 export async function startNode(args) {
   const binary = process.env.GONKA_NODE;

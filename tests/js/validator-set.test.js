@@ -10,13 +10,8 @@ import { Keyring, WsProvider } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { fakeHits, merkleLevels, revealChallenged, submit, waitForStatus } from './chain.js';
-import { connect, startNode } from './node.js';
+import { aliceAsBootnode, connect, NODE_KEYS, startNode } from './node.js';
 
-/** Alice's fixed libp2p key and the peer id it gives, so that Bob can name her as bootnode. */
-const ALICE_NODE_KEY = '0000000000000000000000000000000000000000000000000000000000000001';
-const ALICE_PEER_ID = '12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp';
-/** Bob's fixed libp2p key: a validator node needs a stable identity. */
-const BOB_NODE_KEY = '0000000000000000000000000000000000000000000000000000000000000002';
 /** One GNK in base units (9 decimals). */
 const GNK = 1_000_000_000n;
 
@@ -27,11 +22,11 @@ let bob;
 
 before(async () => {
   // Alice does not compute here: the test needs Bob to hold all the weight.
-  const aliceNode = await startNode(['--dev', '--tmp', '--compute', 'off', '--node-key', ALICE_NODE_KEY]);
+  const aliceNode = await startNode(['--dev', '--tmp', '--compute', 'off', '--node-key', NODE_KEYS.alice]);
   nodes.push(aliceNode);
   bobNode = await startNode([
-    '--chain', 'dev', '--tmp', '--validator', '--node-key', BOB_NODE_KEY,
-    '--bootnodes', `/ip4/127.0.0.1/tcp/${aliceNode.p2pPort}/p2p/${ALICE_PEER_ID}`,
+    '--chain', 'dev', '--tmp', '--validator', '--node-key', NODE_KEYS.bob,
+    ...aliceAsBootnode(aliceNode),
   ]);
   nodes.push(bobNode);
   alice = await connect(aliceNode);

@@ -2,17 +2,25 @@
 //!
 //! A pool of GNK (12% of the supply at genesis, and every slash) that only verified compute
 //! can spend (DESIGN.md §1, §6): "capital can accelerate, but only verified work gives power".
-//! - [`Pallet::propose`]: anyone may propose a call, holding a deposit until it is closed. The
-//!   proposal takes a snapshot: the last settled epoch, whose compute weight votes.
+//! - [`Pallet::propose`]: a host with compute weight in the last settled epoch proposes a call,
+//!   holding a deposit; at most `MaxProposalsPerProposer` of its proposals are open at once.
+//!   The proposal takes a snapshot: the last settled epoch, whose compute weight votes.
 //! - [`Pallet::vote`]: aye, nay or abstain, weighted by the voter's compute weight in the
 //!   snapshot epoch (as [`ComputeVotes`] counts it), capped at `MaxVoteShare` (25%) of that
 //!   epoch's total. Voting again replaces the earlier vote exactly. An account without compute
 //!   weight has no vote, whatever its balance.
-//! - [`Pallet::close`]: after the voting period, anyone closes the proposal. It passes when
-//!   the votes cast reach `Quorum` (25%) of the snapshot's total weight and ayes are more
-//!   than half of the ayes and nays; a passed proposal's call is dispatched with the
-//!   [`RawOrigin::ComputeMajority`] origin. The deposit is returned either way.
+//! - [`Pallet::close`]: after the voting period ([`GovernanceParams::voting_period`]), anyone
+//!   closes the vote. It passes when the votes cast reach `Quorum` (25%) of the snapshot's
+//!   total weight and ayes are more than half of the ayes and nays; a passed proposal waits
+//!   [`GovernanceParams::enactment_delay`] blocks. A proposal that missed the quorum loses its
+//!   deposit to the pool; any other rejected proposal gets it back.
+//! - [`Pallet::enact`]: after the delay, anyone dispatches a passed proposal's call with the
+//!   [`RawOrigin::ComputeMajority`] origin. A call that no longer decodes, or now weighs more
+//!   than `MaxCallWeight`, is closed as failed; either way the slot and the deposit are freed.
 //! - [`Pallet::spend`]: pays from the pool; only `ComputeMajority` may call it.
+//! - [`Pallet::authorize_upgrade`]: `ComputeMajority` authorises a runtime's code hash; anyone
+//!   then applies that code with `System::apply_authorized_upgrade`.
+//! - [`Pallet::set_params`]: the voting period and the enactment delay, set by `ParamsOrigin`.
 //!
 //! [`EnsureComputeMajority`] is the origin check other pallets use for what only compute may
 //! decide.
@@ -133,9 +141,10 @@ pub mod pallet {
 		/// The deposit a proposal holds.
 		#[pallet::constant]
 		type ProposalDeposit: Get<BalanceOf<Self>>;
-		/// How many blocks a proposal is open for votes.
-		#[pallet::constant]
-		type VotingPeriod: Get<BlockNumberFor<Self>>;
+		/// Who may authorise a runtime upgrade: [`EnsureComputeMajority`].
+		type UpgradeOrigin: EnsureOrigin<<Self as frame_system::Config>::RuntimeOrigin>;
+		/// Who may change the voting period and the enactment delay.
+		type ParamsOrigin: EnsureOrigin<<Self as frame_system::Config>::RuntimeOrigin>;
 		/// The share of the snapshot's total weight that must vote.
 		#[pallet::constant]
 		type Quorum: Get<Perbill>;
@@ -145,6 +154,12 @@ pub mod pallet {
 		/// The most proposals open at once.
 		#[pallet::constant]
 		type MaxProposals: Get<u32>;
+		/// The most proposals one proposer may have open at once.
+		#[pallet::constant]
+		type MaxProposalsPerProposer: Get<u32>;
+		/// The most a proposal's call may weigh when it is dispatched.
+		#[pallet::constant]
+		type MaxCallWeight: Get<Weight>;
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -179,6 +194,34 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type OpenProposals<T: Config> = StorageValue<_, u32, ValueQuery>;
 
+	/// How many proposals each proposer has open.
+	#[pallet::storage]
+	pub type OpenProposalsOf<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// The voting period and the enactment delay.
+	#[pallet::storage]
+	pub type Params<T: Config> = StorageValue<_, GovernanceParams, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Governance's timing; a day of voting and a day's delay when absent.
+		pub params: Option<GovernanceParams>,
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			let params = self.params.unwrap_or_default();
+			// A genesis that cannot run is a mistake in the chain spec: refuse to build it.
+			assert!(params.is_valid(), "invalid governance parameters in genesis");
+			Params::<T>::put(params);
+		}
+	}
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -204,14 +247,28 @@ pub mod pallet {
 			/// The compute weight it carries.
 			weight: u64,
 		},
-		/// A proposal passed and its call was dispatched with `ComputeMajority`.
-		Executed {
+		/// A proposal passed; its call may be dispatched from block `enact_at`.
+		Approved {
 			/// The proposal.
 			index: u32,
 			/// The final tally.
 			tally: Tally,
+			/// The first block `enact` may dispatch it in.
+			enact_at: BlockNumberFor<T>,
+		},
+		/// A passed proposal's call was dispatched with `ComputeMajority`.
+		Executed {
+			/// The proposal.
+			index: u32,
 			/// What the call returned.
 			result: DispatchResult,
+		},
+		/// A passed proposal was closed without dispatching its call.
+		Failed {
+			/// The proposal.
+			index: u32,
+			/// Why its call could not be dispatched.
+			reason: EnactmentFailure,
 		},
 		/// A proposal did not pass.
 		Rejected {
@@ -219,6 +276,13 @@ pub mod pallet {
 			index: u32,
 			/// The final tally.
 			tally: Tally,
+			/// The deposit the pool took because the votes missed the quorum (0 otherwise).
+			forfeited: BalanceOf<T>,
+		},
+		/// Governance's timing changed.
+		ParamsSet {
+			/// The new timing.
+			params: GovernanceParams,
 		},
 		/// The pool paid out.
 		Spent {
@@ -237,6 +301,11 @@ pub mod pallet {
 		NoSettledEpoch,
 		/// Nobody counted compute weight in the last settled epoch.
 		NoComputeWeight,
+		/// The proposer counted no compute weight in the last settled epoch: only hosts that
+		/// compute may propose.
+		ProposerWithoutWeight,
+		/// The proposer already has `MaxProposalsPerProposer` proposals open.
+		TooManyProposalsByProposer,
 		/// The proposer cannot put the deposit on hold.
 		InsufficientDeposit,
 		/// Too many proposals are open; wait for one to close.
@@ -250,10 +319,16 @@ pub mod pallet {
 		/// The voting period is not over yet.
 		VotingOpen,
 		/// The witness is too small: the proposal has more voters, or its call more weight,
-		/// than the close call allowed for.
+		/// than the close or enact call allowed for.
 		WitnessTooSmall,
-		/// The proposal's call no longer decodes (the runtime changed since it was made).
-		UndecodableCall,
+		/// The proposal has passed: its vote is closed, `enact` dispatches it.
+		AlreadyApproved,
+		/// The proposal has not passed (yet): `close` ends its vote first.
+		NotApproved,
+		/// The enactment delay is not over yet.
+		EnactmentDelayed,
+		/// Both governance periods must be between 1 and 432,000 blocks (30 days).
+		InvalidParams,
 		/// The pool cannot pay this much and stay alive.
 		PoolTooLow,
 	}
@@ -281,20 +356,15 @@ pub mod pallet {
 			Self::cast(index, voter, vote)
 		}
 
-		/// Closes proposal `index` once its voting period is over: dispatches its call with
-		/// `ComputeMajority` if it passed, returns the deposit, and removes its votes.
-		/// `voters` and `call_weight` bound the proposal's voters and its call's weight (see
-		/// `proposals(index).voters`).
+		/// Closes the vote on proposal `index` once its voting period is over: a passed
+		/// proposal waits for its enactment; a rejected one is removed, its deposit returned,
+		/// or taken by the pool when the votes missed the quorum. `voters` bounds the
+		/// proposal's voters (see `proposals(index).voters`).
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::close(*voters).saturating_add(*call_weight))]
-		pub fn close(
-			origin: OriginFor<T>,
-			index: u32,
-			voters: u32,
-			call_weight: Weight,
-		) -> DispatchResultWithPostInfo {
+		#[pallet::weight(T::WeightInfo::close(*voters))]
+		pub fn close(origin: OriginFor<T>, index: u32, voters: u32) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
-			Self::finish(index, voters, call_weight)
+			Self::close_vote(index, voters)
 		}
 
 		/// Pays `amount` from the pool to `beneficiary`. Only `SpendOrigin` (`ComputeMajority`).
@@ -307,6 +377,44 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::SpendOrigin::ensure_origin(origin)?;
 			Self::pay_out(amount, beneficiary)
+		}
+
+		/// Dispatches passed proposal `index`'s call with `ComputeMajority` once its
+		/// enactment delay is over, and frees its slot and deposit. A call that no longer
+		/// decodes or weighs more than `MaxCallWeight` is closed as failed instead.
+		/// `call_weight` bounds the call's weight.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::enact().saturating_add(*call_weight))]
+		pub fn enact(
+			origin: OriginFor<T>,
+			index: u32,
+			call_weight: Weight,
+		) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			Self::enact_proposal(index, call_weight)
+		}
+
+		/// Authorises the runtime code whose hash is `code_hash`; anyone may then apply it
+		/// with `System::apply_authorized_upgrade`, which checks that the spec name is the same
+		/// and the spec version higher. Only `UpgradeOrigin` (`ComputeMajority`).
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::authorize_upgrade())]
+		pub fn authorize_upgrade(origin: OriginFor<T>, code_hash: T::Hash) -> DispatchResult {
+			T::UpgradeOrigin::ensure_origin(origin)?;
+			frame_system::Pallet::<T>::do_authorize_upgrade(code_hash, true);
+			Ok(())
+		}
+
+		/// Sets the voting period and the enactment delay, for proposals made from now on
+		/// (and votes closed from now on). Only `ParamsOrigin`.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::set_params())]
+		pub fn set_params(origin: OriginFor<T>, params: GovernanceParams) -> DispatchResult {
+			T::ParamsOrigin::ensure_origin(origin)?;
+			ensure!(params.is_valid(), Error::<T>::InvalidParams);
+			Params::<T>::put(params);
+			Self::deposit_event(Event::ParamsSet { params });
+			Ok(())
 		}
 	}
 }

@@ -4,10 +4,11 @@
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU64},
+	weights::Weight,
 };
 use sp_runtime::{BuildStorage, Perbill};
 
-use crate::{self as pallet_community_pool, ComputeVotes, EnsureComputeMajority};
+use crate::{self as pallet_community_pool, ComputeVotes, EnsureComputeMajority, GovernanceParams};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -56,6 +57,10 @@ pub const WHALE: u64 = 50;
 pub const DEPOSIT: u64 = 100;
 /// Blocks a vote lasts.
 pub const VOTING_PERIOD: u64 = 10;
+/// Blocks between a proposal passing and its call being dispatched.
+pub const ENACTMENT_DELAY: u64 = 5;
+/// The most a proposal's call may weigh.
+pub const CALL_WEIGHT_LIMIT: Weight = Weight::from_parts(1_000_000_000_000, 1_000_000);
 
 parameter_types! {
 	/// `(account, weight)` counted in [`EPOCH`]; empty means no epoch is settled.
@@ -63,6 +68,8 @@ parameter_types! {
 	pub const Pool: u64 = POOL;
 	pub const Quorum: Perbill = Perbill::from_percent(25);
 	pub const MaxVoteShare: Perbill = Perbill::from_percent(25);
+	/// The most a proposal's call may weigh; tests lower it to make a call too heavy.
+	pub static MaxCallWeight: Weight = CALL_WEIGHT_LIMIT;
 }
 
 /// Compute weight as [`Weights`] says.
@@ -97,19 +104,23 @@ impl crate::Config for Test {
 	type RuntimeOrigin = RuntimeOrigin;
 	type RuntimeCall = RuntimeCall;
 	type SpendOrigin = EnsureComputeMajority;
+	type UpgradeOrigin = EnsureComputeMajority;
+	type ParamsOrigin = EnsureComputeMajority;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Votes = TestVotes;
 	type PoolAccount = Pool;
 	type ProposalDeposit = ConstU64<DEPOSIT>;
-	type VotingPeriod = ConstU64<VOTING_PERIOD>;
 	type Quorum = Quorum;
 	type MaxVoteShare = MaxVoteShare;
 	type MaxProposals = ConstU32<3>;
+	type MaxProposalsPerProposer = ConstU32<2>;
+	type MaxCallWeight = MaxCallWeight;
 	type WeightInfo = ();
 }
 
-/// A chain at block 1: hosts 1–10 hold 1,000 each, the whale 90,000, the pool 10,000.
+/// A chain at block 1: hosts 1–10 hold 1,000 each, the whale 90,000, the pool 10,000; votes
+/// last [`VOTING_PERIOD`] blocks and calls wait [`ENACTMENT_DELAY`] more.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut balances: Vec<(u64, u64)> = (1..=10).map(|who| (who, 1_000)).collect();
 	balances.push((WHALE, 90_000));
@@ -117,6 +128,13 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	let storage = RuntimeGenesisConfig {
 		system: Default::default(),
 		balances: pallet_balances::GenesisConfig { balances, ..Default::default() },
+		community_pool: pallet_community_pool::GenesisConfig {
+			params: Some(GovernanceParams {
+				voting_period: VOTING_PERIOD as u32,
+				enactment_delay: ENACTMENT_DELAY as u32,
+			}),
+			..Default::default()
+		},
 	}
 	.build_storage()
 	.expect("genesis builds");

@@ -14,7 +14,7 @@ use sp_runtime::{traits::Zero, DispatchResult, Perbill, Saturating};
 
 use crate::{
 	BalanceOf, Config, EpochWeight, Error, Event, HoldReason, Host, HostCount, HostInfo, HostInfos,
-	HostStatus, Hosts, Pallet, Params, RecentWeights, SlashReason, TotalCollateral,
+	HostStatus, Hosts, OpenJobs, Pallet, Params, RecentWeights, SlashReason, TotalCollateral,
 };
 
 impl<T: Config> Pallet<T> {
@@ -97,6 +97,7 @@ impl<T: Config> Pallet<T> {
 		let host = Hosts::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
 		let withdrawable_from = host.status.withdrawable_from().ok_or(Error::<T>::StillActive)?;
 		ensure!(Self::current_epoch() >= withdrawable_from, Error::<T>::StillUnbonding);
+		ensure!(T::Jobs::open_jobs(who) == 0, Error::<T>::JobsOpen);
 		let amount = T::Currency::release(
 			&HoldReason::Collateral.into(),
 			who,

@@ -6,7 +6,9 @@
 //!   hold, [`HoldReason::Collateral`]) and describes itself ([`HostInfo`]); it may add
 //!   collateral and change its description. [`Pallet::unregister`] keeps it a host until the
 //!   epoch ends, then keeps its collateral held, and slashable, for `unbonding_epochs` more;
-//!   only then can it be withdrawn. Leaving cannot escape a slash that is still to come.
+//!   only then can it be withdrawn, and only once none of its inference jobs can still be
+//!   re-checked or disputed ([`OpenJobs`]). Leaving, or being removed, cannot escape a slash
+//!   that is still to come.
 //! - **Reputation** (0 to 100 points, in hundredths): grows with every accepted epoch, falls
 //!   with every missed one, and is zeroed by fraud. The more of it, the fewer leaves a host
 //!   is challenged for ([`Pallet::samples_for`]): new hosts are checked hardest.
@@ -62,6 +64,19 @@ pub use weights::WeightInfo;
 
 /// The registry's balance type.
 pub type BalanceOf<T> = <T as Config>::Balance;
+
+/// Work a host did that may still be judged, and slashed: its collateral stays held while
+/// any is open.
+pub trait OpenJobs<AccountId> {
+	/// How many of `who`'s jobs may still be re-checked or disputed.
+	fn open_jobs(who: &AccountId) -> u32;
+}
+
+impl<AccountId> OpenJobs<AccountId> for () {
+	fn open_jobs(_: &AccountId) -> u32 {
+		0
+	}
+}
 /// Funds taken by a slash, on their way to [`Config::OnSlash`].
 pub type CreditOf<T> =
 	fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
@@ -111,6 +126,8 @@ pub mod pallet {
 		type Compute: ComputeRecord<Self::AccountId>;
 		/// The accounts that have session keys set, so that they can author blocks.
 		type ValidatorKeys: Contains<Self::AccountId>;
+		/// The inference jobs a host served that may still be judged (the marketplace's).
+		type Jobs: OpenJobs<Self::AccountId>;
 		/// Who may change [`Params`].
 		type ParamsOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// The most validators a session has.
@@ -325,6 +342,9 @@ pub mod pallet {
 		/// The unbonding period has not ended: the collateral may be withdrawn from the epoch
 		/// given in the host's status.
 		StillUnbonding,
+		/// Inference jobs the host served may still be re-checked or disputed: its collateral
+		/// stays slashable until they settle.
+		JobsOpen,
 		/// The amount must be more than zero.
 		ZeroAmount,
 		/// The name must be printable UTF-8 and not empty.

@@ -83,6 +83,8 @@ impl pallet_sprint::Config for Test {
 }
 
 parameter_types! {
+	/// `(host, open jobs)`: inference jobs the marketplace may still judge.
+	pub static JobsOpen: Vec<(u64, u32)> = Vec::new();
 	/// The account slashed collateral goes to.
 	pub const Pool: u64 = POOL;
 	/// `(epoch, host)` pairs that committed.
@@ -115,6 +117,14 @@ impl Contains<u64> for TestKeys {
 	}
 }
 
+/// Open inference jobs as [`JobsOpen`] says.
+pub struct TestJobs;
+impl crate::OpenJobs<u64> for TestJobs {
+	fn open_jobs(who: &u64) -> u32 {
+		JobsOpen::get().iter().find(|(host, _)| host == who).map_or(0, |(_, open)| *open)
+	}
+}
+
 impl crate::Config for Test {
 	type Balance = u64;
 	type Currency = Balances;
@@ -123,6 +133,7 @@ impl crate::Config for Test {
 	type Sprint = Sprint;
 	type Compute = TestCompute;
 	type ValidatorKeys = TestKeys;
+	type Jobs = TestJobs;
 	type ParamsOrigin = EnsureRoot<u64>;
 	type MaxValidators = ConstU32<3>;
 	type MaxHosts = MaxHosts;

@@ -71,11 +71,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Punishes an inference that the marketplace's vote found forged as Proof-of-Compute
-	/// fraud is punished, in the current epoch. Nothing happens to accounts that are not
-	/// hosts.
+	/// fraud is punished, in the current epoch. A host already removed (for another forgery,
+	/// or a failed reveal) is slashed again, and unbonds from now on: each forgery is its own
+	/// fraud. Nothing happens to accounts that are not hosts.
 	pub fn punish_forgery(who: &T::AccountId) {
-		// A host already removed was punished once: its other jobs do not slash it again.
-		let Some(mut host) = Hosts::<T>::get(who).filter(|host| !host.is_removed()) else { return };
+		let Some(mut host) = Hosts::<T>::get(who) else { return };
 		Self::punish(Self::current_epoch(), who, &mut host, SlashReason::Forgery);
 		Hosts::<T>::insert(who, host);
 	}
@@ -85,6 +85,16 @@ impl<T: Config> Pallet<T> {
 	pub fn punish_false_accusation(who: &T::AccountId) {
 		let Some(mut host) = Hosts::<T>::get(who).filter(|host| !host.is_removed()) else { return };
 		Self::punish(Self::current_epoch(), who, &mut host, SlashReason::FalseAccusation);
+		Hosts::<T>::insert(who, host);
+	}
+
+	/// Punishes a validator reported for equivocation (two blocks in one slot, two votes in
+	/// one finality round) as fraud, in the current epoch. A host already removed is not
+	/// punished again: the offences pallet hands over every offender of a slot with each new
+	/// report of it. Nothing happens to accounts that are not hosts.
+	pub fn punish_equivocation(who: &T::AccountId) {
+		let Some(mut host) = Hosts::<T>::get(who).filter(|host| !host.is_removed()) else { return };
+		Self::punish(Self::current_epoch(), who, &mut host, SlashReason::Equivocation);
 		Hosts::<T>::insert(who, host);
 	}
 
@@ -113,8 +123,11 @@ impl<T: Config> Pallet<T> {
 		let unbonded = epoch.saturating_add(params.unbonding_epochs.into());
 		let withdrawable_from =
 			host.status.withdrawable_from().map_or(unbonded, |w| w.max(unbonded));
+		let newly_removed = !host.is_removed();
 		host.status = HostStatus::Removed { withdrawable_from };
-		Self::deposit_event(Event::HostRemoved { host: who.clone(), epoch });
+		if newly_removed {
+			Self::deposit_event(Event::HostRemoved { host: who.clone(), epoch });
+		}
 	}
 }
 

@@ -187,6 +187,8 @@ pub enum SlashReason {
 	FalseAccusation,
 	/// Drawn to re-check an inference or to decide a dispute, it gave no verdict in time.
 	SilentChecker,
+	/// As a validator, it signed two blocks for one slot, or two votes in one finality round.
+	Equivocation,
 }
 
 /// The registry's parameters (DESIGN.md §6). Changed by [`crate::Pallet::set_params`].

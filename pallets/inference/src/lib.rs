@@ -228,6 +228,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Jobs<T: Config> = StorageMap<_, Identity, Hash32, JobOf<T>, OptionQuery>;
 
+	/// How many jobs each executor has in [`Jobs`]: served, not yet settled. Its collateral
+	/// cannot be withdrawn while any is open.
+	#[pallet::storage]
+	pub type OpenJobs<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
 	/// Reported jobs waiting for their re-check draw, in report order: `SampleQueue` holds
 	/// positions `head..tail` of [`QueuedJobs`].
 	#[pallet::storage]

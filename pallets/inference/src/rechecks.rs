@@ -108,7 +108,7 @@ impl<T: Config> Pallet<T> {
 			}
 			Verdict::Unavailable => {
 				Self::return_to_deposit(&job.developer, job.charged);
-				Jobs::<T>::remove(key);
+				Self::forget_job(key, &job);
 				Self::deposit_event(Event::EvidenceWithheld { job: key });
 				return Ok(());
 			}

@@ -82,7 +82,7 @@ impl<T: Config> Pallet<T> {
 		UsedTokens::<T>::mutate(request.model, |used| {
 			*used = used.saturating_add(report.tokens.into())
 		});
-		Jobs::<T>::insert(
+		Self::open_job(
 			key,
 			Job {
 				developer: request.developer.clone(),

@@ -15,7 +15,8 @@ use pallet_treasury_for_training::TrainingFund;
 use sp_runtime::{traits::Saturating, DispatchResult};
 
 use crate::{
-	Config, Error, Event, HoldReason, InferenceHosts, JobOf, JobStatus, Jobs, Pallet, Verdicts,
+	Config, Error, Event, HoldReason, InferenceHosts, JobOf, JobStatus, Jobs, OpenJobs, Pallet,
+	Verdicts,
 };
 
 impl<T: Config> Pallet<T> {
@@ -42,7 +43,7 @@ impl<T: Config> Pallet<T> {
 		.map_or_else(|_| Default::default(), |_| to_executor);
 		let to_treasury = T::Training::fund(&job.developer, to_treasury)
 			.map_or_else(|_| Default::default(), |_| to_treasury);
-		Jobs::<T>::remove(key);
+		Self::forget_job(key, job);
 		Self::deposit_event(Event::Paid {
 			job: key,
 			cost: to_executor.saturating_add(to_treasury),
@@ -54,8 +55,22 @@ impl<T: Config> Pallet<T> {
 	/// Returns job `key`'s charge to the developer's deposit and removes it.
 	pub(crate) fn refund(key: Hash32, job: &JobOf<T>) {
 		Self::return_to_deposit(&job.developer, job.charged);
-		Jobs::<T>::remove(key);
+		Self::forget_job(key, job);
 		Self::deposit_event(Event::Refunded { job: key, amount: job.charged });
+	}
+
+	/// Stores a newly reported job and counts it open for its executor.
+	pub(crate) fn open_job(key: Hash32, job: JobOf<T>) {
+		OpenJobs::<T>::mutate(&job.executor, |open| *open = open.saturating_add(1));
+		Jobs::<T>::insert(key, job);
+	}
+
+	/// Removes settled job `key`, no longer open for its executor.
+	pub(crate) fn forget_job(key: Hash32, job: &JobOf<T>) {
+		Jobs::<T>::remove(key);
+		OpenJobs::<T>::mutate_exists(&job.executor, |open| {
+			*open = open.map(|open| open.saturating_sub(1)).filter(|open| *open > 0);
+		});
 	}
 
 	/// Closes job `key` past its deadline: paid, its silent judges penalised.

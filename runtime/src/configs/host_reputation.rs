@@ -1,7 +1,7 @@
 //! The host registry: collateral, reputation, slashing and the compute-elected validators.
 
 use frame_support::traits::{tokens::imbalance::ResolveTo, ConstU32, Contains};
-use pallet_host_reputation::ReputationParams;
+use pallet_host_reputation::{OpenJobs, ReputationParams};
 
 use crate::{
 	configs::{
@@ -19,12 +19,24 @@ impl Contains<AccountId> for HasSessionKeys {
 	}
 }
 
+/// The inference jobs a host served that the marketplace may still re-check or dispute.
+pub struct MarketJobs;
+impl OpenJobs<AccountId> for MarketJobs {
+	fn open_jobs(who: &AccountId) -> u32 {
+		pallet_inference::OpenJobs::<Runtime>::get(who)
+	}
+}
+
 /// The registry's parameters at genesis: DESIGN.md §6's shares and reputation steps, 100 GNK
-/// to register, and 0.1 GNK of collateral for each unit of weight beyond the free 20%.
+/// to register, 0.1 GNK of collateral for each unit of weight beyond the free 20%, and five
+/// epochs of unbonding: at least four whole epochs (100 blocks of the development profile),
+/// longer than an inference job lives (72 blocks), so that no host withdraws before its last
+/// job can be judged (`tests/unbonding.rs`).
 pub fn genesis_params() -> ReputationParams<Balance> {
 	ReputationParams {
 		min_collateral: 100 * GNK,
 		collateral_per_weight: GNK / 10,
+		unbonding_epochs: 5,
 		..Default::default()
 	}
 }
@@ -37,6 +49,7 @@ impl pallet_host_reputation::Config for Runtime {
 	type Sprint = Sprint;
 	type Compute = ProofOfCompute;
 	type ValidatorKeys = HasSessionKeys;
+	type Jobs = MarketJobs;
 	type ParamsOrigin = ParamsOrigin;
 	/// As many as BABE and GRANDPA accept.
 	type MaxValidators = MaxAuthorities;

@@ -29,9 +29,14 @@ use sp_runtime::{
 
 /// The development chain's genesis state, with a keystore for generating session keys.
 pub fn development_chain() -> sp_io::TestExternalities {
+	chain_from(development_genesis())
+}
+
+/// The genesis state a preset's JSON patch makes, with a keystore.
+pub fn chain_from(preset: serde_json::Value) -> sp_io::TestExternalities {
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serialises");
 	// As a chain spec applies a preset's patch.
-	sc_chain_spec::json_merge(&mut config, development_genesis());
+	sc_chain_spec::json_merge(&mut config, preset);
 	let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("a valid genesis");
 	let mut ext = sp_io::TestExternalities::new(
 		sp_runtime::BuildStorage::build_storage(&config).expect("genesis builds"),

@@ -1,10 +1,10 @@
 //! Votes weighted by compute: a whale without compute has none, 51% of compute passes a
 //! proposal, one host counts at most 25%, a quorum of 25% is needed, votes can be changed
-//! exactly, votes end with the period, and a passed spend executes once.
+//! exactly, and votes end with the period.
 
-use frame_support::{assert_noop, assert_ok, weights::Weight};
+use frame_support::{assert_noop, assert_ok};
 
-use super::{close_after_vote, propose_spend};
+use super::{decide, propose_spend};
 use crate::{mock::*, Error, Event, Proposals, Tally, VoteChoice, Votes};
 
 use VoteChoice::{Abstain, Aye, Nay};
@@ -23,15 +23,6 @@ fn executed(index: u32) -> bool {
 fn a_whale_without_compute_can_neither_pass_nor_block() {
 	new_test_ext().execute_with(|| {
 		Weights::set(vec![(1, 10), (2, 10), (3, 10), (4, 10)]);
-		let index = propose_spend(WHALE, 5_000, WHALE);
-		assert_noop!(
-			CommunityPool::vote(RuntimeOrigin::signed(WHALE), index, Aye),
-			Error::<Test>::NoVotingWeight
-		);
-		close_after_vote(index);
-		assert!(!executed(index), "nobody with compute voted: no quorum");
-		assert_eq!(Balances::free_balance(WHALE), 90_000, "no spend, deposit back");
-
 		let index = propose_spend(1, 1_000, 2);
 		for host in 1..=3 {
 			vote(host, index, Aye);
@@ -40,7 +31,7 @@ fn a_whale_without_compute_can_neither_pass_nor_block() {
 			CommunityPool::vote(RuntimeOrigin::signed(WHALE), index, Nay),
 			Error::<Test>::NoVotingWeight
 		);
-		close_after_vote(index);
+		decide(index);
 		assert!(executed(index), "the whale could not block it");
 		assert_eq!(Balances::free_balance(2), 2_000);
 	});
@@ -62,7 +53,7 @@ fn fifty_one_percent_of_compute_passes_and_forty_nine_does_not() {
 			Proposals::<Test>::get(index).expect("open").tally,
 			Tally { aye: 51, nay: 49, abstain: 0 }
 		);
-		close_after_vote(index);
+		decide(index);
 		assert!(executed(index));
 		assert_eq!(Balances::free_balance(9), 1_700);
 
@@ -73,11 +64,12 @@ fn fifty_one_percent_of_compute_passes_and_forty_nine_does_not() {
 		for host in 6..=8 {
 			vote(host, index, Aye);
 		}
-		close_after_vote(index);
+		decide(index);
 		assert!(!executed(index));
 		System::assert_has_event(RuntimeEvent::CommunityPool(Event::Rejected {
 			index,
 			tally: Tally { aye: 49, nay: 51, abstain: 0 },
+			forfeited: 0,
 		}));
 		assert_eq!(Balances::free_balance(9), 1_700, "paid once");
 	});
@@ -92,13 +84,13 @@ fn one_host_counts_at_most_a_quarter() {
 		vote(1, index, Aye);
 		vote(2, index, Nay);
 		assert_eq!(Votes::<Test>::get(index, 1), Some((Aye, 25)));
-		close_after_vote(index);
+		decide(index);
 		assert!(executed(index), "25 ayes against 20 nays");
 		let index = propose_spend(1, 10, 1);
 		vote(1, index, Aye);
 		vote(2, index, Nay);
 		vote(3, index, Nay);
-		close_after_vote(index);
+		decide(index);
 		assert!(!executed(index), "25 ayes against 40 nays");
 	});
 }
@@ -110,7 +102,7 @@ fn without_a_quorum_nothing_passes_and_abstaining_counts_towards_it() {
 		let index = propose_spend(1, 10, 1);
 		vote(1, index, Aye);
 		vote(2, index, Aye);
-		close_after_vote(index);
+		decide(index);
 		assert!(!executed(index), "20% voted");
 		let index = propose_spend(1, 10, 1);
 		vote(1, index, Aye);
@@ -118,7 +110,7 @@ fn without_a_quorum_nothing_passes_and_abstaining_counts_towards_it() {
 		vote(3, index, Nay);
 		vote(4, index, Abstain);
 		vote(5, index, Abstain);
-		close_after_vote(index);
+		decide(index);
 		assert!(executed(index), "50% voted, 20 ayes against 10 nays");
 	});
 }
@@ -140,20 +132,13 @@ fn a_changed_vote_replaces_the_earlier_one_exactly() {
 }
 
 #[test]
-fn votes_end_with_the_period_and_a_proposal_closes_once() {
+fn votes_end_with_the_period_and_a_vote_closes_once() {
 	new_test_ext().execute_with(|| {
 		// Host 1 alone holds the 25% quorum.
 		Weights::set(vec![(1, 10), (2, 10), (3, 10), (4, 10)]);
 		let index = propose_spend(1, 10, 1);
 		vote(1, index, Aye);
-		let close = |voters| {
-			CommunityPool::close(
-				RuntimeOrigin::signed(2),
-				index,
-				voters,
-				Weight::from_parts(1_000_000_000_000, 1_000_000),
-			)
-		};
+		let close = |voters| CommunityPool::close(RuntimeOrigin::signed(2), index, voters);
 		assert_noop!(close(1), Error::<Test>::VotingOpen);
 		run_to_block(1 + VOTING_PERIOD + 1);
 		assert_noop!(
@@ -162,9 +147,11 @@ fn votes_end_with_the_period_and_a_proposal_closes_once() {
 		);
 		assert_noop!(close(0), Error::<Test>::WitnessTooSmall);
 		assert_ok!(close(1));
-		assert!(executed(index));
 		assert_eq!(Votes::<Test>::iter_prefix(index).count(), 0, "votes removed");
-		assert_noop!(close(1), Error::<Test>::ProposalNotFound);
-		assert_eq!(Balances::free_balance(1), 1_010, "paid once, deposit back");
+		assert_noop!(close(1), Error::<Test>::AlreadyApproved);
+		assert_noop!(
+			CommunityPool::vote(RuntimeOrigin::signed(2), index, Nay),
+			Error::<Test>::VotingClosed
+		);
 	});
 }

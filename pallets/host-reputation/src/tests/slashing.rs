@@ -74,11 +74,42 @@ fn a_forged_inference_is_punished_as_fraud_in_the_current_epoch() {
 				..
 			})
 		)));
-		// Removed, it is not slashed again for its other jobs.
+		// Removed, it is slashed again for each other forgery, and not removed twice.
+		let removals = || {
+			System::events()
+				.iter()
+				.filter(|r| {
+					matches!(r.event, RuntimeEvent::HostReputation(Event::HostRemoved { .. }))
+				})
+				.count()
+		};
+		assert_eq!(removals(), 1);
 		HostReputation::punish_forgery(&1);
-		assert_eq!(crate::mock::host(1).collateral, 800);
+		assert_eq!(crate::mock::host(1).collateral, 640);
+		assert_eq!(removals(), 1);
 		// Not a host: nothing to punish.
 		HostReputation::punish_forgery(&99);
+	});
+}
+
+#[test]
+fn an_equivocating_validator_is_punished_as_fraud_once_per_removal() {
+	run(|| {
+		register(1, 1_000);
+		HostReputation::punish_equivocation(&1);
+		let host = host(1);
+		assert_eq!(host.collateral, 800);
+		assert!(matches!(host.status, HostStatus::Removed { .. }));
+		System::assert_has_event(RuntimeEvent::HostReputation(Event::HostSlashed {
+			host: 1,
+			epoch: 0,
+			reason: SlashReason::Equivocation,
+			amount: 200,
+		}));
+		// The offences pallet hands the slot's offenders over again with each new report.
+		HostReputation::punish_equivocation(&1);
+		assert_eq!(crate::mock::host(1).collateral, 800);
+		HostReputation::punish_equivocation(&99);
 	});
 }
 

@@ -93,3 +93,35 @@ fn unregistering_does_not_escape_a_pending_fraud_slash() {
 		assert_eq!(free(POOL), 1 + 200 + 5);
 	});
 }
+
+/// The attack: a host forges inference, has itself removed for a failed Proof-of-Compute
+/// epoch, and withdraws its collateral once it has unbonded, before the forgery is judged; the
+/// forgery then cost it nothing (a removed host was not slashed again either). Now its
+/// collateral stays while any job it served may still be judged, and the verdict slashes it.
+#[test]
+fn a_removed_host_cannot_withdraw_before_its_inference_jobs_are_judged() {
+	run(|| {
+		register(1, 1_000);
+		register(2, 1_000);
+		JobsOpen::set(vec![(1, 1)]);
+		settle(0, 1, Outcome::Rejected, 0);
+		assert_eq!(host(1).collateral, 800);
+		let HostStatus::Removed { withdrawable_from } = host(1).status else { panic!("removed") };
+		run_to_block(phase_start(withdrawable_from, Phase::Sprint));
+		assert_noop!(
+			HostReputation::withdraw_collateral(RuntimeOrigin::signed(1)),
+			Error::<Test>::JobsOpen
+		);
+		// The dispute decides: forged.
+		HostReputation::punish_forgery(&1);
+		JobsOpen::set(Vec::new());
+		assert_eq!(host(1).collateral, 640);
+		let HostStatus::Removed { withdrawable_from: later } = host(1).status else {
+			panic!("removed")
+		};
+		assert!(later > withdrawable_from, "unbonds again from the new slash");
+		run_to_block(phase_start(later, Phase::Sprint));
+		assert_ok!(HostReputation::withdraw_collateral(RuntimeOrigin::signed(1)));
+		assert_eq!(free(1), BALANCE - 360);
+	});
+}

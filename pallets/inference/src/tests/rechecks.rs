@@ -6,7 +6,7 @@ use frame_support::assert_noop;
 use sp_runtime::Perbill;
 
 use super::*;
-use crate::{Error, Event, JobStatus, Jobs, MarketParams, Params, Verdict};
+use crate::{Error, Event, JobStatus, Jobs, MarketParams, OpenJobs, Params, Verdict};
 
 /// Every job is re-checked while another server can check it.
 fn recheck_everything() {
@@ -141,6 +141,7 @@ fn a_passed_re_check_pays_80_percent_to_the_executor_and_20_to_the_treasury() {
 		assert_eq!(Balances::free_balance(account(TREASURY)) - treasury, 40 * PRICE * 2 / 10);
 		assert_eq!(Inference::escrowed(&account(DEVELOPER)), 0);
 		assert!(!Jobs::<Test>::contains_key(key));
+		assert!(!OpenJobs::<Test>::contains_key(account(executor)), "none open, entry gone");
 	});
 }
 
@@ -180,6 +181,8 @@ fn one_accuser_alone_convicts_nobody_and_a_false_accuser_is_overturned_and_punis
 fn a_forgery_upheld_by_the_dispute_is_refunded_and_its_executor_punished() {
 	new_test_ext().execute_with(|| {
 		let (executor, checker, key) = rechecking();
+		// Open until judged: the executor's collateral cannot be withdrawn before the verdict.
+		assert_eq!(OpenJobs::<Test>::get(account(executor)), 1);
 		assert_ok!(Inference::recheck(
 			RuntimeOrigin::signed(account(checker)),
 			key,
@@ -187,7 +190,9 @@ fn a_forgery_upheld_by_the_dispute_is_refunded_and_its_executor_punished() {
 		));
 		let judges = dispute_checkers(key);
 		assert_ok!(Inference::vote(RuntimeOrigin::signed(account(judges[0])), key, false));
+		assert_eq!(OpenJobs::<Test>::get(account(executor)), 1);
 		assert_ok!(Inference::vote(RuntimeOrigin::signed(account(judges[1])), key, false));
+		assert_eq!(OpenJobs::<Test>::get(account(executor)), 0);
 		assert_eq!(punishments(), vec![(account(executor), Punishment::Forgery)]);
 		assert_eq!(Inference::escrowed(&account(DEVELOPER)), 0);
 		assert_eq!(Inference::available_deposit(&account(DEVELOPER)), DEPOSIT, "refunded");
