@@ -71,6 +71,11 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	system_version: 1,
 };
 
+// The rehearsal runtime is built for WASM alone (runtime/rehearsal): with `std`, the feature
+// would have reached the node's own runtime (e.g. through `--all-features`).
+#[cfg(all(feature = "upgrade-rehearsal", feature = "std"))]
+compile_error!("`upgrade-rehearsal` is for scripts/build-rehearsal-runtime.sh only");
+
 /// The upgrade rehearsal's version (`runtime/rehearsal`, docs/OPERATORS.md): the same runtime
 /// one `spec_version` later. The version macro reads literals only, hence a second constant.
 #[cfg(feature = "upgrade-rehearsal")]

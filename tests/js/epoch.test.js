@@ -31,7 +31,8 @@ function buildRehearsalRuntime() {
   const path = join(folder, 'rehearsal.wasm');
   const script = new URL('../../scripts/build-rehearsal-runtime.sh', import.meta.url).pathname;
   return new Promise((resolve, reject) => {
-    const build = spawn(script, [path], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // At the lowest priority: the node beside it must keep its 6-second blocks.
+    const build = spawn('nice', ['-n', '19', script, path], { stdio: ['ignore', 'ignore', 'pipe'] });
     const log = [];
     build.stderr.on('data', (chunk) => log.push(chunk.toString()));
     build.on('exit', (code) => {
@@ -125,7 +126,7 @@ test('a passed proposal upgrades the runtime; blocks and finality go on; a new n
   const keyring = new Keyring({ type: 'sr25519' });
   const alice = keyring.addFromUri('//Alice');
   const bob = keyring.addFromUri('//Bob');
-  assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 103);
+  const specVersion = (await api.rpc.state.getRuntimeVersion()).specVersion.toNumber();
   assert.equal(api.consts.communityPool.maxProposalsPerProposer.toNumber(), 2);
   const code = await rehearsal;
   const codeHash = blake2AsHex(code, 256);
@@ -152,7 +153,7 @@ test('a passed proposal upgrades the runtime; blocks and finality go on; a new n
   const upgradeBlock = (await api.rpc.chain.getHeader(upgradedIn)).number.toNumber();
   const upgraded = await connect(node);
   try {
-    assert.equal((await upgraded.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 104);
+    assert.equal((await upgraded.rpc.state.getRuntimeVersion()).specVersion.toNumber(), specVersion + 1);
     assert.equal(upgraded.consts.communityPool.maxProposalsPerProposer.toNumber(), 3, 'the new constant');
     await reach(upgraded, upgradeBlock + 3, 60);
     await until('finality past the upgrade', async () => {
@@ -168,7 +169,7 @@ test('a passed proposal upgrades the runtime; blocks and finality go on; a new n
     nodes.push(joiner);
     let joined = await connect(joiner);
     await reach(joined, upgradeBlock + 3, 120);
-    assert.equal((await joined.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 104);
+    assert.equal((await joined.rpc.state.getRuntimeVersion()).specVersion.toNumber(), specVersion + 1);
     await joined.disconnect();
     await joiner.stop();
     const resumeFrom = await best(upgraded);
@@ -176,7 +177,7 @@ test('a passed proposal upgrades the runtime; blocks and finality go on; a new n
     nodes.push(joiner);
     joined = await connect(joiner);
     await reach(joined, resumeFrom + 2, 120);
-    assert.equal((await joined.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 104);
+    assert.equal((await joined.rpc.state.getRuntimeVersion()).specVersion.toNumber(), specVersion + 1);
     await joined.disconnect();
   } finally {
     await upgraded.disconnect();

@@ -1,5 +1,6 @@
 //! A runtime with balances and this pallet, for the pallet's tests. Compute weight comes from
-//! [`Weights`]: the tests set who counted how much in the last settled epoch, 7.
+//! [`Weights`]: the tests set who counted how much in the last settled epoch ([`SettledEpoch`],
+//! 7 unless a test moves it); older epochs are forgotten.
 
 use frame_support::{
 	derive_impl, parameter_types,
@@ -63,8 +64,10 @@ pub const ENACTMENT_DELAY: u64 = 5;
 pub const CALL_WEIGHT_LIMIT: Weight = Weight::from_parts(1_000_000_000_000, 1_000_000);
 
 parameter_types! {
-	/// `(account, weight)` counted in [`EPOCH`]; empty means no epoch is settled.
+	/// `(account, weight)` counted in the last settled epoch; empty means none is settled.
 	pub static Weights: Vec<(u64, u64)> = Vec::new();
+	/// The last settled epoch; only its weights are remembered.
+	pub static SettledEpoch: u64 = EPOCH;
 	pub const Pool: u64 = POOL;
 	pub const Quorum: Perbill = Perbill::from_percent(25);
 	pub const MaxVoteShare: Perbill = Perbill::from_percent(25);
@@ -76,18 +79,18 @@ parameter_types! {
 pub struct TestVotes;
 impl ComputeVotes<u64> for TestVotes {
 	fn last_settled_epoch() -> Option<u64> {
-		(!Weights::get().is_empty()).then_some(EPOCH)
+		(!Weights::get().is_empty()).then_some(SettledEpoch::get())
 	}
 
 	fn weight_of(epoch: u64, who: &u64) -> u64 {
 		Weights::get()
 			.iter()
-			.find(|(account, _)| epoch == EPOCH && account == who)
+			.find(|(account, _)| epoch == SettledEpoch::get() && account == who)
 			.map_or(0, |(_, weight)| *weight)
 	}
 
 	fn total_weight(epoch: u64) -> u64 {
-		if epoch == EPOCH {
+		if epoch == SettledEpoch::get() {
 			Weights::get().iter().map(|(_, weight)| weight).sum()
 		} else {
 			0

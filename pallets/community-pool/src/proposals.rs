@@ -1,6 +1,6 @@
 //! Proposals from making to enacting, votes, and spending from the pool.
 
-use codec::{Decode, Encode};
+use codec::{DecodeLimit, Encode};
 use frame_support::{
 	dispatch::{DispatchResultWithPostInfo, GetDispatchInfo},
 	ensure,
@@ -23,6 +23,10 @@ use crate::{
 	HoldReason, NextProposal, OpenProposals, OpenProposalsOf, Pallet, Params, Proposal,
 	ProposalStage, Proposals, RawOrigin, Tally, VoteChoice, Votes,
 };
+
+/// How deeply a proposal's call may nest calls when it is decoded for enactment, as for an
+/// extrinsic.
+const MAX_CALL_DEPTH: u32 = 256;
 
 /// A proposal as stored.
 type ProposalOf<T> =
@@ -77,12 +81,25 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The weight `voter` votes with on a proposal: its compute weight in the snapshot epoch,
-	/// at most `MaxVoteShare` of that epoch's total (rounded up, like the quorum, so that a
-	/// vote at the cap always meets a quorum of the same share).
-	pub fn voting_weight(snapshot_epoch: u64, total_weight: u64, voter: &T::AccountId) -> u64 {
-		let cap = T::MaxVoteShare::get().mul_ceil(total_weight);
-		T::Votes::weight_of(snapshot_epoch, voter).min(cap)
+	/// The weight `voter` votes with on a proposal: its share of the last settled epoch's
+	/// compute weight, counted in the snapshot epoch's units (its weight itself while the
+	/// snapshot is the last settled epoch), at most `MaxVoteShare` of the snapshot's total
+	/// (rounded up, like the quorum, so that a vote at the cap always meets a quorum of the
+	/// same share). Weight is remembered for a few epochs only: a vote that lasts longer is
+	/// cast with the voter's weight of the day.
+	pub fn voting_weight(snapshot_epoch: u64, snapshot_total: u64, voter: &T::AccountId) -> u64 {
+		let Some(epoch) = T::Votes::last_settled_epoch() else { return 0 };
+		let weight = T::Votes::weight_of(epoch, voter);
+		let in_snapshot_units = if epoch == snapshot_epoch {
+			weight
+		} else {
+			let total = T::Votes::total_weight(epoch);
+			u128::from(weight)
+				.saturating_mul(snapshot_total.into())
+				.checked_div(total.into())
+				.map_or(0, |scaled| u64::try_from(scaled).unwrap_or(u64::MAX))
+		};
+		in_snapshot_units.min(T::MaxVoteShare::get().mul_ceil(snapshot_total))
 	}
 
 	/// Records `voter`'s `vote` on proposal `index`, replacing an earlier one.
@@ -126,6 +143,7 @@ impl<T: Config> Pallet<T> {
 		} else {
 			// A proposal nobody cared to vote on cost everyone a slot: its deposit is forfeit.
 			let forfeited = if tally.reaches_quorum(proposal.total_weight, quorum) {
+				Self::release_deposit(&proposal)?;
 				Zero::zero()
 			} else {
 				T::Currency::transfer_on_hold(
@@ -138,7 +156,7 @@ impl<T: Config> Pallet<T> {
 					Fortitude::Force,
 				)?
 			};
-			Self::forget(index, &proposal)?;
+			Self::forget(index, &proposal);
 			Self::deposit_event(Event::Rejected { index, tally, forfeited });
 		}
 		Ok(Some(T::WeightInfo::close(voters)).into())
@@ -155,7 +173,10 @@ impl<T: Config> Pallet<T> {
 			frame_system::Pallet::<T>::block_number() >= enact_at,
 			Error::<T>::EnactmentDelayed
 		);
-		let call = match <T as Config>::RuntimeCall::decode(&mut &proposal.call[..]) {
+		let call = match <T as Config>::RuntimeCall::decode_with_depth_limit(
+			MAX_CALL_DEPTH,
+			&mut &proposal.call[..],
+		) {
 			Err(_) => Err(EnactmentFailure::Undecodable),
 			Ok(call) => {
 				let weight = call.get_dispatch_info().total_weight();
@@ -168,7 +189,8 @@ impl<T: Config> Pallet<T> {
 			}
 		};
 		// Closed before the call runs: a call cannot enact its own proposal again.
-		Self::forget(index, &proposal)?;
+		Self::forget(index, &proposal);
+		Self::release_deposit(&proposal)?;
 		let used = match call {
 			Ok(call) => {
 				let info = call.get_dispatch_info();
@@ -186,13 +208,18 @@ impl<T: Config> Pallet<T> {
 		Ok(Some(T::WeightInfo::enact().saturating_add(used)).into())
 	}
 
-	/// Removes proposal `index`, frees its slots and releases what is left of its deposit.
-	fn forget(index: u32, proposal: &ProposalOf<T>) -> DispatchResult {
+	/// Removes proposal `index` and frees its slots.
+	fn forget(index: u32, proposal: &ProposalOf<T>) {
 		Proposals::<T>::remove(index);
 		OpenProposals::<T>::mutate(|open| *open = open.saturating_sub(1));
 		OpenProposalsOf::<T>::mutate_exists(&proposal.proposer, |open| {
 			*open = open.map(|open| open.saturating_sub(1)).filter(|open| *open > 0);
 		});
+	}
+
+	/// Returns `proposal`'s deposit to its proposer. Only this proposal's: the proposer's other
+	/// proposals keep theirs on hold.
+	fn release_deposit(proposal: &ProposalOf<T>) -> DispatchResult {
 		T::Currency::release(
 			&HoldReason::ProposalDeposit.into(),
 			&proposal.proposer,

@@ -147,6 +147,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Params<T: Config> = StorageValue<_, ReputationParams<BalanceOf<T>>, ValueQuery>;
 
+	/// Validators punished for equivocation, by session: each is punished once per session
+	/// however often its offence is reported again.
+	#[pallet::storage]
+	pub type PunishedEquivocations<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u32, Blake2_128Concat, T::AccountId, (), OptionQuery>;
+
 	/// Registered hosts, including those leaving or removed until they withdraw.
 	#[pallet::storage]
 	pub type Hosts<T: Config> =

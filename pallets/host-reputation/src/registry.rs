@@ -9,8 +9,8 @@ use sp_runtime::{
 };
 
 use crate::{
-	BalanceOf, Config, EpochWeight, Event, Host, HostStatus, Hosts, Pallet, Params, RecentWeights,
-	SlashReason, MAX_REPUTATION,
+	BalanceOf, Config, EpochWeight, Event, Host, HostStatus, Hosts, Pallet, Params,
+	PunishedEquivocations, RecentWeights, SlashReason, MAX_REPUTATION,
 };
 
 impl<T: Config> Pallet<T> {
@@ -89,11 +89,16 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Punishes a validator reported for equivocation (two blocks in one slot, two votes in
-	/// one finality round) as fraud, in the current epoch. A host already removed is not
-	/// punished again: the offences pallet hands over every offender of a slot with each new
-	/// report of it. Nothing happens to accounts that are not hosts.
-	pub fn punish_equivocation(who: &T::AccountId) {
-		let Some(mut host) = Hosts::<T>::get(who).filter(|host| !host.is_removed()) else { return };
+	/// one finality round) in `session` as fraud, in the current epoch: once per session, as
+	/// the offences pallet hands over every offender of a slot again with each new report of
+	/// it. A host already removed is slashed again (it may still sit in the current and the
+	/// planned session); nothing happens to accounts that are not hosts (any more).
+	pub fn punish_equivocation(who: &T::AccountId, session: u32) {
+		if PunishedEquivocations::<T>::contains_key(session, who) {
+			return;
+		}
+		let Some(mut host) = Hosts::<T>::get(who) else { return };
+		PunishedEquivocations::<T>::insert(session, who, ());
 		Self::punish(Self::current_epoch(), who, &mut host, SlashReason::Equivocation);
 		Hosts::<T>::insert(who, host);
 	}

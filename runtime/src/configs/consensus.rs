@@ -96,23 +96,25 @@ impl pallet_offences::Config for Runtime {
 }
 
 /// Equivocation is fraud: host-reputation slashes `fraud_slash` of the offender's collateral,
-/// zeroes its reputation and removes it (once; the offences pallet hands over every offender
-/// of a slot again with each new report of it).
+/// zeroes its reputation and removes it, once per session (the offences pallet hands over
+/// every offender of a slot again with each new report of it).
 pub struct SlashEquivocation;
 impl OnOffenceHandler<AccountId, IdentificationTuple<Runtime>, Weight> for SlashEquivocation {
 	fn on_offence(
 		offenders: &[OffenceDetails<AccountId, IdentificationTuple<Runtime>>],
 		_slash_fraction: &[Perbill],
-		_session: SessionIndex,
+		session: SessionIndex,
 	) -> Weight {
 		for details in offenders {
-			HostReputation::punish_equivocation(&details.offender.0);
+			HostReputation::punish_equivocation(&details.offender.0, session);
 		}
-		// Per offender: the host, the parameters, its recent weights, its held collateral and
-		// the pool's account; written back, with the total collateral.
+		// Per offender: whether it was punished in the session, the host, the parameters, its
+		// recent weights, its held collateral and the pool's account; written back, with the
+		// total collateral and the record. (pallet-offences 48 drops this figure: the report's
+		// own weight, BABE's and GRANDPA's, is what the block accounts.)
 		let count = offenders.len() as u64;
 		<Runtime as frame_system::Config>::DbWeight::get()
-			.reads_writes(count.saturating_mul(6), count.saturating_mul(5))
+			.reads_writes(count.saturating_mul(7), count.saturating_mul(6))
 	}
 }
 

@@ -99,6 +99,28 @@ fn a_proposal_that_misses_the_quorum_forfeits_its_deposit_to_the_pool() {
 	});
 }
 
+/// The attack on the forfeit: a proposer with two proposals open lost one deposit to the pool
+/// and had the other released with it, so its second proposal stood on nothing.
+#[test]
+fn a_forfeit_takes_one_deposit_and_leaves_the_proposer_s_other_on_hold() {
+	new_test_ext().execute_with(|| {
+		Weights::set((1..=10).map(|host| (host, 10)).collect());
+		let first = propose_spend(1, 1, 1);
+		let second = propose_spend(1, 1, 1);
+		assert_eq!(Balances::balance_on_hold(&HoldReason::ProposalDeposit.into(), &1), 2 * DEPOSIT);
+		close_after_vote(first);
+		assert_eq!(Balances::balance_on_hold(&HoldReason::ProposalDeposit.into(), &1), DEPOSIT);
+		close_after_vote(second);
+		System::assert_has_event(RuntimeEvent::CommunityPool(Event::Rejected {
+			index: second,
+			tally: Tally::default(),
+			forfeited: DEPOSIT,
+		}));
+		assert_eq!(Balances::free_balance(POOL), 10_000 + 2 * DEPOSIT);
+		assert_eq!(Balances::free_balance(1), 1_000 - 2 * DEPOSIT);
+	});
+}
+
 #[test]
 fn bad_proposals_are_refused() {
 	new_test_ext().execute_with(|| {

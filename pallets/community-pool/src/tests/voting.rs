@@ -155,3 +155,28 @@ fn votes_end_with_the_period_and_a_vote_closes_once() {
 		);
 	});
 }
+
+/// The attack: weight is remembered for 16 epochs (40 minutes of development epochs), the vote
+/// lasts a day; once the snapshot epoch was forgotten nobody could vote any more, and a host
+/// that had voted for its own proposal at the cap passed it unopposed. A later vote is cast
+/// with the voter's share of the last settled epoch, in the snapshot's units.
+#[test]
+fn votes_go_on_once_the_snapshot_epoch_is_forgotten() {
+	new_test_ext().execute_with(|| {
+		Weights::set(vec![(1, 10), (2, 10), (3, 10), (4, 10)]);
+		let index = propose_spend(1, 700, 1);
+		vote(1, index, Aye);
+		// Epochs later: the snapshot's weights are gone; host 2 now holds half of a total of 200.
+		SettledEpoch::set(EPOCH + 16);
+		Weights::set(vec![(1, 40), (2, 100), (3, 30), (4, 30)]);
+		vote(2, index, Nay);
+		vote(3, index, Nay);
+		assert_eq!(
+			Proposals::<Test>::get(index).expect("open").tally,
+			// Host 2: 50% of 40 is 20, capped at 25%: 10. Host 3: 15% of 40: 6.
+			Tally { aye: 10, nay: 16, abstain: 0 }
+		);
+		decide(index);
+		assert!(!executed(index), "outvoted after the snapshot was forgotten");
+	});
+}

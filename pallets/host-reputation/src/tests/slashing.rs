@@ -92,11 +92,14 @@ fn a_forged_inference_is_punished_as_fraud_in_the_current_epoch() {
 	});
 }
 
+/// The attack: a validator removed for one equivocation still sits in the current and the
+/// planned session, and equivocated again for free. Each session's offence is now punished,
+/// a repeated report of the same one is not.
 #[test]
-fn an_equivocating_validator_is_punished_as_fraud_once_per_removal() {
+fn an_equivocating_validator_is_punished_as_fraud_once_per_session() {
 	run(|| {
 		register(1, 1_000);
-		HostReputation::punish_equivocation(&1);
+		HostReputation::punish_equivocation(&1, 3);
 		let host = host(1);
 		assert_eq!(host.collateral, 800);
 		assert!(matches!(host.status, HostStatus::Removed { .. }));
@@ -107,9 +110,12 @@ fn an_equivocating_validator_is_punished_as_fraud_once_per_removal() {
 			amount: 200,
 		}));
 		// The offences pallet hands the slot's offenders over again with each new report.
-		HostReputation::punish_equivocation(&1);
+		HostReputation::punish_equivocation(&1, 3);
 		assert_eq!(crate::mock::host(1).collateral, 800);
-		HostReputation::punish_equivocation(&99);
+		// Removed, it equivocates again in the next session: slashed again.
+		HostReputation::punish_equivocation(&1, 4);
+		assert_eq!(crate::mock::host(1).collateral, 640);
+		HostReputation::punish_equivocation(&99, 4);
 	});
 }
 
