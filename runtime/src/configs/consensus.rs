@@ -14,7 +14,7 @@ use sp_runtime::{
 	Perbill,
 };
 use sp_staking::{
-	offence::{OffenceDetails, OnOffenceHandler},
+	offence::{OffenceDetails, OffenceSeverity, OnOffenceHandler},
 	SessionIndex,
 };
 
@@ -102,19 +102,22 @@ pub struct SlashEquivocation;
 impl OnOffenceHandler<AccountId, IdentificationTuple<Runtime>, Weight> for SlashEquivocation {
 	fn on_offence(
 		offenders: &[OffenceDetails<AccountId, IdentificationTuple<Runtime>>],
-		_slash_fraction: &[Perbill],
+		slash_fraction: &[Perbill],
 		session: SessionIndex,
 	) -> Weight {
-		for details in offenders {
-			HostReputation::punish_equivocation(&details.offender.0, session);
+		for (details, fraction) in offenders.iter().zip(slash_fraction) {
+			let offender = &details.offender.0;
+			HostReputation::punish_equivocation(offender, session);
+			// It stops authoring for the rest of the session, within the disabling limit.
+			Session::report_offence(offender.clone(), OffenceSeverity(*fraction));
 		}
 		// Per offender: whether it was punished in the session, the host, the parameters, its
-		// recent weights, its held collateral and the pool's account; written back, with the
-		// total collateral and the record. (pallet-offences 48 drops this figure: the report's
+		// recent weights, its held collateral, the pool's account, the validators and the
+		// disabled ones; written back, with the total collateral, the record and the disabled. (pallet-offences 48 drops this figure: the report's
 		// own weight, BABE's and GRANDPA's, is what the block accounts.)
 		let count = offenders.len() as u64;
 		<Runtime as frame_system::Config>::DbWeight::get()
-			.reads_writes(count.saturating_mul(7), count.saturating_mul(6))
+			.reads_writes(count.saturating_mul(9), count.saturating_mul(7))
 	}
 }
 
@@ -194,7 +197,9 @@ impl pallet_session::Config for Runtime {
 	type SessionManager = pallet_session::historical::NoteHistoricalRoot<Self, ElectedByCompute>;
 	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = SessionKeys;
-	type DisablingStrategy = ();
+	/// A validator reported for equivocation stops authoring for the rest of the session, as
+	/// long as fewer than a third of the validators are disabled (none of one, one of four).
+	type DisablingStrategy = pallet_session::disabling::UpToLimitDisablingStrategy;
 	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
 	type Currency = Balances;
 	/// Setting session keys holds no deposit.
