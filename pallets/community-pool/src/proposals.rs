@@ -24,10 +24,6 @@ use crate::{
 	ProposalStage, Proposals, RawOrigin, Tally, VoteChoice, Votes,
 };
 
-/// How deeply a proposal's call may nest calls when it is decoded for enactment, as for an
-/// extrinsic.
-const MAX_CALL_DEPTH: u32 = 256;
-
 /// A proposal as stored.
 type ProposalOf<T> =
 	Proposal<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
@@ -173,8 +169,9 @@ impl<T: Config> Pallet<T> {
 			frame_system::Pallet::<T>::block_number() >= enact_at,
 			Error::<T>::EnactmentDelayed
 		);
+		// Nested no deeper than an extrinsic's call may be.
 		let call = match <T as Config>::RuntimeCall::decode_with_depth_limit(
-			MAX_CALL_DEPTH,
+			frame_support::MAX_EXTRINSIC_DEPTH,
 			&mut &proposal.call[..],
 		) {
 			Err(_) => Err(EnactmentFailure::Undecodable),

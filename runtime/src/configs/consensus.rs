@@ -113,8 +113,9 @@ impl OnOffenceHandler<AccountId, IdentificationTuple<Runtime>, Weight> for Slash
 		}
 		// Per offender: whether it was punished in the session, the host, the parameters, its
 		// recent weights, its held collateral, the pool's account, the validators and the
-		// disabled ones; written back, with the total collateral, the record and the disabled. (pallet-offences 48 drops this figure: the report's
-		// own weight, BABE's and GRANDPA's, is what the block accounts.)
+		// disabled ones; written back, with the total collateral, the record and the disabled.
+		// (pallet-offences 48 drops this figure: the report's own weight, BABE's and GRANDPA's,
+		// is what the block accounts.)
 		let count = offenders.len() as u64;
 		<Runtime as frame_system::Config>::DbWeight::get()
 			.reads_writes(count.saturating_mul(9), count.saturating_mul(7))
@@ -141,14 +142,17 @@ impl pallet_session::SessionManager<AccountId> for ElectedByCompute {
 	}
 }
 
+/// Validators with their (empty) historical identification.
+fn identified(validators: Option<Vec<AccountId>>) -> Option<Vec<(AccountId, ())>> {
+	validators.map(|validators| validators.into_iter().map(|validator| (validator, ())).collect())
+}
+
 impl pallet_session::historical::SessionManager<AccountId, ()> for ElectedByCompute {
 	fn new_session(index: SessionIndex) -> Option<Vec<(AccountId, ())>> {
-		<Self as pallet_session::SessionManager<AccountId>>::new_session(index)
-			.map(|validators| validators.into_iter().map(|validator| (validator, ())).collect())
+		identified(<Self as pallet_session::SessionManager<AccountId>>::new_session(index))
 	}
 	fn new_session_genesis(index: SessionIndex) -> Option<Vec<(AccountId, ())>> {
-		<Self as pallet_session::SessionManager<AccountId>>::new_session_genesis(index)
-			.map(|validators| validators.into_iter().map(|validator| (validator, ())).collect())
+		identified(<Self as pallet_session::SessionManager<AccountId>>::new_session_genesis(index))
 	}
 	fn start_session(index: SessionIndex) {
 		<Self as pallet_session::SessionManager<AccountId>>::start_session(index)
