@@ -165,12 +165,12 @@ impl ComputeSetup {
 				self.config.cheat
 			);
 		}
-		let account = AccountId::from(self.public);
+		let signer = AccountId::from(self.public);
 		let submitter = PocSubmitter(submitter);
 		task_manager.spawn_essential_handle().spawn_blocking(
 			"compute-worker",
 			Some("compute"),
-			driver::run(client, sync, submitter, account, self.config, self.metrics),
+			driver::run(client, sync, submitter, signer, self.config, self.metrics),
 		);
 	}
 }

@@ -1,5 +1,7 @@
 //! The host's key and its transactions: one account signs the compute worker's steps and the
 //! inference endpoint's requests, results and verdicts, so one submitter keeps its nonces.
+//! The key is the host's own account, or the operator key a host named to act for it
+//! (host-reputation's `set_operator`): the runtime says which host it acts for.
 
 use std::{
 	collections::BTreeMap,
@@ -101,8 +103,8 @@ impl HostSubmitter {
 		}
 	}
 
-	/// The host's account.
-	pub fn account(&self) -> AccountId {
+	/// The host key's account: the host's own, or its operator's.
+	pub fn signer(&self) -> AccountId {
 		AccountId::from(self.public)
 	}
 

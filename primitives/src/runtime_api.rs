@@ -65,6 +65,10 @@ sp_api::decl_runtime_apis! {
 
 		/// What `account` has committed and revealed in the epoch in progress.
 		fn submissions(account: AccountId) -> HostSubmissions;
+
+		/// The host whose steps `signer` submits: the host whose operator key it is, else
+		/// itself. The node asks it of its own key.
+		fn acting_for(signer: AccountId) -> AccountId;
 	}
 
 	/// Hosts and their results, as operators and dashboards read them: the registry record,

@@ -19,13 +19,13 @@ use sp_version::RuntimeVersion;
 use crate::{
 	configs::{self, consensus::EpochDuration},
 	genesis_config_presets, AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa,
-	Historical, Inference, InherentDataExt, Nonce, ProofOfCompute, Runtime, RuntimeCall,
-	RuntimeGenesisConfig, SessionKeys, Sprint, System, TransactionPayment, TreasuryForTraining,
-	VERSION,
+	Historical, HostReputation, Inference, InherentDataExt, Nonce, ProofOfCompute, Runtime,
+	RuntimeCall, RuntimeGenesisConfig, SessionKeys, Sprint, System, TransactionPayment,
+	TreasuryForTraining, VERSION,
 };
 // The benchmark macros name every benchmarked pallet in this module.
 #[cfg(feature = "runtime-benchmarks")]
-use crate::{CommunityPool, HostReputation};
+use crate::CommunityPool;
 use gonka_primitives::runtime_api::{HostSubmissions, SprintStatus, ValidationDuty};
 use pallet_host_reputation::Host;
 use pallet_proof_of_compute::{EpochSummary, HostResult};
@@ -286,6 +286,10 @@ impl_runtime_apis! {
 
 		fn submissions(account: AccountId) -> HostSubmissions {
 			ProofOfCompute::submissions(&account)
+		}
+
+		fn acting_for(signer: AccountId) -> AccountId {
+			HostReputation::acting_for(&signer)
 		}
 	}
 

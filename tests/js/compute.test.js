@@ -1,16 +1,18 @@
 // The compute worker inside the node, end to end on real node binaries: a host that does
-// nothing but run its node sprints, commits, reveals and gets paid; a node killed in the middle
-// of a Sprint resumes and still settles. Hosts validating each other, and catching one that
+// nothing but run its node sprints, commits, reveals and gets paid; a node whose host key is
+// the operator of a host in a wallet computes for that host, and, killed in the middle of a
+// Sprint, resumes and still settles. Hosts validating each other, and catching one that
 // fakes hits, are checked on a zombienet network (zombienet/tests/four_hosts.rs).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/api';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { waitForStatus } from './chain.js';
-import { connect, startNode } from './node.js';
+import { submit, waitForStatus } from './chain.js';
+import { connect, NODE_KEYS, startNode } from './node.js';
 
 /** One compute thread per node: the machine running the tests has few cores to share. */
 const COMPUTE = ['--compute', 'cpu', '--compute-threads', '1'];
@@ -124,16 +126,37 @@ test("Alice's dev node computes by itself: accepted, weight above 0, the reward 
   assert.ok((await metric(node, 'gonka_compute_phase')) <= 6);
 }, { timeout: 600_000 });
 
-test('a node killed in the middle of a Sprint resumes its search and the epoch settles', async () => {
-  const alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
-  const basePath = mkdtempSync(join(tmpdir(), 'gonka-restart-'));
+/** Inserts `suri`'s key of `type` into the keystore under `basePath`, as an operator does. */
+function insertKey(basePath, type, scheme, suri) {
+  execFileSync(process.env.GONKA_NODE, [
+    'key', 'insert', '--chain', 'dev', '--base-path', basePath,
+    '--key-type', type, '--scheme', scheme, '--suri', suri,
+  ]);
+}
+
+test("an operator key's node computes for its host; killed mid-Sprint, it resumes and the host is paid", async () => {
+  const keyring = new Keyring({ type: 'sr25519' });
+  const alice = keyring.addFromUri('//Alice');
+  const ferdie = keyring.addFromUri('//Ferdie');
+  const basePath = mkdtempSync(join(tmpdir(), 'gonka-operator-'));
   cleanups.push(() => rmSync(basePath, { recursive: true, force: true }));
-  const args = ['--dev', '--base-path', basePath, ...COMPUTE];
+  // Alice's account stays in her wallet; the machine holds her session keys and, as its host
+  // key, Ferdie's: the key she names her operator.
+  insertKey(basePath, 'babe', 'sr25519', '//Alice');
+  insertKey(basePath, 'gran', 'ed25519', '//Alice');
+  insertKey(basePath, 'gpoc', 'sr25519', '//Ferdie');
+  const args = ['--chain', 'dev', '--validator', '--base-path', basePath, '--node-key', NODE_KEYS.alice, ...COMPUTE];
 
   const first = await startNode(args);
   const firstApi = await connect(first);
-  // Halfway through a Sprint the node has searched and recorded hits; then it dies.
-  const sprint = await waitForStatus(firstApi, (s) => s.phase.isSprint && s.blocksLeftInPhase.toNumber() <= 5);
+  const ferdieBefore = (await firstApi.query.system.account(ferdie.address)).data.free.toBigInt();
+  await submit(firstApi.tx.hostReputation.setOperator(ferdie.address), alice);
+  // Searching for Alice, the node has recorded hits; then it dies.
+  const operating = `submits for host ${alice.address} as its operator`;
+  const sprint = await waitForStatus(
+    firstApi,
+    (s) => s.phase.isSprint && s.blocksLeftInPhase.toNumber() <= 3 && first.output().includes(operating),
+  );
   const epoch = sprint.epoch.index.toNumber();
   await firstApi.disconnect();
   await first.stop('SIGKILL');
@@ -142,8 +165,12 @@ test('a node killed in the middle of a Sprint resumes its search and the epoch s
   const { epoch: settled, result } = await paidResult(api, alice.address, epoch);
   assert.equal(settled, epoch, 'the epoch in which the node was killed still settles for Alice');
   assert.ok(result.outcome.isAcceptedOnReveal);
-  assert.ok(result.weight.toNumber() > 0);
+  assert.ok(result.weight.toNumber() > 0 && result.reward.toBigInt() > 0n);
+  assert.ok(node.output().includes(operating), `the restarted node works for Alice:\n${node.log()}`);
   const resumed = node.output().match(new RegExp(`Epoch ${epoch}: Sprint .* from nonce (\\d+) \\((\\d+) hits on disk\\)`));
   assert.ok(resumed, `the restarted node logged its resumed search:\n${node.log()}`);
   assert.ok(Number(resumed[1]) > 0 && Number(resumed[2]) > 0, resumed[0]);
+  assert.ok((await api.query.proofOfCompute.results(epoch, ferdie.address)).isNone, 'the operator has no result of its own');
+  const ferdieAfter = (await api.query.system.account(ferdie.address)).data.free.toBigInt();
+  assert.equal(ferdieAfter, ferdieBefore, 'the operator key earned and paid nothing: its steps are free, the reward is Alice\'s');
 }, { timeout: 600_000 });

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use codec::Decode;
+use gonka_primitives::runtime_api::ProofOfComputeApi;
 use gonka_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, Signature};
 use pallet_inference::{
 	runtime_api::{Duty, InferenceApi, ModelSummary},
@@ -35,9 +36,11 @@ impl Chain {
 		Self { client, submitter }
 	}
 
-	/// The host this node signs for.
-	pub fn host(&self) -> AccountId {
-		self.submitter.account()
+	/// The host this node signs for, at the best block: the host key's own account, or the
+	/// host that named it its operator.
+	pub fn host(&self) -> Result<AccountId, ChainError> {
+		let signer = self.submitter.signer();
+		self.api("finding the host the key acts for", |api, at| api.acting_for(at, signer))
 	}
 
 	fn best(&self) -> H256 {
@@ -112,7 +115,7 @@ impl Chain {
 
 	/// What this host must do for the marketplace now.
 	pub fn duties(&self) -> Result<Vec<Duty>, ChainError> {
-		let host = self.host();
+		let host = self.host()?;
 		self.api("reading the host's duties", |api, at| api.duties(at, host))
 	}
 

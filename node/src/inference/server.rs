@@ -325,11 +325,12 @@ impl Endpoint {
 			)
 		})?;
 		let signed = SignedRequest { request, signature, body, parsed };
+		let drawn_here = executor == self.chain.host().map_err(upstream)?;
 		match &self.serving {
-			Some(serving) if executor == self.chain.host() && serving.model == info.id => {
+			Some(serving) if drawn_here && serving.model == info.id => {
 				serving.serve(&self.chain, api, signed, &info).await
 			}
-			_ if executor == self.chain.host() => Err(ApiError::new(
+			_ if drawn_here => Err(ApiError::new(
 				StatusCode::SERVICE_UNAVAILABLE,
 				"api_error",
 				"model_not_loaded",

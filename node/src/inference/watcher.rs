@@ -101,7 +101,7 @@ pub async fn run(
 /// Submits `serve(model)` when the host has weight and does not serve it yet; whether it
 /// submitted.
 async fn declare_serving(chain: &Chain, model: u32) -> bool {
-	let me = chain.host();
+	let Ok(me) = chain.host() else { return false };
 	let serving = chain
 		.models()
 		.map(|models| models.iter().any(|info| info.id == model && info.servers.contains(&me)));

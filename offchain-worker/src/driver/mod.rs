@@ -9,6 +9,12 @@
 //!   with their check values, and seals them with a secret salt ([`salt`]).
 //! - **Open**: opens each seal with its values and salt.
 //!
+//! The worker signs with the node's host key and works for the host that key acts for
+//! ([`ProofOfComputeApi::acting_for`]): the key's own account when it is a host, or the host
+//! that named it its operator. It asks at every block, so naming or removing an operator
+//! takes effect without a restart (a search under way starts over for the new host, whose
+//! account the hits depend on).
+//!
 //! Nothing is remembered but the hits and the salts' secret: before each step the worker
 //! reads what the chain at the best block already holds ([`HostSubmissions`],
 //! [`ValidationDuty::sealed`], [`ValidationDuty::opened`]) and
@@ -191,6 +197,9 @@ pub struct Worker<Block: BlockT, Client, S: Submitter> {
 	client: Arc<Client>,
 	submitter: S,
 	config: WorkerConfig,
+	/// The account of the key that signs the submissions.
+	signer: AccountId32,
+	/// The host the signer acts for, as of the last block.
 	account: AccountId32,
 	metrics: Option<Metrics>,
 	epoch: Option<EpochWork>,
@@ -202,13 +211,13 @@ pub struct Worker<Block: BlockT, Client, S: Submitter> {
 	_block: std::marker::PhantomData<Block>,
 }
 
-/// Runs the worker for `account` until the node stops. Blocks imported while `sync` reports a
-/// major sync are skipped: the worker acts at the chain's head only.
+/// Runs the worker for the key of account `signer` until the node stops. Blocks imported
+/// while `sync` reports a major sync are skipped: the worker acts at the chain's head only.
 pub async fn run<Block, Client, S>(
 	client: Arc<Client>,
 	sync: Arc<dyn SyncOracle + Send + Sync>,
 	submitter: S,
-	account: AccountId32,
+	signer: AccountId32,
 	config: WorkerConfig,
 	metrics: Option<Metrics>,
 ) where
@@ -219,12 +228,12 @@ pub async fn run<Block, Client, S>(
 {
 	log::info!(
 		target: LOG,
-		"Compute worker for host {account} on {:?}, hits kept in {}",
+		"Compute worker for host key {signer} on {:?}, hits kept in {}",
 		config.backend,
 		config.data_dir.display()
 	);
 	let mut imports = client.import_notification_stream();
-	let mut worker = Worker::new(client.clone(), submitter, account, config, metrics);
+	let mut worker = Worker::new(client.clone(), submitter, signer, config, metrics);
 	worker.on_best_block(client.info().best_hash).await;
 	while let Some(imported) = imports.next().await {
 		let syncing = imported.origin == BlockOrigin::NetworkInitialSync || sync.is_major_syncing();
@@ -235,11 +244,11 @@ pub async fn run<Block, Client, S>(
 }
 
 impl<Block: BlockT, Client, S: Submitter> Worker<Block, Client, S> {
-	/// A worker for `account` that has done nothing yet.
+	/// A worker for the key of account `signer` that has done nothing yet.
 	pub fn new(
 		client: Arc<Client>,
 		submitter: S,
-		account: AccountId32,
+		signer: AccountId32,
 		config: WorkerConfig,
 		metrics: Option<Metrics>,
 	) -> Self {
@@ -247,7 +256,8 @@ impl<Block: BlockT, Client, S: Submitter> Worker<Block, Client, S> {
 			client,
 			submitter,
 			config,
-			account,
+			account: signer.clone(),
+			signer,
 			metrics,
 			epoch: None,
 			phase: None,
@@ -278,6 +288,10 @@ where
 		let runtime_error =
 			|error: sp_api::ApiError| format!("the runtime could not answer: {error}");
 		let Some(status) = api.sprint_status(at).map_err(runtime_error)? else { return Ok(()) };
+		let host = api.acting_for(at, self.signer.clone()).map_err(runtime_error)?;
+		if host != self.account {
+			self.act_for(host)?;
+		}
 		let submissions = api.submissions(at, self.account.clone()).map_err(runtime_error)?;
 		self.follow(&status)?;
 		if let Some(metrics) = &self.metrics {
@@ -288,8 +302,9 @@ where
 			let account = self.account.clone();
 			self.warn_once("not-a-host", || {
 				format!(
-					"{account} is not a registered host: the worker waits (register with \
-					 hostReputation.registerHost)"
+					"{account} is not a registered host: the worker waits (register it with \
+					 hostReputation.registerHost, or name this node's host key the operator \
+					 of a host with hostReputation.setOperator from the host's account)"
 				)
 			});
 			return Ok(());
@@ -324,6 +339,20 @@ where
 			}
 			Phase::Settle | Phase::Inference => Ok(()),
 		}
+	}
+
+	/// Works for `host` from now on: what was done for the last one is dropped, and the
+	/// epoch's work starts over at the next block.
+	fn act_for(&mut self, host: AccountId32) -> Result<(), String> {
+		if host == self.signer {
+			log::info!(target: LOG, "The host key {host} submits for itself");
+		} else {
+			log::info!(target: LOG, "The host key {} submits for host {host} as its operator", self.signer);
+		}
+		self.stop_search()?;
+		self.epoch = None;
+		self.account = host;
+		Ok(())
 	}
 
 	/// Moves to the epoch of `status` when it is a new one: the search of the last one ends,

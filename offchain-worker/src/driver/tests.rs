@@ -52,6 +52,10 @@ sp_api::mock_impl_runtime_apis! {
 		fn submissions(_account: AccountId32) -> HostSubmissions {
 			self.0 .0.lock().unwrap().submissions
 		}
+
+		fn acting_for(signer: AccountId32) -> AccountId32 {
+			signer
+		}
 	}
 }
 

@@ -1,5 +1,6 @@
 //! Benchmarks of the registry's calls and its downtime check, each on its most expensive
-//! path: the longest metadata, a slash for every host checked.
+//! path: the longest metadata, a slash for every host checked, an operator to replace or
+//! dismiss.
 
 use alloc::vec;
 use frame_benchmarking::v2::*;
@@ -11,8 +12,8 @@ use frame_system::RawOrigin;
 use sp_runtime::Saturating;
 
 use crate::{
-	BalanceOf, Call, Config, DowntimeCheck, HostInfo, HostStatus, Hosts, Pallet, Params,
-	ReputationParams, MAX_ENDPOINT_LEN, MAX_HARDWARE_LEN, MAX_NAME_LEN,
+	BalanceOf, Call, Config, DowntimeCheck, HostInfo, HostStatus, Hosts, OperatedHosts, Operators,
+	Pallet, Params, ReputationParams, MAX_ENDPOINT_LEN, MAX_HARDWARE_LEN, MAX_NAME_LEN,
 };
 
 /// The longest metadata that passes the checks.
@@ -62,12 +63,17 @@ fn unbonded<T: Config>(who: &T::AccountId) {
 mod benchmarks {
 	use super::*;
 
+	/// The new host was another host's operator: that host loses it.
 	#[benchmark]
 	fn register_host() {
 		let who = funded::<T>("host", 0);
+		let operated = funded::<T>("operated", 0);
+		Pallet::<T>::register_funded(&operated);
+		let _ = Pallet::<T>::appoint(&operated, who.clone());
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), collateral::<T>(), longest_info());
 		assert!(Hosts::<T>::contains_key(&who));
+		assert!(!Operators::<T>::contains_key(&operated));
 	}
 
 	#[benchmark]
@@ -99,13 +105,41 @@ mod benchmarks {
 		assert!(Hosts::<T>::get(&who).is_some_and(|host| host.status != HostStatus::Active));
 	}
 
+	/// The host leaves with an operator, which is forgotten too.
 	#[benchmark]
 	fn withdraw_collateral() {
 		let who = funded::<T>("host", 0);
 		unbonded::<T>(&who);
+		let _ = Pallet::<T>::appoint(&who, account("operator", 0, 0));
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
 		assert!(!Hosts::<T>::contains_key(&who));
+		assert!(!Operators::<T>::contains_key(&who));
+	}
+
+	/// The host replaces an operator it had.
+	#[benchmark]
+	fn set_operator() {
+		let who = funded::<T>("host", 0);
+		Pallet::<T>::register_funded(&who);
+		let previous: T::AccountId = account("operator", 0, 0);
+		let _ = Pallet::<T>::appoint(&who, previous.clone());
+		let operator: T::AccountId = account("operator", 1, 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), operator.clone());
+		assert_eq!(Operators::<T>::get(&who), Some(operator));
+		assert!(!OperatedHosts::<T>::contains_key(&previous));
+	}
+
+	#[benchmark]
+	fn remove_operator() {
+		let who = funded::<T>("host", 0);
+		Pallet::<T>::register_funded(&who);
+		let operator: T::AccountId = account("operator", 0, 0);
+		let _ = Pallet::<T>::appoint(&who, operator.clone());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(!OperatedHosts::<T>::contains_key(&operator));
 	}
 
 	#[benchmark]

@@ -45,6 +45,7 @@ impl<T: Config> Pallet<T> {
 		let count = HostCount::<T>::get();
 		ensure!(count < T::MaxHosts::get(), Error::<T>::TooManyHosts);
 		Self::hold(who, collateral)?;
+		Self::stop_operating(who);
 		let epoch = Self::current_epoch();
 		Hosts::<T>::insert(
 			who,
@@ -108,6 +109,7 @@ impl<T: Config> Pallet<T> {
 		Hosts::<T>::remove(who);
 		HostInfos::<T>::remove(who);
 		RecentWeights::<T>::remove(who);
+		Self::dismiss(who);
 		HostCount::<T>::mutate(|count| *count = count.saturating_sub(1));
 		Self::deposit_event(Event::CollateralWithdrawn { host: who.clone(), amount });
 		Ok(())

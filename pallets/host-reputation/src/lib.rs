@@ -25,6 +25,10 @@
 //!   majority loses reputation, and is slashed as well when it was outvoted the epoch before.
 //!   Slashed funds go to `OnSlash` (the community pool); every slash is an event with its
 //!   reason.
+//! - **Operator keys** ([`Pallet::set_operator`]): the host's account keeps its funds and
+//!   collateral away from the node; the node's hot key, named the host's operator, submits
+//!   the host's Proof-of-Compute steps and marketplace duties for it ([`Pallet::acting_for`]),
+//!   and can do nothing else with the host's account.
 //! - **The validator set**: as a `pallet_session::SessionManager`, it elects for each new
 //!   session the hosts of the last settled epoch with the most weight that have session
 //!   keys, at most `MaxValidators`; when none qualifies the current set stays.
@@ -44,6 +48,7 @@ mod election;
 mod governance;
 pub mod info;
 mod invariants;
+mod operators;
 mod registry;
 pub mod types;
 pub mod weights;
@@ -162,6 +167,16 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type HostInfos<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, HostInfo, OptionQuery>;
+
+	/// Each host's operator: the key that submits the host's steps for it.
+	#[pallet::storage]
+	pub type Operators<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId, OptionQuery>;
+
+	/// The host each operator submits for: [`Operators`] the other way round.
+	#[pallet::storage]
+	pub type OperatedHosts<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId, OptionQuery>;
 
 	/// Number of entries in [`Hosts`].
 	#[pallet::storage]
@@ -322,6 +337,21 @@ pub mod pallet {
 			/// The validators, most weight first.
 			validators: Vec<T::AccountId>,
 		},
+		/// A host named the operator that submits its steps for it.
+		OperatorSet {
+			/// The host.
+			host: T::AccountId,
+			/// Its operator.
+			operator: T::AccountId,
+		},
+		/// A host's operator no longer submits for it: the host removed it, left the
+		/// registry, or the operator registered as a host itself.
+		OperatorRemoved {
+			/// The host.
+			host: T::AccountId,
+			/// Its former operator.
+			operator: T::AccountId,
+		},
 		/// The parameters changed.
 		ParamsSet {
 			/// The new parameters.
@@ -364,6 +394,12 @@ pub mod pallet {
 		/// at most 10,000, the smallest sample share above 0, and the unbonding period between
 		/// 1 and 10,000 epochs.
 		InvalidParams,
+		/// The operator is a registered host: a host submits only for itself.
+		OperatorIsHost,
+		/// The account already operates another host: one operator key per host.
+		OperatorTaken,
+		/// The host has no operator.
+		NoOperator,
 	}
 
 	#[pallet::hooks]
@@ -444,6 +480,26 @@ pub mod pallet {
 			ensure!(params.is_valid(), Error::<T>::InvalidParams);
 			Params::<T>::put(params);
 			Self::deposit_event(Event::ParamsSet { params });
+			Ok(())
+		}
+
+		/// Names `operator`, the node's host key, as the sender's operator (replacing any
+		/// other): its Proof-of-Compute steps and marketplace duties count as the sender's,
+		/// and their rewards are paid to the sender. It can do nothing else for the sender.
+		/// The operator must not be a host, nor operate another one.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::set_operator())]
+		pub fn set_operator(origin: OriginFor<T>, operator: T::AccountId) -> DispatchResult {
+			let host = ensure_signed(origin)?;
+			Self::appoint(&host, operator)
+		}
+
+		/// Removes the sender's operator: its key no longer submits for the sender.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::remove_operator())]
+		pub fn remove_operator(origin: OriginFor<T>) -> DispatchResult {
+			let host = ensure_signed(origin)?;
+			ensure!(Self::dismiss(&host), Error::<T>::NoOperator);
 			Ok(())
 		}
 	}

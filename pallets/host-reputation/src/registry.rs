@@ -1,6 +1,7 @@
 //! The registry as proof-of-compute sees it: who is a host, how hard each is checked, how
 //! much of its work its collateral backs, and what a settled result does to it.
 
+use frame_support::weights::Weight;
 use gonka_primitives::sampling::MIN_SAMPLES;
 use pallet_proof_of_compute::{EpochSummary, HostRegistry, HostResult, Outcome};
 use sp_runtime::{
@@ -139,6 +140,14 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> HostRegistry<T::AccountId> for Pallet<T> {
 	fn is_host(who: &T::AccountId) -> bool {
 		Hosts::<T>::get(who).is_some_and(|host| Self::takes_part(&host, Self::current_epoch()))
+	}
+
+	fn acting_for(signer: &T::AccountId) -> T::AccountId {
+		Pallet::<T>::acting_for(signer)
+	}
+
+	fn acting_for_weight() -> Weight {
+		Pallet::<T>::acting_for_weight()
 	}
 
 	fn samples_for(who: &T::AccountId, base: u32) -> u32 {

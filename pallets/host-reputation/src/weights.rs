@@ -18,6 +18,8 @@ pub trait WeightInfo {
 	fn set_host_info() -> Weight;
 	fn unregister() -> Weight;
 	fn withdraw_collateral() -> Weight;
+	fn set_operator() -> Weight;
+	fn remove_operator() -> Weight;
 	fn set_params() -> Weight;
 	fn check_downtime(n: u32, ) -> Weight;
 }
@@ -37,14 +39,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::TotalCollateral` (r:1 w:1)
 	/// Proof: `HostReputation::TotalCollateral` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::OperatedHosts` (r:1 w:1)
+	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::Operators` (r:1 w:1)
+	/// Proof: `HostReputation::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Sprint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `Sprint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(182), added: 677, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::HostInfos` (r:0 w:1)
 	/// Proof: `HostReputation::HostInfos` (`max_values`: None, `max_size`: Some(502), added: 2977, mode: `MaxEncodedLen`)
 	fn register_host() -> Weight {
-		Weight::from_parts(54_081_000, 3604)
-			.saturating_add(T::DbWeight::get().reads(7))
-			.saturating_add(T::DbWeight::get().writes(6))
+		Weight::from_parts(65_067_000, 3604)
+			.saturating_add(T::DbWeight::get().reads(9))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage: `HostReputation::Hosts` (r:1 w:1)
 	/// Proof: `HostReputation::Hosts` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
@@ -55,7 +61,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::TotalCollateral` (r:1 w:1)
 	/// Proof: `HostReputation::TotalCollateral` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn add_collateral() -> Weight {
-		Weight::from_parts(50_255_000, 3604)
+		Weight::from_parts(50_366_000, 3604)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -64,7 +70,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::HostInfos` (r:0 w:1)
 	/// Proof: `HostReputation::HostInfos` (`max_values`: None, `max_size`: Some(502), added: 2977, mode: `MaxEncodedLen`)
 	fn set_host_info() -> Weight {
-		Weight::from_parts(10_936_000, 3574)
+		Weight::from_parts(11_097_000, 3574)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -75,7 +81,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::Params` (r:1 w:0)
 	/// Proof: `HostReputation::Params` (`max_values`: Some(1), `max_size`: Some(68), added: 563, mode: `MaxEncodedLen`)
 	fn unregister() -> Weight {
-		Weight::from_parts(13_700_000, 3574)
+		Weight::from_parts(13_660_000, 3574)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -91,21 +97,45 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::TotalCollateral` (r:1 w:1)
 	/// Proof: `HostReputation::TotalCollateral` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::Operators` (r:1 w:1)
+	/// Proof: `HostReputation::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::HostCount` (r:1 w:1)
 	/// Proof: `HostReputation::HostCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::OperatedHosts` (r:0 w:1)
+	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::HostInfos` (r:0 w:1)
 	/// Proof: `HostReputation::HostInfos` (`max_values`: None, `max_size`: Some(502), added: 2977, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::RecentWeights` (r:0 w:1)
 	/// Proof: `HostReputation::RecentWeights` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn withdraw_collateral() -> Weight {
-		Weight::from_parts(52_308_000, 3604)
-			.saturating_add(T::DbWeight::get().reads(7))
-			.saturating_add(T::DbWeight::get().writes(7))
+		Weight::from_parts(58_036_000, 3604)
+			.saturating_add(T::DbWeight::get().reads(8))
+			.saturating_add(T::DbWeight::get().writes(9))
+	}
+	/// Storage: `HostReputation::Hosts` (r:2 w:0)
+	/// Proof: `HostReputation::Hosts` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::OperatedHosts` (r:1 w:2)
+	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::Operators` (r:1 w:1)
+	/// Proof: `HostReputation::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	fn set_operator() -> Weight {
+		Weight::from_parts(19_450_000, 6158)
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().writes(3))
+	}
+	/// Storage: `HostReputation::Operators` (r:1 w:1)
+	/// Proof: `HostReputation::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::OperatedHosts` (r:0 w:1)
+	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	fn remove_operator() -> Weight {
+		Weight::from_parts(9_915_000, 3545)
+			.saturating_add(T::DbWeight::get().reads(1))
+			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage: `HostReputation::Params` (r:0 w:1)
 	/// Proof: `HostReputation::Params` (`max_values`: Some(1), `max_size`: Some(68), added: 563, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
-		Weight::from_parts(3_766_000, 0)
+		Weight::from_parts(3_796_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `HostReputation::DowntimeCheck` (r:1 w:1)
@@ -126,8 +156,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `HostReputation::TotalCollateral` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn check_downtime(n: u32, ) -> Weight {
-		Weight::from_parts(3_395_000, 3593)
-			.saturating_add(Weight::from_parts(45_519_761, 0).saturating_mul(n.into()))
+		Weight::from_parts(3_495_000, 3593)
+			.saturating_add(Weight::from_parts(47_197_501, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -139,37 +169,47 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_host() -> Weight {
-		Weight::from_parts(54_081_000, 3604)
-			.saturating_add(ParityDbWeight::get().reads(7))
-			.saturating_add(ParityDbWeight::get().writes(6))
+		Weight::from_parts(65_067_000, 3604)
+			.saturating_add(ParityDbWeight::get().reads(9))
+			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn add_collateral() -> Weight {
-		Weight::from_parts(50_255_000, 3604)
+		Weight::from_parts(50_366_000, 3604)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn set_host_info() -> Weight {
-		Weight::from_parts(10_936_000, 3574)
+		Weight::from_parts(11_097_000, 3574)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn unregister() -> Weight {
-		Weight::from_parts(13_700_000, 3574)
+		Weight::from_parts(13_660_000, 3574)
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn withdraw_collateral() -> Weight {
-		Weight::from_parts(52_308_000, 3604)
-			.saturating_add(ParityDbWeight::get().reads(7))
-			.saturating_add(ParityDbWeight::get().writes(7))
+		Weight::from_parts(58_036_000, 3604)
+			.saturating_add(ParityDbWeight::get().reads(8))
+			.saturating_add(ParityDbWeight::get().writes(9))
+	}
+	fn set_operator() -> Weight {
+		Weight::from_parts(19_450_000, 6158)
+			.saturating_add(ParityDbWeight::get().reads(4))
+			.saturating_add(ParityDbWeight::get().writes(3))
+	}
+	fn remove_operator() -> Weight {
+		Weight::from_parts(9_915_000, 3545)
+			.saturating_add(ParityDbWeight::get().reads(1))
+			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(3_766_000, 0)
+		Weight::from_parts(3_796_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn check_downtime(n: u32, ) -> Weight {
-		Weight::from_parts(3_395_000, 3593)
-			.saturating_add(Weight::from_parts(45_519_761, 0).saturating_mul(n.into()))
+		Weight::from_parts(3_495_000, 3593)
+			.saturating_add(Weight::from_parts(47_197_501, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3))

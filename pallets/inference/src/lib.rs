@@ -56,7 +56,17 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 /// What the marketplace asks of the host registry: host-reputation implements it.
-pub trait InferenceHosts<AccountId> {
+pub trait InferenceHosts<AccountId: Clone> {
+	/// The host whose duties `signer` performs: the host whose operator key it is, else
+	/// itself. Serving, reports and verdicts count, and are paid, as that host's.
+	fn acting_for(signer: &AccountId) -> AccountId {
+		signer.clone()
+	}
+	/// The most [`InferenceHosts::acting_for`] costs: what it adds to a host's call, which is
+	/// benchmarked as signed by the host itself.
+	fn acting_for_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 	/// `who`'s compute weight in the last settled epoch (0 for accounts that are not hosts):
 	/// what draws and votes are weighted by.
 	fn weight(who: &AccountId) -> u64;
@@ -539,18 +549,20 @@ pub mod pallet {
 
 		/// Declares that the sender, a host with compute weight, serves `model`: it enters
 		/// the draw at the next draw period (at once when the model has no server in it).
+		/// Signed by the host or by its operator key (host-reputation's `set_operator`).
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::serve())]
+		#[pallet::weight(T::WeightInfo::serve().saturating_add(T::Hosts::acting_for_weight()))]
 		pub fn serve(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
-			let host = ensure_signed(origin)?;
+			let host = T::Hosts::acting_for(&ensure_signed(origin)?);
 			Self::add_server(host, model)
 		}
 
 		/// The sender stops serving `model` from the next draw period on.
+		/// Signed by the host or by its operator key (host-reputation's `set_operator`).
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::stop_serving())]
+		#[pallet::weight(T::WeightInfo::stop_serving().saturating_add(T::Hosts::acting_for_weight()))]
 		pub fn stop_serving(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
-			let host = ensure_signed(origin)?;
+			let host = T::Hosts::acting_for(&ensure_signed(origin)?);
 			Self::remove_server(host, model)
 		}
 
@@ -583,32 +595,35 @@ pub mod pallet {
 		/// The sender's reports of requests it served as their drawn executor. Each is checked
 		/// on its own (signature, draw, nonce, window, tokens) and a refused one does not stop
 		/// the others ([`Event::ReportRefused`]).
+		/// Signed by the host or by its operator key (host-reputation's `set_operator`).
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::finish(reports.len() as u32))]
+		#[pallet::weight(T::WeightInfo::finish(reports.len() as u32).saturating_add(T::Hosts::acting_for_weight()))]
 		pub fn finish(
 			origin: OriginFor<T>,
 			reports: BoundedVec<ReportOf<T>, T::MaxReports>,
 		) -> DispatchResult {
-			let executor = ensure_signed(origin)?;
+			let executor = T::Hosts::acting_for(&ensure_signed(origin)?);
 			Self::accept_reports(&executor, reports.into_inner());
 			Ok(())
 		}
 
 		/// The drawn checker's verdict on `job`: passed, the job is paid; failed, a dispute
 		/// opens; the executor withheld its evidence, the charge goes back to the deposit.
+		/// Signed by the host or by its operator key (host-reputation's `set_operator`).
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::recheck())]
+		#[pallet::weight(T::WeightInfo::recheck().saturating_add(T::Hosts::acting_for_weight()))]
 		pub fn recheck(origin: OriginFor<T>, job: Hash32, verdict: Verdict) -> DispatchResult {
-			let checker = ensure_signed(origin)?;
+			let checker = T::Hosts::acting_for(&ensure_signed(origin)?);
 			Self::judge(checker, job, verdict)
 		}
 
 		/// A dispute checker's verdict on `job`: `valid` when its own re-computation passes.
 		/// More than half of the drawn checkers' weight decides at once.
+		/// Signed by the host or by its operator key (host-reputation's `set_operator`).
 		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::vote())]
+		#[pallet::weight(T::WeightInfo::vote().saturating_add(T::Hosts::acting_for_weight()))]
 		pub fn vote(origin: OriginFor<T>, job: Hash32, valid: bool) -> DispatchResult {
-			let checker = ensure_signed(origin)?;
+			let checker = T::Hosts::acting_for(&ensure_signed(origin)?);
 			Self::give_verdict(checker, job, valid)
 		}
 

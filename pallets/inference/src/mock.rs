@@ -106,6 +106,8 @@ thread_local! {
 	pub static REPUTATIONS: RefCell<BTreeMap<AccountId32, Perbill>> = const { RefCell::new(BTreeMap::new()) };
 	/// Hosts punished, in order, and why.
 	pub static PUNISHMENTS: RefCell<Vec<(AccountId32, Punishment)>> = const { RefCell::new(Vec::new()) };
+	/// Operator keys and the hosts they act for, as tests set them.
+	pub static OPERATORS: RefCell<BTreeMap<AccountId32, AccountId32>> = const { RefCell::new(BTreeMap::new()) };
 	/// VRF outputs tests set, by block.
 	pub static VRFS: RefCell<BTreeMap<u64, Hash32>> = const { RefCell::new(BTreeMap::new()) };
 }
@@ -113,6 +115,12 @@ thread_local! {
 /// The weights and reputations tests set; punishment is recorded in [`PUNISHMENTS`].
 pub struct TestHosts;
 impl InferenceHosts<AccountId32> for TestHosts {
+	fn acting_for(signer: &AccountId32) -> AccountId32 {
+		OPERATORS
+			.with(|operators| operators.borrow().get(signer).cloned())
+			.unwrap_or_else(|| signer.clone())
+	}
+
 	fn weight(who: &AccountId32) -> u64 {
 		HOST_WEIGHTS.with(|weights| weights.borrow().get(who).copied().unwrap_or(0))
 	}
@@ -136,6 +144,11 @@ impl InferenceHosts<AccountId32> for TestHosts {
 
 fn punish(who: &AccountId32, why: Punishment) {
 	PUNISHMENTS.with(|punished| punished.borrow_mut().push((who.clone(), why)));
+}
+
+/// Makes `operator` act for `host`, as host-reputation's `set_operator` does.
+pub fn set_operator(host: &AccountId32, operator: &AccountId32) {
+	OPERATORS.with(|operators| operators.borrow_mut().insert(operator.clone(), host.clone()));
 }
 
 /// Sets `who`'s reputation.

@@ -2,9 +2,10 @@
 //!
 //! Successful `commit`, `reveal`, `attest` and `open_attestation` calls pay no fee, so an
 //! account that is not a host, a call for another epoch or phase, or a second submission of
-//! the same step must not reach a block. The extension refuses those when the pool validates the transaction, and
-//! tags each accepted submission with `(step, epoch, host[, validated host])` so the pool
-//! holds at most one of each.
+//! the same step must not reach a block. The extension refuses those when the pool validates
+//! the transaction, and tags each accepted submission with `(step, epoch, host[, validated
+//! host])` so the pool holds at most one of each. A submission signed by a host's operator key
+//! is checked, and tagged, as the host's own: the host and its operator cannot both land one.
 
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use core::marker::PhantomData;
@@ -97,8 +98,8 @@ where
 	fn weight(&self, call: &T::RuntimeCall) -> Weight {
 		if call.is_sub_type().is_some() {
 			// Epoch, phase, registry, the submission's own storage item and, for a reveal, the
-			// commitment.
-			T::DbWeight::get().reads(5)
+			// commitment; and the host the signer acts for.
+			T::DbWeight::get().reads(5).saturating_add(T::Hosts::acting_for_weight())
 		} else {
 			Weight::zero()
 		}
@@ -125,9 +126,10 @@ where
 			}
 			_ => return Ok((ValidTransaction::default(), (), origin)),
 		};
-		let Some(host) = origin.as_signer() else {
+		let Some(signer) = origin.as_signer() else {
 			return Err(InvalidTransaction::BadSigner.into());
 		};
+		let host = &T::Hosts::acting_for(signer);
 		if !T::Hosts::is_host(host) {
 			return Err(InvalidTransaction::Custom(NOT_A_HOST).into());
 		}

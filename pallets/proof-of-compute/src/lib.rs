@@ -70,9 +70,20 @@ pub use weights::WeightInfo;
 
 /// Who may take part in Proof of Compute, how hard each is checked, how much of its work
 /// counts, and who hears of the results. Host-reputation implements it.
-pub trait HostRegistry<AccountId> {
+pub trait HostRegistry<AccountId: Clone> {
 	/// Whether `who` is a registered host.
 	fn is_host(who: &AccountId) -> bool;
+
+	/// The host whose steps `signer` submits: the host whose operator key it is, else itself.
+	fn acting_for(signer: &AccountId) -> AccountId {
+		signer.clone()
+	}
+
+	/// The most [`HostRegistry::acting_for`] costs: what it adds to the weight of a step,
+	/// benchmarked as signed by the host itself.
+	fn acting_for_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 
 	/// How many leaves to challenge `who` for, given the epoch's base number (the number falls
 	/// as reputation grows; the sampler never draws fewer than
@@ -472,15 +483,19 @@ pub mod pallet {
 		/// hosts when it succeeds. Operational, like every step of the proof: a phase lasts a
 		/// few blocks, and a block that rotates the session has no room for normal
 		/// transactions.
+		/// Signed by the host or by its operator key (host-reputation's `set_operator`).
 		#[pallet::call_index(0)]
-		#[pallet::weight((T::WeightInfo::commit(), DispatchClass::Operational))]
+		#[pallet::weight((
+			T::WeightInfo::commit().saturating_add(T::Hosts::acting_for_weight()),
+			DispatchClass::Operational
+		))]
 		pub fn commit(
 			origin: OriginFor<T>,
 			epoch: u64,
 			root: Node,
 			count: u32,
 		) -> DispatchResultWithPostInfo {
-			let host = ensure_signed(origin)?;
+			let host = T::Hosts::acting_for(&ensure_signed(origin)?);
 			let current = Self::ensure_host_in_phase(&host, epoch, Phase::Commit)?;
 			ensure!(count > 0, Error::<T>::NoHits);
 			ensure!(
@@ -498,14 +513,18 @@ pub mod pallet {
 		/// Reveals the challenged leaves with their proofs. Only in the reveal phase once the
 		/// challenge seed is fixed, once per host and epoch; every leaf must be challenged,
 		/// proven with ranges in order, and a hit. Free for registered hosts when it succeeds.
+		/// Signed by the host or by its operator key (host-reputation's `set_operator`).
 		#[pallet::call_index(1)]
-		#[pallet::weight((T::WeightInfo::reveal(leaves.len() as u32), DispatchClass::Operational))]
+		#[pallet::weight((
+			T::WeightInfo::reveal(leaves.len() as u32).saturating_add(T::Hosts::acting_for_weight()),
+			DispatchClass::Operational
+		))]
 		pub fn reveal(
 			origin: OriginFor<T>,
 			epoch: u64,
 			leaves: BoundedVec<RevealedLeaf, ConstU32<MAX_REVEALED_LEAVES>>,
 		) -> DispatchResultWithPostInfo {
-			let host = ensure_signed(origin)?;
+			let host = T::Hosts::acting_for(&ensure_signed(origin)?);
 			let current = Self::ensure_host_in_phase(&host, epoch, Phase::Reveal)?;
 			let commitment = Commitments::<T>::get(epoch, &host).ok_or(Error::<T>::NoCommitment)?;
 			ensure!(!Revealed::<T>::contains_key(epoch, &host), Error::<T>::AlreadyRevealed);
@@ -521,12 +540,14 @@ pub mod pallet {
 		/// the reveal's order) and a secret salt. Only in the validate phase once the validation
 		/// seed is fixed, by a validator drawn for the host, once. Free for registered hosts
 		/// when it succeeds.
+		/// Signed by the host or by its operator key (host-reputation's `set_operator`).
 		#[pallet::call_index(2)]
 		// Declared for the most validators a host can have; what the epoch's draw of
 		// `validators_per_host` costs is refunded.
 		#[pallet::weight((
 			T::WeightInfo::attest(MAX_VALIDATORS_PER_HOST)
-				.saturating_add(seat_reads::<T>(MAX_VALIDATORS_PER_HOST)),
+				.saturating_add(seat_reads::<T>(MAX_VALIDATORS_PER_HOST))
+				.saturating_add(T::Hosts::acting_for_weight()),
 			DispatchClass::Operational
 		))]
 		pub fn attest(
@@ -535,13 +556,15 @@ pub mod pallet {
 			host: T::AccountId,
 			seal: Hash32,
 		) -> DispatchResultWithPostInfo {
-			let validator = ensure_signed(origin)?;
+			let validator = T::Hosts::acting_for(&ensure_signed(origin)?);
 			let current = Self::ensure_host_in_phase(&validator, epoch, Phase::Validate)?;
 			Self::record_seal(&current, &validator, &host, seal)?;
 			let drawn = current.params.validators_per_host.min(MAX_VALIDATORS_PER_HOST);
 			Ok(PostDispatchInfo {
 				actual_weight: Some(
-					T::WeightInfo::attest(drawn).saturating_add(seat_reads::<T>(drawn)),
+					T::WeightInfo::attest(drawn)
+						.saturating_add(seat_reads::<T>(drawn))
+						.saturating_add(T::Hosts::acting_for_weight()),
 				),
 				pays_fee: Pays::No,
 			})
@@ -550,8 +573,12 @@ pub mod pallet {
 		/// Opens a validator's sealed attestation on `host` with its values and salt. Only in
 		/// the open phase, once. An attestation never opened counts as silence. Free for
 		/// registered hosts when it succeeds.
+		/// Signed by the host or by its operator key (host-reputation's `set_operator`).
 		#[pallet::call_index(3)]
-		#[pallet::weight((T::WeightInfo::open_attestation(), DispatchClass::Operational))]
+		#[pallet::weight((
+			T::WeightInfo::open_attestation().saturating_add(T::Hosts::acting_for_weight()),
+			DispatchClass::Operational
+		))]
 		pub fn open_attestation(
 			origin: OriginFor<T>,
 			epoch: u64,
@@ -559,7 +586,7 @@ pub mod pallet {
 			values: RecomputedValues,
 			salt: Hash32,
 		) -> DispatchResultWithPostInfo {
-			let validator = ensure_signed(origin)?;
+			let validator = T::Hosts::acting_for(&ensure_signed(origin)?);
 			let current = Self::ensure_host_in_phase(&validator, epoch, Phase::Open)?;
 			Self::record_opening(&current, &validator, &host, &values, &salt)?;
 			Ok(Pays::No.into())

@@ -18,6 +18,14 @@ use crate::{
 /// their reputation, and punishment by host-reputation.
 pub struct MarketHosts;
 impl InferenceHosts<AccountId> for MarketHosts {
+	fn acting_for(signer: &AccountId) -> AccountId {
+		HostReputation::acting_for(signer)
+	}
+
+	fn acting_for_weight() -> frame_support::weights::Weight {
+		HostReputation::acting_for_weight()
+	}
+
 	fn weight(who: &AccountId) -> u64 {
 		pallet_host_reputation::LastSettledEpoch::<Runtime>::get()
 			.map_or(0, |epoch| HostReputation::counted_weight_in(epoch, who))

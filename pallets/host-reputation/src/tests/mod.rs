@@ -3,6 +3,7 @@ mod downtime;
 mod election;
 mod governance;
 mod info;
+mod operators;
 mod params;
 mod registration;
 mod reputation;

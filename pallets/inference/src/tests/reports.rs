@@ -46,6 +46,26 @@ fn only_the_drawn_executor_can_report_so_no_relay_or_host_chooses_who_serves() {
 	});
 }
 
+/// The host's operator key reports for it: the job, and so its payment, is the host's; the
+/// same key reports nothing for a host that did not name it.
+#[test]
+fn an_operator_key_reports_for_its_host_and_only_for_it() {
+	new_test_ext().execute_with(|| {
+		let model = market(3);
+		let request = request(model, 100, 1);
+		let drawn = executor_of(&request);
+		finish("//Operator", vec![report_of(&request, 10)]);
+		assert_eq!(refusals(), vec![Error::<Test>::NotExecutor.into()]);
+		System::reset_events();
+
+		set_operator(&account(drawn), &account("//Operator"));
+		finish("//Operator", vec![report_of(&request, 10)]);
+		assert!(refusals().is_empty());
+		let job = Jobs::<Test>::get(Inference::job_key(&request)).expect("reported");
+		assert_eq!(job.executor, account(drawn), "the job is the host's, and so is its payment");
+	});
+}
+
 #[test]
 fn the_draw_follows_compute_weight_and_the_anchor_s_vrf() {
 	new_test_ext().execute_with(|| {
