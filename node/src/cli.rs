@@ -59,6 +59,11 @@ pub enum Subcommand {
 	/// the development presets) into a folder, for `--inference-model`; prints its hash.
 	WriteTestModel(crate::inference::WriteTestModelCmd),
 
+	/// Signs, with the node's host key, its consent to be a host's operator (the key submits
+	/// the host's steps; the host's funds stay in the host's wallet): prints what
+	/// `hostReputation.setOperator` takes.
+	OperatorConsent(crate::operator_consent::OperatorConsentCmd),
+
 	/// Runs a developer's OpenAI-compatible gateway: plain OpenAI requests (any API key) are
 	/// signed with the developer's key and relayed to the network, answers streamed back.
 	Gateway(crate::inference::gateway::GatewayCmd),

@@ -123,6 +123,7 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::Poc(cmd)) => cmd.run(&mut std::io::stdout()).map_err(sc_cli::Error::Input),
 		Some(Subcommand::WriteTestModel(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
 		Some(Subcommand::Gateway(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
+		Some(Subcommand::OperatorConsent(cmd)) => cmd.run(&cli),
 		Some(Subcommand::ChainInfo(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))

@@ -48,6 +48,15 @@ pub fn host_key(
 			.sr25519_generate_new(HOST_KEY_TYPE, Some(seed))
 			.map_err(|error| format!("cannot insert the development host key: {error}"))?;
 	}
+	the_host_key(keystore, needed_by, or_else)
+}
+
+/// The one host key in `keystore`; the error says how to insert it, or that there are several.
+pub fn the_host_key(
+	keystore: &KeystorePtr,
+	needed_by: &str,
+	or_else: &str,
+) -> Result<sr25519::Public, String> {
 	match keystore.sr25519_public_keys(HOST_KEY_TYPE).as_slice() {
 		[public] => Ok(*public),
 		[] => Err(format!(

@@ -10,6 +10,7 @@ mod command;
 mod compute;
 mod host;
 mod inference;
+mod operator_consent;
 mod poc_rpc;
 mod ports;
 mod rpc;

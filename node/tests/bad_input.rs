@@ -159,3 +159,25 @@ fn a_gateway_without_a_usable_key_or_node_says_what_to_give() {
 	let line = failure_line(&run_node(&["gateway", "--developer-key", "//Alice", "--node", &node]));
 	assert!(line.contains("--node") && line.contains("cannot reach"), "{line}");
 }
+
+#[test]
+fn an_operator_consent_without_a_host_key_or_host_says_what_to_give() {
+	let dir = std::env::temp_dir().join(format!("gonka-consent-{}", std::process::id()));
+	let base = dir.to_str().expect("utf-8 path");
+	let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+	let line = failure_line(&run_node(&[
+		"operator-consent",
+		"--chain",
+		"dev",
+		"--base-path",
+		base,
+		"--host",
+		alice,
+	]));
+	let _ = std::fs::remove_dir_all(&dir);
+	assert!(line.contains("key insert --key-type gpoc"), "{line}");
+	let output = run_node(&["operator-consent", "--chain", "dev", "--host", "not an address"]);
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(!output.status.success());
+	assert!(stderr.contains("not an SS58 account address"), "{stderr}");
+}

@@ -49,7 +49,8 @@ pub struct ValidationDuty<AccountId> {
 
 sp_api::decl_runtime_apis! {
 	/// What a host must do now: the epoch, its phase, seeds and parameters, the leaves the
-	/// host must reveal and the hosts it must validate.
+	/// host must reveal and the hosts it must validate. Version 2 adds `acting_for`.
+	#[api_version(2)]
 	pub trait ProofOfComputeApi<AccountId> where AccountId: codec::Codec {
 		/// The epoch in progress; `None` before the first block.
 		fn sprint_status() -> Option<SprintStatus>;
@@ -66,8 +67,9 @@ sp_api::decl_runtime_apis! {
 		/// What `account` has committed and revealed in the epoch in progress.
 		fn submissions(account: AccountId) -> HostSubmissions;
 
-		/// The host whose steps `signer` submits: the host whose operator key it is, else
-		/// itself. The node asks it of its own key.
+		/// The host whose steps `signer` submits in the epoch in progress: the host whose
+		/// operator key it is, else itself. The node asks it of its own key.
+		#[api_version(2)]
 		fn acting_for(signer: AccountId) -> AccountId;
 	}
 

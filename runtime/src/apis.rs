@@ -266,6 +266,7 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[api_version(2)]
 	impl gonka_primitives::runtime_api::ProofOfComputeApi<Block, AccountId> for Runtime {
 		fn sprint_status() -> Option<SprintStatus> {
 			let (epoch, phase) = Sprint::status()?;

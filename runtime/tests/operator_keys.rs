@@ -1,7 +1,9 @@
-//! Operator keys on the development runtime: a host's cold account names a key with no funds
-//! as its operator; the operator's commitment and reveal are the host's, the pool treats them
-//! as the host's own (the host and its operator cannot both land a step), the emission is paid
-//! to the host, and the operator's balance is never touched.
+//! Operator keys on the development runtime: a host's cold account names, with the key's
+//! signed consent, an operator key; from the next epoch on the operator's commitment and
+//! reveal are the host's, the pool treats them as the host's own (the host and its operator
+//! cannot both land a step), and the emission is paid to the host, not to the operator. (The
+//! calls are dispatched directly: the pool's fee and nonce checks, which need the operator
+//! account to exist, are not what this test is about.)
 
 // A test: failing loudly is what it is for.
 #![allow(clippy::expect_used, clippy::arithmetic_side_effects, clippy::indexing_slicing)]
@@ -20,12 +22,14 @@ use pallet_proof_of_compute::{
 	extension::{ALREADY_SUBMITTED, NOT_A_HOST},
 	CheckHostSubmission, Commitments, Revealed,
 };
+use sp_core::{sr25519, Pair};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{
 	traits::{TransactionExtension, TxBaseImplication},
 	transaction_validity::{
 		InvalidTransaction, TransactionSource, TransactionValidityError, ValidTransaction,
 	},
+	MultiSignature,
 };
 
 fn free(who: &AccountId) -> u128 {
@@ -54,24 +58,42 @@ fn pool_check(
 fn an_operator_key_computes_for_its_host_and_the_host_is_paid() {
 	development_chain().execute_with(|| {
 		let host = Sr25519Keyring::Charlie.to_account_id();
-		let operator = AccountId::from([7; 32]);
+		let key = sr25519::Pair::from_string("//Operator", None).expect("a seed");
+		let operator = AccountId::from(key.public());
 		let stranger = Sr25519Keyring::Dave.to_account_id();
+		let consent = |host: &AccountId| {
+			MultiSignature::Sr25519(
+				key.sign(&pallet_host_reputation::operator_consent_payload(host)),
+			)
+		};
+		let commit_of = |epoch| -> RuntimeCall {
+			let root = MerkleTree::from_leaves(&made_up_hits(3)).expect("increasing").root();
+			pallet_proof_of_compute::Call::commit { epoch, root, count: 3 }.into()
+		};
 		let mut chain = Chain::new();
 		chain.block(|| {
 			register_host(&host, "cold wallet");
-			dispatch(
-				&host,
-				pallet_host_reputation::Call::set_operator { operator: operator.clone() }.into(),
+			let set_operator = pallet_host_reputation::Call::set_operator {
+				operator: operator.clone(),
+				consent: consent(&host),
+			};
+			dispatch(&host, set_operator.into());
+		});
+
+		chain.run_to_phase(0, Phase::Commit);
+		chain.block(|| {
+			assert_eq!(
+				pool_check(&operator, &commit_of(0)),
+				Err(InvalidTransaction::Custom(NOT_A_HOST).into()),
+				"the operator acts from the next epoch on"
 			);
 		});
 
-		let hits = commit_hits(&mut chain, 0, &operator, 40);
-		assert!(Commitments::<Runtime>::contains_key(0, &host), "the commitment is the host's");
-		assert!(!Commitments::<Runtime>::contains_key(0, &operator));
+		let hits = commit_hits(&mut chain, 1, &operator, 40);
+		assert!(Commitments::<Runtime>::contains_key(1, &host), "the commitment is the host's");
+		assert!(!Commitments::<Runtime>::contains_key(1, &operator));
 		chain.block(|| {
-			let root = MerkleTree::from_leaves(&made_up_hits(3)).expect("increasing").root();
-			let again: RuntimeCall =
-				pallet_proof_of_compute::Call::commit { epoch: 0, root, count: 3 }.into();
+			let again = commit_of(1);
 			for signer in [&host, &operator] {
 				assert_eq!(
 					pool_check(signer, &again),
@@ -85,10 +107,10 @@ fn an_operator_key_computes_for_its_host_and_the_host_is_paid() {
 			);
 		});
 
-		chain.run_to_phase(0, Phase::Reveal);
+		chain.run_to_phase(1, Phase::Reveal);
 		chain.run_blocks(SEED_BLOCKS - 1);
 		chain.block(|| {
-			let reveal = hits.reveal_call(0, &host);
+			let reveal = hits.reveal_call(1, &host);
 			let (by_host, by_operator) =
 				(pool_check(&host, &reveal), pool_check(&operator, &reveal));
 			assert!(by_operator.is_ok(), "{by_operator:?}");
@@ -99,10 +121,10 @@ fn an_operator_key_computes_for_its_host_and_the_host_is_paid() {
 			);
 			dispatch(&operator, reveal);
 		});
-		assert!(Revealed::<Runtime>::contains_key(0, &host));
+		assert!(Revealed::<Runtime>::contains_key(1, &host));
 
 		let host_before = free(&host);
-		chain.run_to_phase(1, Phase::Sprint);
+		chain.run_to_phase(2, Phase::Sprint);
 		assert!(free(&host) > host_before, "the emission is paid to the host");
 		assert_eq!(free(&operator), 0, "the operator key holds nothing");
 		assert!(!pallet_host_reputation::RecentWeights::<Runtime>::get(&host).is_empty());

@@ -126,12 +126,9 @@ test("Alice's dev node computes by itself: accepted, weight above 0, the reward 
   assert.ok((await metric(node, 'gonka_compute_phase')) <= 6);
 }, { timeout: 600_000 });
 
-/** Inserts `suri`'s key of `type` into the keystore under `basePath`, as an operator does. */
-function insertKey(basePath, type, scheme, suri) {
-  execFileSync(process.env.GONKA_NODE, [
-    'key', 'insert', '--chain', 'dev', '--base-path', basePath,
-    '--key-type', type, '--scheme', scheme, '--suri', suri,
-  ]);
+/** Runs `gonka-node` with `args`, as an operator does; returns what it printed. */
+function nodeCommand(...args) {
+  return execFileSync(process.env.GONKA_NODE, args, { encoding: 'utf8' });
 }
 
 test("an operator key's node computes for its host; killed mid-Sprint, it resumes and the host is paid", async () => {
@@ -141,23 +138,28 @@ test("an operator key's node computes for its host; killed mid-Sprint, it resume
   const basePath = mkdtempSync(join(tmpdir(), 'gonka-operator-'));
   cleanups.push(() => rmSync(basePath, { recursive: true, force: true }));
   // Alice's account stays in her wallet; the machine holds her session keys and, as its host
-  // key, Ferdie's: the key she names her operator.
-  insertKey(basePath, 'babe', 'sr25519', '//Alice');
-  insertKey(basePath, 'gran', 'ed25519', '//Alice');
-  insertKey(basePath, 'gpoc', 'sr25519', '//Ferdie');
+  // key, Ferdie's: the key she names her operator, with the consent it signs.
+  for (const [type, scheme, suri] of [['babe', 'sr25519', '//Alice'], ['gran', 'ed25519', '//Alice'], ['gpoc', 'sr25519', '//Ferdie']]) {
+    nodeCommand('key', 'insert', '--chain', 'dev', '--base-path', basePath, '--key-type', type, '--scheme', scheme, '--suri', suri);
+  }
+  const printed = nodeCommand('operator-consent', '--chain', 'dev', '--base-path', basePath, '--host', alice.address);
+  assert.equal(printed.match(/^operator: +(\S+)$/m)?.[1], ferdie.address, printed);
+  const consent = printed.match(/^consent: +(0x[0-9a-f]{128})$/m)?.[1];
+  assert.ok(consent, printed);
   const args = ['--chain', 'dev', '--validator', '--base-path', basePath, '--node-key', NODE_KEYS.alice, ...COMPUTE];
 
   const first = await startNode(args);
   const firstApi = await connect(first);
   const ferdieBefore = (await firstApi.query.system.account(ferdie.address)).data.free.toBigInt();
-  await submit(firstApi.tx.hostReputation.setOperator(ferdie.address), alice);
-  // Searching for Alice, the node has recorded hits; then it dies.
+  await submit(firstApi.tx.hostReputation.setOperator(ferdie.address, { Sr25519: consent }), alice);
+  // From the next epoch the node searches for Alice and records hits; then it dies.
   const operating = `submits for host ${alice.address} as its operator`;
   const sprint = await waitForStatus(
     firstApi,
     (s) => s.phase.isSprint && s.blocksLeftInPhase.toNumber() <= 3 && first.output().includes(operating),
   );
   const epoch = sprint.epoch.index.toNumber();
+  assert.ok(epoch >= 1, 'not in the epoch it was named in');
   await firstApi.disconnect();
   await first.stop('SIGKILL');
 

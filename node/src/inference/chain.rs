@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use codec::Decode;
-use gonka_primitives::runtime_api::ProofOfComputeApi;
 use gonka_runtime::{AccountId, Balance, BlockNumber, Runtime, RuntimeCall, Signature};
 use pallet_inference::{
 	runtime_api::{Duty, InferenceApi, ModelSummary},
@@ -40,7 +39,9 @@ impl Chain {
 	/// host that named it its operator.
 	pub fn host(&self) -> Result<AccountId, ChainError> {
 		let signer = self.submitter.signer();
-		self.api("finding the host the key acts for", |api, at| api.acting_for(at, signer))
+		self.api("finding the host the key acts for", |api, at| {
+			gonka_offchain_worker::driver::acting_for(&*api, at, signer)
+		})
 	}
 
 	fn best(&self) -> H256 {

@@ -211,6 +211,25 @@ pub struct Worker<Block: BlockT, Client, S: Submitter> {
 	_block: std::marker::PhantomData<Block>,
 }
 
+/// The host `signer` submits for at `at` (`ProofOfComputeApi::acting_for`): itself on a
+/// runtime older than the method (version 2 of the API).
+pub fn acting_for<Block, Api>(
+	api: &Api,
+	at: Block::Hash,
+	signer: AccountId32,
+) -> Result<AccountId32, sp_api::ApiError>
+where
+	Block: BlockT,
+	Api: ProofOfComputeApi<Block, AccountId32> + sp_api::ApiExt<Block>,
+{
+	let version = api.api_version::<dyn ProofOfComputeApi<Block, AccountId32>>(at)?;
+	if version.is_some_and(|version| version >= 2) {
+		api.acting_for(at, signer)
+	} else {
+		Ok(signer)
+	}
+}
+
 /// Runs the worker for the key of account `signer` until the node stops. Blocks imported
 /// while `sync` reports a major sync are skipped: the worker acts at the chain's head only.
 pub async fn run<Block, Client, S>(
@@ -288,7 +307,7 @@ where
 		let runtime_error =
 			|error: sp_api::ApiError| format!("the runtime could not answer: {error}");
 		let Some(status) = api.sprint_status(at).map_err(runtime_error)? else { return Ok(()) };
-		let host = api.acting_for(at, self.signer.clone()).map_err(runtime_error)?;
+		let host = acting_for(&*api, at, self.signer.clone()).map_err(runtime_error)?;
 		if host != self.account {
 			self.act_for(host)?;
 		}

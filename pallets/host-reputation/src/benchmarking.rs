@@ -1,6 +1,6 @@
 //! Benchmarks of the registry's calls and its downtime check, each on its most expensive
-//! path: the longest metadata, a slash for every host checked, an operator to replace or
-//! dismiss.
+//! path: the longest metadata, a slash for every host checked, two operator keys to replace,
+//! end or forget.
 
 use alloc::vec;
 use frame_benchmarking::v2::*;
@@ -12,8 +12,9 @@ use frame_system::RawOrigin;
 use sp_runtime::Saturating;
 
 use crate::{
-	BalanceOf, Call, Config, DowntimeCheck, HostInfo, HostStatus, Hosts, OperatedHosts, Operators,
-	Pallet, Params, ReputationParams, MAX_ENDPOINT_LEN, MAX_HARDWARE_LEN, MAX_NAME_LEN,
+	operators::BenchmarkHelper, BalanceOf, Call, Config, DowntimeCheck, HostInfo, HostStatus,
+	Hosts, OperatedHosts, OperatorTerm, Operators, Pallet, Params, ReputationParams,
+	MAX_ENDPOINT_LEN, MAX_HARDWARE_LEN, MAX_NAME_LEN,
 };
 
 /// The longest metadata that passes the checks.
@@ -59,6 +60,19 @@ fn unbonded<T: Config>(who: &T::AccountId) {
 	});
 }
 
+/// `host` with the most operator keys: one acting in the epoch in progress and one taking
+/// over at the next; returns them.
+fn two_operators<T: Config>(host: &T::AccountId) -> (T::AccountId, T::AccountId) {
+	let epoch = Pallet::<T>::current_epoch();
+	let (acting, _) = T::BenchmarkHelper::operator_consenting_to(host);
+	let (next, _) = T::BenchmarkHelper::operator_consenting_to(host);
+	for (key, from) in [(&acting, epoch), (&next, epoch.saturating_add(1))] {
+		OperatedHosts::<T>::insert(key, OperatorTerm { host: host.clone(), from, until: None });
+	}
+	Operators::<T>::insert(host, BoundedVec::truncate_from(vec![acting.clone(), next.clone()]));
+	(acting, next)
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -66,14 +80,14 @@ mod benchmarks {
 	/// The new host was another host's operator: that host loses it.
 	#[benchmark]
 	fn register_host() {
-		let who = funded::<T>("host", 0);
 		let operated = funded::<T>("operated", 0);
 		Pallet::<T>::register_funded(&operated);
-		let _ = Pallet::<T>::appoint(&operated, who.clone());
+		let (who, _) = two_operators::<T>(&operated);
+		T::Currency::set_balance(&who, collateral::<T>().saturating_mul(100u32.into()));
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), collateral::<T>(), longest_info());
 		assert!(Hosts::<T>::contains_key(&who));
-		assert!(!Operators::<T>::contains_key(&operated));
+		assert!(!OperatedHosts::<T>::contains_key(&who));
 	}
 
 	#[benchmark]
@@ -105,41 +119,52 @@ mod benchmarks {
 		assert!(Hosts::<T>::get(&who).is_some_and(|host| host.status != HostStatus::Active));
 	}
 
-	/// The host leaves with an operator, which is forgotten too.
+	/// The host leaves with two operator keys, which are forgotten too.
 	#[benchmark]
 	fn withdraw_collateral() {
 		let who = funded::<T>("host", 0);
 		unbonded::<T>(&who);
-		let _ = Pallet::<T>::appoint(&who, account("operator", 0, 0));
+		let (acting, _) = two_operators::<T>(&who);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
 		assert!(!Hosts::<T>::contains_key(&who));
-		assert!(!Operators::<T>::contains_key(&who));
+		assert!(!OperatedHosts::<T>::contains_key(&acting));
 	}
 
-	/// The host replaces an operator it had.
+	/// The host names a third key: the acting one is retired, the one taking over dropped,
+	/// and the consent's signature checked.
 	#[benchmark]
 	fn set_operator() {
 		let who = funded::<T>("host", 0);
 		Pallet::<T>::register_funded(&who);
-		let previous: T::AccountId = account("operator", 0, 0);
-		let _ = Pallet::<T>::appoint(&who, previous.clone());
-		let operator: T::AccountId = account("operator", 1, 0);
+		let (acting, next) = two_operators::<T>(&who);
+		let (operator, consent) = T::BenchmarkHelper::operator_consenting_to(&who);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), operator.clone());
-		assert_eq!(Operators::<T>::get(&who), Some(operator));
-		assert!(!OperatedHosts::<T>::contains_key(&previous));
+		_(RawOrigin::Signed(who.clone()), operator.clone(), consent);
+		assert_eq!(Operators::<T>::get(&who).into_inner(), vec![acting, operator]);
+		assert!(!OperatedHosts::<T>::contains_key(&next));
 	}
 
+	/// Both keys end: the acting one with the epoch, the one taking over at once.
 	#[benchmark]
 	fn remove_operator() {
 		let who = funded::<T>("host", 0);
 		Pallet::<T>::register_funded(&who);
-		let operator: T::AccountId = account("operator", 0, 0);
-		let _ = Pallet::<T>::appoint(&who, operator.clone());
+		let (acting, next) = two_operators::<T>(&who);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
-		assert!(!OperatedHosts::<T>::contains_key(&operator));
+		assert!(OperatedHosts::<T>::get(&acting).is_some_and(|term| term.until.is_some()));
+		assert!(!OperatedHosts::<T>::contains_key(&next));
+	}
+
+	#[benchmark]
+	fn resign_operator() {
+		let who = funded::<T>("host", 0);
+		Pallet::<T>::register_funded(&who);
+		let (acting, _) = two_operators::<T>(&who);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(acting.clone()));
+		assert!(OperatedHosts::<T>::get(&acting).is_some_and(|term| term.until.is_some()));
 	}
 
 	#[benchmark]

@@ -109,7 +109,7 @@ impl<T: Config> Pallet<T> {
 		Hosts::<T>::remove(who);
 		HostInfos::<T>::remove(who);
 		RecentWeights::<T>::remove(who);
-		Self::dismiss(who);
+		Self::forget_operators(who);
 		HostCount::<T>::mutate(|count| *count = count.saturating_sub(1));
 		Self::deposit_event(Event::CollateralWithdrawn { host: who.clone(), amount });
 		Ok(())

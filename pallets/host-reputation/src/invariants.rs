@@ -13,8 +13,8 @@ use crate::{
 impl<T: Config> Pallet<T> {
 	/// Every host's collateral is exactly what the currency holds for it, their sum is
 	/// [`TotalCollateral`], [`HostCount`] counts them, each has its info, and no reputation
-	/// exceeds the maximum; every operator belongs to a registered host, is no host itself,
-	/// and [`OperatedHosts`] is [`Operators`] the other way round.
+	/// exceeds the maximum; every operator key belongs to a registered host that lists it, is
+	/// no host itself, and at most one acts for a host in the epoch in progress.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		Self::check_operators()?;
 		let mut total = BalanceOf::<T>::default();
@@ -39,23 +39,28 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn check_operators() -> Result<(), TryRuntimeError> {
-		let mut operators = 0usize;
-		for (host, operator) in Operators::<T>::iter() {
+		let epoch = Self::current_epoch();
+		let mut keys = 0usize;
+		for (host, operators) in Operators::<T>::iter() {
 			ensure!(
 				Hosts::<T>::contains_key(&host),
 				"an operator acts for an account that is no host"
 			);
-			ensure!(!Hosts::<T>::contains_key(&operator), "an operator is a host");
-			ensure!(
-				OperatedHosts::<T>::get(&operator) == Some(host),
-				"an operator's host is not recorded the other way round"
-			);
-			operators.saturating_inc();
+			ensure!(!operators.is_empty(), "a host is stored with no operator key");
+			let mut acting = 0usize;
+			for operator in &operators {
+				ensure!(!Hosts::<T>::contains_key(operator), "an operator is a host");
+				let term =
+					OperatedHosts::<T>::get(operator).ok_or("a host's operator key has no term")?;
+				ensure!(term.host == host, "an operator key's term names another host");
+				if term.acts_in(epoch) {
+					acting.saturating_inc();
+				}
+				keys.saturating_inc();
+			}
+			ensure!(acting <= 1, "two operator keys act for one host");
 		}
-		ensure!(
-			OperatedHosts::<T>::iter_keys().count() == operators,
-			"an operator is recorded for no host"
-		);
+		ensure!(OperatedHosts::<T>::iter_keys().count() == keys, "an operator key has no host");
 		Ok(())
 	}
 }

@@ -26,9 +26,10 @@
 //!   Slashed funds go to `OnSlash` (the community pool); every slash is an event with its
 //!   reason.
 //! - **Operator keys** ([`Pallet::set_operator`]): the host's account keeps its funds and
-//!   collateral away from the node; the node's hot key, named the host's operator, submits
-//!   the host's Proof-of-Compute steps and marketplace duties for it ([`Pallet::acting_for`]),
-//!   and can do nothing else with the host's account.
+//!   collateral away from the node; the node's hot key, named the host's operator with its
+//!   consent, submits the host's Proof-of-Compute steps and marketplace duties for it from
+//!   the next epoch on ([`Pallet::acting_for`]), and can do nothing else with the host's
+//!   account.
 //! - **The validator set**: as a `pallet_session::SessionManager`, it elects for each new
 //!   session the hosts of the last settled epoch with the most weight that have session
 //!   keys, at most `MaxValidators`; when none qualifies the current set stays.
@@ -48,7 +49,7 @@ mod election;
 mod governance;
 pub mod info;
 mod invariants;
-mod operators;
+pub mod operators;
 mod registry;
 pub mod types;
 pub mod weights;
@@ -98,7 +99,7 @@ pub mod pallet {
 		traits::{tokens::Balance, Contains, OnUnbalanced},
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::MaybeSerializeDeserialize;
+	use sp_runtime::traits::{IdentifyAccount, MaybeSerializeDeserialize, Verify};
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -135,6 +136,11 @@ pub mod pallet {
 		type Jobs: OpenJobs<Self::AccountId>;
 		/// Who may change [`Params`].
 		type ParamsOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// An operator key's signature over [`operator_consent_payload`]: its consent to act
+		/// for a host.
+		type OperatorConsent: Verify<Signer = Self::OperatorSigner> + Parameter;
+		/// The consent's public key, which is the operator's account.
+		type OperatorSigner: IdentifyAccount<AccountId = Self::AccountId>;
 		/// The most validators a session has.
 		#[pallet::constant]
 		type MaxValidators: Get<u32>;
@@ -146,6 +152,9 @@ pub mod pallet {
 		type DowntimeChecksPerBlock: Get<u32>;
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
+		/// Operator keys and their consent for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: operators::BenchmarkHelper<Self::AccountId, Self::OperatorConsent>;
 	}
 
 	/// The registry's parameters.
@@ -168,15 +177,21 @@ pub mod pallet {
 	pub type HostInfos<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, HostInfo, OptionQuery>;
 
-	/// Each host's operator: the key that submits the host's steps for it.
+	/// Each host's operator keys: the one acting in the epoch in progress and the one taking
+	/// over at the next (or one whose term ended, until the host's next change).
 	#[pallet::storage]
-	pub type Operators<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId, OptionQuery>;
+	pub type Operators<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<T::AccountId, ConstU32<MAX_OPERATOR_KEYS>>,
+		ValueQuery,
+	>;
 
-	/// The host each operator submits for: [`Operators`] the other way round.
+	/// Each operator key's term: the host it submits for and in which epochs.
 	#[pallet::storage]
 	pub type OperatedHosts<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId, OptionQuery>;
+		StorageMap<_, Blake2_128Concat, T::AccountId, OperatorTerm<T::AccountId>, OptionQuery>;
 
 	/// Number of entries in [`Hosts`].
 	#[pallet::storage]
@@ -337,20 +352,24 @@ pub mod pallet {
 			/// The validators, most weight first.
 			validators: Vec<T::AccountId>,
 		},
-		/// A host named the operator that submits its steps for it.
+		/// A host named, with its consent, the operator key that submits its steps for it.
 		OperatorSet {
 			/// The host.
 			host: T::AccountId,
 			/// Its operator.
 			operator: T::AccountId,
+			/// The first epoch in which the operator acts.
+			from_epoch: u64,
 		},
-		/// A host's operator no longer submits for it: the host removed it, left the
-		/// registry, or the operator registered as a host itself.
+		/// An operator key stops submitting for its host: the host replaced or removed it,
+		/// it resigned, or it registered as a host itself.
 		OperatorRemoved {
 			/// The host.
 			host: T::AccountId,
-			/// Its former operator.
+			/// The operator.
 			operator: T::AccountId,
+			/// The first epoch in which it no longer acts.
+			from_epoch: u64,
 		},
 		/// The parameters changed.
 		ParamsSet {
@@ -398,8 +417,13 @@ pub mod pallet {
 		OperatorIsHost,
 		/// The account already operates another host: one operator key per host.
 		OperatorTaken,
-		/// The host has no operator.
+		/// The consent is not the operator key's signature over its consent to act for this
+		/// host (`gonka-node operator-consent --host <host>` prints it).
+		BadOperatorConsent,
+		/// The host has no operator acting after this epoch.
 		NoOperator,
+		/// The sender operates no host after this epoch.
+		NotAnOperator,
 	}
 
 	#[pallet::hooks]
@@ -483,24 +507,41 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Names `operator`, the node's host key, as the sender's operator (replacing any
-		/// other): its Proof-of-Compute steps and marketplace duties count as the sender's,
-		/// and their rewards are paid to the sender. It can do nothing else for the sender.
-		/// The operator must not be a host, nor operate another one.
+		/// Names `operator`, the node's host key, the sender's operator from the next epoch
+		/// on, replacing any other (which finishes the epoch in progress): its
+		/// Proof-of-Compute steps and marketplace duties count as the sender's, and their
+		/// rewards are paid to the sender. It can do nothing else for the sender. `consent`
+		/// is the operator key's signature over [`operator_consent_payload`] of the sender
+		/// (`gonka-node operator-consent --host <sender>` prints it). The operator must not be
+		/// a host, nor operate another one.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::set_operator())]
-		pub fn set_operator(origin: OriginFor<T>, operator: T::AccountId) -> DispatchResult {
+		pub fn set_operator(
+			origin: OriginFor<T>,
+			operator: T::AccountId,
+			consent: T::OperatorConsent,
+		) -> DispatchResult {
 			let host = ensure_signed(origin)?;
-			Self::appoint(&host, operator)
+			Self::appoint(&host, operator, &consent)
 		}
 
-		/// Removes the sender's operator: its key no longer submits for the sender.
+		/// Removes the sender's operator: it stops submitting for the sender when the epoch
+		/// in progress ends.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::remove_operator())]
 		pub fn remove_operator(origin: OriginFor<T>) -> DispatchResult {
 			let host = ensure_signed(origin)?;
 			ensure!(Self::dismiss(&host), Error::<T>::NoOperator);
 			Ok(())
+		}
+
+		/// The sender, an operator key, stops submitting for its host when the epoch in
+		/// progress ends.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::resign_operator())]
+		pub fn resign_operator(origin: OriginFor<T>) -> DispatchResult {
+			let operator = ensure_signed(origin)?;
+			Self::resign(&operator)
 		}
 	}
 }

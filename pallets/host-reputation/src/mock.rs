@@ -11,7 +11,10 @@ use frame_system::{pallet_prelude::BlockNumberFor, EnsureRoot};
 use pallet_proof_of_compute::{ComputeRecord, HostRegistry, HostResult, Outcome};
 use pallet_sprint::{Phase, SprintParams};
 use sp_core::H256;
-use sp_runtime::BuildStorage;
+use sp_runtime::{
+	testing::{TestSignature, UintAuthorityId},
+	BuildStorage,
+};
 
 use crate::{self as pallet_host_reputation, HostInfo, ReputationParams};
 
@@ -138,7 +141,29 @@ impl crate::Config for Test {
 	type MaxValidators = ConstU32<3>;
 	type MaxHosts = MaxHosts;
 	type DowntimeChecksPerBlock = DowntimeChecksPerBlock;
+	type OperatorConsent = TestSignature;
+	type OperatorSigner = UintAuthorityId;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchmarkConsent;
+}
+
+/// Fresh operator accounts from 1,000 on, with the consent a test signature carries.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchmarkConsent;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::operators::BenchmarkHelper<u64, TestSignature> for BenchmarkConsent {
+	fn operator_consenting_to(host: &u64) -> (u64, TestSignature) {
+		static NEXT: core::sync::atomic::AtomicU64 = core::sync::atomic::AtomicU64::new(1_000);
+		let operator = NEXT.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+		(operator, consent(operator, *host))
+	}
+}
+
+/// `operator`'s consent to act for `host`.
+pub fn consent(operator: u64, host: u64) -> TestSignature {
+	TestSignature(operator, crate::operator_consent_payload(&host))
 }
 
 /// Free balance of accounts 1–10 at genesis.

@@ -66,6 +66,44 @@ impl HostStatus {
 	}
 }
 
+/// What an operator key signs to consent to act for a host: this context, then the host's
+/// account, SCALE-encoded (`gonka-node operator-consent` prints it signed).
+pub const OPERATOR_CONSENT_CONTEXT: [u8; 14] = *b"gonka/operator";
+
+/// The bytes an operator key signs to consent to act for `host`.
+pub fn operator_consent_payload<AccountId: Encode>(host: &AccountId) -> alloc::vec::Vec<u8> {
+	(OPERATOR_CONSENT_CONTEXT, host).encode()
+}
+
+/// The most operator keys a host has at once: the one acting and the one taking over at the
+/// next epoch.
+pub const MAX_OPERATOR_KEYS: u32 = 2;
+
+/// An operator key's term: the host it acts for, and the epochs in which it does.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+)]
+pub struct OperatorTerm<AccountId> {
+	/// The host it acts for.
+	pub host: AccountId,
+	/// The first epoch in which it acts.
+	pub from: u64,
+	/// The first epoch in which it no longer acts, once it was replaced, removed or resigned.
+	pub until: Option<u64>,
+}
+
+impl<AccountId> OperatorTerm<AccountId> {
+	/// Whether the key acts for its host in `epoch`.
+	pub fn acts_in(&self, epoch: u64) -> bool {
+		self.from <= epoch && self.until.is_none_or(|until| epoch < until)
+	}
+
+	/// Whether the key's term is over by `epoch`.
+	pub fn ended_by(&self, epoch: u64) -> bool {
+		self.until.is_some_and(|until| until <= epoch)
+	}
+}
+
 /// The weight a host earned in an epoch.
 #[derive(
 	Clone,

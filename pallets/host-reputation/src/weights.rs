@@ -20,6 +20,7 @@ pub trait WeightInfo {
 	fn withdraw_collateral() -> Weight;
 	fn set_operator() -> Weight;
 	fn remove_operator() -> Weight;
+	fn resign_operator() -> Weight;
 	fn set_params() -> Weight;
 	fn check_downtime(n: u32, ) -> Weight;
 }
@@ -164,6 +165,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3577).saturating_mul(n.into()))
 	}
+	fn resign_operator() -> Weight {
+		Weight::from_parts(20_000_000, 3600)
+			.saturating_add(T::DbWeight::get().reads(3))
+			.saturating_add(T::DbWeight::get().writes(2))
+	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
@@ -215,5 +221,10 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(3))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3577).saturating_mul(n.into()))
+	}
+	fn resign_operator() -> Weight {
+		Weight::from_parts(20_000_000, 3600)
+			.saturating_add(ParityDbWeight::get().reads(3))
+			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 }

@@ -8,8 +8,9 @@ use crate::{
 		consensus::MaxAuthorities, governance::ParamsOrigin, monetary::CommunityPoolAccount,
 	},
 	currency::GNK,
-	AccountId, Balance, Balances, ProofOfCompute, Runtime, RuntimeHoldReason, Sprint,
+	AccountId, Balance, Balances, ProofOfCompute, Runtime, RuntimeHoldReason, Signature, Sprint,
 };
+use sp_runtime::traits::Verify;
 
 /// Accounts whose session keys are set for the next session: they can author blocks.
 pub struct HasSessionKeys;
@@ -56,5 +57,29 @@ impl pallet_host_reputation::Config for Runtime {
 	/// As many as one epoch's weight snapshot holds.
 	type MaxHosts = ConstU32<65_536>;
 	type DowntimeChecksPerBlock = ConstU32<500>;
+	/// Signed by the operator key, an sr25519 `gpoc` key in the node's keystore
+	/// (`gonka-node operator-consent`).
+	type OperatorConsent = Signature;
+	type OperatorSigner = <Signature as Verify>::Signer;
 	type WeightInfo = pallet_host_reputation::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchmarkOperators;
+}
+
+/// Operator keys made in the benchmark's keystore, with their signed consent.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchmarkOperators;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_host_reputation::operators::BenchmarkHelper<AccountId, Signature>
+	for BenchmarkOperators
+{
+	fn operator_consenting_to(host: &AccountId) -> (AccountId, Signature) {
+		let public = sp_io::crypto::sr25519_generate(super::BENCHMARK_KEY, None);
+		let payload = pallet_host_reputation::operator_consent_payload(host);
+		let signature = sp_io::crypto::sr25519_sign(super::BENCHMARK_KEY, &public, &payload)
+			.map(Signature::Sr25519)
+			.unwrap_or_else(|| Signature::Sr25519(sp_core::sr25519::Signature::default()));
+		(public.into(), signature)
+	}
 }

@@ -85,17 +85,14 @@ impl pallet_inference::Config for Runtime {
 pub struct BenchmarkKeys;
 
 #[cfg(feature = "runtime-benchmarks")]
-const BENCHMARK_KEY: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"bnch");
-
-#[cfg(feature = "runtime-benchmarks")]
 impl pallet_inference::benchmarking::BenchmarkHelper<AccountId, Signature> for BenchmarkKeys {
 	fn developer() -> AccountId {
-		sp_io::crypto::sr25519_generate(BENCHMARK_KEY, None).into()
+		sp_io::crypto::sr25519_generate(super::BENCHMARK_KEY, None).into()
 	}
 
 	fn sign(developer: &AccountId, payload: &[u8]) -> Signature {
 		let public = sp_core::sr25519::Public::from_raw(*developer.as_ref());
-		sp_io::crypto::sr25519_sign(BENCHMARK_KEY, &public, payload)
+		sp_io::crypto::sr25519_sign(super::BENCHMARK_KEY, &public, payload)
 			.map(Signature::Sr25519)
 			.unwrap_or_else(|| Signature::Sr25519(sp_core::sr25519::Signature::default()))
 	}

@@ -1,12 +1,17 @@
-//! Operator keys: the node's hot key submits for its host and can do nothing else with it; a
-//! key operates one host at most, is never a host itself, and naming someone's key cannot keep
-//! them from becoming a host.
+//! Operator keys: the node's hot key submits for its host, with its consent and from the next
+//! epoch on, and can do nothing else with the host's account; a key operates one host at
+//! most, is never a host itself, and naming someone's key cannot keep them from becoming a
+//! host.
 
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use pallet_proof_of_compute::HostRegistry;
 use pallet_sprint::Phase;
+use sp_runtime::{testing::TestSignature, DispatchResult};
 
-use crate::{mock::*, Error, Event, HoldReason, HostStatus, OperatedHosts, Operators};
+use crate::{
+	mock::*, operator_consent_payload, Error, Event, HoldReason, HostStatus, OperatedHosts,
+	Operators, Pallet,
+};
 
 const HOST: u64 = 1;
 const OPERATOR: u64 = 2;
@@ -15,32 +20,99 @@ fn acting_for(signer: u64) -> u64 {
 	<HostReputation as HostRegistry<u64>>::acting_for(&signer)
 }
 
+/// `host` names `operator`, which consents.
+fn set(host: u64, operator: u64) -> DispatchResult {
+	HostReputation::set_operator(RuntimeOrigin::signed(host), operator, consent(operator, host))
+}
+
+fn epoch() -> u64 {
+	Pallet::<Test>::current_epoch()
+}
+
+fn next_epoch() {
+	run_to_block(phase_start(epoch() + 1, Phase::Sprint));
+}
+
+fn removed(operator: u64, from_epoch: u64) -> RuntimeEvent {
+	RuntimeEvent::HostReputation(Event::OperatorRemoved { host: HOST, operator, from_epoch })
+}
+
+/// `HOST` with `OPERATOR` acting for it.
 fn with_operator() {
 	register(HOST, 300);
-	assert_ok!(HostReputation::set_operator(RuntimeOrigin::signed(HOST), OPERATOR));
+	assert_ok!(set(HOST, OPERATOR));
+	next_epoch();
+	assert_eq!(acting_for(OPERATOR), HOST);
 }
 
 #[test]
-fn an_operator_submits_for_its_host() {
+fn an_operator_acts_for_its_host_from_the_next_epoch() {
 	run(|| {
-		assert_eq!(acting_for(OPERATOR), OPERATOR);
-		with_operator();
+		register(HOST, 300);
+		assert_ok!(set(HOST, OPERATOR));
 		System::assert_has_event(RuntimeEvent::HostReputation(Event::OperatorSet {
 			host: HOST,
 			operator: OPERATOR,
+			from_epoch: 1,
 		}));
+		assert_eq!(acting_for(OPERATOR), OPERATOR, "not before the epoch ends");
+		next_epoch();
 		assert_eq!(acting_for(OPERATOR), HOST);
 		assert_eq!(acting_for(HOST), HOST, "the host still signs for itself");
+	});
+}
+
+/// The key acting in an epoch holds its hits, leaves and salts: a new one starts with the
+/// next epoch, the old one finishes the epoch in progress, and a key named twice in one epoch
+/// never acts.
+#[test]
+fn a_change_of_operator_waits_for_the_epoch_to_end() {
+	run(|| {
+		with_operator();
+		assert_ok!(set(HOST, 3));
+		assert_ok!(set(HOST, 4));
+		System::assert_has_event(removed(OPERATOR, 2));
+		System::assert_has_event(removed(3, 2));
+		assert_eq!((acting_for(OPERATOR), acting_for(3), acting_for(4)), (HOST, 3, 4));
+		next_epoch();
+		assert_eq!((acting_for(OPERATOR), acting_for(3), acting_for(4)), (OPERATOR, 3, HOST));
+
 		assert_ok!(HostReputation::remove_operator(RuntimeOrigin::signed(HOST)));
-		System::assert_has_event(RuntimeEvent::HostReputation(Event::OperatorRemoved {
-			host: HOST,
-			operator: OPERATOR,
-		}));
-		assert_eq!(acting_for(OPERATOR), OPERATOR);
+		System::assert_has_event(removed(4, 3));
+		assert_eq!(acting_for(4), HOST, "it finishes the epoch");
 		assert_noop!(
 			HostReputation::remove_operator(RuntimeOrigin::signed(HOST)),
 			Error::<Test>::NoOperator
 		);
+		next_epoch();
+		assert_eq!(acting_for(4), 4);
+		assert_eq!(
+			Operators::<Test>::get(HOST).len(),
+			1,
+			"an ended term waits for the next change"
+		);
+	});
+}
+
+/// Attack (it succeeded before consent was required): a host front-runs a rival's
+/// `setOperator`, naming the rival's node key its own operator, so that the rival's node
+/// computes, serves and pays fees for it while the rival's host misses every epoch.
+#[test]
+fn no_host_puts_a_key_to_work_without_its_consent() {
+	run(|| {
+		register(HOST, 300);
+		register(3, 300);
+		let for_the_rival = consent(OPERATOR, HOST);
+		assert_noop!(
+			HostReputation::set_operator(RuntimeOrigin::signed(3), OPERATOR, for_the_rival),
+			Error::<Test>::BadOperatorConsent
+		);
+		let signed_by_another_key = TestSignature(3, operator_consent_payload(&3u64));
+		assert_noop!(
+			HostReputation::set_operator(RuntimeOrigin::signed(3), OPERATOR, signed_by_another_key),
+			Error::<Test>::BadOperatorConsent
+		);
+		assert_ok!(set(HOST, OPERATOR));
 	});
 }
 
@@ -66,12 +138,15 @@ fn a_stolen_operator_key_cannot_touch_the_hosts_funds_or_keys() {
 			HostReputation::set_host_info(thief.clone(), info("stolen")),
 			Error::<Test>::NotRegistered
 		);
-		assert_noop!(HostReputation::set_operator(thief.clone(), 3), Error::<Test>::NotRegistered);
+		assert_noop!(
+			HostReputation::set_operator(thief.clone(), 3, consent(3, OPERATOR)),
+			Error::<Test>::NotRegistered
+		);
 		assert_noop!(HostReputation::remove_operator(thief), Error::<Test>::NoOperator);
 		assert_eq!(host(HOST).status, HostStatus::Active);
 		assert_eq!(Balances::balance_on_hold(&HoldReason::Collateral.into(), &HOST), held);
 		assert_eq!(free(HOST), free_before);
-		assert_eq!(Operators::<Test>::get(HOST), Some(OPERATOR));
+		assert_eq!(acting_for(OPERATOR), HOST);
 	});
 }
 
@@ -82,23 +157,17 @@ fn a_host_cannot_take_over_another_hosts_account_or_key() {
 	run(|| {
 		with_operator();
 		register(3, 300);
-		assert_noop!(
-			HostReputation::set_operator(RuntimeOrigin::signed(3), OPERATOR),
-			Error::<Test>::OperatorTaken
-		);
-		assert_noop!(
-			HostReputation::set_operator(RuntimeOrigin::signed(3), HOST),
-			Error::<Test>::OperatorIsHost
-		);
-		assert_noop!(
-			HostReputation::set_operator(RuntimeOrigin::signed(3), 3),
-			Error::<Test>::OperatorIsHost
-		);
-		assert_noop!(
-			HostReputation::set_operator(RuntimeOrigin::signed(4), 5),
-			Error::<Test>::NotRegistered
-		);
+		assert_noop!(set(3, OPERATOR), Error::<Test>::OperatorTaken);
+		assert_noop!(set(3, HOST), Error::<Test>::OperatorIsHost);
+		assert_noop!(set(3, 3), Error::<Test>::OperatorIsHost);
+		assert_noop!(set(4, 5), Error::<Test>::NotRegistered);
 		assert_eq!((acting_for(OPERATOR), acting_for(HOST), acting_for(3)), (HOST, HOST, 3));
+
+		// Once its term is over the key is free for whoever it consents to.
+		assert_ok!(HostReputation::remove_operator(RuntimeOrigin::signed(HOST)));
+		next_epoch();
+		assert_ok!(set(3, OPERATOR));
+		assert_eq!((Operators::<Test>::get(HOST).len(), Operators::<Test>::get(3).len()), (0, 1));
 	});
 }
 
@@ -108,40 +177,41 @@ fn naming_someones_key_cannot_keep_them_from_becoming_a_host() {
 	run(|| {
 		with_operator();
 		register(OPERATOR, 300);
-		System::assert_has_event(RuntimeEvent::HostReputation(Event::OperatorRemoved {
-			host: HOST,
-			operator: OPERATOR,
-		}));
+		System::assert_has_event(removed(OPERATOR, 1));
 		assert_eq!(acting_for(OPERATOR), OPERATOR, "a host submits for itself");
-		assert_eq!(Operators::<Test>::get(HOST), None);
+		assert!(Operators::<Test>::get(HOST).is_empty());
 	});
 }
 
 #[test]
-fn a_new_operator_frees_the_old_one() {
+fn an_operator_key_can_resign() {
 	run(|| {
 		with_operator();
-		assert_ok!(HostReputation::set_operator(RuntimeOrigin::signed(HOST), 3));
-		assert_eq!((acting_for(OPERATOR), acting_for(3)), (OPERATOR, HOST));
-		assert_eq!(OperatedHosts::<Test>::get(OPERATOR), None);
-		register(4, 300);
-		assert_ok!(HostReputation::set_operator(RuntimeOrigin::signed(4), OPERATOR));
-		assert_eq!(acting_for(OPERATOR), 4);
+		assert_ok!(HostReputation::resign_operator(RuntimeOrigin::signed(OPERATOR)));
+		System::assert_has_event(removed(OPERATOR, 2));
+		assert_noop!(
+			HostReputation::resign_operator(RuntimeOrigin::signed(OPERATOR)),
+			Error::<Test>::NotAnOperator
+		);
+		assert_eq!(acting_for(OPERATOR), HOST, "it finishes the epoch");
+		next_epoch();
+		assert_eq!(acting_for(OPERATOR), OPERATOR);
 	});
 }
 
 #[test]
-fn leaving_the_registry_frees_the_operator() {
+fn leaving_the_registry_forgets_the_operators() {
 	run(|| {
 		with_operator();
+		assert_ok!(set(HOST, 3));
 		assert_ok!(HostReputation::unregister(RuntimeOrigin::signed(HOST)));
-		assert_eq!(acting_for(OPERATOR), HOST, "it still submits while the host unbonds");
-		run_to_block(phase_start(2, Phase::Sprint));
+		assert_eq!(acting_for(OPERATOR), HOST, "it still submits while the host is leaving");
+		run_to_block(phase_start(epoch() + 5, Phase::Sprint));
 		assert_ok!(HostReputation::withdraw_collateral(RuntimeOrigin::signed(HOST)));
+		assert!(Operators::<Test>::get(HOST).is_empty());
 		assert_eq!(
-			(Operators::<Test>::get(HOST), OperatedHosts::<Test>::get(OPERATOR)),
+			(OperatedHosts::<Test>::get(OPERATOR), OperatedHosts::<Test>::get(3)),
 			(None, None)
 		);
-		assert_eq!(acting_for(OPERATOR), OPERATOR);
 	});
 }
