@@ -3,7 +3,7 @@
 //! OPERATORS.md §4).
 
 use gonka_offchain_worker::driver::HOST_KEY_TYPE;
-use gonka_runtime::AccountId;
+use gonka_runtime::{AccountId, Nonce};
 use sc_cli::{KeystoreParams, SharedParams, SubstrateCli};
 use sc_keystore::LocalKeystore;
 use sc_service::config::{BasePath, KeystoreConfig};
@@ -19,6 +19,11 @@ pub struct OperatorConsentCmd {
 	/// The host account (SS58) that will name this node's host key its operator.
 	#[arg(long, value_parser = parse_account)]
 	host: AccountId,
+
+	/// The host key's account nonce on chain (`system.account(<key>).nonce`): 0 for a key
+	/// that never sent a transaction. The consent is good until the key's next one.
+	#[arg(long, default_value_t = 0)]
+	nonce: Nonce,
 
 	#[allow(missing_docs)]
 	#[clap(flatten)]
@@ -57,17 +62,18 @@ impl OperatorConsentCmd {
 			"pass the --base-path and --chain the node runs with",
 		)
 		.map_err(sc_cli::Error::Input)?;
-		let payload = pallet_host_reputation::operator_consent_payload(&self.host);
+		let payload = pallet_host_reputation::operator_consent_payload(&self.host, self.nonce);
 		let consent = keystore
 			.sr25519_sign(HOST_KEY_TYPE, &public, &payload)
 			.map_err(|error| sc_cli::Error::Input(format!("the keystore cannot sign: {error}")))?
 			.ok_or_else(|| sc_cli::Error::Input("the host key left the keystore".into()))?;
 		println!("operator: {}", AccountId::from(public).to_ss58check());
 		println!("host:     {}", self.host.to_ss58check());
+		println!("nonce:    {}", self.nonce);
 		println!("consent:  0x{}", hex::encode(consent.0));
 		println!(
 			"From the host's account submit hostReputation.setOperator(operator, {{ Sr25519: \
-			 consent }}); the operator acts from the next epoch on."
+			 consent }}) before this key sends a transaction; it acts from the next epoch on."
 		);
 		Ok(())
 	}

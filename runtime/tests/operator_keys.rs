@@ -62,9 +62,9 @@ fn an_operator_key_computes_for_its_host_and_the_host_is_paid() {
 		let operator = AccountId::from(key.public());
 		let stranger = Sr25519Keyring::Dave.to_account_id();
 		let consent = |host: &AccountId| {
-			MultiSignature::Sr25519(
-				key.sign(&pallet_host_reputation::operator_consent_payload(host)),
-			)
+			// The key has sent no transaction: its account nonce is 0.
+			let payload = pallet_host_reputation::operator_consent_payload(host, 0u32);
+			MultiSignature::Sr25519(key.sign(&payload))
 		};
 		let commit_of = |epoch| -> RuntimeCall {
 			let root = MerkleTree::from_leaves(&made_up_hits(3)).expect("increasing").root();

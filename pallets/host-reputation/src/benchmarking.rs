@@ -131,18 +131,27 @@ mod benchmarks {
 		assert!(!OperatedHosts::<T>::contains_key(&acting));
 	}
 
-	/// The host names a third key: the acting one is retired, the one taking over dropped,
-	/// and the consent's signature checked.
+	/// The host names a third key, whose term for another host just ended: the acting key
+	/// is retired, the one taking over dropped, the other host's list cleaned, and the
+	/// consent's signature checked.
 	#[benchmark]
 	fn set_operator() {
 		let who = funded::<T>("host", 0);
 		Pallet::<T>::register_funded(&who);
 		let (acting, next) = two_operators::<T>(&who);
 		let (operator, consent) = T::BenchmarkHelper::operator_consenting_to(&who);
+		// The key's last term, for another host, has just ended: that host forgets it.
+		let other = funded::<T>("other", 0);
+		Pallet::<T>::register_funded(&other);
+		let epoch = Pallet::<T>::current_epoch();
+		let ended = OperatorTerm { host: other.clone(), from: epoch, until: Some(epoch) };
+		OperatedHosts::<T>::insert(&operator, ended);
+		Operators::<T>::insert(&other, BoundedVec::truncate_from(vec![operator.clone()]));
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), operator.clone(), consent);
 		assert_eq!(Operators::<T>::get(&who).into_inner(), vec![acting, operator]);
 		assert!(!OperatedHosts::<T>::contains_key(&next));
+		assert!(Operators::<T>::get(&other).is_empty());
 	}
 
 	/// Both keys end: the acting one with the epoch, the one taking over at once.

@@ -418,7 +418,9 @@ pub mod pallet {
 		/// The account already operates another host: one operator key per host.
 		OperatorTaken,
 		/// The consent is not the operator key's signature over its consent to act for this
-		/// host (`gonka-node operator-consent --host <host>` prints it).
+		/// host at its current account nonce (`gonka-node operator-consent --host <host>
+		/// --nonce <the key's nonce>` prints it; a consent is good until the key's next
+		/// transaction).
 		BadOperatorConsent,
 		/// The host has no operator acting after this epoch.
 		NoOperator,
@@ -512,8 +514,9 @@ pub mod pallet {
 		/// Proof-of-Compute steps and marketplace duties count as the sender's, and their
 		/// rewards are paid to the sender. It can do nothing else for the sender. `consent`
 		/// is the operator key's signature over [`operator_consent_payload`] of the sender
-		/// (`gonka-node operator-consent --host <sender>` prints it). The operator must not be
-		/// a host, nor operate another one.
+		/// and the key's account nonce (`gonka-node operator-consent --host <sender>` prints
+		/// it). The sender must be an active host; the operator must not be a host, nor
+		/// operate another one.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::set_operator())]
 		pub fn set_operator(

@@ -161,9 +161,10 @@ impl crate::operators::BenchmarkHelper<u64, TestSignature> for BenchmarkConsent 
 	}
 }
 
-/// `operator`'s consent to act for `host`.
+/// `operator`'s consent to act for `host`, at its account nonce.
 pub fn consent(operator: u64, host: u64) -> TestSignature {
-	TestSignature(operator, crate::operator_consent_payload(&host))
+	let nonce = frame_system::Pallet::<Test>::account_nonce(operator);
+	TestSignature(operator, crate::operator_consent_payload(&host, nonce))
 }
 
 /// Free balance of accounts 1–10 at genesis.

@@ -2,8 +2,8 @@
 //! hot key submits the steps a running host makes on its behalf.
 //!
 //! A host names one operator ([`Pallet::set_operator`]) with the key's signed consent
-//! ([`operator_consent_payload`]), so that no host can put another operator's node to work
-//! for it. Proof-of-compute and the inference marketplace then treat what the operator signs
+//! ([`operator_consent_payload`], good until the key's next transaction), so that no host can
+//! put another operator's node to work for it, nor name again a key that resigned. Proof-of-compute and the inference marketplace then treat what the operator signs
 //! as the host's own submission ([`Pallet::acting_for`]): commitments, reveals, attestations,
 //! serving, reports and verdicts are the host's, and so are the rewards and payments they earn.
 //! The operator can do nothing else for the host: registration, collateral, withdrawal and the
@@ -12,7 +12,11 @@
 //!
 //! **Changes take effect at the next epoch.** The key acting in an epoch holds its hits, its
 //! commitment's leaves and its attestations' salts: a new key starts with the next epoch's
-//! Sprint, and a replaced, removed or resigning key finishes the epoch in progress. Each key's
+//! Sprint, and a replaced, removed or resigning key finishes the epoch in progress, and may
+//! still report and judge the marketplace's jobs in the epoch after
+//! ([`Pallet::acting_for_marketplace`]): the requests it served at the end of its last epoch
+//! are reported, and re-checked, after it ends. Only registering the key as a host ends its
+//! term at once. Each key's
 //! [`OperatorTerm`] says in which epochs it acts; a host has at most [`MAX_OPERATOR_KEYS`]
 //! (the one acting and the one taking over), and terms that ended are forgotten at the host's
 //! next change of operator or when it leaves the registry.
@@ -26,8 +30,8 @@ use frame_support::{ensure, traits::Get, weights::Weight, BoundedVec};
 use sp_runtime::{traits::Verify, DispatchResult};
 
 use crate::{
-	operator_consent_payload, Config, Error, Event, Hosts, OperatedHosts, OperatorTerm, Operators,
-	Pallet,
+	operator_consent_payload, Config, Error, Event, HostStatus, Hosts, OperatedHosts, OperatorTerm,
+	Operators, Pallet,
 };
 
 impl<T: Config> Pallet<T> {
@@ -35,19 +39,35 @@ impl<T: Config> Pallet<T> {
 	/// when it is an operator acting in the epoch in progress, else itself (which, not being a
 	/// host, can submit nothing).
 	pub fn acting_for(signer: &T::AccountId) -> T::AccountId {
+		Self::host_of_signer(signer, OperatorTerm::acts_in)
+	}
+
+	/// The host whose marketplace duties `signer` performs: as [`Pallet::acting_for`], and
+	/// also a key in the epoch after its term, to report and judge the jobs it took on.
+	pub fn acting_for_marketplace(signer: &T::AccountId) -> T::AccountId {
+		Self::host_of_signer(signer, OperatorTerm::finishes_duties_in)
+	}
+
+	/// `signer` when it is a host, else the host of its term when `in_term` holds for the
+	/// term and the epoch in progress, else `signer`.
+	fn host_of_signer(
+		signer: &T::AccountId,
+		in_term: fn(&OperatorTerm<T::AccountId>, u64) -> bool,
+	) -> T::AccountId {
 		if Hosts::<T>::contains_key(signer) {
 			return signer.clone();
 		}
 		match OperatedHosts::<T>::get(signer) {
-			Some(term) if term.acts_in(Self::current_epoch()) => term.host,
+			Some(term) if in_term(&term, Self::current_epoch()) => term.host,
 			_ => signer.clone(),
 		}
 	}
 
-	/// The most [`Pallet::acting_for`] costs: reads of [`Hosts`], [`OperatedHosts`] and the
-	/// sprint clock, with the proof frame-benchmarking estimates for them.
+	/// The most [`Pallet::acting_for`] or [`Pallet::acting_for_marketplace`] costs: reads of
+	/// [`Hosts`], [`OperatedHosts`] and the sprint clock's epoch and phase, with the proof
+	/// frame-benchmarking estimates for them.
 	pub fn acting_for_weight() -> Weight {
-		T::DbWeight::get().reads(3).saturating_add(Weight::from_parts(0, 5_900))
+		T::DbWeight::get().reads(4).saturating_add(Weight::from_parts(0, 6_400))
 	}
 
 	/// Makes `operator`, which signed `consent`, `host`'s operator from the next epoch on
@@ -58,10 +78,12 @@ impl<T: Config> Pallet<T> {
 		operator: T::AccountId,
 		consent: &T::OperatorConsent,
 	) -> DispatchResult {
-		ensure!(Hosts::<T>::contains_key(host), Error::<T>::NotRegistered);
+		let registered = Hosts::<T>::get(host).ok_or(Error::<T>::NotRegistered)?;
+		ensure!(registered.status == HostStatus::Active, Error::<T>::NotActive);
 		ensure!(!Hosts::<T>::contains_key(&operator), Error::<T>::OperatorIsHost);
+		let nonce = frame_system::Pallet::<T>::account_nonce(&operator);
 		ensure!(
-			consent.verify(&operator_consent_payload(host)[..], &operator),
+			consent.verify(&operator_consent_payload(host, nonce)[..], &operator),
 			Error::<T>::BadOperatorConsent
 		);
 		let epoch = Self::current_epoch();
@@ -138,8 +160,16 @@ impl<T: Config> Pallet<T> {
 
 	/// `host` left the registry: its operator keys are forgotten at once.
 	pub(crate) fn forget_operators(host: &T::AccountId) {
+		let epoch = Self::current_epoch();
 		for key in Operators::<T>::take(host) {
-			OperatedHosts::<T>::remove(key);
+			let Some(term) = OperatedHosts::<T>::take(&key) else { continue };
+			if !term.ended_by(epoch) {
+				Self::deposit_event(Event::OperatorRemoved {
+					host: host.clone(),
+					operator: key,
+					from_epoch: epoch,
+				});
+			}
 		}
 	}
 
@@ -166,7 +196,7 @@ impl<T: Config> Pallet<T> {
 	fn retire(host: &T::AccountId, key: &T::AccountId, epoch: u64) -> bool {
 		let Some(mut term) = OperatedHosts::<T>::get(key) else { return false };
 		let next = epoch.saturating_add(1);
-		let ends = term.until.map_or(true, |until| until > next);
+		let ends = term.until.is_none_or(|until| until > next);
 		if term.from > epoch {
 			OperatedHosts::<T>::remove(key);
 		} else {
@@ -196,6 +226,7 @@ impl<T: Config> Pallet<T> {
 /// The consent proofs of the benchmarks: a fresh key and its signature.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId, Consent> {
-	/// A new key that is no host, and its consent to operate `host`.
+	/// A new key that is no host and has sent no transaction, and its consent to operate
+	/// `host`, of the kind that costs the most to check.
 	fn operator_consenting_to(host: &AccountId) -> (AccountId, Consent);
 }

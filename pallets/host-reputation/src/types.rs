@@ -66,13 +66,19 @@ impl HostStatus {
 	}
 }
 
-/// What an operator key signs to consent to act for a host: this context, then the host's
-/// account, SCALE-encoded (`gonka-node operator-consent` prints it signed).
+/// What an operator key signs to consent to act for a host: this context, the host's account
+/// and the key's account nonce, SCALE-encoded (`gonka-node operator-consent` prints it
+/// signed). The nonce makes a consent good until the key's next transaction: a key that
+/// resigned, or acted for the host, cannot be named again with an old consent.
 pub const OPERATOR_CONSENT_CONTEXT: [u8; 14] = *b"gonka/operator";
 
-/// The bytes an operator key signs to consent to act for `host`.
-pub fn operator_consent_payload<AccountId: Encode>(host: &AccountId) -> alloc::vec::Vec<u8> {
-	(OPERATOR_CONSENT_CONTEXT, host).encode()
+/// The bytes an operator key whose account nonce is `nonce` signs to consent to act for
+/// `host`.
+pub fn operator_consent_payload<AccountId: Encode, Nonce: Encode>(
+	host: &AccountId,
+	nonce: Nonce,
+) -> alloc::vec::Vec<u8> {
+	(OPERATOR_CONSENT_CONTEXT, host, nonce).encode()
 }
 
 /// The most operator keys a host has at once: the one acting and the one taking over at the
@@ -96,6 +102,13 @@ impl<AccountId> OperatorTerm<AccountId> {
 	/// Whether the key acts for its host in `epoch`.
 	pub fn acts_in(&self, epoch: u64) -> bool {
 		self.from <= epoch && self.until.is_none_or(|until| epoch < until)
+	}
+
+	/// Whether the key may still finish its host's marketplace duties in `epoch`: while it
+	/// acts, and in the epoch after its term (the reports and verdicts of the requests it
+	/// served at the end of its last epoch land then).
+	pub fn finishes_duties_in(&self, epoch: u64) -> bool {
+		self.acts_in(epoch) || self.until == Some(epoch)
 	}
 
 	/// Whether the key's term is over by `epoch`.

@@ -41,15 +41,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::TotalCollateral` (r:1 w:1)
 	/// Proof: `HostReputation::TotalCollateral` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::OperatedHosts` (r:1 w:1)
-	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::Operators` (r:1 w:1)
-	/// Proof: `HostReputation::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Proof: `HostReputation::Operators` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
 	/// Storage: `Sprint::CurrentEpoch` (r:1 w:0)
 	/// Proof: `Sprint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(182), added: 677, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::HostInfos` (r:0 w:1)
 	/// Proof: `HostReputation::HostInfos` (`max_values`: None, `max_size`: Some(502), added: 2977, mode: `MaxEncodedLen`)
 	fn register_host() -> Weight {
-		Weight::from_parts(65_067_000, 3604)
+		Weight::from_parts(71_307_000, 3604)
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
@@ -62,7 +62,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::TotalCollateral` (r:1 w:1)
 	/// Proof: `HostReputation::TotalCollateral` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn add_collateral() -> Weight {
-		Weight::from_parts(50_366_000, 3604)
+		Weight::from_parts(50_105_000, 3604)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -71,7 +71,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::HostInfos` (r:0 w:1)
 	/// Proof: `HostReputation::HostInfos` (`max_values`: None, `max_size`: Some(502), added: 2977, mode: `MaxEncodedLen`)
 	fn set_host_info() -> Weight {
-		Weight::from_parts(11_097_000, 3574)
+		Weight::from_parts(10_956_000, 3574)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -82,7 +82,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::Params` (r:1 w:0)
 	/// Proof: `HostReputation::Params` (`max_values`: Some(1), `max_size`: Some(68), added: 563, mode: `MaxEncodedLen`)
 	fn unregister() -> Weight {
-		Weight::from_parts(13_660_000, 3574)
+		Weight::from_parts(13_541_000, 3574)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -99,44 +99,61 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::TotalCollateral` (r:1 w:1)
 	/// Proof: `HostReputation::TotalCollateral` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::Operators` (r:1 w:1)
-	/// Proof: `HostReputation::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Proof: `HostReputation::Operators` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::OperatedHosts` (r:2 w:2)
+	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::HostCount` (r:1 w:1)
 	/// Proof: `HostReputation::HostCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `HostReputation::OperatedHosts` (r:0 w:1)
-	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::HostInfos` (r:0 w:1)
 	/// Proof: `HostReputation::HostInfos` (`max_values`: None, `max_size`: Some(502), added: 2977, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::RecentWeights` (r:0 w:1)
 	/// Proof: `HostReputation::RecentWeights` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn withdraw_collateral() -> Weight {
-		Weight::from_parts(58_036_000, 3604)
-			.saturating_add(T::DbWeight::get().reads(8))
-			.saturating_add(T::DbWeight::get().writes(9))
+		Weight::from_parts(72_979_000, 6134)
+			.saturating_add(T::DbWeight::get().reads(10))
+			.saturating_add(T::DbWeight::get().writes(10))
 	}
 	/// Storage: `HostReputation::Hosts` (r:2 w:0)
 	/// Proof: `HostReputation::Hosts` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
-	/// Storage: `HostReputation::OperatedHosts` (r:1 w:2)
-	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `HostReputation::Operators` (r:1 w:1)
-	/// Proof: `HostReputation::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:0)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Sprint::CurrentEpoch` (r:1 w:0)
+	/// Proof: `Sprint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(182), added: 677, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::Operators` (r:2 w:2)
+	/// Proof: `HostReputation::Operators` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::OperatedHosts` (r:3 w:3)
+	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	fn set_operator() -> Weight {
-		Weight::from_parts(19_450_000, 6158)
+		Weight::from_parts(88_031_000, 8706)
+			.saturating_add(T::DbWeight::get().reads(9))
+			.saturating_add(T::DbWeight::get().writes(5))
+	}
+	/// Storage: `Sprint::CurrentEpoch` (r:1 w:0)
+	/// Proof: `Sprint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(182), added: 677, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::Operators` (r:1 w:1)
+	/// Proof: `HostReputation::Operators` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::OperatedHosts` (r:2 w:2)
+	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
+	fn remove_operator() -> Weight {
+		Weight::from_parts(31_097_000, 6134)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
+	/// Storage: `HostReputation::OperatedHosts` (r:1 w:1)
+	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
+	/// Storage: `Sprint::CurrentEpoch` (r:1 w:0)
+	/// Proof: `Sprint::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(182), added: 677, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::Operators` (r:1 w:1)
-	/// Proof: `HostReputation::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `HostReputation::OperatedHosts` (r:0 w:1)
-	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	fn remove_operator() -> Weight {
-		Weight::from_parts(9_915_000, 3545)
-			.saturating_add(T::DbWeight::get().reads(1))
+	/// Proof: `HostReputation::Operators` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
+	fn resign_operator() -> Weight {
+		Weight::from_parts(22_564_000, 3578)
+			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage: `HostReputation::Params` (r:0 w:1)
 	/// Proof: `HostReputation::Params` (`max_values`: Some(1), `max_size`: Some(68), added: 563, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
-		Weight::from_parts(3_796_000, 0)
+		Weight::from_parts(3_776_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `HostReputation::DowntimeCheck` (r:1 w:1)
@@ -157,74 +174,69 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `HostReputation::TotalCollateral` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 1000]`.
 	fn check_downtime(n: u32, ) -> Weight {
-		Weight::from_parts(3_495_000, 3593)
-			.saturating_add(Weight::from_parts(47_197_501, 0).saturating_mul(n.into()))
+		Weight::from_parts(3_405_000, 3593)
+			.saturating_add(Weight::from_parts(45_303_637, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3577).saturating_mul(n.into()))
 	}
-	fn resign_operator() -> Weight {
-		Weight::from_parts(20_000_000, 3600)
-			.saturating_add(T::DbWeight::get().reads(3))
-			.saturating_add(T::DbWeight::get().writes(2))
-	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_host() -> Weight {
-		Weight::from_parts(65_067_000, 3604)
+		Weight::from_parts(71_307_000, 3604)
 			.saturating_add(ParityDbWeight::get().reads(9))
 			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn add_collateral() -> Weight {
-		Weight::from_parts(50_366_000, 3604)
+		Weight::from_parts(50_105_000, 3604)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn set_host_info() -> Weight {
-		Weight::from_parts(11_097_000, 3574)
+		Weight::from_parts(10_956_000, 3574)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn unregister() -> Weight {
-		Weight::from_parts(13_660_000, 3574)
+		Weight::from_parts(13_541_000, 3574)
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn withdraw_collateral() -> Weight {
-		Weight::from_parts(58_036_000, 3604)
-			.saturating_add(ParityDbWeight::get().reads(8))
-			.saturating_add(ParityDbWeight::get().writes(9))
+		Weight::from_parts(72_979_000, 6134)
+			.saturating_add(ParityDbWeight::get().reads(10))
+			.saturating_add(ParityDbWeight::get().writes(10))
 	}
 	fn set_operator() -> Weight {
-		Weight::from_parts(19_450_000, 6158)
+		Weight::from_parts(88_031_000, 8706)
+			.saturating_add(ParityDbWeight::get().reads(9))
+			.saturating_add(ParityDbWeight::get().writes(5))
+	}
+	fn remove_operator() -> Weight {
+		Weight::from_parts(31_097_000, 6134)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
-	fn remove_operator() -> Weight {
-		Weight::from_parts(9_915_000, 3545)
-			.saturating_add(ParityDbWeight::get().reads(1))
+	fn resign_operator() -> Weight {
+		Weight::from_parts(22_564_000, 3578)
+			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(3_796_000, 0)
+		Weight::from_parts(3_776_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn check_downtime(n: u32, ) -> Weight {
-		Weight::from_parts(3_495_000, 3593)
-			.saturating_add(Weight::from_parts(47_197_501, 0).saturating_mul(n.into()))
+		Weight::from_parts(3_405_000, 3593)
+			.saturating_add(Weight::from_parts(45_303_637, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3577).saturating_mul(n.into()))
-	}
-	fn resign_operator() -> Weight {
-		Weight::from_parts(20_000_000, 3600)
-			.saturating_add(ParityDbWeight::get().reads(3))
-			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 }

@@ -66,7 +66,8 @@ impl pallet_host_reputation::Config for Runtime {
 	type BenchmarkHelper = BenchmarkOperators;
 }
 
-/// Operator keys made in the benchmark's keystore, with their signed consent.
+/// Operator keys made in the benchmark's keystore, with their signed consent: ECDSA, whose
+/// check (a public key recovered, then hashed) costs the most of the runtime's signatures.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct BenchmarkOperators;
 
@@ -75,11 +76,15 @@ impl pallet_host_reputation::operators::BenchmarkHelper<AccountId, Signature>
 	for BenchmarkOperators
 {
 	fn operator_consenting_to(host: &AccountId) -> (AccountId, Signature) {
-		let public = sp_io::crypto::sr25519_generate(super::BENCHMARK_KEY, None);
-		let payload = pallet_host_reputation::operator_consent_payload(host);
-		let signature = sp_io::crypto::sr25519_sign(super::BENCHMARK_KEY, &public, &payload)
-			.map(Signature::Sr25519)
-			.unwrap_or_else(|| Signature::Sr25519(sp_core::sr25519::Signature::default()));
-		(public.into(), signature)
+		use sp_runtime::traits::IdentifyAccount;
+		let public = sp_io::crypto::ecdsa_generate(super::BENCHMARK_KEY, None);
+		let operator = sp_runtime::MultiSigner::from(public).into_account();
+		let nonce = frame_system::Pallet::<Runtime>::account_nonce(&operator);
+		let payload = pallet_host_reputation::operator_consent_payload(host, nonce);
+		let digest = sp_io::hashing::blake2_256(&payload);
+		let signature = sp_io::crypto::ecdsa_sign_prehashed(super::BENCHMARK_KEY, &public, &digest)
+			.map(Signature::Ecdsa)
+			.unwrap_or_else(|| Signature::Ecdsa(sp_core::ecdsa::Signature::default()));
+		(operator, signature)
 	}
 }

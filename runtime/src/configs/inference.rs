@@ -19,7 +19,7 @@ use crate::{
 pub struct MarketHosts;
 impl InferenceHosts<AccountId> for MarketHosts {
 	fn acting_for(signer: &AccountId) -> AccountId {
-		HostReputation::acting_for(signer)
+		HostReputation::acting_for_marketplace(signer)
 	}
 
 	fn acting_for_weight() -> frame_support::weights::Weight {

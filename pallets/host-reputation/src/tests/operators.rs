@@ -1,7 +1,7 @@
-//! Operator keys: the node's hot key submits for its host, with its consent and from the next
-//! epoch on, and can do nothing else with the host's account; a key operates one host at
-//! most, is never a host itself, and naming someone's key cannot keep them from becoming a
-//! host.
+//! Operator keys: the node's hot key submits for its host, with its consent (good until its
+//! next transaction) and from the next epoch on, and can do nothing else with the host's
+//! account; a key operates one host at most, is never a host itself, and naming someone's key
+//! cannot keep them from becoming a host.
 
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use pallet_proof_of_compute::HostRegistry;
@@ -107,7 +107,7 @@ fn no_host_puts_a_key_to_work_without_its_consent() {
 			HostReputation::set_operator(RuntimeOrigin::signed(3), OPERATOR, for_the_rival),
 			Error::<Test>::BadOperatorConsent
 		);
-		let signed_by_another_key = TestSignature(3, operator_consent_payload(&3u64));
+		let signed_by_another_key = TestSignature(3, operator_consent_payload(&3u64, 0u64));
 		assert_noop!(
 			HostReputation::set_operator(RuntimeOrigin::signed(3), OPERATOR, signed_by_another_key),
 			Error::<Test>::BadOperatorConsent
@@ -180,6 +180,59 @@ fn naming_someones_key_cannot_keep_them_from_becoming_a_host() {
 		System::assert_has_event(removed(OPERATOR, 1));
 		assert_eq!(acting_for(OPERATOR), OPERATOR, "a host submits for itself");
 		assert!(Operators::<Test>::get(HOST).is_empty());
+	});
+}
+
+/// Attack: a host keeps a key that resigned (or that it removed) by naming it again with the
+/// consent the key gave long ago. A consent is good only until the key's next transaction.
+#[test]
+fn an_old_consent_cannot_bring_back_a_key_that_left() {
+	run(|| {
+		register(HOST, 300);
+		let old_consent = consent(OPERATOR, HOST);
+		assert_ok!(HostReputation::set_operator(
+			RuntimeOrigin::signed(HOST),
+			OPERATOR,
+			old_consent.clone()
+		));
+		next_epoch();
+		// The key resigns, in a transaction of its own (the pool's nonce check counts it).
+		assert_ok!(HostReputation::resign_operator(RuntimeOrigin::signed(OPERATOR)));
+		System::inc_account_nonce(OPERATOR);
+		assert_noop!(
+			HostReputation::set_operator(RuntimeOrigin::signed(HOST), OPERATOR, old_consent),
+			Error::<Test>::BadOperatorConsent
+		);
+		next_epoch();
+		assert_eq!(acting_for(OPERATOR), OPERATOR);
+		// A fresh consent names it again.
+		assert_ok!(set(HOST, OPERATOR));
+	});
+}
+
+/// A host that is leaving or was removed names no new key.
+#[test]
+fn only_an_active_host_names_an_operator() {
+	run(|| {
+		register(HOST, 300);
+		assert_ok!(HostReputation::unregister(RuntimeOrigin::signed(HOST)));
+		assert_noop!(set(HOST, OPERATOR), Error::<Test>::NotActive);
+	});
+}
+
+/// The requests a key served at the end of its last epoch are reported in the next: it still
+/// acts for its host in the marketplace then, not in Proof-of-Compute.
+#[test]
+fn a_replaced_key_finishes_its_marketplace_duties_in_the_next_epoch() {
+	run(|| {
+		with_operator();
+		assert_ok!(set(HOST, 3));
+		next_epoch();
+		assert_eq!(acting_for(OPERATOR), OPERATOR);
+		assert_eq!(HostReputation::acting_for_marketplace(&OPERATOR), HOST);
+		assert_eq!(HostReputation::acting_for_marketplace(&3), HOST);
+		next_epoch();
+		assert_eq!(HostReputation::acting_for_marketplace(&OPERATOR), OPERATOR);
 	});
 }
 
