@@ -14,7 +14,7 @@ FEATURES := --features gonka-node/test-cheats
 # Every build step sources what scripts/setup.sh decided (e.g. the WASM toolchain).
 WITH_ENV := set -a && . ./.build-env && set +a &&
 
-.PHONY: setup build run test test-rust test-js test-network test-setup chain-specs metadata bench bench-market lint weights llama-cpp-reference
+.PHONY: setup build run test test-rust test-js test-network test-setup chain-specs metadata bench bench-market lint weights llama-cpp-reference fuzz
 
 setup:
 	@scripts/setup.sh
@@ -50,6 +50,13 @@ test-network: build
 
 test-setup:
 	scripts/test-debian-wasm-route.sh
+
+# The runtime fuzzer (runtime/tests/fuzz.rs) in release: CASES sequences of 50 to 300
+# transactions and block runs each (about 150 calls a case: 7,000 cases fuzz over a million
+# calls); `make test` runs 4 of them. Prints the calls, blocks and outcomes fuzzed.
+CASES ?= 7000
+fuzz: setup
+	$(WITH_ENV) SKIP_WASM_BUILD=1 GONKA_FUZZ_CASES=$(CASES) cargo test --release --locked -p gonka-runtime --test fuzz -- --nocapture
 
 # Formatting (rustfmt.toml), then clippy over every crate; runtime-facing crates deny unwrap,
 # expect, indexing and unchecked arithmetic (workspace lints).

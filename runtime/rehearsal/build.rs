@@ -47,8 +47,11 @@ fn main() {
 	// concurrently. The blob is built with the release profile, as for the debug node.
 	env::set_var("OUT_DIR", &rehearsal_out);
 	env::set_var("WASM_BUILD_TYPE", "release");
-	// The builder finds the crate in `cargo metadata` by this exact path.
-	let runtime = fs::canonicalize(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml"))
+	// The builder finds the crate in `cargo metadata` by this exact path. Read when the script
+	// runs, not when it is compiled: clones at other paths share the target directory, and
+	// cargo reuses this script's binary between them.
+	let manifest_dir = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+	let runtime = fs::canonicalize(PathBuf::from(manifest_dir).join("../Cargo.toml"))
 		.expect("runtime/Cargo.toml exists");
 	substrate_wasm_builder::WasmBuilder::new()
 		.with_project(runtime)
