@@ -5,8 +5,9 @@
 //! applies them through `Executive` to the development runtime, as a block author would.
 //!
 //! After every block it checks what must always hold: no panic; the block's weight and length
-//! within their limits; every pallet's `try_state`; total issuance changed only by the sprint's
-//! mint, the fees burned and dust. A failing sequence is shrunk by proptest to a short one.
+//! within their limits; the invariants of host-reputation, community-pool and inference (their
+//! `try_state`); every hold equal to its pallet's record; total issuance changed only by the
+//! sprint's mint, the fees burned and dust. A failing sequence is shrunk by proptest to a short one.
 //!
 //! `cargo test -p gonka-runtime --test fuzz` runs the same 4 cases every time (`make test`);
 //! `make fuzz` runs `GONKA_FUZZ_CASES` cases drawn at random, in release, and prints how many

@@ -31,6 +31,7 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod invariants;
 mod origin;
 mod proposals;
 pub mod types;
@@ -331,6 +332,14 @@ pub mod pallet {
 		InvalidParams,
 		/// The pool cannot pay this much and stay alive.
 		PoolTooLow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
 	}
 
 	#[pallet::call]

@@ -33,6 +33,7 @@ extern crate alloc;
 pub mod benchmarking;
 mod deposits;
 mod draws;
+mod invariants;
 mod pricing;
 mod rechecks;
 mod registry;
@@ -315,6 +316,11 @@ pub mod pallet {
 
 		fn on_idle(now: BlockNumberFor<T>, limit: Weight) -> Weight {
 			Self::prune_reported(now, limit)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 	}
 
