@@ -243,6 +243,7 @@ struct Tally {
 	succeeded: u64,
 }
 
+static CASES: AtomicU64 = AtomicU64::new(0);
 static CALLS: AtomicU64 = AtomicU64::new(0);
 static BLOCKS: AtomicU64 = AtomicU64::new(0);
 static INVALID: AtomicU64 = AtomicU64::new(0);
@@ -660,6 +661,9 @@ fn runner() -> TestRunner {
 fn the_runtime_survives_arbitrary_transactions() {
 	let started = std::time::Instant::now();
 	let result = runner().run(&proptest::collection::vec(action(), 50..300), |actions| {
+		if CASES.fetch_add(1, Ordering::Relaxed) % 500 == 499 {
+			println!("after {:.0?}: {}", started.elapsed(), tally());
+		}
 		development_chain().execute_with(|| {
 			let mut fuzzed = Fuzzed::new(keys());
 			fuzzed.block();
