@@ -14,7 +14,7 @@ FEATURES := --features gonka-node/test-cheats
 # Every build step sources what scripts/setup.sh decided (e.g. the WASM toolchain).
 WITH_ENV := set -a && . ./.build-env && set +a &&
 
-.PHONY: setup build run test test-rust test-js test-network test-setup chain-specs metadata bench bench-market lint weights llama-cpp-reference fuzz
+.PHONY: setup build run test test-rust test-js test-network test-setup test-faults chain-specs metadata bench bench-market lint weights llama-cpp-reference fuzz
 
 setup:
 	@scripts/setup.sh
@@ -31,10 +31,11 @@ test: build lint test-rust test-js test-setup
 
 # Every crate's tests, the zombienet networks included (they run the node just built, found
 # on PATH). Cargo runs one test binary at a time, so the networks have the machine to
-# themselves.
+# themselves. Then, with the benchmarks compiled in: the pallets' benchmark tests, and every
+# benchmark's storage work against its declared weight (runtime/tests/weights_hold.rs).
 test-rust: build
 	$(WITH_ENV) PATH=$(CARGO_TARGET_DIR)/debug:$$PATH cargo test --workspace --locked --no-fail-fast $(FEATURES)
-	$(WITH_ENV) SKIP_WASM_BUILD=1 cargo test --locked -p pallet-sprint -p pallet-proof-of-compute -p pallet-host-reputation -p pallet-community-pool -p pallet-treasury-for-training -p pallet-inference --features runtime-benchmarks
+	$(WITH_ENV) SKIP_WASM_BUILD=1 cargo test --locked -p pallet-sprint -p pallet-proof-of-compute -p pallet-host-reputation -p pallet-community-pool -p pallet-treasury-for-training -p pallet-inference -p gonka-runtime --features runtime-benchmarks --lib --test weights_hold
 
 # The upgrade test (epoch.test.js) builds the upgrade rehearsal's runtime with cargo, hence the
 # build environment.
@@ -50,6 +51,13 @@ test-network: build
 
 test-setup:
 	scripts/test-debian-wasm-route.sh
+
+# The network under faults (zombienet/tests/network_faults.rs, zombienet/network-faults.toml):
+# a partition that stops finality, two restarts in two phases of one epoch, a node syncing
+# from scratch; prints the figures docs/PERFORMANCE.md quotes. About 20 minutes; not part of
+# `make test`.
+test-faults: build
+	$(WITH_ENV) PATH=$(CARGO_TARGET_DIR)/debug:$$PATH cargo test --workspace --locked $(FEATURES) --test network_faults -- --ignored --nocapture
 
 # The runtime fuzzer (runtime/tests/fuzz.rs) in release: CASES random sequences of 50 to 300
 # transactions and block runs each (about 150 calls a case: 7,000 cases fuzzed 1,038,204

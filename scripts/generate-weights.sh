@@ -2,7 +2,8 @@
 # Regenerates the weights.rs of this project's pallets with frame-omni-bencher: builds the
 # runtime with its benchmarks, runs every benchmark of each pallet in the WASM executor and
 # writes the weights through scripts/weight-template.hbs. Installs frame-omni-bencher when it
-# is missing (a long build). STEPS and REPEAT override the defaults (20 and 10).
+# is missing (a long build). STEPS and REPEAT override the defaults (20 and 10); PALLETS names
+# the pallets to regenerate (all six by default), e.g. PALLETS="inference sprint".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +18,7 @@ fi
 cargo build -p gonka-runtime --features runtime-benchmarks
 wasm="$target/debug/wbuild/gonka-runtime/gonka_runtime.wasm"
 
-for pallet in sprint proof-of-compute host-reputation community-pool treasury-for-training inference; do
+for pallet in ${PALLETS:-sprint proof-of-compute host-reputation community-pool treasury-for-training inference}; do
 	frame-omni-bencher v1 benchmark pallet \
 		--runtime "$wasm" \
 		--pallet "pallet_${pallet//-/_}" \

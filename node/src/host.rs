@@ -51,14 +51,28 @@ pub fn host_key(
 	the_host_key(keystore, needed_by, or_else)
 }
 
-/// The one host key in `keystore`; the error says how to insert it, or that there are several.
+/// The one host key in `keystore`, once it has signed; the error says how to insert it, that
+/// there are several, or that its file cannot sign (a secret that is not one, or that gives
+/// another key than the file's name).
 pub fn the_host_key(
 	keystore: &KeystorePtr,
 	needed_by: &str,
 	or_else: &str,
 ) -> Result<sr25519::Public, String> {
 	match keystore.sr25519_public_keys(HOST_KEY_TYPE).as_slice() {
-		[public] => Ok(*public),
+		[public] => match keystore.sr25519_sign(HOST_KEY_TYPE, public, b"gonka/host-key-check") {
+			Ok(Some(_)) => Ok(*public),
+			failed => Err(format!(
+				"the host key {} (key type gpoc) cannot sign: {}; remove its file from the \
+				 keystore and insert the key again with `gonka-node key insert --key-type gpoc \
+				 --scheme sr25519 --suri <SECRET>`",
+				sp_core::crypto::Ss58Codec::to_ss58check(public),
+				match failed {
+					Err(error) => error.to_string(),
+					_ => "the keystore has no secret for it".into(),
+				}
+			)),
+		},
 		[] => Err(format!(
 			"{needed_by} needs the host key in the keystore: insert it with `gonka-node key \
 			 insert --key-type gpoc --scheme sr25519 --suri <SECRET> --base-path <BASE PATH> \

@@ -76,6 +76,22 @@ fn poc_host_and_epoch_results_describe_hosts_and_refuse_bad_requests() {
 		node.rpc_error("poc_epochResults", serde_json::json!([0, null, 1001])).expect("an error");
 	assert_eq!(too_many["code"], 8004);
 
+	// Parameters of the wrong shape get JSON-RPC's invalid-params error, naming what is wrong.
+	for (method, params) in [
+		("poc_host", serde_json::json!(["not an address"])),
+		("poc_host", serde_json::json!([alice, "0x1234"])),
+		("poc_epochResults", serde_json::json!([-1])),
+		("poc_epochResults", serde_json::json!(["zero"])),
+	] {
+		let error = node.rpc_error(method, params.clone()).expect("an error");
+		assert_eq!(error["code"], -32602, "{method} {params}: {error}");
+		assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{error}");
+	}
+	let unknown_block = node
+		.rpc_error("poc_status", serde_json::json!([format!("0x{}", "ab".repeat(32))]))
+		.expect("an error");
+	assert_eq!(unknown_block["code"], 8001, "a block this node does not have: {unknown_block}");
+
 	let page = node.rpc("poc_epochResults", serde_json::json!([0])).expect("a page");
 	assert_eq!(page["epoch"], 0);
 	assert!(page["results"].as_array().is_some_and(Vec::is_empty), "nobody computed: {page}");

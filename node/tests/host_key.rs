@@ -1,5 +1,6 @@
 //! The operator's path to a computing node: the host key inserted with `key insert` is the
-//! account the compute worker works for; a keystore with two host keys is refused.
+//! account the compute worker works for; a keystore with two host keys, or a key file that
+//! cannot sign, is refused with the fix.
 
 mod common;
 
@@ -65,4 +66,36 @@ fn two_host_keys_are_refused() {
 		stderr.contains("holds 2 host keys") && stderr.contains("keep exactly one"),
 		"{stderr}"
 	);
+}
+
+#[test]
+fn a_host_key_file_that_cannot_sign_is_named_with_the_fix() {
+	let dir = base_path("corrupt");
+	let base = dir.to_str().expect("utf-8 path");
+	insert_host_key(base, "//Charlie");
+	let keystore = dir.join("chains/dev/keystore");
+	let file = std::fs::read_dir(&keystore)
+		.expect("the keystore folder")
+		.filter_map(Result::ok)
+		.map(|entry| entry.path())
+		.find(|path| {
+			path.file_name().is_some_and(|name| name.to_string_lossy().starts_with("67706f63"))
+		})
+		.expect("the gpoc key file");
+
+	let mut lines = Vec::new();
+	// Another account's secret under Charlie's name, then no secret at all.
+	for secret in ["\"//Dave\"", "\"not a secret phrase\""] {
+		std::fs::write(&file, secret).expect("overwrite the key file");
+		let output = run_node(&["--chain", "dev", "--base-path", base, "--compute", "cpu"]);
+		let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+		assert!(!output.status.success(), "{stderr}");
+		lines.push(stderr);
+	}
+	let _ = std::fs::remove_dir_all(&dir);
+	for stderr in lines {
+		assert!(stderr.contains(CHARLIE) && stderr.contains("cannot sign"), "{stderr}");
+		assert!(stderr.contains("key insert --key-type gpoc"), "{stderr}");
+		assert!(!stderr.contains("panicked"), "{stderr}");
+	}
 }

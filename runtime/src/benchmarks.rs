@@ -1,10 +1,7 @@
 //! The pallets whose benchmarks the runtime runs (`frame-omni-bencher v1 benchmark pallet`,
 //! see `make weights`).
 
-use crate::{
-	CommunityPool, HostReputation, Inference, ProofOfCompute, Runtime, Sprint, TreasuryForTraining,
-};
-
+// The names below are resolved where the macros this defines expand: `apis.rs`.
 frame_benchmarking::define_benchmarks!(
 	[frame_benchmarking, BaselineBench::<Runtime>]
 	[frame_system, SystemBench::<Runtime>]

@@ -5,8 +5,7 @@
 //! applies them through `Executive` to the development runtime, as a block author would.
 //!
 //! After every block it checks what must always hold: no panic; the block's weight and length
-//! within their limits; the invariants of host-reputation, community-pool and inference (their
-//! `try_state`); every hold equal to its pallet's record; total issuance changed only by the
+//! within their limits; the invariants of all six project pallets (their `try_state`); every hold equal to its pallet's record; total issuance changed only by the
 //! sprint's mint, the fees burned and dust. A failing sequence is shrunk by proptest to a short one.
 //!
 //! `cargo test -p gonka-runtime --test fuzz` runs the same 4 cases every time (`make test`);
@@ -577,8 +576,7 @@ fn check_invariants(issuance: &mut (u128, u128), included: usize) {
 		*length.max.get(DispatchClass::Normal).max(length.max.get(DispatchClass::Operational));
 	assert!(included <= longest as usize, "{included} bytes of transactions in a block");
 
-	pallet_host_reputation::Pallet::<Runtime>::do_try_state()
-		.expect("host-reputation's invariants");
+	check_pallet_invariants();
 	check_holds();
 
 	let now = (Balances::total_issuance(), pallet_sprint::TotalEmitted::<Runtime>::get());
@@ -602,6 +600,24 @@ fn check_invariants(issuance: &mut (u128, u128), included: usize) {
 		);
 	}
 	*issuance = now;
+}
+
+/// Every project pallet's invariants, as `try-state` checks them.
+fn check_pallet_invariants() {
+	let now = System::block_number();
+	let checks = [
+		("sprint", pallet_sprint::Pallet::<Runtime>::do_try_state(now)),
+		("proof-of-compute", pallet_proof_of_compute::Pallet::<Runtime>::do_try_state()),
+		("host-reputation", pallet_host_reputation::Pallet::<Runtime>::do_try_state()),
+		("community-pool", pallet_community_pool::Pallet::<Runtime>::do_try_state()),
+		("treasury-for-training", pallet_treasury_for_training::Pallet::<Runtime>::do_try_state()),
+		("inference", pallet_inference::Pallet::<Runtime>::do_try_state()),
+	];
+	for (pallet, check) in checks {
+		if let Err(broken) = check {
+			panic!("block {now}: {pallet}'s invariant broken: {broken:?}");
+		}
+	}
 }
 
 /// Every hold is what its pallet records: an inference deposit its `Deposits` total, an

@@ -12,21 +12,22 @@ use std::{
 
 use gonka_epoch_watch::{
 	gonka::{self, runtime_types::gonka_primitives::runtime_api::SprintStatus},
-	Connection,
+	report, Connection, EpochWatcher, SettledEpoch,
 };
-use subxt::utils::H256;
+use subxt::utils::{AccountId32, H256};
+use subxt_signer::sr25519::Keypair;
 use zombienet_sdk::{LocalFileSystem, Network, NetworkConfig, NetworkConfigExt};
 
 pub use figures::Figures;
 pub use gonka::runtime_types::gonka_primitives::sprint::Phase;
 
-/// The network of four validators-hosts and one cheating host: `four-hosts.toml` of the
-/// checkout the test runs in. Cargo names it when it runs a test; the directory the test was
-/// compiled in is only the fallback, since a clone elsewhere may reuse the compiled binary.
-pub fn four_hosts() -> PathBuf {
+/// The network definition `file` (e.g. `four-hosts.toml`) of the checkout the test runs in.
+/// Cargo names it when it runs a test; the directory the test was compiled in is only the
+/// fallback, since a clone elsewhere may reuse the compiled binary.
+pub fn definition(file: &str) -> PathBuf {
 	std::env::var_os("CARGO_MANIFEST_DIR")
 		.map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
-		.join("four-hosts.toml")
+		.join(file)
 }
 
 /// The binary every network definition runs.
@@ -54,6 +55,28 @@ pub async fn spawn(definition: &Path) -> Result<Network<LocalFileSystem>, Error>
 	Ok(config.spawn_native().await.map_err(|e| format!("spawning {shown}: {e}"))?)
 }
 
+/// One epoch of the networks' chain (the runtime's): 25 blocks of 6 s.
+pub const EPOCH: Duration = Duration::from_secs(150);
+
+/// The account of a key pair.
+pub fn account(keypair: &Keypair) -> AccountId32 {
+	AccountId32(keypair.public_key().0)
+}
+
+/// The next epoch paid on `node`'s finalised chain (within two epochs), printed as the
+/// example client prints it.
+pub async fn next_epoch(
+	watcher: &mut EpochWatcher,
+	node: &NodeClient,
+) -> Result<SettledEpoch, Error> {
+	let next = tokio::time::timeout(2 * EPOCH, watcher.next())
+		.await
+		.map_err(|_| "no epoch was paid within two epochs")?
+		.ok_or("the node closed its finalised-blocks subscription")??;
+	print!("{}", report(&next, &node.connection.token));
+	Ok(next)
+}
+
 /// One node of a running network, as a client sees it.
 pub struct NodeClient {
 	/// The node's name in the network definition.
@@ -67,6 +90,24 @@ impl NodeClient {
 	pub async fn connect(network: &Network<LocalFileSystem>, name: &str) -> Result<Self, Error> {
 		let url = network.get_node(name)?.ws_uri().to_owned();
 		Ok(NodeClient { name: name.to_owned(), connection: Connection::open(&url).await? })
+	}
+
+	/// Connects to `name` of `network` once its RPC answers, for at most 60 s (after a
+	/// restart, or while it starts).
+	pub async fn connect_when_up(
+		network: &Network<LocalFileSystem>,
+		name: &str,
+	) -> Result<Self, Error> {
+		tokio::time::timeout(Duration::from_secs(60), async {
+			loop {
+				match Self::connect(network, name).await {
+					Ok(node) => break node,
+					Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
+				}
+			}
+		})
+		.await
+		.map_err(|_| format!("{name}'s RPC did not come back within 60 s").into())
 	}
 
 	/// The number of the node's best block.

@@ -17,9 +17,9 @@ use gonka_epoch_watch::{
 			pallet_host_reputation::types::{Host, HostInfo, HostStatus},
 		},
 	},
-	report, EpochWatcher, SettledEpoch,
+	EpochWatcher, SettledEpoch,
 };
-use gonka_zombienet::{spawn, Error, Figures, NodeClient, Phase};
+use gonka_zombienet::{account, next_epoch, spawn, Error, Figures, NodeClient, Phase, EPOCH};
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::{dev, Keypair};
 
@@ -27,12 +27,6 @@ use subxt_signer::sr25519::{dev, Keypair};
 const RESTARTED: &str = "charlie";
 /// The lazy validator.
 const LAZY: &str = "dave";
-/// One epoch of the runtime: 25 blocks of 6 s.
-const EPOCH: Duration = Duration::from_secs(150);
-
-fn account(keypair: &Keypair) -> AccountId32 {
-	AccountId32(keypair.public_key().0)
-}
 
 fn honest_accounts() -> [(&'static str, AccountId32); 4] {
 	[
@@ -66,16 +60,6 @@ async fn assert_honest_hosts_paid(epoch: &SettledEpoch, node: &NodeClient) {
 			epoch.epoch
 		);
 	}
-}
-
-/// The next epoch paid on `node`'s finalised chain, printed as the example client prints it.
-async fn next_epoch(watcher: &mut EpochWatcher, node: &NodeClient) -> Result<SettledEpoch, Error> {
-	let next = tokio::time::timeout(2 * EPOCH, watcher.next())
-		.await
-		.map_err(|_| "no epoch was paid within two epochs")?
-		.ok_or("the node closed its finalised-blocks subscription")??;
-	print!("{}", report(&next, &node.connection.token));
-	Ok(next)
 }
 
 /// `who`'s record in the host registry at the node's last finalised block.
@@ -155,7 +139,7 @@ async fn assert_example_printed(
 #[tokio::test(flavor = "multi_thread")]
 async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() -> Result<(), Error>
 {
-	let network = spawn(&gonka_zombienet::four_hosts()).await?;
+	let network = spawn(&gonka_zombienet::definition("four-hosts.toml")).await?;
 	// Kept when the test fails: each node's log is `<folder>/<name>/<name>.log`.
 	let folder = network.base_dir().map(std::path::PathBuf::from);
 	println!("network folder: {folder:?}");
@@ -255,16 +239,7 @@ async fn four_hosts_validate_each_other_catch_a_cheat_and_survive_a_node_down() 
 	// Charlie is killed and started again on its database: it catches up with the others.
 	charlie_node.restart(None).await?;
 	let target = alice.finalized_number().await?;
-	let charlie = tokio::time::timeout(Duration::from_secs(60), async {
-		loop {
-			match NodeClient::connect(&network, RESTARTED).await {
-				Ok(node) => break node,
-				Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
-			}
-		}
-	})
-	.await
-	.map_err(|_| "Charlie's RPC did not come back within 60 s of its restart")?;
+	let charlie = NodeClient::connect_when_up(&network, RESTARTED).await?;
 	charlie.wait_for_finalized(target, Duration::from_secs(90)).await?;
 
 	// It keeps earning: the epoch after its restart pays all four again.

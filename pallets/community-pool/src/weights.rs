@@ -46,12 +46,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `CommunityPool::Proposals` (r:0 w:1)
 	/// Proof: `CommunityPool::Proposals` (`max_values`: None, `max_size`: Some(4211), added: 6686, mode: `MaxEncodedLen`)
 	fn propose() -> Weight {
-		Weight::from_parts(62_403_000, 3770)
+		Weight::from_parts(58_387_000, 3770)
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	/// Storage: `CommunityPool::Proposals` (r:1 w:1)
 	/// Proof: `CommunityPool::Proposals` (`max_values`: None, `max_size`: Some(4211), added: 6686, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::LastSettledEpoch` (r:1 w:0)
+	/// Proof: `HostReputation::LastSettledEpoch` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::SettledEpochs` (r:1 w:0)
 	/// Proof: `HostReputation::SettledEpochs` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::RecentWeights` (r:1 w:0)
@@ -59,8 +61,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `CommunityPool::Votes` (r:1 w:1)
 	/// Proof: `CommunityPool::Votes` (`max_values`: None, `max_size`: Some(69), added: 2544, mode: `MaxEncodedLen`)
 	fn vote() -> Weight {
-		Weight::from_parts(25_248_000, 7676)
-			.saturating_add(T::DbWeight::get().reads(4))
+		Weight::from_parts(25_117_000, 7676)
+			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage: `CommunityPool::Proposals` (r:1 w:1)
@@ -77,8 +79,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `CommunityPool::OpenProposalsOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// The range of component `v` is `[1, 1000]`.
 	fn close(v: u32, ) -> Weight {
-		Weight::from_parts(50_512_279, 7676)
-			.saturating_add(Weight::from_parts(1_103_221, 0).saturating_mul(v.into()))
+		Weight::from_parts(39_021_445, 7676)
+			.saturating_add(Weight::from_parts(1_007_480, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -96,26 +98,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn enact() -> Weight {
-		Weight::from_parts(51_026_000, 7676)
+		Weight::from_parts(48_613_000, 7676)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// Storage: `System::AuthorizedUpgrade` (r:0 w:1)
 	/// Proof: `System::AuthorizedUpgrade` (`max_values`: Some(1), `max_size`: Some(33), added: 528, mode: `MaxEncodedLen`)
 	fn authorize_upgrade() -> Weight {
-		Weight::from_parts(4_336_000, 0)
+		Weight::from_parts(4_126_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `CommunityPool::Params` (r:0 w:1)
 	/// Proof: `CommunityPool::Params` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
-		Weight::from_parts(3_565_000, 0)
+		Weight::from_parts(3_475_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn spend() -> Weight {
-		Weight::from_parts(39_479_000, 6196)
+		Weight::from_parts(38_307_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -124,18 +126,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn propose() -> Weight {
-		Weight::from_parts(62_403_000, 3770)
+		Weight::from_parts(58_387_000, 3770)
 			.saturating_add(ParityDbWeight::get().reads(9))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn vote() -> Weight {
-		Weight::from_parts(25_248_000, 7676)
-			.saturating_add(ParityDbWeight::get().reads(4))
+		Weight::from_parts(25_117_000, 7676)
+			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn close(v: u32, ) -> Weight {
-		Weight::from_parts(50_512_279, 7676)
-			.saturating_add(Weight::from_parts(1_103_221, 0).saturating_mul(v.into()))
+		Weight::from_parts(39_021_445, 7676)
+			.saturating_add(Weight::from_parts(1_007_480, 0).saturating_mul(v.into()))
 			.saturating_add(ParityDbWeight::get().reads(6))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(ParityDbWeight::get().writes(6))
@@ -143,20 +145,20 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2544).saturating_mul(v.into()))
 	}
 	fn enact() -> Weight {
-		Weight::from_parts(51_026_000, 7676)
+		Weight::from_parts(48_613_000, 7676)
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn authorize_upgrade() -> Weight {
-		Weight::from_parts(4_336_000, 0)
+		Weight::from_parts(4_126_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(3_565_000, 0)
+		Weight::from_parts(3_475_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn spend() -> Weight {
-		Weight::from_parts(39_479_000, 6196)
+		Weight::from_parts(38_307_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}

@@ -187,9 +187,11 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `n` hosts checked, every one obliged and missing, so every one is slashed.
+	/// `n` hosts checked, every one obliged and missing, so every one is slashed. From 1: a
+	/// check reads the registry's end once more than it has hosts, which a range from 0 would
+	/// fit away.
 	#[benchmark]
-	fn check_downtime(n: Linear<0, 1_000>) {
+	fn check_downtime(n: Linear<1, 1_000>) {
 		for index in 0..n {
 			let who = funded::<T>("host", index);
 			Pallet::<T>::register_funded(&who);
@@ -199,11 +201,20 @@ mod benchmarks {
 		{
 			Pallet::<T>::check_downtime(n);
 		}
-		if n > 0 {
-			let first: T::AccountId = account("host", 0, 0);
-			let left = Hosts::<T>::get(&first).map(|host| host.collateral);
-			assert!(left < Some(collateral::<T>()), "every host checked is slashed");
+		// The page may hold the genesis's host in place of one of these (it is slashed too);
+		// a mock's `MaxHosts` may have refused some.
+		let full = collateral::<T>();
+		let (mut registered, mut slashed) = (0u32, 0u32);
+		for index in 0..n {
+			let who: T::AccountId = account("host", index, 0);
+			if let Some(host) = Hosts::<T>::get(&who) {
+				registered.saturating_inc();
+				if host.collateral < full {
+					slashed.saturating_inc();
+				}
+			}
 		}
+		assert!(slashed.saturating_add(1) >= registered, "every host checked is slashed");
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);

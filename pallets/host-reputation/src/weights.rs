@@ -49,7 +49,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::HostInfos` (r:0 w:1)
 	/// Proof: `HostReputation::HostInfos` (`max_values`: None, `max_size`: Some(502), added: 2977, mode: `MaxEncodedLen`)
 	fn register_host() -> Weight {
-		Weight::from_parts(71_307_000, 3604)
+		Weight::from_parts(68_773_000, 3604)
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
@@ -62,7 +62,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::TotalCollateral` (r:1 w:1)
 	/// Proof: `HostReputation::TotalCollateral` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn add_collateral() -> Weight {
-		Weight::from_parts(50_105_000, 3604)
+		Weight::from_parts(48_833_000, 3604)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -71,7 +71,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::HostInfos` (r:0 w:1)
 	/// Proof: `HostReputation::HostInfos` (`max_values`: None, `max_size`: Some(502), added: 2977, mode: `MaxEncodedLen`)
 	fn set_host_info() -> Weight {
-		Weight::from_parts(10_956_000, 3574)
+		Weight::from_parts(10_636_000, 3574)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -82,7 +82,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::Params` (r:1 w:0)
 	/// Proof: `HostReputation::Params` (`max_values`: Some(1), `max_size`: Some(68), added: 563, mode: `MaxEncodedLen`)
 	fn unregister() -> Weight {
-		Weight::from_parts(13_541_000, 3574)
+		Weight::from_parts(13_049_000, 3574)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -109,7 +109,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::RecentWeights` (r:0 w:1)
 	/// Proof: `HostReputation::RecentWeights` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn withdraw_collateral() -> Weight {
-		Weight::from_parts(72_979_000, 6134)
+		Weight::from_parts(68_523_000, 6134)
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().writes(10))
 	}
@@ -124,7 +124,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::OperatedHosts` (r:3 w:3)
 	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	fn set_operator() -> Weight {
-		Weight::from_parts(88_031_000, 8706)
+		Weight::from_parts(86_409_000, 8706)
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
@@ -135,7 +135,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::OperatedHosts` (r:2 w:2)
 	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	fn remove_operator() -> Weight {
-		Weight::from_parts(31_097_000, 6134)
+		Weight::from_parts(30_476_000, 6134)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -146,14 +146,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::Operators` (r:1 w:1)
 	/// Proof: `HostReputation::Operators` (`max_values`: None, `max_size`: Some(113), added: 2588, mode: `MaxEncodedLen`)
 	fn resign_operator() -> Weight {
-		Weight::from_parts(22_564_000, 3578)
+		Weight::from_parts(22_524_000, 3578)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	/// Storage: `HostReputation::Params` (r:0 w:1)
 	/// Proof: `HostReputation::Params` (`max_values`: Some(1), `max_size`: Some(68), added: 563, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
-		Weight::from_parts(3_776_000, 0)
+		Weight::from_parts(3_636_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `HostReputation::DowntimeCheck` (r:1 w:1)
@@ -172,11 +172,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::TotalCollateral` (r:1 w:1)
 	/// Proof: `HostReputation::TotalCollateral` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[0, 1000]`.
+	/// The range of component `n` is `[1, 1000]`.
 	fn check_downtime(n: u32, ) -> Weight {
-		Weight::from_parts(3_405_000, 3593)
-			.saturating_add(Weight::from_parts(45_303_637, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4))
+		Weight::from_parts(53_139_000, 3593)
+			.saturating_add(Weight::from_parts(45_739_350, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
@@ -187,53 +187,53 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_host() -> Weight {
-		Weight::from_parts(71_307_000, 3604)
+		Weight::from_parts(68_773_000, 3604)
 			.saturating_add(ParityDbWeight::get().reads(9))
 			.saturating_add(ParityDbWeight::get().writes(8))
 	}
 	fn add_collateral() -> Weight {
-		Weight::from_parts(50_105_000, 3604)
+		Weight::from_parts(48_833_000, 3604)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(4))
 	}
 	fn set_host_info() -> Weight {
-		Weight::from_parts(10_956_000, 3574)
+		Weight::from_parts(10_636_000, 3574)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn unregister() -> Weight {
-		Weight::from_parts(13_541_000, 3574)
+		Weight::from_parts(13_049_000, 3574)
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn withdraw_collateral() -> Weight {
-		Weight::from_parts(72_979_000, 6134)
+		Weight::from_parts(68_523_000, 6134)
 			.saturating_add(ParityDbWeight::get().reads(10))
 			.saturating_add(ParityDbWeight::get().writes(10))
 	}
 	fn set_operator() -> Weight {
-		Weight::from_parts(88_031_000, 8706)
+		Weight::from_parts(86_409_000, 8706)
 			.saturating_add(ParityDbWeight::get().reads(9))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn remove_operator() -> Weight {
-		Weight::from_parts(31_097_000, 6134)
+		Weight::from_parts(30_476_000, 6134)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	fn resign_operator() -> Weight {
-		Weight::from_parts(22_564_000, 3578)
+		Weight::from_parts(22_524_000, 3578)
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(3_776_000, 0)
+		Weight::from_parts(3_636_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn check_downtime(n: u32, ) -> Weight {
-		Weight::from_parts(3_405_000, 3593)
-			.saturating_add(Weight::from_parts(45_303_637, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(4))
+		Weight::from_parts(53_139_000, 3593)
+			.saturating_add(Weight::from_parts(45_739_350, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))

@@ -34,11 +34,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Draws, for up to `MaxSamplesPerBlock` reported jobs in report order whose sampling
-	/// block's VRF output is known, whether they are re-checked.
+	/// block's VRF output is known, whether they are re-checked. An entry whose job is gone
+	/// counts against the limit too, so that no queue of them makes a block read without
+	/// bound.
 	pub(crate) fn sample_reported(now: BlockNumberFor<T>) -> Weight {
 		let (mut head, tail) = SampleQueue::<T>::get();
-		let mut sampled = 0u32;
-		while head < tail && sampled < T::MaxSamplesPerBlock::get() {
+		let mut visited = 0u32;
+		while head < tail && visited < T::MaxSamplesPerBlock::get() {
+			visited = visited.saturating_add(1);
 			let Some(key) = QueuedJobs::<T>::get(head) else {
 				head = head.saturating_add(1);
 				continue;
@@ -55,10 +58,14 @@ impl<T: Config> Pallet<T> {
 			Self::sample(key, job, now);
 			QueuedJobs::<T>::remove(head);
 			head = head.saturating_add(1);
-			sampled = sampled.saturating_add(1);
 		}
 		SampleQueue::<T>::put((head, tail));
-		T::DbWeight::get().reads_writes(2, 1).saturating_add(T::WeightInfo::sample(sampled))
+		let queue = T::DbWeight::get().reads_writes(2, 1);
+		if visited == 0 {
+			queue
+		} else {
+			queue.saturating_add(T::WeightInfo::sample(visited))
+		}
 	}
 
 	/// Draws whether reported job `key` is re-checked and by whom; pays it otherwise.

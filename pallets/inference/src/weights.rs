@@ -40,10 +40,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::Models` (r:0 w:1)
 	/// Proof: `Inference::Models` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
 	fn register_model() -> Weight {
-		Weight::from_parts(9_734_000, 1489)
+		Weight::from_parts(8_613_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
+	/// Storage: `HostReputation::Hosts` (r:1 w:0)
+	/// Proof: `HostReputation::Hosts` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::OperatedHosts` (r:1 w:0)
+	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Models` (r:1 w:0)
 	/// Proof: `Inference::Models` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::LastSettledEpoch` (r:1 w:0)
@@ -57,15 +61,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::CurrentDraws` (r:1 w:1)
 	/// Proof: `Inference::CurrentDraws` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
 	fn serve() -> Weight {
-		Weight::from_parts(344_324_000, 178910)
-			.saturating_add(T::DbWeight::get().reads(69))
+		Weight::from_parts(325_996_000, 178910)
+			.saturating_add(T::DbWeight::get().reads(71))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
+	/// Storage: `HostReputation::Hosts` (r:1 w:0)
+	/// Proof: `HostReputation::Hosts` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::OperatedHosts` (r:1 w:0)
+	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Servers` (r:1 w:1)
 	/// Proof: `Inference::Servers` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	fn stop_serving() -> Weight {
-		Weight::from_parts(10_666_000, 5527)
-			.saturating_add(T::DbWeight::get().reads(1))
+		Weight::from_parts(14_511_000, 5527)
+			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `System::Account` (r:1 w:1)
@@ -75,7 +83,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::Deposits` (r:1 w:1)
 	/// Proof: `Inference::Deposits` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	fn deposit() -> Weight {
-		Weight::from_parts(46_490_000, 3604)
+		Weight::from_parts(41_322_000, 3604)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -84,7 +92,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::Params` (r:1 w:0)
 	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(56), added: 551, mode: `MaxEncodedLen`)
 	fn unlock() -> Weight {
-		Weight::from_parts(12_308_000, 3549)
+		Weight::from_parts(10_766_000, 3549)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -95,10 +103,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
-		Weight::from_parts(43_865_000, 3604)
+		Weight::from_parts(39_729_000, 3604)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
+	/// Storage: `HostReputation::Hosts` (r:1 w:0)
+	/// Proof: `HostReputation::Hosts` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::OperatedHosts` (r:1 w:0)
+	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Params` (r:1 w:0)
@@ -135,9 +147,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::JobExpiries` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 32]`.
 	fn finish(n: u32, ) -> Weight {
-		Weight::from_parts(86_745_604, 6039)
-			.saturating_add(Weight::from_parts(131_502_300, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(10))
+		Weight::from_parts(59_754_929, 6039)
+			.saturating_add(Weight::from_parts(124_236_316, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(12))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3))
 			.saturating_add(T::DbWeight::get().writes((7_u64).saturating_mul(n.into())))
@@ -165,16 +177,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `HostReputation::SettledEpochs` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `HostReputation::RecentWeights` (r:64 w:0)
 	/// Proof: `HostReputation::RecentWeights` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[0, 64]`.
+	/// The range of component `n` is `[1, 64]`.
 	fn sample(n: u32, ) -> Weight {
-		Weight::from_parts(164_326_368, 178910)
-			.saturating_add(Weight::from_parts(206_665_485, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(59))
+		Weight::from_parts(164_974_656, 178910)
+			.saturating_add(Weight::from_parts(200_089_815, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(72))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3037).saturating_mul(n.into()))
 	}
+	/// Storage: `HostReputation::Hosts` (r:1 w:0)
+	/// Proof: `HostReputation::Hosts` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::OperatedHosts` (r:1 w:0)
+	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Jobs` (r:1 w:1)
 	/// Proof: `Inference::Jobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Params` (r:1 w:0)
@@ -192,16 +208,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `HostReputation::RecentWeights` (r:64 w:0)
 	/// Proof: `HostReputation::RecentWeights` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn recheck() -> Weight {
-		Weight::from_parts(355_160_000, 178910)
-			.saturating_add(T::DbWeight::get().reads(71))
+		Weight::from_parts(349_582_000, 178910)
+			.saturating_add(T::DbWeight::get().reads(73))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
+	/// Storage: `HostReputation::Hosts` (r:2 w:0)
+	/// Proof: `HostReputation::Hosts` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
+	/// Storage: `HostReputation::OperatedHosts` (r:1 w:0)
+	/// Proof: `HostReputation::OperatedHosts` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Jobs` (r:1 w:1)
 	/// Proof: `Inference::Jobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Verdicts` (r:5 w:5)
 	/// Proof: `Inference::Verdicts` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `HostReputation::Hosts` (r:1 w:0)
-	/// Proof: `HostReputation::Hosts` (`max_values`: None, `max_size`: Some(109), added: 2584, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ModelCount` (r:1 w:0)
 	/// Proof: `Inference::ModelCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Servers` (r:3 w:3)
@@ -215,8 +233,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::OpenJobs` (r:1 w:1)
 	/// Proof: `Inference::OpenJobs` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn vote() -> Weight {
-		Weight::from_parts(122_984_000, 14601)
-			.saturating_add(T::DbWeight::get().reads(15))
+		Weight::from_parts(124_396_000, 14601)
+			.saturating_add(T::DbWeight::get().reads(17))
 			.saturating_add(T::DbWeight::get().writes(13))
 	}
 	/// Storage: `Inference::Jobs` (r:1 w:1)
@@ -234,14 +252,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::OpenJobs` (r:1 w:1)
 	/// Proof: `Inference::OpenJobs` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn close_expired() -> Weight {
-		Weight::from_parts(171_706_000, 21662)
+		Weight::from_parts(167_270_000, 21662)
 			.saturating_add(T::DbWeight::get().reads(23))
 			.saturating_add(T::DbWeight::get().writes(7))
 	}
 	/// Storage: `Inference::Params` (r:0 w:1)
 	/// Proof: `Inference::Params` (`max_values`: Some(1), `max_size`: Some(56), added: 551, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
-		Weight::from_parts(3_665_000, 0)
+		Weight::from_parts(3_555_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// Storage: `Inference::Params` (r:1 w:0)
@@ -258,8 +276,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Prices` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// The range of component `m` is `[0, 64]`.
 	fn reprice(m: u32, ) -> Weight {
-		Weight::from_parts(10_524_872, 10843)
-			.saturating_add(Weight::from_parts(13_053_341, 0).saturating_mul(m.into()))
+		Weight::from_parts(10_275_248, 10843)
+			.saturating_add(Weight::from_parts(12_668_088, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(m.into())))
@@ -286,15 +304,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `m` is `[1, 64]`.
 	/// The range of component `s` is `[1, 64]`.
 	fn refresh_draws(m: u32, s: u32, ) -> Weight {
-		Weight::from_parts(347_759_000, 7065)
-			.saturating_add(Weight::from_parts(76_068_001, 0).saturating_mul(m.into()))
-			.saturating_add(Weight::from_parts(70_783_800, 0).saturating_mul(s.into()))
-			.saturating_add(T::DbWeight::get().reads(7))
+		Weight::from_parts(312_055_000, 3497)
+			.saturating_add(Weight::from_parts(78_012_332, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(70_174_737, 0).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
-			.saturating_add(T::DbWeight::get().writes(5))
+			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(m.into())))
-			.saturating_add(Weight::from_parts(0, 4921).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(0, 5049).saturating_mul(m.into()))
 			.saturating_add(Weight::from_parts(0, 2780).saturating_mul(s.into()))
 	}
 	/// Storage: `Inference::JobsPrunedTo` (r:1 w:1)
@@ -304,7 +322,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::ReportedJobs` (r:0 w:1)
 	/// Proof: `Inference::ReportedJobs` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	fn prune_nonce() -> Weight {
-		Weight::from_parts(13_230_000, 8547)
+		Weight::from_parts(11_808_000, 8547)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -313,94 +331,94 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(9_734_000, 1489)
+		Weight::from_parts(8_613_000, 1489)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	fn serve() -> Weight {
-		Weight::from_parts(344_324_000, 178910)
-			.saturating_add(ParityDbWeight::get().reads(69))
+		Weight::from_parts(325_996_000, 178910)
+			.saturating_add(ParityDbWeight::get().reads(71))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn stop_serving() -> Weight {
-		Weight::from_parts(10_666_000, 5527)
-			.saturating_add(ParityDbWeight::get().reads(1))
+		Weight::from_parts(14_511_000, 5527)
+			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn deposit() -> Weight {
-		Weight::from_parts(46_490_000, 3604)
+		Weight::from_parts(41_322_000, 3604)
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	fn unlock() -> Weight {
-		Weight::from_parts(12_308_000, 3549)
+		Weight::from_parts(10_766_000, 3549)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn withdraw() -> Weight {
-		Weight::from_parts(43_865_000, 3604)
+		Weight::from_parts(39_729_000, 3604)
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	fn finish(n: u32, ) -> Weight {
-		Weight::from_parts(86_745_604, 6039)
-			.saturating_add(Weight::from_parts(131_502_300, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(10))
+		Weight::from_parts(59_754_929, 6039)
+			.saturating_add(Weight::from_parts(124_236_316, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(12))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3))
 			.saturating_add(ParityDbWeight::get().writes((7_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3037).saturating_mul(n.into()))
 	}
 	fn sample(n: u32, ) -> Weight {
-		Weight::from_parts(164_326_368, 178910)
-			.saturating_add(Weight::from_parts(206_665_485, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(59))
+		Weight::from_parts(164_974_656, 178910)
+			.saturating_add(Weight::from_parts(200_089_815, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(72))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3037).saturating_mul(n.into()))
 	}
 	fn recheck() -> Weight {
-		Weight::from_parts(355_160_000, 178910)
-			.saturating_add(ParityDbWeight::get().reads(71))
+		Weight::from_parts(349_582_000, 178910)
+			.saturating_add(ParityDbWeight::get().reads(73))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn vote() -> Weight {
-		Weight::from_parts(122_984_000, 14601)
-			.saturating_add(ParityDbWeight::get().reads(15))
+		Weight::from_parts(124_396_000, 14601)
+			.saturating_add(ParityDbWeight::get().reads(17))
 			.saturating_add(ParityDbWeight::get().writes(13))
 	}
 	fn close_expired() -> Weight {
-		Weight::from_parts(171_706_000, 21662)
+		Weight::from_parts(167_270_000, 21662)
 			.saturating_add(ParityDbWeight::get().reads(23))
 			.saturating_add(ParityDbWeight::get().writes(7))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(3_665_000, 0)
+		Weight::from_parts(3_555_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn reprice(m: u32, ) -> Weight {
-		Weight::from_parts(10_524_872, 10843)
-			.saturating_add(Weight::from_parts(13_053_341, 0).saturating_mul(m.into()))
+		Weight::from_parts(10_275_248, 10843)
+			.saturating_add(Weight::from_parts(12_668_088, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(9))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(m.into())))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(m.into())))
 			.saturating_add(Weight::from_parts(0, 4498).saturating_mul(m.into()))
 	}
 	fn refresh_draws(m: u32, s: u32, ) -> Weight {
-		Weight::from_parts(347_759_000, 7065)
-			.saturating_add(Weight::from_parts(76_068_001, 0).saturating_mul(m.into()))
-			.saturating_add(Weight::from_parts(70_783_800, 0).saturating_mul(s.into()))
-			.saturating_add(ParityDbWeight::get().reads(7))
+		Weight::from_parts(312_055_000, 3497)
+			.saturating_add(Weight::from_parts(78_012_332, 0).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(70_174_737, 0).saturating_mul(s.into()))
+			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(s.into())))
-			.saturating_add(ParityDbWeight::get().writes(5))
+			.saturating_add(ParityDbWeight::get().writes(1))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(m.into())))
-			.saturating_add(Weight::from_parts(0, 4921).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(0, 5049).saturating_mul(m.into()))
 			.saturating_add(Weight::from_parts(0, 2780).saturating_mul(s.into()))
 	}
 	fn prune_nonce() -> Weight {
-		Weight::from_parts(13_230_000, 8547)
+		Weight::from_parts(11_808_000, 8547)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}

@@ -44,6 +44,7 @@ mod attest;
 mod benchmarking;
 mod cleanup;
 pub mod extension;
+mod invariants;
 mod payout;
 pub mod queries;
 mod reveal;
@@ -471,6 +472,11 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(_now: BlockNumberFor<T>) -> Weight {
 			Self::settle_page().saturating_add(Self::clean_up_old_epochs())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 	}
 

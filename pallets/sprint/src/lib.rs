@@ -23,6 +23,7 @@
 
 mod clock;
 mod emission;
+mod invariants;
 pub mod weights;
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -300,6 +301,11 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			Self::advance(now)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state(now)
 		}
 	}
 

@@ -12,6 +12,7 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod invariants;
 mod treasury;
 pub mod types;
 pub mod weights;
@@ -115,6 +116,14 @@ pub mod pallet {
 		TreasuryTooLow,
 		/// The purpose must be printable UTF-8, not empty.
 		InvalidPurpose,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
 	}
 
 	#[pallet::call]

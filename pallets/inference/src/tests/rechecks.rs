@@ -343,3 +343,23 @@ fn a_host_that_lost_its_weight_judges_nobody() {
 		assert_eq!(dispute_checkers(key), vec![others[0]]);
 	});
 }
+
+/// Jobs closed past their deadline before the draw reached them (anyone may close an expired
+/// job) leave their places in the sample queue. The draw used to skip such places without
+/// counting them, so a long run of them made one block read every one while its weight
+/// declared none sampled. Each place visited now counts against `MaxSamplesPerBlock`.
+#[test]
+fn a_queue_of_closed_jobs_is_drawn_through_a_bounded_number_per_block() {
+	new_test_ext().execute_with(|| {
+		run_to_block(3);
+		for position in 0..50u64 {
+			crate::QueuedJobs::<Test>::insert(position, [position as u8; 32]);
+		}
+		crate::SampleQueue::<Test>::put((0, 50));
+		run_to_block(4);
+		let limit = u64::from(<Test as crate::Config>::MaxSamplesPerBlock::get());
+		assert_eq!(crate::SampleQueue::<Test>::get(), (limit, 50));
+		run_to_block(5);
+		assert_eq!(crate::SampleQueue::<Test>::get(), (2 * limit, 50));
+	});
+}

@@ -4,6 +4,7 @@ mod attest;
 mod cleanup;
 mod commit;
 mod extension;
+mod invariants;
 mod payout;
 mod reveal;
 mod settlement;

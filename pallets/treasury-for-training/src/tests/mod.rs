@@ -6,6 +6,8 @@ use sp_runtime::DispatchError;
 
 use crate::{mock::*, Error, Event, Grant, GrantCount, TotalReceived, TrainingFund};
 
+mod invariants;
+
 /// What the inference pallet does with a payment: the treasury's share from the payer.
 fn pay_inference(payer: u64, revenue: u64) {
 	let share = <TreasuryForTraining as TrainingFund<u64, u64>>::share_of(revenue);
