@@ -87,7 +87,7 @@ fn declared_weight(
 	let c = |name: BenchmarkParameter| {
 		components.iter().find(|(p, _)| *p == name).map_or(0, |(_, value)| *value)
 	};
-	use BenchmarkParameter::{h, k, l, m, n, s, v};
+	use BenchmarkParameter::{h, k, l, m, n, v};
 	Some(match (pallet, benchmark) {
 		("pallet_sprint", "set_emission") => Sprint::set_emission(),
 		("pallet_sprint", "set_params") => Sprint::set_params(),
@@ -131,7 +131,7 @@ fn declared_weight(
 		("pallet_inference", "close_expired") => Market::close_expired(),
 		("pallet_inference", "set_params") => Market::set_params(),
 		("pallet_inference", "reprice") => Market::reprice(c(m)),
-		("pallet_inference", "refresh_draws") => Market::refresh_draws(c(m), c(s)),
+		("pallet_inference", "refresh_draws") => Market::refresh_draws(c(m)),
 		("pallet_inference", "prune_nonce") => Market::prune_nonce(),
 		("pallet_treasury_for_training", "grant") => Treasury::grant(),
 		_ => return None,

@@ -47,10 +47,7 @@ impl<T: Config> Pallet<T> {
 				servers.retain(|server| weighted.iter().any(|(host, _)| host == server))
 			});
 		}
-		let servers = T::MaxServers::get();
-		T::DbWeight::get()
-			.reads_writes(3, 1)
-			.saturating_add(T::WeightInfo::refresh_draws(models, servers))
+		T::DbWeight::get().reads_writes(3, 1).saturating_add(T::WeightInfo::refresh_draws(models))
 	}
 
 	/// Writes down `model`'s servers with weight and their weight for the current period.

@@ -7,6 +7,7 @@
 
 use alloc::collections::BTreeMap;
 use frame_support::ensure;
+use gonka_primitives::sampling::samples_floor;
 use pallet_sprint::EpochStatus as _;
 use sp_runtime::{Saturating, TryRuntimeError};
 
@@ -52,9 +53,10 @@ impl<T: Config> Pallet<T> {
 		let mut prior_weights = BTreeMap::new();
 		for (host, reveal) in Revealed::<T>::iter_prefix(epoch) {
 			let commitment = commitments.get(&host).ok_or("a reveal without a commitment")?;
+			let answers_for = samples_floor(commitment.samples).min(commitment.count);
 			ensure!(
-				u32::try_from(reveal.leaves.len()).is_ok_and(|n| n <= commitment.samples),
-				"more leaves revealed than the host answers for"
+				u32::try_from(reveal.leaves.len()).is_ok_and(|n| n == answers_for),
+				"the leaves revealed are not as many as the host answers for"
 			);
 			ensure!(
 				Participants::<T>::get(epoch, reveal.index) == Some(host),

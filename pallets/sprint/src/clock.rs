@@ -1,7 +1,10 @@
 //! The epoch clock: which epoch and phase a block belongs to, and what happens when they change.
 
 use codec::Encode;
-use frame_support::{traits::Randomness, weights::Weight};
+use frame_support::{
+	traits::{Get, Randomness},
+	weights::Weight,
+};
 use frame_system::pallet_prelude::BlockNumberFor;
 use gonka_primitives::sprint::{derive_phase_seed, derive_seed, fold_entropy, SEED_BLOCKS};
 use sp_runtime::{traits::Saturating, SaturatedConversion};
@@ -79,9 +82,13 @@ impl<T: Config> Pallet<T> {
 			(None, _) => frame_system::Pallet::<T>::parent_hash().encode(),
 		};
 		let entropy = fold_entropy(&PhaseEntropy::<T>::get(), &randomness);
+		// What gathering adds to a phase's bookkeeping (`enter_phase`), counted by hand: the
+		// entropy and the block's randomness read, the entropy and the epoch written.
+		let weight =
+			T::WeightInfo::enter_phase().saturating_add(T::DbWeight::get().reads_writes(2, 2));
 		if into_phase < SEED_BLOCKS {
 			PhaseEntropy::<T>::put(entropy);
-			return T::WeightInfo::enter_phase();
+			return weight;
 		}
 		PhaseEntropy::<T>::kill();
 		if phase == Phase::Reveal {
@@ -94,7 +101,7 @@ impl<T: Config> Pallet<T> {
 			Self::deposit_event(Event::ValidationSeedFixed { epoch: epoch.index, validation_seed });
 		}
 		CurrentEpoch::<T>::put(epoch);
-		T::WeightInfo::enter_phase()
+		weight
 	}
 
 	/// `blake2_256(randomness ‖ parent_hash ‖ epoch_le)` for this block.

@@ -344,10 +344,11 @@ fn a_host_that_lost_its_weight_judges_nobody() {
 	});
 }
 
-/// Jobs closed past their deadline before the draw reached them (anyone may close an expired
-/// job) leave their places in the sample queue. The draw used to skip such places without
-/// counting them, so a long run of them made one block read every one while its weight
-/// declared none sampled. Each place visited now counts against `MaxSamplesPerBlock`.
+/// A queue place whose job is gone: no call removes a job before its draw today (`close`
+/// refuses reported jobs), but the draw skipped such places without counting them, so a run
+/// of them, left by a future change or a faulty migration, made one block read every one
+/// while its weight declared none sampled. Each place visited now counts against
+/// `MaxSamplesPerBlock`.
 #[test]
 fn a_queue_of_closed_jobs_is_drawn_through_a_bounded_number_per_block() {
 	new_test_ext().execute_with(|| {
