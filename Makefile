@@ -54,14 +54,14 @@ test-setup:
 
 # The network under faults (zombienet/tests/network_faults.rs, zombienet/network-faults.toml):
 # a partition that stops finality, two restarts in two phases of one epoch, a node syncing
-# from scratch; prints the figures docs/PERFORMANCE.md quotes. About 20 minutes; not part of
+# from scratch; prints the figures docs/PERFORMANCE.md quotes. About 12 minutes; not part of
 # `make test`.
 test-faults: build
 	$(WITH_ENV) PATH=$(CARGO_TARGET_DIR)/debug:$$PATH cargo test --workspace --locked $(FEATURES) --test network_faults -- --ignored --nocapture
 
 # The runtime fuzzer (runtime/tests/fuzz.rs) in release: CASES random sequences of 50 to 300
-# transactions and block runs each (about 150 calls a case: 7,000 cases fuzzed 1,038,204
-# calls in 17 min here, docs/SECURITY.md); `make test` runs 4 fixed ones. Prints the calls,
+# transactions and block runs each (about 150 calls a case: 7,000 cases fuzzed 1,033,824
+# calls in 18 min here, docs/SECURITY.md); `make test` runs 4 fixed ones. Prints the calls,
 # blocks and outcomes fuzzed, every 500 cases and at the end.
 CASES ?= 7000
 fuzz: setup
