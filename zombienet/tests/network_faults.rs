@@ -14,7 +14,7 @@
 //! In every epoch settled, no Proof-of-Compute submission failed on chain: none was doubled
 //! (a second commit, reveal, seal or opening would fail as already made). The run prints its
 //! figures (time to resume finality, catch-up and sync times, the epochs a fault cost a host),
-//! which docs/PERFORMANCE.md quotes. About 20 minutes: `make test-faults` runs it, not
+//! which docs/PERFORMANCE.md quotes. About 12 minutes: `make test-faults` runs it, not
 //! `make test`.
 
 use std::time::{Duration, Instant};
@@ -94,7 +94,7 @@ async fn wait_for_phase(node: &NodeClient, epoch: u64, phase: Phase) -> Result<(
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "about 20 minutes of live network: `make test-faults` runs it"]
+#[ignore = "about 12 minutes of live network: `make test-faults` runs it"]
 async fn finality_and_payment_survive_a_partition_restarts_and_a_node_syncing_from_scratch(
 ) -> Result<(), Error> {
 	let mut network = spawn(&definition("network-faults.toml")).await?;
