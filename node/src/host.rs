@@ -12,7 +12,7 @@ use codec::Encode;
 use gonka_offchain_worker::driver::HOST_KEY_TYPE;
 use gonka_runtime::{opaque::Block, AccountId, Nonce, RuntimeCall};
 use pallet_proof_of_compute::extension::{
-	ALREADY_SUBMITTED, NOT_A_HOST, NOT_READY, WRONG_EPOCH_OR_PHASE,
+	ALREADY_SUBMITTED, NOT_A_HOST, NOT_READY, WRONG_EPOCH_OR_PHASE, WRONG_LEAVES, WRONG_OPENING,
 };
 use sc_service::Configuration;
 use sc_transaction_pool_api::{
@@ -242,6 +242,12 @@ fn describe(error: PoolError) -> String {
 		}
 		PoolError::InvalidTransaction(InvalidTransaction::Custom(NOT_READY)) => {
 			"the phase's seed is not fixed yet, or there is no commitment to reveal".into()
+		}
+		PoolError::InvalidTransaction(InvalidTransaction::Custom(WRONG_LEAVES)) => {
+			"the challenge seed changed (a reorganisation): revealing again for the new one".into()
+		}
+		PoolError::InvalidTransaction(InvalidTransaction::Custom(WRONG_OPENING)) => {
+			"the opening's values and salt do not give the sealed hash".into()
 		}
 		other => other.to_string(),
 	}

@@ -29,7 +29,9 @@ use sp_runtime::{
 
 use gonka_primitives::attestation::seal;
 
-use crate::{attest::attestation_by, Call, Commitments, Config, HostRegistry, Revealed, Verdicts};
+use crate::{
+	attest::attestation_by, Call, Commitments, Config, HostRegistry, Pallet, Revealed, Verdicts,
+};
 
 /// `InvalidTransaction::Custom` code: the sender is not a registered host.
 pub const NOT_A_HOST: u8 = 1;
@@ -46,6 +48,13 @@ pub const NOT_READY: u8 = 4;
 /// `InvalidTransaction::Custom` code: the opening's values and salt do not give the sealed
 /// hash (a worker that lost its salt would otherwise pay for a failing opening every block).
 pub const WRONG_OPENING: u8 = 5;
+
+/// `InvalidTransaction::Custom` code: the reveal's leaves are not those the challenge seed of
+/// this chain picks. A reveal made on a fork whose seed block was then replaced would land and
+/// fail, and the host would be punished as for fraud; refused here, it leaves the pool when
+/// the pool revalidates it on the new best block, and the worker reveals again for the new
+/// seed.
+pub const WRONG_LEAVES: u8 = 6;
 
 /// Priority of Proof-of-Compute submissions: ahead of ordinary transfers, which pay by fee.
 const POC_PRIORITY: TransactionPriority = TransactionPriority::MAX / 2;
@@ -98,7 +107,8 @@ where
 	fn weight(&self, call: &T::RuntimeCall) -> Weight {
 		if call.is_sub_type().is_some() {
 			// Epoch, phase, registry, the submission's own storage item and, for a reveal, the
-			// commitment; and the host the signer acts for.
+			// commitment (its leaf indices drawn from the seed cost no storage); and the host
+			// the signer acts for.
 			T::DbWeight::get().reads(5).saturating_add(T::Hosts::acting_for_weight())
 		} else {
 			Weight::zero()
@@ -116,9 +126,13 @@ where
 		_source: TransactionSource,
 	) -> ValidateResult<Self::Val, T::RuntimeCall> {
 		let mut opening = None;
+		let mut revealed = None;
 		let (step, epoch, validated) = match call.is_sub_type() {
 			Some(Call::commit { epoch, .. }) => (Phase::Commit, *epoch, None),
-			Some(Call::reveal { epoch, .. }) => (Phase::Reveal, *epoch, None),
+			Some(Call::reveal { epoch, leaves }) => {
+				revealed = Some(leaves);
+				(Phase::Reveal, *epoch, None)
+			}
 			Some(Call::attest { epoch, host, .. }) => (Phase::Validate, *epoch, Some(host)),
 			Some(Call::open_attestation { epoch, host, values, salt }) => {
 				opening = Some((values, salt));
@@ -141,11 +155,12 @@ where
 		// committed host that cannot land its reveal is punished as for fraud.
 		let attestations = validated.map(|validated| Verdicts::<T>::get(epoch, validated));
 		let attestation = attestations.as_ref().and_then(|all| attestation_by(all, host));
+		let commitment = match step {
+			Phase::Reveal => Commitments::<T>::get(epoch, host),
+			_ => None,
+		};
 		let ready = match step {
-			Phase::Reveal => {
-				seed_fixed_by_block::<T>(&current, step)
-					&& Commitments::<T>::contains_key(epoch, host)
-			}
+			Phase::Reveal => seed_fixed_by_block::<T>(&current, step) && commitment.is_some(),
 			Phase::Validate => seed_fixed_by_block::<T>(&current, step),
 			Phase::Open => attestation.is_some(),
 			_ => true,
@@ -161,6 +176,16 @@ where
 		};
 		if already {
 			return Err(InvalidTransaction::Custom(ALREADY_SUBMITTED).into());
+		}
+		// The seed is in storage once the pool's best block fixed it; validated for the block
+		// that fixes it, the reveal is admitted as it stands (checked again when it lands).
+		if let (Some(leaves), Some(commitment), Some(seed)) =
+			(revealed, commitment, current.challenge_seed)
+		{
+			let expected = Pallet::<T>::leaves_challenged(&seed, host, &commitment);
+			if !leaves.iter().map(|leaf| leaf.index).eq(expected) {
+				return Err(InvalidTransaction::Custom(WRONG_LEAVES).into());
+			}
 		}
 		if let (Some((values, salt)), Some(attestation)) = (opening, attestation) {
 			if seal(host, values, salt) != attestation.seal {

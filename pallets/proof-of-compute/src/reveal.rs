@@ -7,6 +7,7 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use gonka_primitives::{
 	merkle::{verify, ProofError},
 	sampling::leaves_to_reveal,
+	Hash32,
 };
 use pallet_sprint::{EpochInfo, EpochStatus, Phase};
 
@@ -39,7 +40,16 @@ impl<T: Config> Pallet<T> {
 		else {
 			return alloc::vec::Vec::new();
 		};
-		leaves_to_reveal(&seed, &host.encode(), commitment.count, commitment.samples)
+		Self::leaves_challenged(&seed, host, &commitment)
+	}
+
+	/// The leaf indices `seed` challenges of `host`'s `commitment`, in ascending order.
+	pub(crate) fn leaves_challenged(
+		seed: &Hash32,
+		host: &T::AccountId,
+		commitment: &Commitment,
+	) -> alloc::vec::Vec<u32> {
+		leaves_to_reveal(seed, &host.encode(), commitment.count, commitment.samples)
 	}
 
 	/// Checks a reveal against the commitment: exactly the challenged leaves, each proven
@@ -53,8 +63,7 @@ impl<T: Config> Pallet<T> {
 	) -> Result<RevealedLeaves, Error<T>> {
 		// The challenge seed is fixed in the reveal phase's second block.
 		let seed = epoch.challenge_seed.ok_or(Error::<T>::WrongPhase)?;
-		let expected =
-			leaves_to_reveal(&seed, &host.encode(), commitment.count, commitment.samples);
+		let expected = Self::leaves_challenged(&seed, host, &commitment);
 		ensure!(
 			leaves.len() == expected.len()
 				&& leaves.iter().zip(&expected).all(|(l, i)| l.index == *i),

@@ -1,6 +1,7 @@
 //! The pool-side check: free submissions only from hosts, in their step, once.
 
 use frame_support::{assert_ok, dispatch::DispatchInfo};
+use gonka_primitives::merkle::{Leaf, MerkleTree};
 use sp_runtime::{
 	traits::DispatchTransaction,
 	transaction_validity::{
@@ -9,7 +10,9 @@ use sp_runtime::{
 };
 
 use crate::{
-	extension::{ALREADY_SUBMITTED, NOT_A_HOST, NOT_READY, WRONG_EPOCH_OR_PHASE, WRONG_OPENING},
+	extension::{
+		ALREADY_SUBMITTED, NOT_A_HOST, NOT_READY, WRONG_EPOCH_OR_PHASE, WRONG_LEAVES, WRONG_OPENING,
+	},
 	mock::*,
 	CheckHostSubmission,
 };
@@ -55,24 +58,64 @@ fn strangers_wrong_steps_and_second_submissions_are_kept_out() {
 fn reveals_that_cannot_succeed_are_kept_out() {
 	new_test_ext().execute_with(|| {
 		run_to_block(COMMIT);
-		assert_ok!(ProofOfCompute::commit(RuntimeOrigin::signed(1), 0, root(1), 5));
-		let reveal = RuntimeCall::ProofOfCompute(crate::Call::reveal {
-			epoch: 0,
-			leaves: bounded(Vec::new()),
-		});
+		let (leaves, tree) = committed(1, 5);
 		run_to_block(REVEAL - 2);
 		System::set_block_number(REVEAL - 1);
-		assert_eq!(validate(1, &reveal), Err(custom(NOT_READY)), "no challenge seed yet");
+		let nothing = reveal_call(Vec::new());
+		assert_eq!(validate(1, &nothing), Err(custom(NOT_READY)), "no challenge seed yet");
 		// A peer whose best block is the one before the seed's validates for the block that
 		// fixes it: it admits the reveal (refused, it would never be sent that peer again).
 		run_to_block(REVEAL - 1);
 		System::set_block_number(REVEAL);
-		assert!(validate(1, &reveal).is_ok());
+		assert!(validate(1, &nothing).is_ok());
 		System::set_block_number(REVEAL - 1);
 		run_to_block(REVEAL);
-		assert!(validate(1, &reveal).is_ok());
-		assert_eq!(validate(2, &reveal), Err(custom(NOT_READY)), "host 2 did not commit");
+		assert!(validate(1, &reveal_call(challenged(1, &leaves, &tree))).is_ok());
+		assert_eq!(validate(2, &nothing), Err(custom(NOT_READY)), "host 2 did not commit");
 	});
+}
+
+/// The attack a reorganisation makes on an honest host: its worker revealed the leaves the
+/// seed of one fork challenges, and the block that fixed that seed was replaced. Admitted,
+/// the reveal lands on the new fork, fails with `WrongLeaves`, and the host, whose reveal
+/// phase then runs out, is punished as for fraud. Refused, it leaves the pool on the new best
+/// block, and the worker reveals again for the new seed.
+#[test]
+fn a_reveal_for_a_replaced_challenge_seed_leaves_the_pool() {
+	new_test_ext().execute_with(|| {
+		run_to_block(COMMIT);
+		let (leaves, tree) = committed(1, 64);
+		run_to_block(REVEAL);
+		let for_this_fork = reveal_call(challenged(1, &leaves, &tree));
+		assert!(validate(1, &for_this_fork).is_ok());
+		pallet_sprint::CurrentEpoch::<Test>::mutate(|epoch| {
+			epoch.as_mut().expect("an epoch runs").challenge_seed = Some([0xEE; 32]);
+		});
+		assert_eq!(validate(1, &for_this_fork), Err(custom(WRONG_LEAVES)));
+		let for_the_new_fork = reveal_call(challenged(1, &leaves, &tree));
+		assert_ne!(for_the_new_fork, for_this_fork, "the new seed challenges other leaves");
+		assert!(validate(1, &for_the_new_fork).is_ok());
+		let RuntimeCall::ProofOfCompute(crate::Call::reveal { leaves: stale, .. }) = for_this_fork
+		else {
+			unreachable!("a reveal")
+		};
+		assert_eq!(
+			ProofOfCompute::reveal(RuntimeOrigin::signed(1), 0, stale),
+			Err(crate::Error::<Test>::WrongLeaves.into()),
+			"what would have landed"
+		);
+	});
+}
+
+fn committed(host: u64, hits: u32) -> (Vec<Leaf>, MerkleTree) {
+	let leaves = honest_hits(hits);
+	let tree = MerkleTree::from_leaves(&leaves).expect("increasing nonces");
+	assert_ok!(ProofOfCompute::commit(RuntimeOrigin::signed(host), 0, tree.root(), hits));
+	(leaves, tree)
+}
+
+fn reveal_call(leaves: Vec<crate::RevealedLeaf>) -> RuntimeCall {
+	RuntimeCall::ProofOfCompute(crate::Call::reveal { epoch: 0, leaves: bounded(leaves) })
 }
 
 #[test]
