@@ -12,21 +12,16 @@ use gonka_inference_engine::{
 
 #[test]
 fn the_kernels_compile_to_ptx() {
-	if !cuda::nvrtc_present() && std::env::var_os("GONKA_REQUIRE_NVRTC").is_none() {
-		eprintln!("SKIPPED: NVRTC (libnvrtc.so.12) not found; `make test` provides it");
+	if !gonka_cuda::testing::nvrtc() {
 		return;
 	}
-	let ptx = cuda::compile().expect("the kernels compile").to_src();
-	for kernel in cuda::KERNELS {
-		assert!(ptx.contains(&format!(".entry {kernel}")), "no entry point {kernel} in the PTX");
-	}
+	let ptx = cuda::compile().expect("the kernels compile");
+	gonka_cuda::has_entry_points(&ptx, &cuda::KERNELS).expect("every kernel in the PTX");
 }
 
 #[test]
 fn a_completion_on_the_gpu_passes_the_cpu_recheck() {
-	if let Err(why) = cuda::probe() {
-		assert!(std::env::var_os("GONKA_REQUIRE_GPU").is_none(), "GONKA_REQUIRE_GPU: {why}");
-		eprintln!("SKIPPED: no usable GPU here ({why})");
+	if gonka_cuda::testing::gpus().is_none() {
 		return;
 	}
 	let (cpu, _folder) = common::test_model(StoredAs::F32);

@@ -5,7 +5,7 @@ use std::{num::NonZeroUsize, sync::Arc};
 
 use gonka_offchain_worker::{
 	driver::{self, metrics::Metrics, Cheat, Submission, Submitter, WorkerConfig},
-	engine::BackendKind,
+	engine::{devices::select, BackendKind, EngineError},
 };
 use gonka_runtime::{AccountId, RuntimeCall};
 use sc_service::{Configuration, TaskManager};
@@ -24,7 +24,7 @@ use crate::{
 pub enum ComputeMode {
 	/// All CPU cores (or `--compute-threads`).
 	Cpu,
-	/// An NVIDIA GPU through CUDA (`--compute-device`).
+	/// NVIDIA GPUs through CUDA: every one, or `--compute-devices`.
 	Cuda,
 	/// No compute: the node does not take part in the Sprint.
 	Off,
@@ -43,9 +43,11 @@ pub struct ComputeArgs {
 	#[arg(long, value_name = "N")]
 	pub compute_threads: Option<NonZeroUsize>,
 
-	/// The CUDA device ordinal for `--compute cuda`.
-	#[arg(long, value_name = "ORDINAL", default_value_t = 0)]
-	pub compute_device: usize,
+	/// The CUDA device ordinals `--compute cuda` searches on, comma-separated (`0,2`)
+	/// [default: every GPU]. A GPU that fails hands its part to the CPU for the rest of the
+	/// Sprint.
+	#[arg(long, value_name = "ORDINALS", value_delimiter = ',')]
+	pub compute_devices: Vec<usize>,
 
 	/// Ways to cheat, for tests of the network's fraud detection (builds with the
 	/// `test-cheats` feature only).
@@ -124,8 +126,12 @@ impl ComputeSetup {
 	) -> Result<Self, String> {
 		let public = host_key(config, keystore, "--compute", "start with --compute off")?;
 		if backend == BackendKind::Cuda {
-			gonka_offchain_worker::engine::cuda::probe()
+			let count = gonka_offchain_worker::engine::cuda::probe()
 				.map_err(|error| format!("--compute cuda cannot run here: {error}"))?;
+			select(&args.compute_devices, count).map_err(|error| match error {
+				EngineError::Input(why) => format!("--compute-devices: {why}"),
+				error => format!("--compute cuda cannot run here: {error}"),
+			})?;
 		}
 		let metrics = config
 			.prometheus_registry()
@@ -136,7 +142,7 @@ impl ComputeSetup {
 			config: WorkerConfig {
 				backend,
 				threads: args.compute_threads,
-				device: args.compute_device,
+				devices: args.compute_devices.clone(),
 				data_dir: config.base_path.config_dir(config.chain_spec.id()).join("compute"),
 				cheat: args.cheat(),
 			},

@@ -85,9 +85,9 @@ pub struct BenchCmd {
 	/// CPU threads (all cores by default).
 	#[arg(long)]
 	pub threads: Option<NonZeroUsize>,
-	/// CUDA device ordinal.
-	#[arg(long, default_value_t = 0)]
-	pub device: usize,
+	/// CUDA device ordinals, comma-separated, measured together [default: every GPU].
+	#[arg(long, value_name = "ORDINALS", value_delimiter = ',')]
+	pub devices: Vec<usize>,
 }
 
 /// A model shape and, for the built-in profiles, its calibrated hit radius.
@@ -197,9 +197,16 @@ impl BenchCmd {
 		let build_started = std::time::Instant::now();
 		let model = Arc::new(Model::build([0x42; 32], params).map_err(|e| e.to_string())?);
 		let build_seconds = build_started.elapsed().as_secs_f64();
-		let backend: Box<dyn Backend> =
-			engine::open_backend(self.backend, model, self.threads, self.device)
-				.map_err(|e| e.to_string())?;
+		let backend: Box<dyn Backend> = engine::open_backend(
+			self.backend,
+			model,
+			self.threads,
+			&self.devices,
+			Box::new(|device, error| {
+				eprintln!("warning: {device} failed ({error}); the CPU computes its part")
+			}),
+		)
+		.map_err(|e| e.to_string())?;
 		let progress = bar(1000, "{bar:40} {msg}");
 		progress.set_message(backend.name());
 		let result = measure(backend.as_ref(), Duration::from_secs(self.seconds.max(1)), &|f| {

@@ -1,8 +1,10 @@
 //! The CUDA backend. The kernels are compiled to PTX by NVRTC on every run (no GPU needed);
-//! the tests that need a GPU run when one is present and otherwise say why they skip.
+//! the tests that need a GPU run when one is present and otherwise say why they skip, or fail
+//! under `GONKA_REQUIRE_GPU=1` (`benchmarks/device-check.sh`). `GONKA_GPU_CHECK_NONCES` sets
+//! how many nonces the GPU is compared with the CPU on (the device check: 100,000).
 #![cfg(feature = "cuda")]
 
-use std::{num::NonZeroUsize, sync::Arc};
+use std::sync::Arc;
 
 use gonka_offchain_worker::engine::{
 	cpu::CpuBackend,
@@ -17,40 +19,54 @@ const GPU_TOLERANCE: f32 = 1e-4;
 
 #[test]
 fn every_kernel_compiles_to_ptx() {
-	if !kernels::nvrtc_present() && std::env::var_os("GONKA_REQUIRE_NVRTC").is_none() {
-		eprintln!("SKIPPED: NVRTC (libnvrtc.so.12) not found; `make test` provides it");
+	if !gonka_cuda::testing::nvrtc() {
 		return;
 	}
-	let ptx = kernels::compile().expect("the kernels compile").to_src();
-	for name in kernels::NAMES {
-		assert!(ptx.contains(&format!(".entry {name}")), "no entry point `{name}` in the PTX");
-	}
+	let ptx = kernels::compile().expect("the kernels compile");
+	gonka_cuda::has_entry_points(&ptx, &kernels::NAMES).expect("every kernel in the PTX");
 }
 
 /// A GPU to test on, or `None` after saying why there is none.
 fn gpu() -> Option<()> {
-	match cuda::probe() {
-		Ok(_) => Some(()),
-		Err(why) => {
-			eprintln!("SKIPPED: no usable GPU here ({why})");
-			None
-		}
-	}
+	gonka_cuda::testing::gpus().map(|_| ())
+}
+
+/// The largest distance between the GPU's and the CPU's results for `nonces` of a model.
+fn worst_difference(params: ModelParams, nonces: &[u64]) -> f32 {
+	let model = Arc::new(Model::build([9; 32], params).expect("valid params"));
+	let cpu = CpuBackend::new(model.clone(), None);
+	let gpu = CudaBackend::new(model, 0).expect("the GPU opens");
+	let expected = cpu.distances(&[3; 32], nonces).expect("cpu");
+	let got = gpu.distances(&[3; 32], nonces).expect("gpu");
+	assert_eq!(expected.len(), got.len());
+	expected.iter().zip(&got).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max)
 }
 
 #[test]
 fn gpu_matches_cpu_within_tolerance() {
 	let Some(()) = gpu() else { return };
+	let count: u64 = std::env::var("GONKA_GPU_CHECK_NONCES")
+		.ok()
+		.and_then(|count| count.parse().ok())
+		.unwrap_or(2_000);
 	for params in [ModelParams::DEV, ModelParams::TESTNET] {
-		let model = Arc::new(Model::build([9; 32], params).expect("valid params"));
-		let cpu = CpuBackend::new(model.clone(), NonZeroUsize::new(16));
-		let gpu = CudaBackend::new(model, 0).expect("the GPU opens");
-		let nonces: Vec<u64> = (0..257).collect();
-		let expected = cpu.distances(&[3; 32], &nonces).expect("cpu");
-		let got = gpu.distances(&[3; 32], &nonces).expect("gpu");
-		let worst = expected.iter().zip(&got).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
-		eprintln!("{params:?}: largest |gpu - cpu| over {} nonces = {worst:.2e}", nonces.len());
+		// Past the first batches, so that the pipeline's lanes and the copies are exercised.
+		let nonces: Vec<u64> = (0..count).map(|i| i * 7 + 11).collect();
+		let worst = worst_difference(params, &nonces);
+		eprintln!("{params:?}: largest |gpu - cpu| over {count} nonces = {worst:.2e}");
 		assert!(worst <= GPU_TOLERANCE, "GPU strays {worst} from the CPU");
+	}
+}
+
+/// The chain allows sequences of up to 1,024 positions; the old attention kernel stopped at 96.
+#[test]
+fn every_sequence_length_the_chain_allows_runs_on_the_gpu() {
+	let Some(()) = gpu() else { return };
+	for seq in [97, 1024] {
+		let params = ModelParams { dim: 128, layers: 1, heads: 2, ffn: 256, seq, out: 512 };
+		let worst = worst_difference(params, &(0..40).collect::<Vec<_>>());
+		eprintln!("seq {seq}: largest |gpu - cpu| = {worst:.2e}");
+		assert!(worst <= GPU_TOLERANCE, "seq {seq}: GPU strays {worst} from the CPU");
 	}
 }
 
@@ -67,7 +83,7 @@ fn gpu_batches_are_independent() {
 
 #[test]
 fn missing_gpu_is_an_error_not_a_panic() {
-	if cuda::probe().is_ok() {
+	if cuda::probe().is_ok() || gonka_cuda::testing::gpu_required() {
 		eprintln!("SKIPPED: this machine has a GPU");
 		return;
 	}

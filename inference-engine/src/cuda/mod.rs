@@ -11,10 +11,7 @@
 
 pub mod decoder;
 
-use cudarc::{
-	driver::CudaContext,
-	nvrtc::{self, CompileOptions, Ptx},
-};
+use cudarc::nvrtc::Ptx;
 
 use crate::InferenceError;
 
@@ -25,41 +22,16 @@ pub const SOURCE: &str = include_str!("kernels.cu");
 pub const KERNELS: [&str; 6] =
 	["rms_norm_half", "rms_norm_float", "qkv_epilogue", "attention", "silu_mul", "to_half"];
 
-/// PTX for this virtual architecture runs on every GPU from Turing (sm_75) on.
-const ARCH: &str = "compute_75";
-
-/// Whether libnvrtc can be loaded (cudarc panics on first use when it cannot).
-pub fn nvrtc_present() -> bool {
-	// SAFETY: only tries to open the library by its usual names.
-	unsafe { nvrtc::sys::is_culib_present() }
-}
-
 /// Compiles [`SOURCE`] to PTX; needs NVRTC, not a GPU.
 pub fn compile() -> Result<Ptx, InferenceError> {
-	if !nvrtc_present() {
-		return Err(InferenceError::Device(
-			"NVRTC (libnvrtc.so) was not found: install the CUDA toolkit, or `pip install \
-			 nvidia-cuda-nvrtc-cu12` and add its `nvidia/cuda_nvrtc/lib` folder to LD_LIBRARY_PATH"
-				.into(),
-		));
-	}
-	let options = CompileOptions { arch: Some(ARCH), ..Default::default() };
-	nvrtc::compile_ptx_with_opts(SOURCE, options)
-		.map_err(|e| InferenceError::Device(format!("NVRTC could not compile the kernels: {e:?}")))
+	gonka_cuda::compile(SOURCE).map_err(|e| InferenceError::Device(e.to_string()))
 }
 
 /// Why this machine cannot run the CUDA path, or the number of GPUs it has.
 pub fn probe() -> Result<usize, InferenceError> {
-	// SAFETY: only tries to open the library by its usual names.
-	if !unsafe { cudarc::driver::sys::is_culib_present() } {
-		return Err(InferenceError::Device("no NVIDIA driver (libcuda.so) on this machine".into()));
-	}
+	let count = gonka_cuda::probe().map_err(|e| InferenceError::Device(e.to_string()))?;
 	compile()?;
-	let count = CudaContext::device_count().map_err(device_error)?;
-	if count < 1 {
-		return Err(InferenceError::Device("the NVIDIA driver reports no GPU".into()));
-	}
-	Ok(count as usize)
+	Ok(count)
 }
 
 pub(crate) fn device_error(e: impl std::fmt::Debug) -> InferenceError {

@@ -16,6 +16,7 @@ pub struct Metrics {
 	epoch: Gauge<U64>,
 	phase: Gauge<U64>,
 	submissions: CounterVec<U64>,
+	device_fallbacks: CounterVec<U64>,
 }
 
 impl Metrics {
@@ -58,6 +59,16 @@ impl Metrics {
 				)?,
 				registry,
 			)?,
+			device_fallbacks: register(
+				CounterVec::new(
+					Opts::new(
+						"gonka_compute_device_fallbacks_total",
+						"Devices whose part of the Sprint search fell back to the CPU, by device",
+					),
+					&["device"],
+				)?,
+				registry,
+			)?,
 		})
 	}
 
@@ -82,5 +93,10 @@ impl Metrics {
 	/// A `step` submission was accepted by the pool (`ok`) or refused.
 	pub fn submitted(&self, step: &str, ok: bool) {
 		self.submissions.with_label_values(&[step, if ok { "ok" } else { "failed" }]).inc();
+	}
+
+	/// `device` failed, and the CPU computes its part of the search for the rest of the Sprint.
+	pub fn device_fallback(&self, device: &str) {
+		self.device_fallbacks.with_label_values(&[device]).inc();
 	}
 }

@@ -2,7 +2,8 @@
 //! runtime what the epoch needs, and does it.
 //!
 //! - **Sprint**: builds the epoch's model from its seed and searches nonces on the engine (CPU
-//!   threads or a CUDA device), recording every batch's hits on disk ([`store`]).
+//!   threads, or every chosen CUDA device at once, a failing one replaced by the CPU),
+//!   recording every batch's hits on disk ([`store`]).
 //! - **Commit**: stops the search and commits the Merkle root and count of its hits.
 //! - **Reveal**: reveals the leaves the chain challenged, with their proofs.
 //! - **Validate**: recomputes, on the CPU reference, the leaves of every host it was assigned,
@@ -52,7 +53,9 @@ use sp_consensus::{BlockOrigin, SyncOracle};
 use sp_core::crypto::KeyTypeId;
 use sp_runtime::{traits::Block as BlockT, AccountId32};
 
-use crate::engine::{cpu::CpuBackend, open_backend, Account, BackendKind, Model};
+use crate::engine::{
+	cpu::CpuBackend, devices::OnFallback, open_backend, Account, BackendKind, EngineError, Model,
+};
 use metrics::Metrics;
 use salt::SaltSecret;
 use search::Search;
@@ -72,8 +75,8 @@ pub struct WorkerConfig {
 	pub backend: BackendKind,
 	/// CPU threads (all cores when `None`).
 	pub threads: Option<NonZeroUsize>,
-	/// The CUDA device ordinal.
-	pub device: usize,
+	/// The CUDA device ordinals the search runs on (every GPU when empty).
+	pub devices: Vec<usize>,
 	/// Where the hits of each epoch are kept.
 	pub data_dir: PathBuf,
 	/// Fault injection for tests of fraud detection; [`Cheat::None`] on every real host.
@@ -228,6 +231,21 @@ where
 	} else {
 		Ok(signer)
 	}
+}
+
+/// Reports a device of epoch `epoch`'s search that failed, whose part the CPU computes for the
+/// rest of the Sprint: one warning, and the device's fallback counter.
+fn report_fallback(epoch: u64, metrics: Option<Metrics>) -> OnFallback {
+	Box::new(move |device: &str, error: &EngineError| {
+		log::warn!(
+			target: LOG,
+			"Epoch {epoch}: {device} failed ({error}); the CPU computes its part for the rest of \
+			 the Sprint"
+		);
+		if let Some(metrics) = &metrics {
+			metrics.device_fallback(device);
+		}
+	})
 }
 
 /// Runs the worker for the key of account `signer` until the node stops. Blocks imported
@@ -433,7 +451,8 @@ where
 			self.config.backend,
 			work.model.clone(),
 			self.config.threads,
-			self.config.device,
+			&self.config.devices,
+			report_fallback(index, self.metrics.clone()),
 		)
 		.map_err(|error| {
 			format!("epoch {index}: cannot open the {:?} backend: {error}", self.config.backend)

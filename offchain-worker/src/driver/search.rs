@@ -1,16 +1,19 @@
 //! The Sprint's nonce search: a thread that evaluates batches of nonces on the engine, from
-//! where the epoch's hits file stops, and records each batch before the next.
+//! where the epoch's hits file stops, and records each batch on disk while the next one is
+//! computed, so the device does not wait for the disk. A batch counts as searched once it is
+//! on disk.
 
 use std::{
 	sync::{
 		atomic::{AtomicBool, AtomicU64, Ordering},
+		mpsc::{sync_channel, Receiver, SyncSender},
 		Arc,
 	},
 	thread::JoinHandle,
-	time::Instant,
+	time::{Duration, Instant},
 };
 
-use gonka_primitives::Distance;
+use gonka_primitives::{merkle::Leaf, Distance};
 
 use super::{metrics::Metrics, store::HitsFile};
 use crate::engine::{self, Account, Backend};
@@ -89,7 +92,8 @@ impl Search {
 		self.thread.as_ref().is_none_or(JoinHandle::is_finished)
 	}
 
-	/// Stops the search after the batch in progress and returns the file with every hit.
+	/// Stops the search after the batch in progress, once every computed batch is on disk, and
+	/// returns the file with every hit.
 	pub fn stop(mut self) -> Result<HitsFile, String> {
 		self.stop.store(true, Ordering::Relaxed);
 		let thread = self.thread.take().ok_or("the search was already stopped")?;
@@ -104,6 +108,17 @@ impl Drop for Search {
 	}
 }
 
+/// A computed batch on its way to disk.
+struct Batch {
+	/// The batch searched every nonce from the end of the one before it up to here.
+	end: u64,
+	hits: Vec<Leaf>,
+	took: Duration,
+}
+
+/// Searches from `file.searched_to()` until `stop`: a thread computes the batches while this
+/// one records each on disk, at most one batch ahead of it. Every computed batch is recorded
+/// before this returns; an error on either side ends the search with it.
 fn search(
 	backend: &dyn Backend,
 	account: &Account,
@@ -113,20 +128,63 @@ fn search(
 	progress: &Progress,
 	metrics: Option<Metrics>,
 ) -> Result<(), String> {
-	let batch = backend.preferred_batch().max(1) as u64;
+	let from = file.searched_to();
+	let (batches, computed) = sync_channel(1);
+	std::thread::scope(|scope| {
+		let computing = std::thread::Builder::new()
+			.name("compute-batches".into())
+			.spawn_scoped(scope, move || compute(backend, account, r_target, from, stop, batches))
+			.map_err(|error| format!("cannot start the compute thread: {error}"))?;
+		let recorded = record(file, computed, progress, metrics.as_ref());
+		let computed = computing.join().map_err(|_| "the compute thread panicked".to_string())?;
+		recorded.and(computed)
+	})
+}
+
+/// Computes batch after batch from nonce `from` until `stop`, handing each to `batches`; ends
+/// early when the recording side has ended.
+fn compute(
+	backend: &dyn Backend,
+	account: &Account,
+	r_target: Distance,
+	from: u64,
+	stop: &AtomicBool,
+	batches: SyncSender<Batch>,
+) -> Result<(), String> {
+	let mut start = from;
 	while !stop.load(Ordering::Relaxed) {
-		let start = file.searched_to();
-		let end = start.checked_add(batch).ok_or("the nonce space is exhausted")?;
+		let size = backend.preferred_batch().max(1) as u64;
+		let end = start.checked_add(size).ok_or("the nonce space is exhausted")?;
 		let nonces: Vec<u64> = (start..end).collect();
 		let began = Instant::now();
 		let hits = engine::hits(backend, account, &nonces, r_target).map_err(|e| e.to_string())?;
+		if batches.send(Batch { end, hits, took: began.elapsed() }).is_err() {
+			break;
+		}
+		start = end;
+	}
+	Ok(())
+}
+
+/// Records each batch from `batches` on disk, then counts it, until the computing side ends.
+fn record(
+	file: &mut HitsFile,
+	batches: Receiver<Batch>,
+	progress: &Progress,
+	metrics: Option<&Metrics>,
+) -> Result<(), String> {
+	for Batch { end, hits, took } in batches {
+		let searched = end - file.searched_to();
 		file.append(end, &hits)
 			.map_err(|e| format!("cannot record hits in {}: {e}", file.path().display()))?;
 		progress.searched.store(end, Ordering::Relaxed);
 		progress.hits.fetch_add(hits.len() as u64, Ordering::Relaxed);
-		if let Some(metrics) = &metrics {
-			metrics.searched(batch, hits.len() as u64, began.elapsed());
+		if let Some(metrics) = metrics {
+			metrics.searched(searched, hits.len() as u64, took);
 		}
 	}
 	Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -113,7 +113,7 @@ impl Harness {
 		let config = WorkerConfig {
 			backend: BackendKind::Cpu,
 			threads: NonZeroUsize::new(1),
-			device: 0,
+			devices: Vec::new(),
 			data_dir,
 			cheat: Cheat::None,
 		};

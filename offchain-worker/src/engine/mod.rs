@@ -4,6 +4,7 @@ pub mod calibrate;
 pub mod cpu;
 #[cfg(feature = "cuda")]
 pub mod cuda;
+pub mod devices;
 pub mod model;
 pub mod nonce;
 mod ops;
@@ -60,25 +61,27 @@ pub trait Backend: Send + Sync {
 pub enum BackendKind {
 	/// All CPU cores (the reference).
 	Cpu,
-	/// An NVIDIA GPU through CUDA.
+	/// NVIDIA GPUs through CUDA.
 	Cuda,
 }
 
-/// Opens a backend of `kind` for `model`: `threads` applies to the CPU, `device` (an ordinal)
-/// to CUDA.
+/// Opens a backend of `kind` for `model`: `threads` applies to the CPU. CUDA computes on the
+/// GPUs `devices` (ordinals; every GPU when empty) as one [`devices::Devices`], where the CPU
+/// takes the place of a GPU that fails and `on_fallback` hears of it.
 pub fn open_backend(
 	kind: BackendKind,
 	model: Arc<Model>,
 	threads: Option<std::num::NonZeroUsize>,
-	device: usize,
+	devices: &[usize],
+	on_fallback: devices::OnFallback,
 ) -> Result<Box<dyn Backend>, EngineError> {
 	match kind {
 		BackendKind::Cpu => Ok(Box::new(cpu::CpuBackend::new(model, threads))),
 		#[cfg(feature = "cuda")]
-		BackendKind::Cuda => Ok(Box::new(cuda::CudaBackend::new(model, device)?)),
+		BackendKind::Cuda => Ok(Box::new(devices::open_cuda(model, threads, devices, on_fallback)?)),
 		#[cfg(not(feature = "cuda"))]
 		BackendKind::Cuda => {
-			let _ = device;
+			let _ = (devices, on_fallback);
 			Err(EngineError::Unavailable(
 				"this binary was built without the `cuda` feature; rebuild with `--features cuda`"
 					.into(),

@@ -5,55 +5,48 @@
 //! CUDA installed; [`CudaBackend::new`] probes for each library first and reports what is
 //! missing instead of panicking.
 
+#[cfg(test)]
+mod host_emulation;
 pub mod kernels;
 
-use std::{ffi::c_void, sync::Arc, sync::Mutex};
+use std::{collections::VecDeque, ffi::c_void, sync::Arc, sync::Mutex};
 
 use cudarc::{
 	cublas::{self, CudaBlas},
 	driver::{
 		CudaContext, CudaFunction, CudaSlice, CudaStream, DevicePtr, DevicePtrMut, LaunchConfig,
-		PushKernelArg,
+		PinnedHostSlice, PushKernelArg,
 	},
 };
+use gonka_cuda::CudaError;
 use half::f16;
 
 use super::{
 	model::{Matrix, Model},
-	nonce::{input_key, perm_key, Account},
+	nonce::Account,
 	Backend, EngineError,
 };
 
-/// The largest sequence the attention kernel takes: its `seq × seq` scores live in 48 KiB of
-/// shared memory.
-pub const MAX_SEQ: u32 = 96;
+/// Batches in flight on one device: while one lane's batch computes, the other's results
+/// come back and its next nonces go up.
+const LANES: usize = 2;
 
-/// Why a CUDA machine is not usable, or `Ok` when libcuda, cuBLAS and NVRTC load and at least
-/// one device answers.
+/// Dynamic shared memory a block may take without opting in (48 KiB on every GPU since Kepler).
+const SHARED_LIMIT: u32 = 48 * 1024;
+
+/// Why a CUDA machine is not usable, or the number of GPUs when libcuda, cuBLAS and NVRTC
+/// load and at least one device answers.
 pub fn probe() -> Result<usize, EngineError> {
-	// SAFETY: these only try to open the libraries by their usual names.
-	let (driver, blas) =
-		unsafe { (cudarc::driver::sys::is_culib_present(), cublas::sys::is_culib_present()) };
-	if !driver {
-		return Err(EngineError::Unavailable(
-			"no NVIDIA driver (libcuda.so) on this machine".into(),
-		));
+	gonka_cuda::probe().map_err(EngineError::from)
+}
+
+impl From<CudaError> for EngineError {
+	fn from(error: CudaError) -> Self {
+		match error {
+			CudaError::Unavailable(why) => EngineError::Unavailable(why),
+			other => EngineError::Device(other.to_string()),
+		}
 	}
-	if !blas {
-		return Err(EngineError::Unavailable(
-			"cuBLAS (libcublas.so) was not found: install the CUDA toolkit or add its lib folder \
-			 to LD_LIBRARY_PATH"
-				.into(),
-		));
-	}
-	if !kernels::nvrtc_present() {
-		return kernels::compile().map(|_| 0);
-	}
-	let count = CudaContext::device_count().map_err(device_error)?;
-	if count < 1 {
-		return Err(EngineError::Unavailable("the NVIDIA driver reports no GPU".into()));
-	}
-	Ok(count as usize)
 }
 
 fn device_error(e: impl std::fmt::Debug) -> EngineError {
@@ -62,6 +55,7 @@ fn device_error(e: impl std::fmt::Debug) -> EngineError {
 
 /// The compiled kernels.
 struct Kernels {
+	nonce_keys: CudaFunction,
 	fill_input: CudaFunction,
 	rms_rows: CudaFunction,
 	rope: CudaFunction,
@@ -85,8 +79,13 @@ struct DeviceMatrix {
 	data: CudaSlice<f16>,
 }
 
-/// Activations of one batch.
-struct Buffers {
+/// One lane of the pipeline: a stream with its own cuBLAS handle, the activations of one
+/// batch, and the pinned host buffers its copies go through asynchronously.
+struct Lane {
+	stream: Arc<CudaStream>,
+	blas: CudaBlas,
+	account: CudaSlice<u8>,
+	nonces: CudaSlice<u64>,
 	input_keys: CudaSlice<u64>,
 	perm_keys: CudaSlice<u64>,
 	x: CudaSlice<f32>,
@@ -97,28 +96,50 @@ struct Buffers {
 	act: CudaSlice<f16>,
 	last: CudaSlice<f16>,
 	z: CudaSlice<f32>,
-	perm: CudaSlice<u32>,
+	scratch: CudaSlice<u32>,
 	distances: CudaSlice<f32>,
+	nonces_up: PinnedHostSlice<u64>,
+	distances_down: PinnedHostSlice<f32>,
+}
+
+/// How the kernels are launched for this model's shape.
+#[derive(Clone, Copy)]
+struct Shape {
+	/// Warps (query positions) per attention block.
+	attention_warps: u32,
+	/// Whether the distance kernel keeps the permutation and its draws in shared memory.
+	shuffle_in_shared: bool,
+}
+
+impl Shape {
+	fn of(params: gonka_primitives::ModelParams) -> Self {
+		let per_warp = 2 * params.head_dim() * 4;
+		Self {
+			attention_warps: (SHARED_LIMIT / per_warp).clamp(1, 4),
+			// The permutation and the draws, beside the kernel's 2 KiB of partial sums.
+			shuffle_in_shared: 2 * params.out * 4 + 2048 <= SHARED_LIMIT,
+		}
+	}
 }
 
 /// The CUDA backend on one device.
 pub struct CudaBackend {
 	model: Arc<Model>,
 	name: String,
-	stream: Arc<CudaStream>,
-	blas: CudaBlas,
 	kernels: Kernels,
 	layers: Vec<DeviceLayer>,
 	head: DeviceMatrix,
 	rope_cos: CudaSlice<f32>,
 	rope_sin: CudaSlice<f32>,
 	target: CudaSlice<f32>,
+	seed: CudaSlice<u8>,
+	shape: Shape,
 	batch: usize,
-	buffers: Mutex<Buffers>,
+	lanes: Mutex<Vec<Lane>>,
 }
 
-// SAFETY: the cuBLAS handle is only used while `buffers` is locked, so one thread at a time
-// drives the stream; cudarc's context and stream are thread-safe.
+// SAFETY: each lane's cuBLAS handle is only used while `lanes` is locked, so one thread at a
+// time drives the streams; cudarc's context and streams are thread-safe.
 unsafe impl Send for CudaBackend {}
 // SAFETY: see above.
 unsafe impl Sync for CudaBackend {}
@@ -133,19 +154,13 @@ impl CudaBackend {
 			)));
 		}
 		let p = model.params;
-		if p.seq > MAX_SEQ {
-			return Err(EngineError::Unavailable(format!(
-				"the CUDA backend supports seq ≤ {MAX_SEQ}, this model has {}",
-				p.seq
-			)));
-		}
 		let ctx = CudaContext::new(ordinal).map_err(device_error)?;
 		let name = format!("cuda:{ordinal} ({})", ctx.name().map_err(device_error)?);
 		let stream = ctx.default_stream();
-		let blas = CudaBlas::new(stream.clone()).map_err(device_error)?;
 		let module = ctx.load_module(kernels::compile()?).map_err(device_error)?;
 		let function = |name: &str| module.load_function(name).map_err(device_error);
 		let kernels = Kernels {
+			nonce_keys: function("nonce_keys")?,
 			fill_input: function("fill_input")?,
 			rms_rows: function("rms_rows")?,
 			rope: function("rope")?,
@@ -179,59 +194,84 @@ impl CudaBackend {
 		let rope_cos = stream.clone_htod(&cos).map_err(device_error)?;
 		let rope_sin = stream.clone_htod(&sin).map_err(device_error)?;
 		let target = stream.clone_htod(&model.target).map_err(device_error)?;
+		let seed = stream.clone_htod(&model.seed).map_err(device_error)?;
+		let shape = Shape::of(p);
 
-		// About 1 GiB of activations per batch.
+		// About 1 GiB of activations per lane.
 		let [dim, ffn, seq, out] = [p.dim, p.ffn, p.seq, p.out].map(|v| v as usize);
+		let scratch = if shape.shuffle_in_shared { 0 } else { 2 * out * 4 };
 		let per_nonce_bytes = seq
 			* (dim * 4 * 2 + dim * 2 * 2 + 3 * dim * 4 + 2 * ffn * 4 + ffn * 2)
-			+ out * 8 + dim * 2
-			+ 32;
-		let batch = ((1usize << 30) / per_nonce_bytes).clamp(64, 65_536);
-		let buffers = Mutex::new(Self::allocate(&stream, batch, dim, ffn, seq, out)?);
+			+ out * 4 + scratch
+			+ dim * 2 + 36;
+		// A grid's y dimension (the attention's nonces) is at most 65,535.
+		let batch = ((1usize << 30) / per_nonce_bytes).clamp(64, 65_535);
+		let lanes = (0..LANES)
+			.map(|_| Self::lane(&ctx, batch, p, shape))
+			.collect::<Result<Vec<_>, EngineError>>()?;
+		stream.synchronize().map_err(device_error)?;
 		Ok(Self {
 			model,
 			name,
-			stream,
-			blas,
 			kernels,
 			layers,
 			head,
 			rope_cos,
 			rope_sin,
 			target,
+			seed,
+			shape,
 			batch,
-			buffers,
+			lanes: Mutex::new(lanes),
 		})
 	}
 
-	fn allocate(
-		stream: &Arc<CudaStream>,
+	fn lane(
+		ctx: &Arc<CudaContext>,
 		batch: usize,
-		dim: usize,
-		ffn: usize,
-		seq: usize,
-		out: usize,
-	) -> Result<Buffers, EngineError> {
+		p: gonka_primitives::ModelParams,
+		shape: Shape,
+	) -> Result<Lane, EngineError> {
+		let [dim, ffn, seq, out] = [p.dim, p.ffn, p.seq, p.out].map(|v| v as usize);
 		let rows = batch * seq;
-		Ok(Buffers {
-			input_keys: stream.alloc_zeros(batch).map_err(device_error)?,
-			perm_keys: stream.alloc_zeros(batch).map_err(device_error)?,
-			x: stream.alloc_zeros(rows * dim).map_err(device_error)?,
-			h: stream.alloc_zeros(rows * dim).map_err(device_error)?,
-			qkv: stream.alloc_zeros(rows * 3 * dim).map_err(device_error)?,
-			attention: stream.alloc_zeros(rows * dim).map_err(device_error)?,
-			gate: stream.alloc_zeros(rows * 2 * ffn).map_err(device_error)?,
-			act: stream.alloc_zeros(rows * ffn).map_err(device_error)?,
-			last: stream.alloc_zeros(batch * dim).map_err(device_error)?,
-			z: stream.alloc_zeros(batch * out).map_err(device_error)?,
-			perm: stream.alloc_zeros(batch * out).map_err(device_error)?,
-			distances: stream.alloc_zeros(batch).map_err(device_error)?,
+		let stream = ctx.new_stream().map_err(device_error)?;
+		let blas = CudaBlas::new(stream.clone()).map_err(device_error)?;
+		let scratch = if shape.shuffle_in_shared { 1 } else { batch * 2 * out };
+		let s = &stream;
+		// SAFETY: the pinned buffers are written (nonces) or filled by a copy (distances)
+		// before they are read.
+		let (nonces_up, distances_down) = unsafe {
+			(
+				ctx.alloc_pinned::<u64>(batch).map_err(device_error)?,
+				ctx.alloc_pinned_with_flags::<f32>(batch, 0).map_err(device_error)?,
+			)
+		};
+		Ok(Lane {
+			account: s.alloc_zeros(32).map_err(device_error)?,
+			nonces: s.alloc_zeros(batch).map_err(device_error)?,
+			input_keys: s.alloc_zeros(batch).map_err(device_error)?,
+			perm_keys: s.alloc_zeros(batch).map_err(device_error)?,
+			x: s.alloc_zeros(rows * dim).map_err(device_error)?,
+			h: s.alloc_zeros(rows * dim).map_err(device_error)?,
+			qkv: s.alloc_zeros(rows * 3 * dim).map_err(device_error)?,
+			attention: s.alloc_zeros(rows * dim).map_err(device_error)?,
+			gate: s.alloc_zeros(rows * 2 * ffn).map_err(device_error)?,
+			act: s.alloc_zeros(rows * ffn).map_err(device_error)?,
+			last: s.alloc_zeros(batch * dim).map_err(device_error)?,
+			z: s.alloc_zeros(batch * out).map_err(device_error)?,
+			scratch: s.alloc_zeros(scratch).map_err(device_error)?,
+			distances: s.alloc_zeros(batch).map_err(device_error)?,
+			nonces_up,
+			distances_down,
+			stream,
+			blas,
 		})
 	}
 
 	/// `output (rows × w.cols) = input (rows × w.rows) · w`, or `+=` when `accumulate`.
 	fn gemm(
-		&self,
+		blas: &CudaBlas,
+		stream: &Arc<CudaStream>,
 		input: &CudaSlice<f16>,
 		w: &DeviceMatrix,
 		output: &mut CudaSlice<f32>,
@@ -244,15 +284,15 @@ impl CudaBackend {
 		};
 		let (alpha, beta) = (1.0f32, if accumulate { 1.0f32 } else { 0.0f32 });
 		let (k, n) = (w.rows as i32, w.cols as i32);
-		let (a, _a) = w.data.device_ptr(&self.stream);
-		let (b, _b) = input.device_ptr(&self.stream);
-		let (c, _c) = output.device_ptr_mut(&self.stream);
+		let (a, _a) = w.data.device_ptr(stream);
+		let (b, _b) = input.device_ptr(stream);
+		let (c, _c) = output.device_ptr_mut(stream);
 		// Row-major `Y = X · W` is column-major `Yᵀ = Wᵀ · Xᵀ`: with no transposes, cuBLAS
 		// computes C (n × rows) = A (n × k) · B (k × rows), leading dimensions n, k, n.
 		// SAFETY: the pointers come from live allocations of at least the sizes given.
 		unsafe {
 			cublas::result::gemm_ex(
-				*self.blas.handle(),
+				*blas.handle(),
 				CUBLAS_OP_N,
 				CUBLAS_OP_N,
 				n,
@@ -279,6 +319,7 @@ impl CudaBackend {
 	/// `out[r] = f16(rms(x[r · step + offset]))` for `rows` output rows of width `dim`.
 	fn rms_rows(
 		&self,
+		stream: &Arc<CudaStream>,
 		x: &CudaSlice<f32>,
 		out: &mut CudaSlice<f16>,
 		rows: u32,
@@ -291,7 +332,7 @@ impl CudaBackend {
 		// SAFETY: the argument types and order match `rms_rows` in kernels.cu, and `x` holds
 		// `(rows − 1) · step + offset + 1` rows of `dim` values (the callers' buffers do).
 		unsafe {
-			self.stream
+			stream
 				.launch_builder(&self.kernels.rms_rows)
 				.arg(x)
 				.arg(out)
@@ -304,38 +345,67 @@ impl CudaBackend {
 		Ok(())
 	}
 
-	/// One batch of at most `self.batch` nonces.
-	fn forward(
-		&self,
-		buffers: &mut Buffers,
-		account: &Account,
-		nonces: &[u64],
-	) -> Result<Vec<f32>, EngineError> {
+	/// Queues one batch of at most `self.batch` nonces on `lane`: the nonces go up, the keys
+	/// are derived on the device, and the distances come back into the lane's pinned buffer,
+	/// all asynchronously; [`Lane::collect`] waits for them.
+	fn launch(&self, lane: &mut Lane, nonces: &[u64]) -> Result<(), EngineError> {
 		let p = self.model.params;
 		let [dim, ffn, seq, out, head_dim] = [p.dim, p.ffn, p.seq, p.out, p.head_dim()];
 		let batch = nonces.len() as u32;
 		let rows = batch * seq;
-		let seed = &self.model.seed;
-		let input_keys: Vec<u64> = nonces.iter().map(|n| input_key(seed, account, *n)).collect();
-		let perm_keys: Vec<u64> = nonces.iter().map(|n| perm_key(seed, account, *n)).collect();
-		self.stream.memcpy_htod(&input_keys, &mut buffers.input_keys).map_err(device_error)?;
-		self.stream.memcpy_htod(&perm_keys, &mut buffers.perm_keys).map_err(device_error)?;
+		let Lane {
+			stream: s,
+			blas,
+			account,
+			nonces: device_nonces,
+			input_keys,
+			perm_keys,
+			x,
+			h,
+			qkv,
+			attention: mixed,
+			gate,
+			act,
+			last,
+			z,
+			scratch,
+			distances,
+			nonces_up,
+			distances_down,
+		} = lane;
+		nonces_up.as_mut_slice().map_err(device_error)?[..nonces.len()].copy_from_slice(nonces);
+		s.memcpy_htod(nonces_up, device_nonces).map_err(device_error)?;
 
 		let linear = |total: u32| LaunchConfig::for_num_elems(total);
-		let per_row = |blocks: u32| LaunchConfig {
-			grid_dim: (blocks, 1, 1),
-			block_dim: (256, 1, 1),
-			shared_mem_bytes: 0,
-		};
-		let s = &self.stream;
 		let sqrt3 = 3.0f32.sqrt();
+		let warps = self.shape.attention_warps;
+		let attention = LaunchConfig {
+			grid_dim: (dim / head_dim, batch, seq.div_ceil(warps)),
+			block_dim: (32 * warps, 1, 1),
+			shared_mem_bytes: warps * 2 * head_dim * 4,
+		};
+		let in_shared = u32::from(self.shape.shuffle_in_shared);
+		let distance = LaunchConfig {
+			grid_dim: (batch, 1, 1),
+			block_dim: (256, 1, 1),
+			shared_mem_bytes: in_shared * 2 * out * 4,
+		};
 		// SAFETY (every launch below): argument types and order match the kernel signatures
 		// in kernels.cu, and every buffer holds `self.batch` nonces' worth of data.
 		unsafe {
+			s.launch_builder(&self.kernels.nonce_keys)
+				.arg(&self.seed)
+				.arg(&*account)
+				.arg(&*device_nonces)
+				.arg(&batch)
+				.arg(&mut *input_keys)
+				.arg(&mut *perm_keys)
+				.launch(linear(batch))
+				.map_err(device_error)?;
 			let per_nonce = seq * dim;
 			s.launch_builder(&self.kernels.fill_input)
-				.arg(&buffers.input_keys)
-				.arg(&mut buffers.x)
+				.arg(&*input_keys)
+				.arg(&mut *x)
 				.arg(&per_nonce)
 				.arg(&(rows * dim))
 				.arg(&sqrt3)
@@ -343,11 +413,11 @@ impl CudaBackend {
 				.map_err(device_error)?;
 		}
 		for layer in &self.layers {
-			self.rms_rows(&buffers.x, &mut buffers.h, rows, 1, 0)?;
-			self.gemm(&buffers.h, &layer.wqkv, &mut buffers.qkv, rows as usize, false)?;
+			self.rms_rows(s, &*x, &mut *h, rows, 1, 0)?;
+			Self::gemm(blas, s, &*h, &layer.wqkv, &mut *qkv, rows as usize, false)?;
 			unsafe {
 				s.launch_builder(&self.kernels.rope)
-					.arg(&mut buffers.qkv)
+					.arg(&mut *qkv)
 					.arg(&self.rope_cos)
 					.arg(&self.rope_sin)
 					.arg(&rows)
@@ -357,48 +427,50 @@ impl CudaBackend {
 					.launch(linear(rows * dim))
 					.map_err(device_error)?;
 				s.launch_builder(&self.kernels.attention)
-					.arg(&buffers.qkv)
-					.arg(&mut buffers.attention)
+					.arg(&*qkv)
+					.arg(&mut *mixed)
 					.arg(&seq)
 					.arg(&dim)
 					.arg(&head_dim)
-					.launch(LaunchConfig {
-						grid_dim: (dim / head_dim, batch, 1),
-						block_dim: (128, 1, 1),
-						shared_mem_bytes: seq * seq * 4,
-					})
+					.launch(attention)
 					.map_err(device_error)?;
 			}
-			self.gemm(&buffers.attention, &layer.wo, &mut buffers.x, rows as usize, true)?;
-			self.rms_rows(&buffers.x, &mut buffers.h, rows, 1, 0)?;
-			self.gemm(&buffers.h, &layer.w13, &mut buffers.gate, rows as usize, false)?;
+			Self::gemm(blas, s, &*mixed, &layer.wo, &mut *x, rows as usize, true)?;
+			self.rms_rows(s, &*x, &mut *h, rows, 1, 0)?;
+			Self::gemm(blas, s, &*h, &layer.w13, &mut *gate, rows as usize, false)?;
 			unsafe {
 				s.launch_builder(&self.kernels.swiglu)
-					.arg(&buffers.gate)
-					.arg(&mut buffers.act)
+					.arg(&*gate)
+					.arg(&mut *act)
 					.arg(&ffn)
 					.arg(&(rows * ffn))
 					.launch(linear(rows * ffn))
 					.map_err(device_error)?;
 			}
-			self.gemm(&buffers.act, &layer.w2, &mut buffers.x, rows as usize, true)?;
+			Self::gemm(blas, s, &*act, &layer.w2, &mut *x, rows as usize, true)?;
 		}
-		self.rms_rows(&buffers.x, &mut buffers.last, batch, seq, seq - 1)?;
-		self.gemm(&buffers.last, &self.head, &mut buffers.z, batch as usize, false)?;
+		self.rms_rows(s, &*x, &mut *last, batch, seq, seq - 1)?;
+		Self::gemm(blas, s, &*last, &self.head, &mut *z, batch as usize, false)?;
 		unsafe {
 			s.launch_builder(&self.kernels.distance)
-				.arg(&buffers.z)
+				.arg(&*z)
 				.arg(&self.target)
-				.arg(&buffers.perm_keys)
-				.arg(&mut buffers.perm)
-				.arg(&mut buffers.distances)
+				.arg(&*perm_keys)
+				.arg(&mut *scratch)
+				.arg(&mut *distances)
 				.arg(&out)
-				.launch(per_row(batch))
+				.arg(&in_shared)
+				.launch(distance)
 				.map_err(device_error)?;
 		}
-		let mut distances = self.stream.clone_dtoh(&buffers.distances).map_err(device_error)?;
-		distances.truncate(nonces.len());
-		Ok(distances)
+		s.memcpy_dtoh(&*distances, distances_down).map_err(device_error)
+	}
+}
+
+impl Lane {
+	/// Waits for the lane's batch of `count` nonces and returns their distances.
+	fn collect(&self, count: usize) -> Result<Vec<f32>, EngineError> {
+		Ok(self.distances_down.as_slice().map_err(device_error)?[..count].to_vec())
 	}
 }
 
@@ -416,13 +488,27 @@ impl Backend for CudaBackend {
 	}
 
 	fn distances(&self, account: &Account, nonces: &[u64]) -> Result<Vec<f32>, EngineError> {
-		let mut buffers = self
-			.buffers
+		let mut lanes = self
+			.lanes
 			.lock()
 			.map_err(|_| EngineError::Device("a previous CUDA batch panicked".into()))?;
+		for lane in lanes.iter_mut() {
+			lane.stream.memcpy_htod(account, &mut lane.account).map_err(device_error)?;
+		}
 		let mut distances = Vec::with_capacity(nonces.len());
-		for chunk in nonces.chunks(self.batch) {
-			distances.extend(self.forward(&mut buffers, account, chunk)?);
+		// (lane, nonces) of the batches in flight, oldest first.
+		let mut in_flight: VecDeque<(usize, usize)> = VecDeque::with_capacity(LANES);
+		for (index, chunk) in nonces.chunks(self.batch).enumerate() {
+			let lane = index % LANES;
+			if in_flight.len() == LANES {
+				let (oldest, count) = in_flight.pop_front().expect("LANES batches in flight");
+				distances.extend(lanes[oldest].collect(count)?);
+			}
+			self.launch(&mut lanes[lane], chunk)?;
+			in_flight.push_back((lane, chunk.len()));
+		}
+		for (lane, count) in in_flight {
+			distances.extend(lanes[lane].collect(count)?);
 		}
 		Ok(distances)
 	}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The GPU check (issue 22), in two halves, because the lent device machine has no Rust
+# toolchain and no network:
+#
+#   benchmarks/device-check.sh build   # here: release builds of the CUDA tests and the
+#                                      # `poc` example into .device/ (ignored by git)
+#   benchmarks/device-check.sh run     # there (device tool, `carry: [".device"]`): the
+#                                      # correctness tests with GONKA_REQUIRE_GPU=1 over
+#                                      # 100,000 nonces, then nonces/s on every profile
+#
+# `run` takes about 5 minutes on one GPU (two 20 s measurements per profile and device,
+# and the CPU's side of the 100,000-nonce comparison on the machine's cores) and prints
+# everything docs/PERFORMANCE.md quotes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=.device
+
+case "${1:-}" in
+build)
+	export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/target}
+	mkdir -p "$out"
+	grep -qx "/$out/" .git/info/exclude 2>/dev/null || echo "/$out/" >>.git/info/exclude
+	cargo build --release --locked -p gonka-offchain-worker --features cuda --example poc
+	tests=$(cargo test --release --locked -p gonka-offchain-worker --features cuda --test cuda \
+		--no-run --message-format=json | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
+	cp "$CARGO_TARGET_DIR/release/examples/poc" "$out/poc"
+	cp "$tests" "$out/cuda-tests"
+	strip "$out/poc" "$out/cuda-tests"
+	du -sh "$out"
+	;;
+run)
+	# NVRTC: the toolkit's, or the PyPI wheel's where the machine has it.
+	nvrtc=$(python3 -c 'import nvidia, os; print(os.path.join(list(nvidia.__path__)[0], "cuda_nvrtc", "lib"))' 2>/dev/null || true)
+	export LD_LIBRARY_PATH=${nvrtc:+$nvrtc:}${LD_LIBRARY_PATH:-}
+	nvidia-smi --query-gpu=index,name,memory.total,clocks.max.sm --format=csv
+	gpus=$(nvidia-smi --query-gpu=index --format=csv,noheader | paste -sd, -)
+	echo "== correctness: GPU against the CPU reference (GONKA_REQUIRE_GPU=1)"
+	GONKA_REQUIRE_GPU=1 GONKA_GPU_CHECK_NONCES=${GONKA_GPU_CHECK_NONCES:-100000} \
+		timeout 300 "$out/cuda-tests" --test-threads=1 --nocapture
+	for profile in dev testnet; do
+		echo "== $profile on GPU(s) $gpus"
+		timeout 60 "$out/poc" bench --params "$profile" --backend cuda --devices "$gpus" --seconds 20
+		if [[ "$gpus" == *,* ]]; then
+			echo "== $profile on GPU 0 alone (for the per-device scaling)"
+			timeout 60 "$out/poc" bench --params "$profile" --backend cuda --devices 0 --seconds 20
+		fi
+	done
+	;;
+*)
+	echo "usage: $0 build|run" >&2
+	exit 2
+	;;
+esac

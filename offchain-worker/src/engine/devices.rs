@@ -1,0 +1,268 @@
+//! Several devices as one backend: each call's nonces are cut into contiguous parts in
+//! proportion to each device's preferred batch, the parts are computed at once, one thread
+//! per device, and their distances joined in nonce order, so the result is exactly what one
+//! device would give.
+//!
+//! A device that fails (a [`EngineError::Device`] or [`EngineError::Unavailable`] error, a
+//! panic, or a wrong number of distances) hands its part to the CPU, which recomputes it in the
+//! same call, so no nonce is lost; from then on the CPU takes that device's place, one CPU
+//! backend for all the devices that failed, until the backend is dropped at the Sprint's end.
+
+use std::sync::{
+	atomic::{AtomicBool, Ordering},
+	Arc,
+};
+
+use super::{cpu::CpuBackend, Account, Backend, EngineError, Model};
+
+/// Hears once of each device that fails, with its id and the error, as the CPU takes its place.
+pub type OnFallback = Box<dyn Fn(&str, &EngineError) + Send + Sync>;
+
+/// A device to compute on: its id in logs and metrics (`cuda:2`) and its backend, or why it
+/// could not be opened.
+pub struct Device {
+	/// The device's id in logs and metrics.
+	pub id: String,
+	/// The opened backend, or why it could not be opened.
+	pub backend: Result<Box<dyn Backend>, EngineError>,
+}
+
+/// A device that computes until it fails.
+struct Member {
+	id: String,
+	backend: Box<dyn Backend>,
+	failed: AtomicBool,
+}
+
+/// Who computes a part of a call's nonces.
+#[derive(Clone, Copy)]
+enum Worker<'a> {
+	Device(&'a Member),
+	Cpu,
+}
+
+/// Several devices as one backend; see the module documentation.
+pub struct Devices {
+	members: Vec<Member>,
+	cpu: CpuBackend,
+	/// Whether the CPU computes a part: a device failed, or could not be opened.
+	cpu_covers: AtomicBool,
+	on_fallback: OnFallback,
+}
+
+impl Devices {
+	/// Computes on `devices`, with `cpu` to take the place of any that fails; `on_fallback`
+	/// hears of each device that could not be opened at once, and of the others when they
+	/// fail. Every device must evaluate `cpu`'s model.
+	pub fn new(
+		devices: Vec<Device>,
+		cpu: CpuBackend,
+		on_fallback: OnFallback,
+	) -> Result<Self, EngineError> {
+		if devices.is_empty() {
+			return Err(EngineError::Input("no device to compute on".into()));
+		}
+		let mut members = Vec::with_capacity(devices.len());
+		let mut cpu_covers = false;
+		for Device { id, backend } in devices {
+			match backend {
+				Ok(backend) if Arc::ptr_eq(backend.model(), cpu.model()) => {
+					members.push(Member { id, backend, failed: AtomicBool::new(false) })
+				}
+				Ok(_) => return Err(EngineError::Input(format!("{id} evaluates another model"))),
+				Err(error) if falls_back(&error) => {
+					on_fallback(&id, &error);
+					cpu_covers = true;
+				}
+				Err(error) => return Err(error),
+			}
+		}
+		Ok(Self { members, cpu, cpu_covers: AtomicBool::new(cpu_covers), on_fallback })
+	}
+
+	/// The devices still computing, then the CPU if it covers for any.
+	fn workers(&self) -> Vec<Worker<'_>> {
+		let devices = self.members.iter().filter(|member| !member.failed.load(Ordering::Relaxed));
+		let cpu = self.cpu_covers.load(Ordering::Relaxed).then_some(Worker::Cpu);
+		devices.map(Worker::Device).chain(cpu).collect()
+	}
+
+	/// The backend that computes `worker`'s parts.
+	fn backend_of<'a>(&'a self, worker: Worker<'a>) -> &'a dyn Backend {
+		match worker {
+			Worker::Device(member) => &*member.backend,
+			Worker::Cpu => &self.cpu,
+		}
+	}
+
+	/// `worker`'s distances of `part` (none asked of it when `part` is empty); a miscount is a
+	/// device error.
+	fn compute(
+		&self,
+		worker: Worker<'_>,
+		account: &Account,
+		part: &[u64],
+	) -> Result<Vec<f32>, EngineError> {
+		if part.is_empty() {
+			return Ok(Vec::new());
+		}
+		let distances = self.backend_of(worker).distances(account, part)?;
+		if distances.len() != part.len() {
+			return Err(EngineError::Device(format!(
+				"{} distances for {} nonces",
+				distances.len(),
+				part.len()
+			)));
+		}
+		Ok(distances)
+	}
+
+	/// The CPU takes `member`'s place: reported once, when it first fails.
+	fn fall_back(&self, member: &Member, error: &EngineError) {
+		self.cpu_covers.store(true, Ordering::Relaxed);
+		if !member.failed.swap(true, Ordering::Relaxed) {
+			(self.on_fallback)(&member.id, error);
+		}
+	}
+}
+
+/// Whether `error` is the device's fault, so that the CPU can compute instead.
+fn falls_back(error: &EngineError) -> bool {
+	matches!(error, EngineError::Device(_) | EngineError::Unavailable(_))
+}
+
+/// `nonces` cut into one contiguous part per weight, in order, each in proportion to its
+/// weight (all the nonces when every weight is zero go to the last part).
+fn split<'a>(nonces: &'a [u64], weights: &[usize]) -> Vec<&'a [u64]> {
+	let total: u128 = weights.iter().map(|&weight| weight as u128).sum::<u128>().max(1);
+	let mut parts = Vec::with_capacity(weights.len());
+	let mut rest = nonces;
+	let mut weight_before = 0u128;
+	let mut cut_before = 0usize;
+	for (index, &weight) in weights.iter().enumerate() {
+		weight_before += weight as u128;
+		let cut = if index + 1 == weights.len() {
+			nonces.len()
+		} else {
+			(nonces.len() as u128 * weight_before / total) as usize
+		};
+		let (part, after) = rest.split_at(cut - cut_before);
+		parts.push(part);
+		rest = after;
+		cut_before = cut;
+	}
+	parts
+}
+
+impl Backend for Devices {
+	fn name(&self) -> String {
+		let names: Vec<String> =
+			self.workers().into_iter().map(|worker| self.backend_of(worker).name()).collect();
+		names.join(" + ")
+	}
+
+	fn model(&self) -> &Arc<Model> {
+		self.cpu.model()
+	}
+
+	fn preferred_batch(&self) -> usize {
+		self.workers().into_iter().map(|worker| self.backend_of(worker).preferred_batch()).sum()
+	}
+
+	fn distances(&self, account: &Account, nonces: &[u64]) -> Result<Vec<f32>, EngineError> {
+		let workers = self.workers();
+		let weights: Vec<usize> = workers
+			.iter()
+			.map(|&worker| self.backend_of(worker).preferred_batch().max(1))
+			.collect();
+		let parts = split(nonces, &weights);
+		let results: Vec<Result<Vec<f32>, EngineError>> = std::thread::scope(|scope| {
+			let handles: Vec<_> = workers
+				.iter()
+				.zip(&parts)
+				.map(|(&worker, part)| scope.spawn(move || self.compute(worker, account, part)))
+				.collect();
+			handles
+				.into_iter()
+				.map(|handle| {
+					handle
+						.join()
+						.unwrap_or_else(|_| Err(EngineError::Device("its thread panicked".into())))
+				})
+				.collect()
+		});
+		let mut distances = Vec::with_capacity(nonces.len());
+		for ((worker, part), result) in workers.into_iter().zip(parts).zip(results) {
+			let part_distances = match (worker, result) {
+				(Worker::Device(member), Err(error)) if falls_back(&error) => {
+					self.fall_back(member, &error);
+					self.compute(Worker::Cpu, account, part)?
+				}
+				(_, result) => result?,
+			};
+			distances.extend(part_distances);
+		}
+		Ok(distances)
+	}
+}
+
+/// The GPUs to open on a machine with `count` of them: `chosen`, or every one when none is.
+pub fn select(chosen: &[usize], count: usize) -> Result<Vec<usize>, EngineError> {
+	if count == 0 {
+		return Err(EngineError::Unavailable("the NVIDIA driver reports no GPU".into()));
+	}
+	if chosen.is_empty() {
+		return Ok((0..count).collect());
+	}
+	for (index, &ordinal) in chosen.iter().enumerate() {
+		if ordinal >= count {
+			return Err(EngineError::Input(format!(
+				"GPU {ordinal} does not exist: this machine has {count} (0 to {})",
+				count - 1
+			)));
+		}
+		if chosen[..index].contains(&ordinal) {
+			return Err(EngineError::Input(format!("GPU {ordinal} is chosen twice")));
+		}
+	}
+	Ok(chosen.to_vec())
+}
+
+/// Opens the GPUs `chosen` (every one when none is) for `model`, as one backend whose CPU
+/// (`threads`) takes the place of any GPU that fails, even to open.
+#[cfg(feature = "cuda")]
+pub fn open_cuda(
+	model: Arc<Model>,
+	threads: Option<std::num::NonZeroUsize>,
+	chosen: &[usize],
+	on_fallback: OnFallback,
+) -> Result<Devices, EngineError> {
+	use super::cuda::{probe, CudaBackend};
+	let devices = select(chosen, probe()?)?
+		.into_iter()
+		.map(|ordinal| Device {
+			id: format!("cuda:{ordinal}"),
+			backend: CudaBackend::new(model.clone(), ordinal)
+				.map(|backend| Box::new(backend) as Box<dyn Backend>),
+		})
+		.collect();
+	Devices::new(devices, CpuBackend::new(model, threads), on_fallback)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// Guards the speed of a mixed host: a part out of proportion (a GPU's share given to the
+	/// CPU that replaced a slower one, say) leaves every other device waiting for it.
+	#[test]
+	fn parts_follow_the_weights_and_cover_every_nonce_once_in_order() {
+		let nonces: Vec<u64> = (100..110).collect();
+		let parts = split(&nonces, &[1, 3, 1]);
+		assert_eq!(parts.iter().map(|part| part.len()).collect::<Vec<_>>(), [2, 6, 2]);
+		assert_eq!(parts.concat(), nonces);
+		let uneven = split(&nonces, &[2, 1]);
+		assert_eq!(uneven.iter().map(|part| part.len()).collect::<Vec<_>>(), [6, 4]);
+		assert_eq!(split(&[], &[4, 4]), [&[] as &[u64], &[]]);
+	}
+}

@@ -1,0 +1,129 @@
+//! Several devices as one backend give what one device gives, and the GPUs a host opens are
+//! the ones it has.
+
+use std::{
+	num::NonZeroUsize,
+	sync::{Arc, Mutex},
+};
+
+use gonka_offchain_worker::engine::{
+	cpu::CpuBackend,
+	devices::{select, Device, Devices, OnFallback},
+	Backend, EngineError, Model,
+};
+use gonka_primitives::ModelParams;
+
+/// A small shape, quick on one core.
+const SMALL: ModelParams = ModelParams { dim: 64, layers: 2, heads: 4, ffn: 172, seq: 8, out: 256 };
+
+const ACCOUNT: [u8; 32] = [6; 32];
+
+fn model() -> Arc<Model> {
+	Arc::new(Model::build([4; 32], SMALL).expect("valid params"))
+}
+
+fn cpu(model: &Arc<Model>, threads: usize) -> CpuBackend {
+	CpuBackend::new(model.clone(), NonZeroUsize::new(threads))
+}
+
+fn device(id: &str, backend: impl Backend + 'static) -> Device {
+	Device { id: id.into(), backend: Ok(Box::new(backend)) }
+}
+
+/// A fallback report that keeps what it hears.
+fn recorder() -> (OnFallback, Arc<Mutex<Vec<String>>>) {
+	let heard = Arc::new(Mutex::new(Vec::new()));
+	let report = {
+		let heard = heard.clone();
+		Box::new(move |device: &str, error: &EngineError| {
+			heard.lock().expect("not poisoned").push(format!("{device}: {error}"))
+		})
+	};
+	(report, heard)
+}
+
+/// Guards the commitment of a multi-GPU host: cutting a batch between devices of unequal
+/// batch sizes must neither lose, repeat nor reorder a nonce's distance.
+#[test]
+fn several_devices_give_exactly_the_distances_of_one() {
+	let model = model();
+	let (report, heard) = recorder();
+	let devices = Devices::new(
+		vec![device("a", cpu(&model, 1)), device("b", cpu(&model, 2)), device("c", cpu(&model, 3))],
+		cpu(&model, 1),
+		report,
+	)
+	.expect("devices of one model");
+	assert_eq!(
+		devices.preferred_batch(),
+		[1, 2, 3].map(|t| cpu(&model, t).preferred_batch()).iter().sum::<usize>()
+	);
+
+	let one = cpu(&model, 2);
+	for nonces in [(0..1_000u64).collect::<Vec<_>>(), vec![7], Vec::new(), (500..503).collect()] {
+		assert_eq!(
+			devices.distances(&ACCOUNT, &nonces).expect("computes"),
+			one.distances(&ACCOUNT, &nonces).expect("computes"),
+			"{} nonces",
+			nonces.len()
+		);
+	}
+	assert!(heard.lock().expect("not poisoned").is_empty(), "no device failed");
+}
+
+/// Guards a host with a broken GPU: it still searches, on the CPU, instead of failing every
+/// block, and the operator hears which GPU and why.
+#[test]
+fn a_device_that_cannot_be_opened_is_covered_by_the_cpu_from_the_start() {
+	let model = model();
+	let (report, heard) = recorder();
+	let devices = Devices::new(
+		vec![
+			device("cuda:0", cpu(&model, 1)),
+			Device {
+				id: "cuda:1".into(),
+				backend: Err(EngineError::Device("out of memory".into())),
+			},
+		],
+		cpu(&model, 2),
+		report,
+	)
+	.expect("one device opened");
+	assert_eq!(*heard.lock().expect("not poisoned"), ["cuda:1: device error: out of memory"]);
+	assert_eq!(
+		devices.preferred_batch(),
+		cpu(&model, 1).preferred_batch() + cpu(&model, 2).preferred_batch()
+	);
+	assert_eq!(devices.name(), "cpu (1 threads) + cpu (2 threads)");
+	let nonces: Vec<u64> = (0..300).collect();
+	assert_eq!(
+		devices.distances(&ACCOUNT, &nonces).expect("computes"),
+		cpu(&model, 1).distances(&ACCOUNT, &nonces).expect("computes")
+	);
+}
+
+/// Guards the commitment against a device computing another epoch's model, and a host
+/// against searching with nothing to search on.
+#[test]
+fn devices_must_evaluate_the_model_and_be_at_least_one() {
+	let (report, _) = recorder();
+	let other = Arc::new(Model::build([5; 32], SMALL).expect("valid params"));
+	let mismatched = Devices::new(vec![device("cuda:0", cpu(&other, 1))], cpu(&model(), 1), report);
+	assert!(matches!(mismatched, Err(EngineError::Input(why)) if why.contains("cuda:0")));
+	let (report, _) = recorder();
+	assert!(matches!(
+		Devices::new(Vec::new(), cpu(&model(), 1), report),
+		Err(EngineError::Input(_))
+	));
+}
+
+/// Guards `--compute-devices`: an ordinal the machine lacks, or one given twice, is refused
+/// rather than searched on twice or failing later; none means every GPU.
+#[test]
+fn the_chosen_gpus_are_checked_against_the_machine() {
+	assert_eq!(select(&[], 3), Ok(vec![0, 1, 2]));
+	assert_eq!(select(&[2, 0], 3), Ok(vec![2, 0]));
+	assert!(matches!(select(&[3], 3), Err(EngineError::Input(why)) if why.contains("GPU 3")));
+	assert!(matches!(select(&[1, 1], 3), Err(EngineError::Input(why)) if why.contains("twice")));
+	assert!(matches!(select(&[], 0), Err(EngineError::Unavailable(_))));
+}
