@@ -14,7 +14,7 @@ FEATURES := --features gonka-node/test-cheats
 # Every build step sources what scripts/setup.sh decided (e.g. the WASM toolchain).
 WITH_ENV := set -a && . ./.build-env && set +a &&
 
-.PHONY: setup build run test test-rust test-js test-network test-setup test-faults chain-specs metadata bench bench-market lint weights llama-cpp-reference fuzz
+.PHONY: setup build run local-net test test-rust test-js test-network test-setup test-faults chain-specs metadata bench bench-market lint weights llama-cpp-reference fuzz
 
 setup:
 	@scripts/setup.sh
@@ -51,6 +51,13 @@ test-network: build
 
 test-setup:
 	scripts/test-debian-wasm-route.sh
+
+# A local network of three nodes on this machine, one a new host that registers with the
+# node's `host` commands (docs/OPERATORS.md, section 8, whose commands it runs as written);
+# ends with that host's first reward. About 8 minutes; not part of `make test`, which runs
+# the same commands up to the registration (node/tests/operators_doc.rs).
+local-net: build
+	NODE=$(CARGO_TARGET_DIR)/debug/gonka-node scripts/local-net.sh
 
 # The network under faults (zombienet/tests/network_faults.rs, zombienet/network-faults.toml):
 # a partition that stops finality, two restarts in two phases of one epoch, a node syncing

@@ -55,6 +55,15 @@ pub enum Subcommand {
 	#[command(subcommand)]
 	Poc(gonka_offchain_worker::cli::PocCmd),
 
+	/// A host's life on chain, signed with the host account's key: register (collateral,
+	/// description, session keys), status, add-collateral, unregister, withdraw.
+	#[command(subcommand)]
+	Host(crate::host_cli::HostCmd),
+
+	/// Send GNK from an account whose secret URI you give to another (e.g. to fund a new host
+	/// or its operator key).
+	Transfer(crate::host_cli::TransferCmd),
+
 	/// Write the project's test model (a byte-level Llama with random weights, registered by
 	/// the development presets) into a folder, for `--inference-model`; prints its hash.
 	WriteTestModel(crate::inference::WriteTestModelCmd),

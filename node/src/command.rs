@@ -121,6 +121,8 @@ pub fn run() -> sc_cli::Result<()> {
 			})
 		}
 		Some(Subcommand::Poc(cmd)) => cmd.run(&mut std::io::stdout()).map_err(sc_cli::Error::Input),
+		Some(Subcommand::Host(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
+		Some(Subcommand::Transfer(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
 		Some(Subcommand::WriteTestModel(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
 		Some(Subcommand::Gateway(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
 		Some(Subcommand::OperatorConsent(cmd)) => cmd.run(&cli),

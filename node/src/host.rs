@@ -23,12 +23,13 @@ use sp_api::{Core, ProvideRuntimeApi};
 use sp_blockchain::HeaderBackend;
 use sp_core::{sr25519, H256};
 use sp_keystore::KeystorePtr;
-use sp_runtime::{
-	generic::Era, transaction_validity::InvalidTransaction, MultiAddress, MultiSignature,
-};
+use sp_runtime::transaction_validity::InvalidTransaction;
 use substrate_frame_rpc_system::AccountNonceApi;
 
-use crate::client::{FullClient, FullPool};
+use crate::{
+	client::{FullClient, FullPool},
+	signing::{signed_extrinsic, SigningContext},
+};
 
 /// Blocks a transaction stays valid, from the last finalised block: longer than any phase of
 /// the development chain, short enough that a stale one leaves the pool soon.
@@ -167,39 +168,25 @@ impl HostSubmitter {
 		} else {
 			(chain.best_hash, chain.best_number)
 		};
-		let account = AccountId::from(self.public);
 		let version = self
 			.client
 			.runtime_api()
 			.version(chain.best_hash)
 			.map_err(|error| format!("cannot read the runtime version: {error}"))?;
-		let extension =
-			gonka_runtime::tx_extension(nonce, Era::mortal(MORTALITY, u64::from(number)));
-		let implicit = (
-			(),
-			version.spec_version,
-			version.transaction_version,
-			chain.genesis_hash,
+		let context = SigningContext {
+			spec_version: version.spec_version,
+			transaction_version: version.transaction_version,
+			genesis: chain.genesis_hash,
 			birth,
-			(),
-			(),
-			(),
-			(),
-			None,
-			(),
-		);
-		let payload =
-			gonka_runtime::SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
-		let signature = payload
-			.using_encoded(|bytes| self.keystore.sr25519_sign(HOST_KEY_TYPE, &self.public, bytes))
-			.map_err(|error| format!("the keystore cannot sign: {error}"))?
-			.ok_or("the host key is no longer in the keystore")?;
-		Ok(gonka_runtime::UncheckedExtrinsic::new_signed(
-			call,
-			MultiAddress::Id(account),
-			MultiSignature::Sr25519(signature),
-			extension,
-		))
+			birth_number: u64::from(number),
+			mortality: MORTALITY,
+		};
+		signed_extrinsic(call, AccountId::from(self.public), nonce, &context, |bytes| {
+			self.keystore
+				.sr25519_sign(HOST_KEY_TYPE, &self.public, bytes)
+				.map_err(|error| format!("the keystore cannot sign: {error}"))?
+				.ok_or_else(|| "the host key is no longer in the keystore".to_string())
+		})
 	}
 
 	/// The lowest nonce from the account's nonce at `at` that no transaction of it in the pool

@@ -9,12 +9,15 @@ mod client;
 mod command;
 mod compute;
 mod host;
+mod host_cli;
 mod inference;
 mod operator_consent;
 mod poc_rpc;
 mod ports;
 mod rpc;
+mod secret_uri;
 mod service;
+mod signing;
 
 use std::process::ExitCode;
 

@@ -13,7 +13,7 @@ use jsonrpsee::{
 };
 use pallet_host_reputation::{Host, HostStatus};
 use pallet_proof_of_compute::{EpochSummary, HostResult, Outcome};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 use sp_core::{bytes::to_hex, crypto::Ss58Codec};
@@ -28,11 +28,15 @@ pub const NOT_A_HOST: i32 = 8003;
 /// A page of results was asked for more than [`MAX_PAGE`] entries.
 pub const PAGE_TOO_LARGE: i32 = 8004;
 
+/// The epoch's results are no longer in the state read: the chain keeps the last settled
+/// epoch's (and the one in progress, once settled).
+pub const EPOCH_REMOVED: i32 = 8005;
+
 /// Most results one `poc_epochResults` call returns.
 pub const MAX_PAGE: u32 = 1_000;
 
 /// The epoch in progress at a block.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PocStatus {
 	/// The epoch number.
@@ -55,7 +59,7 @@ pub struct PocStatus {
 }
 
 /// Compute weight a host earned in one epoch.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PocEpochWeight {
 	/// The epoch.
@@ -65,7 +69,7 @@ pub struct PocEpochWeight {
 }
 
 /// A host's settled result in one epoch.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PocResult {
 	/// The epoch.
@@ -90,7 +94,7 @@ pub struct PocResult {
 }
 
 /// A host as `poc_host` shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PocHost {
 	/// The host, SS58.
@@ -103,8 +107,8 @@ pub struct PocHost {
 	pub withdrawable_from: Option<u64>,
 	/// Collateral on hold, base units.
 	pub collateral: String,
-	/// Reputation, 0 to 100 points.
-	pub reputation: f64,
+	/// Reputation as the chain stores it, 0 to 10,000 (`MAX_REPUTATION`).
+	pub reputation: u32,
 	/// The epoch it registered in.
 	pub registered_in: u64,
 	/// The weight earned in its last settled epoch.
@@ -116,7 +120,7 @@ pub struct PocHost {
 }
 
 /// An epoch's settlement totals.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PocEpochSummary {
 	/// Hosts settled so far.
@@ -140,7 +144,7 @@ pub struct PocEpochSummary {
 }
 
 /// A page of an epoch's results.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PocEpochResults {
 	/// The epoch.
@@ -161,12 +165,15 @@ pub trait PocApi<BlockHash> {
 	#[method(name = "poc_status")]
 	fn status(&self, at: Option<BlockHash>) -> RpcResult<PocStatus>;
 
-	/// A host at block `at`: its status, collateral, reputation, recent weight and results.
+	/// A host at block `at`: its status, collateral, reputation, recent weight and results (of
+	/// the epochs still in that block's state: the last settled one, and the one in progress
+	/// once settled).
 	#[method(name = "poc_host")]
 	fn host(&self, host: AccountId, at: Option<BlockHash>) -> RpcResult<PocHost>;
 
 	/// Up to `count` (default and at most 1,000) results of `epoch` at block `at`, after the
-	/// host `after` (from the first when absent), with the epoch's settlement totals.
+	/// host `after` (from the first when absent), with the epoch's settlement totals. An epoch
+	/// older than the last settled one is an error that says at which block to read it.
 	#[method(name = "poc_epochResults")]
 	fn epoch_results(
 		&self,
@@ -276,7 +283,7 @@ where
 			last_epoch,
 			withdrawable_from,
 			collateral: record.collateral.to_string(),
-			reputation: f64::from(record.reputation) / 100.0,
+			reputation: record.reputation,
 			registered_in: record.registered_in,
 			last_weight: PocEpochWeight {
 				epoch: record.last_weight.epoch,
@@ -311,6 +318,26 @@ where
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		let api = self.client.runtime_api();
 		let summary = api.epoch_summary(at, epoch).map_err(runtime_error)?;
+		let current = api.sprint_status(at).map_err(runtime_error)?.map(|status| status.epoch);
+		if let Some(current) =
+			current.filter(|current| summary.is_none() && epoch + 2 <= current.index)
+		{
+			let first_block_after = current.start.saturating_sub(
+				current.params.phases.total().saturating_mul((current.index - epoch - 1) as u32),
+			);
+			return Err(ErrorObject::owned(
+				EPOCH_REMOVED,
+				format!(
+					"epoch {epoch}'s results are no longer in this block's state (the chain keeps \
+					 the last settled epoch's, here {}): read them with `at` set to a block of \
+					 epoch {} (about #{first_block_after}) on a node that still has its state \
+					 (an archive node: --state-pruning archive)",
+					current.index - 1,
+					epoch + 1,
+				),
+				None::<()>,
+			));
+		}
 		let page = api.epoch_results(at, epoch, after, count).map_err(runtime_error)?;
 		let next = (count > 0 && page.len() == count as usize)
 			.then(|| page.last().map(|(host, _)| host.to_ss58check()))

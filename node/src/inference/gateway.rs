@@ -35,7 +35,7 @@ use super::{
 	openai::ApiError,
 	server::{passed_through, REQUEST_HEADER, SIGNATURE_HEADER},
 };
-use crate::rpc::INFERENCE_ENDPOINT_METHOD;
+use crate::{rpc::INFERENCE_ENDPOINT_METHOD, secret_uri::KeySource};
 
 /// `gonka-node gateway`.
 #[derive(Debug, clap::Args)]
@@ -96,21 +96,16 @@ impl GatewayCmd {
 	}
 
 	fn developer(&self) -> Result<sr25519::Pair, String> {
-		let suri = match (&self.developer_key, &self.developer_key_file) {
-			(Some(suri), _) => suri.clone(),
-			(None, Some(path)) => std::fs::read_to_string(path)
-				.map_err(|error| format!("--developer-key-file {}: {error}", path.display()))?
-				.trim()
-				.to_string(),
-			(None, None) => {
-				return Err("give the developer's key: --developer-key <SURI> (e.g. //Alice on a \
-				            development chain) or --developer-key-file <PATH>"
-					.into())
-			}
-		};
-		sr25519::Pair::from_string(&suri, None).map_err(|error| {
-			format!("the developer key is not a valid secret URI ({error:?}): use e.g. //Alice, a mnemonic or a 0x seed")
-		})
+		KeySource {
+			suri: self.developer_key.as_deref(),
+			suri_flag: "--developer-key",
+			file: self.developer_key_file.as_deref(),
+			file_flag: "--developer-key-file",
+			what: "the developer's key",
+			missing: "--developer-key <SURI> (e.g. //Alice on a development chain) or \
+			          --developer-key-file <PATH>",
+		}
+		.pair(None)
 	}
 }
 

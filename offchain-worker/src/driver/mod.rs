@@ -193,6 +193,8 @@ struct EpochWork {
 	validation_backend: Option<CpuBackend>,
 	/// This epoch's recomputations by host, from sealing to opening.
 	recomputed: HashMap<AccountId32, Vec<Recomputed>>,
+	/// The attestation duties as last seen on chain, to log each change once.
+	attestations: steps::AttestationProgress,
 }
 
 /// Follows best blocks and does what each epoch needs; see the module documentation.
@@ -239,8 +241,8 @@ fn report_fallback(epoch: u64, metrics: Option<Metrics>) -> OnFallback {
 	Box::new(move |device: &str, error: &EngineError| {
 		log::warn!(
 			target: LOG,
-			"Epoch {epoch}: {device} failed ({error}); the CPU computes its part for the rest of \
-			 the Sprint"
+			"Epoch {epoch}: {device} failed ({error}); the GPUs left take its share, or the CPU \
+			 once none is left, for the rest of the Sprint"
 		);
 		if let Some(metrics) = &metrics {
 			metrics.device_fallback(device);
@@ -416,6 +418,7 @@ where
 			hits: None,
 			validation_backend: None,
 			recomputed: HashMap::new(),
+			attestations: steps::AttestationProgress::default(),
 		});
 		self.phase = None;
 		self.pending.clear();
@@ -575,6 +578,7 @@ where
 		if entered && !duties.is_empty() {
 			log::info!(target: LOG, "Epoch {epoch}: validating {} hosts", duties.len());
 		}
+		self.report_attestations(epoch, &duties);
 		for duty in duties {
 			let step = Step::Attest(duty.host.clone());
 			if duty.sealed || self.is_pending(&step) {
@@ -595,6 +599,7 @@ where
 		duties: Vec<ValidationDuty<AccountId32>>,
 	) -> Result<(), String> {
 		let epoch = status.epoch.index;
+		self.report_attestations(epoch, &duties);
 		for duty in duties {
 			let step = Step::Open(duty.host.clone());
 			if !duty.sealed || duty.opened || self.is_pending(&step) {
@@ -606,6 +611,18 @@ where
 			self.submit(step, Submission::Open { epoch, host: duty.host, values, salt }).await?;
 		}
 		Ok(())
+	}
+
+	/// Logs how many of the epoch's attestations are sealed and opened on chain, when that
+	/// changes.
+	fn report_attestations(&mut self, epoch: u64, duties: &[ValidationDuty<AccountId32>]) {
+		let now = steps::AttestationProgress::of(duties);
+		if let Some(work) = self.epoch.as_mut().filter(|work| work.attestations != now) {
+			work.attestations = now;
+			if now.duties > 0 {
+				log::info!(target: LOG, "Epoch {epoch}: {now}");
+			}
+		}
 	}
 
 	/// This worker's recomputation of `duty`'s leaves, made once per epoch and host (again

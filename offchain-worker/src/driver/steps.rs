@@ -139,6 +139,40 @@ pub fn echo(leaves: &[(u32, Leaf)]) -> Vec<Recomputed> {
 		.collect()
 }
 
+/// How far a validator's attestations of an epoch are, as the chain shows them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AttestationProgress {
+	/// Hosts the validator is drawn to attest.
+	pub duties: usize,
+	/// Of which its sealed attestation is on chain.
+	pub sealed: usize,
+	/// Of which it has opened the attestation.
+	pub opened: usize,
+}
+
+impl AttestationProgress {
+	/// The progress `duties` show.
+	pub fn of<AccountId>(
+		duties: &[gonka_primitives::runtime_api::ValidationDuty<AccountId>],
+	) -> Self {
+		Self {
+			duties: duties.len(),
+			sealed: duties.iter().filter(|duty| duty.sealed).count(),
+			opened: duties.iter().filter(|duty| duty.opened).count(),
+		}
+	}
+}
+
+impl std::fmt::Display for AttestationProgress {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		write!(
+			f,
+			"attestations on chain: {} of {} sealed, {} opened",
+			self.sealed, self.duties, self.opened
+		)
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use std::sync::Arc;
@@ -153,6 +187,20 @@ mod tests {
 			.iter()
 			.map(|&nonce| Leaf { nonce, distance: Distance(1_000 + nonce as u32) })
 			.collect()
+	}
+
+	/// The log line an operator reads to know the validator's work landed: it must count the
+	/// attestations on chain (an operator once read "0 attested" while both had landed).
+	#[test]
+	fn attestation_progress_counts_what_the_chain_shows() {
+		use gonka_primitives::runtime_api::ValidationDuty;
+		let duty =
+			|sealed, opened| ValidationDuty { host: 0u8, leaves: Vec::new(), sealed, opened };
+		let progress =
+			AttestationProgress::of(&[duty(true, false), duty(true, true), duty(false, false)]);
+		assert_eq!(progress, AttestationProgress { duties: 3, sealed: 2, opened: 1 });
+		assert_eq!(progress.to_string(), "attestations on chain: 2 of 3 sealed, 1 opened");
+		assert_eq!(AttestationProgress::of::<u8>(&[]), AttestationProgress::default());
 	}
 
 	#[test]

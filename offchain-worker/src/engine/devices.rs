@@ -4,9 +4,10 @@
 //! device would give.
 //!
 //! A device that fails (a [`EngineError::Device`] or [`EngineError::Unavailable`] error, a
-//! panic, or a wrong number of distances) hands its part to the CPU, which recomputes it in the
-//! same call, so no nonce is lost; from then on the CPU takes that device's place, one CPU
-//! backend for all the devices that failed, until the backend is dropped at the Sprint's end.
+//! panic, a wrong number of distances, or, when it opens, results that stray from the CPU's)
+//! hands its part to the CPU, which recomputes it in the same call, so no nonce is lost; from
+//! then on the devices left share its work, and once none is left the CPU computes alone,
+//! until the backend is dropped at the Sprint's end.
 
 use std::sync::{
 	atomic::{AtomicBool, Ordering},
@@ -80,11 +81,20 @@ impl Devices {
 		Ok(Self { members, cpu, cpu_covers: AtomicBool::new(cpu_covers), on_fallback })
 	}
 
-	/// The devices still computing, then the CPU if it covers for any.
+	/// The devices still computing or, once none is, the CPU. A CPU beside GPUs would hold
+	/// them up: parts follow preferred batches, not speed, and a CPU part of a GPU's size takes
+	/// tens of times longer; the GPUs left take a failed one's share instead.
 	fn workers(&self) -> Vec<Worker<'_>> {
-		let devices = self.members.iter().filter(|member| !member.failed.load(Ordering::Relaxed));
-		let cpu = self.cpu_covers.load(Ordering::Relaxed).then_some(Worker::Cpu);
-		devices.map(Worker::Device).chain(cpu).collect()
+		let devices: Vec<_> = self
+			.members
+			.iter()
+			.filter(|member| !member.failed.load(Ordering::Relaxed))
+			.map(Worker::Device)
+			.collect();
+		if devices.is_empty() && self.cpu_covers.load(Ordering::Relaxed) {
+			return vec![Worker::Cpu];
+		}
+		devices
 	}
 
 	/// The backend that computes `worker`'s parts.
@@ -228,8 +238,18 @@ pub fn select(chosen: &[usize], count: usize) -> Result<Vec<usize>, EngineError>
 	Ok(chosen.to_vec())
 }
 
+/// How far a GPU's distances may stray from the CPU's when it opens (the tests' contract).
+#[cfg(feature = "cuda")]
+const SELF_CHECK_TOLERANCE: f32 = 1e-4;
+
+/// Nonces each GPU computes beside the CPU when it opens.
+#[cfg(feature = "cuda")]
+const SELF_CHECK_NONCES: u64 = 32;
+
 /// Opens the GPUs `chosen` (every one when none is) for `model`, as one backend whose CPU
-/// (`threads`) takes the place of any GPU that fails, even to open.
+/// (`threads`) takes the place of any GPU that fails, even to open. Each GPU first computes a
+/// few nonces that the CPU computes too: a GPU whose results stray (a driver or kernel bug)
+/// would commit leaves its validators reject, and its host would be slashed as a cheat.
 #[cfg(feature = "cuda")]
 pub fn open_cuda(
 	model: Arc<Model>,
@@ -238,15 +258,31 @@ pub fn open_cuda(
 	on_fallback: OnFallback,
 ) -> Result<Devices, EngineError> {
 	use super::cuda::{probe, CudaBackend};
+	let cpu = CpuBackend::new(model.clone(), threads);
+	let nonces: Vec<u64> = (0..SELF_CHECK_NONCES).map(|i| u64::MAX - i).collect();
+	let expected = cpu.distances(&[0; 32], &nonces)?;
 	let devices = select(chosen, probe()?)?
 		.into_iter()
 		.map(|ordinal| Device {
 			id: format!("cuda:{ordinal}"),
-			backend: CudaBackend::new(model.clone(), ordinal)
-				.map(|backend| Box::new(backend) as Box<dyn Backend>),
+			backend: CudaBackend::new(model.clone(), ordinal).and_then(|gpu| {
+				let got = gpu.distances(&[0; 32], &nonces)?;
+				let worst = expected
+					.iter()
+					.zip(&got)
+					.map(|(cpu, gpu)| (cpu - gpu).abs())
+					.fold(0.0f32, f32::max);
+				if got.len() != expected.len() || worst.is_nan() || worst > SELF_CHECK_TOLERANCE {
+					return Err(EngineError::Device(format!(
+						"its distances stray {worst:e} from the CPU's (at most \
+						 {SELF_CHECK_TOLERANCE:e} allowed)"
+					)));
+				}
+				Ok(Box::new(gpu) as Box<dyn Backend>)
+			}),
 		})
 		.collect();
-	Devices::new(devices, CpuBackend::new(model, threads), on_fallback)
+	Devices::new(devices, cpu, on_fallback)
 }
 
 #[cfg(test)]

@@ -145,7 +145,7 @@ pub struct EpochWeight {
 pub struct Host<Balance> {
 	/// Collateral on hold, slashable while the record exists.
 	pub collateral: Balance,
-	/// Reputation in hundredths of a point, up to [`MAX_REPUTATION`].
+	/// Reputation, 0 to [`MAX_REPUTATION`]: one unit everywhere (events, RPC, `host status`).
 	pub reputation: u32,
 	/// The epoch in which it registered: it must commit in every later one.
 	pub registered_in: u64,

@@ -25,8 +25,9 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// `host`'s results in the epochs still stored (the one in progress and the two before
-	/// it, until cleanup removes them), newest first.
+	/// `host`'s results in the epochs still stored, newest first: the one in progress once
+	/// settled, the one before it, and the one before that while cleanup (which starts with
+	/// the epoch) has not yet removed it.
 	pub fn host_results(host: &T::AccountId) -> Vec<(u64, HostResult)> {
 		let Some((epoch, _)) = T::Sprint::status() else { return Vec::new() };
 		(0..=2u64)

@@ -226,7 +226,8 @@ fn a_device_that_fails_is_replaced_by_the_cpu_without_losing_a_nonce() {
 		Some(metrics),
 	)
 	.expect("starts");
-	// Two good batches, the one the device fails in, and two on the CPU instead.
+	// Two good batches, the one the device fails in (its part recomputed on the CPU), and two
+	// on the device left.
 	searched_to(&search, 3 * (100 + cpu_batch) + 2 * (2 * cpu_batch));
 	let file = search.stop().expect("a device failure does not end the search");
 
@@ -241,7 +242,7 @@ fn a_device_that_fails_is_replaced_by_the_cpu_without_losing_a_nonce() {
 		warnings().into_iter().filter(|warning| warning.contains("cuda:1")).collect();
 	assert_eq!(
 		warned,
-		["compute: Epoch 4: cuda:1 failed (device error: the GPU fell off the bus); the CPU \
-		  computes its part for the rest of the Sprint"]
+		["compute: Epoch 4: cuda:1 failed (device error: the GPU fell off the bus); the GPUs \
+		  left take its share, or the CPU once none is left, for the rest of the Sprint"]
 	);
 }

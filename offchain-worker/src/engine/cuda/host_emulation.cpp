@@ -36,6 +36,7 @@ std::vector<unsigned char> dynamic_shared;
 #define __device__
 #define __global__
 #define __forceinline__ inline
+#define __launch_bounds__(threads)
 #define __constant__ static const
 #define __shared__ static
 #define DYNAMIC_SHARED(type, name) type* name = reinterpret_cast<type*>(dynamic_shared.data())

@@ -122,7 +122,7 @@ __device__ u64 nonce_key(const u8* seed, const char* label, u32 label_length, co
 
 // Each nonce's input and permutation keys, one thread per nonce: the host sends only the
 // nonces (and once per batch the seed and account), not a hash per nonce.
-extern "C" __global__ void nonce_keys(const u8* seed, const u8* account, const u64* nonces,
+extern "C" __global__ void __launch_bounds__(128) nonce_keys(const u8* seed, const u8* account, const u64* nonces,
                                       u32 count, u64* input_keys, u64* perm_keys) {
     u32 b = blockIdx.x * blockDim.x + threadIdx.x;
     if (b >= count) return;

@@ -31,6 +31,9 @@ use super::{
 /// come back and its next nonces go up.
 const LANES: usize = 2;
 
+/// Threads per block of the key derivation.
+const KEY_THREADS: u32 = 128;
+
 /// Dynamic shared memory a block may take without opting in (48 KiB on every GPU since Kepler).
 const SHARED_LIMIT: u32 = 48 * 1024;
 
@@ -124,6 +127,9 @@ impl Shape {
 
 /// The CUDA backend on one device.
 pub struct CudaBackend {
+	/// First, so that it is dropped first: its streams finish their work before the weights
+	/// they read are freed.
+	lanes: Mutex<Vec<Lane>>,
 	model: Arc<Model>,
 	name: String,
 	kernels: Kernels,
@@ -135,7 +141,6 @@ pub struct CudaBackend {
 	seed: CudaSlice<u8>,
 	shape: Shape,
 	batch: usize,
-	lanes: Mutex<Vec<Lane>>,
 }
 
 // SAFETY: each lane's cuBLAS handle is only used while `lanes` is locked, so one thread at a
@@ -147,6 +152,16 @@ unsafe impl Sync for CudaBackend {}
 impl CudaBackend {
 	/// Uploads `model` to GPU `ordinal` and compiles the kernels.
 	pub fn new(model: Arc<Model>, ordinal: usize) -> Result<Self, EngineError> {
+		Self::with_batch(model, ordinal, None)
+	}
+
+	/// [`CudaBackend::new`] with at most `batch` nonces per lane (the tests' small batches
+	/// reach the pipeline's lane reuse with few nonces); about 1 GiB of activations by default.
+	pub fn with_batch(
+		model: Arc<Model>,
+		ordinal: usize,
+		batch: Option<usize>,
+	) -> Result<Self, EngineError> {
 		let count = probe()?;
 		if ordinal >= count {
 			return Err(EngineError::Unavailable(format!(
@@ -197,7 +212,6 @@ impl CudaBackend {
 		let seed = stream.clone_htod(&model.seed).map_err(device_error)?;
 		let shape = Shape::of(p);
 
-		// About 1 GiB of activations per lane.
 		let [dim, ffn, seq, out] = [p.dim, p.ffn, p.seq, p.out].map(|v| v as usize);
 		let scratch = if shape.shuffle_in_shared { 0 } else { 2 * out * 4 };
 		let per_nonce_bytes = seq
@@ -205,12 +219,13 @@ impl CudaBackend {
 			+ out * 4 + scratch
 			+ dim * 2 + 36;
 		// A grid's y dimension (the attention's nonces) is at most 65,535.
-		let batch = ((1usize << 30) / per_nonce_bytes).clamp(64, 65_535);
+		let batch = batch.unwrap_or((1usize << 30) / per_nonce_bytes).clamp(1, 65_535);
 		let lanes = (0..LANES)
 			.map(|_| Self::lane(&ctx, batch, p, shape))
 			.collect::<Result<Vec<_>, EngineError>>()?;
 		stream.synchronize().map_err(device_error)?;
 		Ok(Self {
+			lanes: Mutex::new(lanes),
 			model,
 			name,
 			kernels,
@@ -222,7 +237,6 @@ impl CudaBackend {
 			seed,
 			shape,
 			batch,
-			lanes: Mutex::new(lanes),
 		})
 	}
 
@@ -377,6 +391,13 @@ impl CudaBackend {
 		s.memcpy_htod(nonces_up, device_nonces).map_err(device_error)?;
 
 		let linear = |total: u32| LaunchConfig::for_num_elems(total);
+		// The key derivation holds a BLAKE2b state of 16 words per thread: small blocks keep it
+		// in registers (1,024-thread blocks allow 64 registers a thread).
+		let keys = LaunchConfig {
+			grid_dim: (batch.div_ceil(KEY_THREADS), 1, 1),
+			block_dim: (KEY_THREADS, 1, 1),
+			shared_mem_bytes: 0,
+		};
 		let sqrt3 = 3.0f32.sqrt();
 		let warps = self.shape.attention_warps;
 		let attention = LaunchConfig {
@@ -400,7 +421,7 @@ impl CudaBackend {
 				.arg(&batch)
 				.arg(&mut *input_keys)
 				.arg(&mut *perm_keys)
-				.launch(linear(batch))
+				.launch(keys)
 				.map_err(device_error)?;
 			let per_nonce = seq * dim;
 			s.launch_builder(&self.kernels.fill_input)

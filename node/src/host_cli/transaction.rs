@@ -1,0 +1,132 @@
+//! One signed transaction of a `host` command: priced, checked against the signer's funds,
+//! submitted, and followed into a block, where its events say whether it worked.
+
+use codec::Encode;
+use frame_support::traits::Get;
+use gonka_runtime::{AccountId, Balance, Runtime, RuntimeCall, RuntimeEvent};
+use serde_json::json;
+use sp_core::{crypto::Ss58Codec, sr25519, Pair, H256};
+use sp_runtime::{traits::Header as _, DispatchError};
+
+use super::{
+	amount::format_gnk,
+	rpc::{NodeRpc, MORTALITY},
+};
+use crate::signing::signed_extrinsic;
+
+/// Signs `call` by `signer`, prints the fee, refuses it when `signer` cannot pay the fee plus
+/// `spends` (what the call itself takes: collateral, …) and keep its account alive, then
+/// submits it and waits for its block; returns its events, without the fee and success
+/// bookkeeping.
+pub async fn submit(
+	rpc: &NodeRpc,
+	signer: &sr25519::Pair,
+	call: RuntimeCall,
+	spends: Balance,
+	what: &str,
+) -> Result<Vec<RuntimeEvent>, String> {
+	let account = AccountId::from(signer.public());
+	let context = rpc.signing_context().await?;
+	let funds = rpc.account(&account).await?;
+	let extrinsic = signed_extrinsic(call, account.clone(), funds.nonce, &context, |payload| {
+		Ok::<_, String>(signer.sign(payload))
+	})?
+	.encode();
+	let fee = rpc.fee(&extrinsic).await?;
+	let existential = <Runtime as pallet_balances::Config>::ExistentialDeposit::get();
+	let needed = spends.saturating_add(fee).saturating_add(existential);
+	println!("{what}: fee about {}", format_gnk(fee));
+	if funds.free < needed {
+		return Err(format!(
+			"{} holds {}, and {what} needs {} ({}the fee {} and the existential deposit {}): \
+			 fund the account first (e.g. polkadot-js apps, Accounts → Transfer), then run this \
+			 again",
+			account.to_ss58check(),
+			format_gnk(funds.free),
+			format_gnk(needed),
+			if spends > 0 { format!("{} held, ", format_gnk(spends)) } else { String::new() },
+			format_gnk(fee),
+			format_gnk(existential),
+		));
+	}
+	let hash: H256 = rpc
+		.try_call("author_submitExtrinsic", json!([sp_core::Bytes(extrinsic.clone())]))
+		.await?
+		.map_err(|error| format!("the node refused the transaction: {}", error.message))?;
+	println!("submitted {hash:?}, waiting for a block");
+	follow(rpc, &extrinsic, hash).await
+}
+
+/// Waits until a best block holds `extrinsic`, for as long as it can be valid.
+async fn follow(rpc: &NodeRpc, extrinsic: &[u8], hash: H256) -> Result<Vec<RuntimeEvent>, String> {
+	let start = *rpc.header(rpc.best().await?).await?.number();
+	let mut next = start;
+	loop {
+		let best = *rpc.header(rpc.best().await?).await?.number();
+		while next <= best {
+			let block: H256 = rpc.call("chain_getBlockHash", json!([next])).await?;
+			let body = rpc.extrinsics(block).await?;
+			if let Some(index) = body.iter().position(|x| x.0 == extrinsic) {
+				println!("in block #{next} ({block:?})");
+				return outcome(rpc, block, index as u32).await;
+			}
+			next = next.saturating_add(1);
+		}
+		if u64::from(best.saturating_sub(start)) > MORTALITY {
+			return Err(format!(
+				"{hash:?} reached no block in {MORTALITY} blocks and has expired: run the command again"
+			));
+		}
+		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+	}
+}
+
+/// The events of extrinsic `index` of `block`, or why it failed, in the runtime's words.
+async fn outcome(rpc: &NodeRpc, block: H256, index: u32) -> Result<Vec<RuntimeEvent>, String> {
+	let key = frame_support::storage::storage_prefix(b"System", b"Events").to_vec();
+	let records: Vec<frame_system::EventRecord<RuntimeEvent, H256>> =
+		rpc.storage(key, Some(block)).await?.unwrap_or_default();
+	let mut events = Vec::new();
+	for record in records {
+		if record.phase != frame_system::Phase::ApplyExtrinsic(index) {
+			continue;
+		}
+		match record.event {
+			RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+				dispatch_error, ..
+			}) => {
+				return Err(format!("the chain refused it: {}", describe(dispatch_error)));
+			}
+			RuntimeEvent::System(frame_system::Event::ExtrinsicSuccess { .. })
+			| RuntimeEvent::TransactionPayment(_)
+			| RuntimeEvent::Balances(_)
+			| RuntimeEvent::Utility(_) => {}
+			event => events.push(event),
+		}
+	}
+	Ok(events)
+}
+
+/// A dispatch error with the pallet error's name and documentation, from the runtime's own
+/// metadata.
+pub fn describe(error: DispatchError) -> String {
+	let DispatchError::Module(module) = error else { return format!("{error:?}") };
+	let metadata = Runtime::metadata();
+	let frame_metadata::RuntimeMetadata::V14(metadata) = metadata.1 else {
+		return format!("{error:?}");
+	};
+	let Some(pallet) = metadata.pallets.iter().find(|pallet| pallet.index == module.index) else {
+		return format!("{error:?}");
+	};
+	let variant = pallet.error.as_ref().and_then(|errors| {
+		let ty = metadata.types.resolve(errors.ty.id)?;
+		let scale_info::TypeDef::Variant(variants) = &ty.type_def else { return None };
+		variants.variants.iter().find(|variant| variant.index == module.error[0])
+	});
+	match variant {
+		Some(variant) => {
+			format!("{}.{}: {}", pallet.name, variant.name, variant.docs.join(" ").trim())
+		}
+		None => format!("{}: error {}", pallet.name, module.error[0]),
+	}
+}
