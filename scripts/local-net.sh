@@ -5,7 +5,7 @@
 # new host's first reward and stops the nodes. The commands are the file's `sh rehearsal`
 # blocks (then `sh rehearsal-reward`), so the document and the rehearsal cannot differ.
 #
-#   scripts/local-net.sh                      # the whole rehearsal (about 8 minutes)
+#   scripts/local-net.sh                      # the whole rehearsal (2 min 49 s measured here)
 #   scripts/local-net.sh --until-registered   # up to the registration (node/tests/operators_doc.rs)
 #
 # NODE (the binary) and DIR (where the nodes keep their data and logs) may be set.

@@ -319,11 +319,16 @@ where
 		let api = self.client.runtime_api();
 		let summary = api.epoch_summary(at, epoch).map_err(runtime_error)?;
 		let current = api.sprint_status(at).map_err(runtime_error)?.map(|status| status.epoch);
-		if let Some(current) =
-			current.filter(|current| summary.is_none() && epoch + 2 <= current.index)
-		{
+		// Cleanup removes epoch n − 2 from the start of epoch n on, page by page: its results
+		// may already be partial, so it is refused as soon as cleanup may have begun.
+		if let Some(current) = current.filter(|current| epoch.saturating_add(2) <= current.index) {
+			let epochs_back = current.index.saturating_sub(epoch).saturating_sub(1);
 			let first_block_after = current.start.saturating_sub(
-				current.params.phases.total().saturating_mul((current.index - epoch - 1) as u32),
+				current
+					.params
+					.phases
+					.total()
+					.saturating_mul(u32::try_from(epochs_back).unwrap_or(u32::MAX)),
 			);
 			return Err(ErrorObject::owned(
 				EPOCH_REMOVED,

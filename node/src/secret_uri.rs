@@ -40,7 +40,11 @@ impl KeySource<'_> {
 				"{} is not a valid secret URI ({error:?}), from {}: use e.g. //Alice, a mnemonic \
 				 or a 0x seed",
 				self.what,
-				if self.suri.is_some() { self.suri_flag } else { self.file_flag }
+				match (self.suri, self.file) {
+					(Some(_), _) => self.suri_flag,
+					(None, Some(_)) => self.file_flag,
+					(None, None) => "the environment",
+				}
 			)
 		})
 	}

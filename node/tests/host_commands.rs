@@ -29,8 +29,8 @@ fn address(suri: &str) -> String {
 
 /// One operator's life on a dev chain: an unfunded account is told to fund itself before
 /// anything is submitted; funded, it registers with session keys its node generated, is
-/// shown, adds collateral, and leaves; a second registration is refused with the pallet's
-/// error by name.
+/// shown, adds collateral, and leaves; a second registration, and a withdrawal while active,
+/// are refused with the pallet's errors by name.
 #[test]
 fn an_operator_registers_a_host_with_the_node_s_commands() {
 	let node = Node::start(&["--dev", "--tmp", "--compute", "off"]);
@@ -60,7 +60,7 @@ fn an_operator_registers_a_host_with_the_node_s_commands() {
 	assert!(out.contains("registering: fee about"), "the fee is estimated: {out}");
 	assert!(out.contains("HostRegistered"), "the event is shown: {out}");
 	assert!(out.contains("status      Active") && out.contains("collateral  100 GNK"), "{out}");
-	assert!(out.contains("the node computes from epoch"), "what comes next: {out}");
+	assert!(out.contains("its first reward comes in"), "what comes next: {out}");
 
 	let (ok, _, err) = command(
 		&node,
@@ -76,6 +76,13 @@ fn an_operator_registers_a_host_with_the_node_s_commands() {
 		command(&node, &["host", "add-collateral", "--suri", host, "--amount", "5.5"]);
 	assert!(ok, "add-collateral: {out}{err}");
 	assert!(out.contains("collateral  105.5 GNK"), "{out}");
+
+	let (ok, _, err) = command(&node, &["host", "withdraw", "--suri", host]);
+	assert!(!ok, "an active host keeps its collateral");
+	assert!(
+		err.contains("HostReputation.StillActive: The host is still active: unregister first"),
+		"{err}"
+	);
 
 	let (ok, out, err) = command(&node, &["host", "unregister", "--suri", host]);
 	assert!(ok, "unregister: {out}{err}");

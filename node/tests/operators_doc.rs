@@ -5,6 +5,7 @@
 mod common;
 
 use std::{
+	os::unix::process::CommandExt,
 	process::{Command, Stdio},
 	thread,
 	time::{Duration, Instant},
@@ -17,6 +18,7 @@ fn the_operators_rehearsal_runs_as_written() {
 	let dir = std::env::temp_dir().join(format!("gonka-operators-doc-{}", std::process::id()));
 	let mut child = Command::new(workspace_root().join("scripts/local-net.sh"))
 		.arg("--until-registered")
+		.process_group(0)
 		.env("NODE", node_binary())
 		.env("DIR", &dir)
 		.stdout(Stdio::piped())
@@ -26,8 +28,12 @@ fn the_operators_rehearsal_runs_as_written() {
 	let deadline = Instant::now() + Duration::from_secs(240);
 	while child.try_wait().expect("wait").is_none() {
 		if Instant::now() > deadline {
-			// The script's trap stops the nodes it started.
+			// The script's trap stops the nodes it started once its current command ends; a
+			// command that never ends is killed with the rest of the process group.
 			let _ = Command::new("kill").arg(child.id().to_string()).status();
+			thread::sleep(Duration::from_secs(20));
+			let _ =
+				Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
 			break;
 		}
 		thread::sleep(Duration::from_secs(1));

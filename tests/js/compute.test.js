@@ -112,6 +112,10 @@ test("Alice's dev node computes by itself: accepted, weight above 0, the reward 
   const host = (await api.rpc.poc.host(alice.address)).toJSON();
   assert.equal(host.status, 'Active');
   assert.ok(host.reputation > 0);
+  // One unit everywhere: poc_host reports the number the chain stores (an operator once read
+  // 3.34 in the RPC and 334 in polkadot-js).
+  const stored = (await paidAt.query.hostReputation.hosts(alice.address)).unwrap().reputation.toNumber();
+  assert.equal((await api.rpc.poc.host(alice.address, hash)).toJSON().reputation, stored);
   assert.ok(host.recentWeights.some((w) => w.epoch === epoch && w.weight === result.weight.toNumber()));
   const page = (await api.rpc.poc.epochResults(epoch)).toJSON();
   assert.equal(page.results.length, 1);

@@ -128,7 +128,7 @@ impl TransferCmd {
 			value: amount,
 		};
 		block_on(async {
-			let pair = self.signed.pair()?;
+			let pair = self.signed.key_source("the sender's key").pair(None)?;
 			let rpc = NodeRpc::new(&self.signed.rpc);
 			submit(&rpc, &pair, call.into(), amount, "the transfer").await?;
 			let funds = rpc.account(&to).await?;
@@ -177,7 +177,11 @@ impl HostCmd {
 				}
 				Self::Withdraw(signed) => {
 					let call = pallet_host_reputation::Call::<Runtime>::withdraw_collateral {};
-					signed.run(call.into(), 0, "withdrawing").await
+					let pair = signed.pair()?;
+					let rpc = NodeRpc::new(&signed.rpc);
+					print_events(&submit(&rpc, &pair, call.into(), 0, "withdrawing").await?);
+					println!("the collateral is back in the account's free balance; the host is forgotten");
+					Ok(())
 				}
 			}
 		})
@@ -185,28 +189,29 @@ impl HostCmd {
 }
 
 impl SignedArgs {
-	/// The host account's key.
-	fn pair(&self) -> Result<sr25519::Pair, String> {
+	/// Where the key comes from, for `what`.
+	fn key_source<'a>(&'a self, what: &'a str) -> KeySource<'a> {
 		KeySource {
 			suri: self.suri.as_deref(),
 			suri_flag: "--suri",
 			file: self.suri_file.as_deref(),
 			file_flag: "--suri-file",
-			what: "the host account's key",
+			what,
 			missing: "--suri-file PATH, GONKA_HOST_SURI or --suri SURI",
 		}
-		.pair(std::env::var("GONKA_HOST_SURI").ok().filter(|suri| !suri.is_empty()))
+	}
+
+	/// The host account's key: from the flags, else from `GONKA_HOST_SURI`.
+	fn pair(&self) -> Result<sr25519::Pair, String> {
+		self.key_source("the host account's key")
+			.pair(std::env::var("GONKA_HOST_SURI").ok().filter(|suri| !suri.is_empty()))
 	}
 
 	/// Signs and submits `call`, then prints its events and the host's status.
 	async fn run(&self, call: RuntimeCall, spends: u128, what: &str) -> Result<(), String> {
 		let pair = self.pair()?;
 		let rpc = NodeRpc::new(&self.rpc);
-		let events = submit(&rpc, &pair, call, spends, what).await?;
-		for event in &events {
-			println!("  {event:?}");
-		}
-		println!();
+		print_events(&submit(&rpc, &pair, call, spends, what).await?);
 		status::show(&rpc, &AccountId::from(pair.public()).to_ss58check()).await
 	}
 }
@@ -227,6 +232,17 @@ impl RegisterCmd {
 				"--collateral {}: the chain's minimum is {}",
 				format_gnk(collateral),
 				format_gnk(params.min_collateral)
+			));
+		}
+		// Refused before the node makes session keys that would never be used.
+		let free = rpc.account(&account).await?.free;
+		if free <= collateral {
+			return Err(format!(
+				"{} holds {}, less than the collateral {} and the fee: fund the account first \
+				 (gonka-node transfer, or polkadot-js apps), then run this again",
+				account.to_ss58check(),
+				format_gnk(free),
+				format_gnk(collateral)
 			));
 		}
 		let session_node = NodeRpc::new(self.session_node.as_deref().unwrap_or(&self.signed.rpc));
@@ -256,13 +272,17 @@ impl RegisterCmd {
 			.into(),
 		];
 		let call = pallet_utility::Call::<Runtime>::batch_all { calls }.into();
-		let events = submit(&rpc, &pair, call, collateral, "registering").await?;
-		for event in &events {
-			println!("  {event:?}");
-		}
-		println!();
+		print_events(&submit(&rpc, &pair, call, collateral, "registering").await?);
 		status::show(&rpc, &account.to_ss58check()).await
 	}
+}
+
+/// The events a transaction caused, one a line.
+fn print_events(events: &[gonka_runtime::RuntimeEvent]) {
+	for event in events {
+		println!("  {event:?}");
+	}
+	println!();
 }
 
 /// The description a host publishes, checked for what the chain would refuse.

@@ -20,6 +20,20 @@ pub struct RpcError {
 	pub code: i64,
 	/// The node's message.
 	pub message: String,
+	/// Its details, e.g. why a transaction is invalid.
+	pub data: Option<Value>,
+}
+
+impl std::fmt::Display for RpcError {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		write!(f, "{}", self.message)?;
+		match &self.data {
+			Some(Value::String(data)) => write!(f, ": {data}")?,
+			Some(data) => write!(f, ": {data}")?,
+			None => {}
+		}
+		write!(f, " (code {})", self.code)
+	}
 }
 
 /// A node's JSON-RPC endpoint.
@@ -40,7 +54,11 @@ impl NodeRpc {
 	/// The endpoint at `url` (`http://…`, or `ws://…`, which is asked over HTTP on the same port).
 	pub fn new(url: &str) -> Self {
 		let url = url.replacen("ws://", "http://", 1).replacen("wss://", "https://", 1);
-		Self { url, http: reqwest::Client::new() }
+		let http = reqwest::Client::builder()
+			.timeout(std::time::Duration::from_secs(30))
+			.build()
+			.unwrap_or_default();
+		Self { url, http }
 	}
 
 	/// `method` with `params`; a node error is `Ok(Err(..))`, an unreachable node `Err(..)`.
@@ -70,6 +88,7 @@ impl NodeRpc {
 			return Ok(Err(RpcError {
 				code: error["code"].as_i64().unwrap_or_default(),
 				message: error["message"].as_str().unwrap_or("no message").to_string(),
+				data: error.get("data").cloned(),
 			}));
 		}
 		serde_json::from_value(reply["result"].clone())
@@ -83,9 +102,7 @@ impl NodeRpc {
 		method: &str,
 		params: Value,
 	) -> Result<T, String> {
-		self.try_call(method, params)
-			.await?
-			.map_err(|error| format!("{method}: {} (code {})", error.message, error.code))
+		self.try_call(method, params).await?.map_err(|error| format!("{method}: {error}"))
 	}
 
 	/// The signing context at the last finalised block (the same on every fork), after
@@ -104,15 +121,39 @@ impl NodeRpc {
 				version["specName"], native.spec_name, native.transaction_version
 			));
 		}
+		let health: Value = self.call("system_health", json!([])).await?;
+		if health["isSyncing"].as_bool() == Some(true) {
+			return Err(format!(
+				"--rpc {}: the node is still syncing; wait until it has caught up, or use another",
+				self.url
+			));
+		}
+		if spec != u64::from(native.spec_version) {
+			eprintln!(
+				"note: the chain runs spec version {spec}, this binary knows {}: its events and \
+				 errors may be named wrongly",
+				native.spec_version
+			);
+		}
 		let genesis: H256 = self.call("chain_getBlockHash", json!([0])).await?;
-		let birth: H256 = self.call("chain_getFinalizedHead", json!([])).await?;
-		let header = self.header(birth).await?;
+		// Mortal from the last finalised block (the same on every fork), or from the best one
+		// while finality lags by half the mortality or more (its era would be too old).
+		let finalized: H256 = self.call("chain_getFinalizedHead", json!([])).await?;
+		let best = self.best().await?;
+		let (finalized_number, best_number) =
+			(*self.header(finalized).await?.number(), *self.header(best).await?.number());
+		let (birth, birth_number) =
+			if u64::from(best_number.saturating_sub(finalized_number)) < MORTALITY / 2 {
+				(finalized, finalized_number)
+			} else {
+				(best, best_number)
+			};
 		Ok(SigningContext {
 			spec_version: u32::try_from(spec).map_err(|_| "a spec version beyond u32")?,
 			transaction_version: native.transaction_version,
 			genesis,
 			birth,
-			birth_number: u64::from(*header.number()),
+			birth_number: u64::from(birth_number),
 			mortality: MORTALITY,
 		})
 	}

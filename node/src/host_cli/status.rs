@@ -16,7 +16,7 @@ pub async fn show(rpc: &NodeRpc, host: &str) -> Result<(), String> {
 				"{host} is not a registered host: register it with `gonka-node host register`"
 			))
 		}
-		Err(error) => return Err(format!("poc_host: {} (code {})", error.message, error.code)),
+		Err(error) => return Err(format!("poc_host: {error}")),
 	};
 	let now: PocStatus = rpc.call("poc_status", json!([])).await?;
 	let best = *rpc.header(rpc.best().await?).await?.number();
@@ -79,6 +79,14 @@ fn next_step(host: &PocHost, now: &PocStatus, best: u32) -> String {
 			"removed from the registry; `host withdraw` returns what is left of the collateral \
 			 from epoch {}",
 			host.withdrawable_from.unwrap_or(now.epoch)
+		),
+		// Registered while the Sprint runs, a computing node commits what it finds in the rest
+		// of it: the host is settled with this epoch already.
+		_ if now.epoch < first_epoch && now.phase == "Sprint" => format!(
+			"the node searches the rest of this Sprint ({} blocks) and commits; its first reward \
+			 comes in this epoch's settle phase; once it has weight, it can be elected to produce \
+			 blocks two sessions later",
+			now.blocks_left_in_phase
 		),
 		_ if now.epoch < first_epoch => format!(
 			"the node computes from epoch {first_epoch}'s Sprint (in {} blocks); its first reward \

@@ -1,9 +1,14 @@
 //! One signed transaction of a `host` command: priced, checked against the signer's funds,
 //! submitted, and followed into a block, where its events say whether it worked.
 
+use std::{
+	collections::HashMap,
+	time::{Duration, Instant},
+};
+
 use codec::Encode;
 use frame_support::traits::Get;
-use gonka_runtime::{AccountId, Balance, Runtime, RuntimeCall, RuntimeEvent};
+use gonka_runtime::{AccountId, Balance, Nonce, Runtime, RuntimeCall, RuntimeEvent};
 use serde_json::json;
 use sp_core::{crypto::Ss58Codec, sr25519, Pair, H256};
 use sp_runtime::{traits::Header as _, DispatchError};
@@ -49,35 +54,61 @@ pub async fn submit(
 			format_gnk(existential),
 		));
 	}
+	let start = *rpc.header(rpc.best().await?).await?.number();
 	let hash: H256 = rpc
 		.try_call("author_submitExtrinsic", json!([sp_core::Bytes(extrinsic.clone())]))
 		.await?
-		.map_err(|error| format!("the node refused the transaction: {}", error.message))?;
+		.map_err(|error| format!("the node refused the transaction: {error}"))?;
 	println!("submitted {hash:?}, waiting for a block");
-	follow(rpc, &extrinsic, hash).await
+	follow(rpc, &extrinsic, hash, start, (&account, funds.nonce)).await
 }
 
-/// Waits until a best block holds `extrinsic`, for as long as it can be valid.
-async fn follow(rpc: &NodeRpc, extrinsic: &[u8], hash: H256) -> Result<Vec<RuntimeEvent>, String> {
-	let start = *rpc.header(rpc.best().await?).await?.number();
-	let mut next = start;
+/// How long to wait for a block holding the transaction, whatever the chain does.
+const PATIENCE: Duration = Duration::from_secs(600);
+
+/// Waits until a best block holds `extrinsic`, for as long as it can be valid, looking again
+/// at every height whose best block changed (a reorganisation). When it expires, the signer's
+/// nonce tells whether a transaction with it landed after all, so that nobody pays twice.
+async fn follow(
+	rpc: &NodeRpc,
+	extrinsic: &[u8],
+	hash: H256,
+	start: u32,
+	(signer, nonce): (&AccountId, Nonce),
+) -> Result<Vec<RuntimeEvent>, String> {
+	let deadline = Instant::now() + PATIENCE;
+	let mut seen: HashMap<u32, H256> = HashMap::new();
 	loop {
 		let best = *rpc.header(rpc.best().await?).await?.number();
-		while next <= best {
-			let block: H256 = rpc.call("chain_getBlockHash", json!([next])).await?;
+		for number in start..=best {
+			let block: H256 = rpc.call("chain_getBlockHash", json!([number])).await?;
+			if seen.insert(number, block) == Some(block) {
+				continue;
+			}
 			let body = rpc.extrinsics(block).await?;
 			if let Some(index) = body.iter().position(|x| x.0 == extrinsic) {
-				println!("in block #{next} ({block:?})");
+				println!("in block #{number} ({block:?})");
 				return outcome(rpc, block, index as u32).await;
 			}
-			next = next.saturating_add(1);
 		}
-		if u64::from(best.saturating_sub(start)) > MORTALITY {
-			return Err(format!(
-				"{hash:?} reached no block in {MORTALITY} blocks and has expired: run the command again"
-			));
+		let expired = u64::from(best.saturating_sub(start)) > MORTALITY;
+		if expired || Instant::now() > deadline {
+			let used = rpc.account(signer).await?.nonce > nonce;
+			return Err(if used {
+				format!(
+					"{hash:?} was not seen in a block, but a transaction with its nonce landed: \
+					 check `host status` (or the account) before running the command again"
+				)
+			} else if expired {
+				format!("{hash:?} reached no block in {MORTALITY} blocks and has expired: run the command again")
+			} else {
+				format!(
+					"{hash:?} reached no block in {} minutes (is the chain producing blocks?)",
+					PATIENCE.as_secs() / 60
+				)
+			});
 		}
-		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+		tokio::time::sleep(Duration::from_millis(500)).await;
 	}
 }
 
@@ -85,7 +116,16 @@ async fn follow(rpc: &NodeRpc, extrinsic: &[u8], hash: H256) -> Result<Vec<Runti
 async fn outcome(rpc: &NodeRpc, block: H256, index: u32) -> Result<Vec<RuntimeEvent>, String> {
 	let key = frame_support::storage::storage_prefix(b"System", b"Events").to_vec();
 	let records: Vec<frame_system::EventRecord<RuntimeEvent, H256>> =
-		rpc.storage(key, Some(block)).await?.unwrap_or_default();
+		match rpc.storage(key, Some(block)).await {
+			Ok(records) => records.unwrap_or_default(),
+			Err(error) => {
+				println!(
+					"included, but this binary cannot read the block's events ({error}): check the \
+					 outcome with `host status` or polkadot-js apps; do not simply run it again"
+				);
+				return Ok(Vec::new());
+			}
+		};
 	let mut events = Vec::new();
 	for record in records {
 		if record.phase != frame_system::Phase::ApplyExtrinsic(index) {

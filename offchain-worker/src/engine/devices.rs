@@ -272,7 +272,8 @@ pub fn open_cuda(
 					.zip(&got)
 					.map(|(cpu, gpu)| (cpu - gpu).abs())
 					.fold(0.0f32, f32::max);
-				if got.len() != expected.len() || worst.is_nan() || worst > SELF_CHECK_TOLERANCE {
+				let broken = got.len() != expected.len() || got.iter().any(|d| !d.is_finite());
+				if broken || worst > SELF_CHECK_TOLERANCE {
 					return Err(EngineError::Device(format!(
 						"its distances stray {worst:e} from the CPU's (at most \
 						 {SELF_CHECK_TOLERANCE:e} allowed)"
