@@ -188,6 +188,33 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 			Consensus { babe_block_import, babe_link, babe_worker_handle, grandpa_link, mut telemetry },
 	} = new_partial(&config)?;
 
+	// What the operator's flags ask for is checked before the network starts: a node refused
+	// here (no host key, a model that is not there) stops with its one-line error, instead of
+	// tearing down a running network service.
+	let compute = compute
+		.map(|(args, backend)| {
+			ComputeSetup::new(&args, backend, &config, &keystore_container.keystore())
+		})
+		.transpose()
+		.map_err(ServiceError::Other)?;
+	let inference =
+		InferenceSetup::new(&inference, config.base_path.path()).map_err(ServiceError::Other)?;
+	let inference_endpoint = inference.as_ref().and_then(InferenceSetup::url);
+	// The compute worker and the inference endpoint sign with the same host key.
+	let host = match (&compute, &inference) {
+		(Some(compute), _) => Some(compute.host_key()),
+		(None, Some(_)) => Some(
+			host_key(
+				&config,
+				&keystore_container.keystore(),
+				"the inference endpoint",
+				"start without --inference-model and --inference-listen",
+			)
+			.map_err(ServiceError::Other)?,
+		),
+		(None, None) => None,
+	};
+
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
 		<Block as BlockT>::Hash,
@@ -252,30 +279,6 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 			offchain_workers.run(client.clone(), task_manager.spawn_handle()).boxed(),
 		);
 	}
-
-	let compute = compute
-		.map(|(args, backend)| {
-			ComputeSetup::new(&args, backend, &config, &keystore_container.keystore())
-		})
-		.transpose()
-		.map_err(ServiceError::Other)?;
-	let inference =
-		InferenceSetup::new(&inference, config.base_path.path()).map_err(ServiceError::Other)?;
-	let inference_endpoint = inference.as_ref().and_then(InferenceSetup::url);
-	// The compute worker and the inference endpoint sign with the same host key.
-	let host = match (&compute, &inference) {
-		(Some(compute), _) => Some(compute.host_key()),
-		(None, Some(_)) => Some(
-			host_key(
-				&config,
-				&keystore_container.keystore(),
-				"the inference endpoint",
-				"start without --inference-model and --inference-listen",
-			)
-			.map_err(ServiceError::Other)?,
-		),
-		(None, None) => None,
-	};
 
 	let role = config.role;
 	let force_authoring = config.force_authoring;
