@@ -45,14 +45,19 @@ pub fn nvrtc_present() -> bool {
 	unsafe { nvrtc::sys::is_culib_present() }
 }
 
+/// Why NVRTC cannot be used, and how to install it.
+fn nvrtc_missing() -> CudaError {
+	CudaError::Unavailable(
+		"NVRTC (libnvrtc.so) was not found: install the CUDA toolkit, or `pip install \
+		 nvidia-cuda-nvrtc-cu12` and add its `nvidia/cuda_nvrtc/lib` folder to LD_LIBRARY_PATH"
+			.into(),
+	)
+}
+
 /// Compiles a CUDA C `source` to PTX; needs NVRTC, not a GPU.
 pub fn compile(source: &str) -> Result<Ptx, CudaError> {
 	if !nvrtc_present() {
-		return Err(CudaError::Unavailable(
-			"NVRTC (libnvrtc.so) was not found: install the CUDA toolkit, or `pip install \
-			 nvidia-cuda-nvrtc-cu12` and add its `nvidia/cuda_nvrtc/lib` folder to LD_LIBRARY_PATH"
-				.into(),
-		));
+		return Err(nvrtc_missing());
 	}
 	let options = CompileOptions { arch: Some(ARCH), ..Default::default() };
 	nvrtc::compile_ptx_with_opts(source, options).map_err(|e| CudaError::Compile(format!("{e:?}")))
@@ -76,7 +81,7 @@ pub fn probe() -> Result<usize, CudaError> {
 		));
 	}
 	if !nvrtc_present() {
-		return compile("").map(|_| 0);
+		return Err(nvrtc_missing());
 	}
 	let count = CudaContext::device_count().map_err(|e| CudaError::Driver(format!("{e:?}")))?;
 	if count < 1 {

@@ -31,10 +31,6 @@ use crate::{
 	signing::{signed_extrinsic, SigningContext},
 };
 
-/// Blocks a transaction stays valid, from the last finalised block: longer than any phase of
-/// the development chain, short enough that a stale one leaves the pool soon.
-const MORTALITY: u64 = 64;
-
 /// The host key (key type `gpoc`, sr25519) in `keystore`, inserting the development key first
 /// when the node was started with one (e.g. `--dev`). `needed_by` names the option that needs
 /// it and `or_else` how to do without, for the error.
@@ -162,25 +158,17 @@ impl HostSubmitter {
 		nonce: Nonce,
 		chain: &sp_blockchain::Info<Block>,
 	) -> Result<gonka_runtime::UncheckedExtrinsic, String> {
-		let lag = u64::from(chain.best_number.saturating_sub(chain.finalized_number));
-		let (birth, number) = if lag < MORTALITY / 2 {
-			(chain.finalized_hash, chain.finalized_number)
-		} else {
-			(chain.best_hash, chain.best_number)
-		};
 		let version = self
 			.client
 			.runtime_api()
 			.version(chain.best_hash)
 			.map_err(|error| format!("cannot read the runtime version: {error}"))?;
-		let context = SigningContext {
-			spec_version: version.spec_version,
-			transaction_version: version.transaction_version,
-			genesis: chain.genesis_hash,
-			birth,
-			birth_number: u64::from(number),
-			mortality: MORTALITY,
-		};
+		let context = SigningContext::new(
+			(version.spec_version, version.transaction_version),
+			chain.genesis_hash,
+			(chain.finalized_hash, chain.finalized_number),
+			(chain.best_hash, chain.best_number),
+		);
 		signed_extrinsic(call, AccountId::from(self.public), nonce, &context, |bytes| {
 			self.keystore
 				.sr25519_sign(HOST_KEY_TYPE, &self.public, bytes)

@@ -317,7 +317,6 @@ where
 		}
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		let api = self.client.runtime_api();
-		let summary = api.epoch_summary(at, epoch).map_err(runtime_error)?;
 		let current = api.sprint_status(at).map_err(runtime_error)?.map(|status| status.epoch);
 		// Cleanup removes epoch n − 2 from the start of epoch n on, page by page: its results
 		// may already be partial, so it is refused as soon as cleanup may have begun.
@@ -343,6 +342,7 @@ where
 				None::<()>,
 			));
 		}
+		let summary = api.epoch_summary(at, epoch).map_err(runtime_error)?;
 		let page = api.epoch_results(at, epoch, after, count).map_err(runtime_error)?;
 		let next = (count > 0 && page.len() == count as usize)
 			.then(|| page.last().map(|(host, _)| host.to_ss58check()))

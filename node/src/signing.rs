@@ -9,6 +9,10 @@ use gonka_runtime::{AccountId, Nonce, RuntimeCall, UncheckedExtrinsic};
 use sp_core::{sr25519, H256};
 use sp_runtime::{generic::Era, MultiAddress, MultiSignature};
 
+/// Blocks a transaction stays valid, from the block its era begins at: longer than any phase
+/// of the development chain, short enough that a stale one leaves the pool soon.
+pub const MORTALITY: u64 = 64;
+
 /// What a signature commits to besides the call: the chain and runtime it is valid on, and
 /// the block its mortality counts from.
 #[derive(Clone, Copy, Debug)]
@@ -23,8 +27,23 @@ pub struct SigningContext {
 	pub birth: H256,
 	/// Its number.
 	pub birth_number: u64,
-	/// Blocks the transaction stays valid for (a power of two, 4 to 65,536).
-	pub mortality: u64,
+}
+
+impl SigningContext {
+	/// A context whose era begins at the last finalised block, whose hash is the same on every
+	/// fork, so a reorganisation cannot invalidate the signature; while finality lags by half
+	/// the mortality or more, at the best block (an era from the finalised one would be too
+	/// old to be valid).
+	pub fn new(
+		(spec_version, transaction_version): (u32, u32),
+		genesis: H256,
+		finalized: (H256, u32),
+		best: (H256, u32),
+	) -> Self {
+		let lag = u64::from(best.1.saturating_sub(finalized.1));
+		let (birth, number) = if lag < MORTALITY / 2 { finalized } else { best };
+		Self { spec_version, transaction_version, genesis, birth, birth_number: u64::from(number) }
+	}
 }
 
 /// `call` from `signer` with `nonce`, no tip, signed by `sign` over the payload's bytes.
@@ -36,7 +55,7 @@ pub fn signed_extrinsic<E>(
 	sign: impl FnOnce(&[u8]) -> Result<sr25519::Signature, E>,
 ) -> Result<UncheckedExtrinsic, E> {
 	let extension =
-		gonka_runtime::tx_extension(nonce, Era::mortal(context.mortality, context.birth_number));
+		gonka_runtime::tx_extension(nonce, Era::mortal(MORTALITY, context.birth_number));
 	let implicit = (
 		(),
 		context.spec_version,

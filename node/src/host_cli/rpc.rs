@@ -10,9 +10,6 @@ use sp_runtime::traits::Header as _;
 
 use crate::signing::SigningContext;
 
-/// Blocks a `host` command's transaction stays valid for.
-pub const MORTALITY: u64 = 64;
-
 /// A JSON-RPC error the node answered with.
 #[derive(Debug)]
 pub struct RpcError {
@@ -136,26 +133,17 @@ impl NodeRpc {
 			);
 		}
 		let genesis: H256 = self.call("chain_getBlockHash", json!([0])).await?;
-		// Mortal from the last finalised block (the same on every fork), or from the best one
-		// while finality lags by half the mortality or more (its era would be too old).
 		let finalized: H256 = self.call("chain_getFinalizedHead", json!([])).await?;
 		let best = self.best().await?;
 		let (finalized_number, best_number) =
 			(*self.header(finalized).await?.number(), *self.header(best).await?.number());
-		let (birth, birth_number) =
-			if u64::from(best_number.saturating_sub(finalized_number)) < MORTALITY / 2 {
-				(finalized, finalized_number)
-			} else {
-				(best, best_number)
-			};
-		Ok(SigningContext {
-			spec_version: u32::try_from(spec).map_err(|_| "a spec version beyond u32")?,
-			transaction_version: native.transaction_version,
+		let spec = u32::try_from(spec).map_err(|_| "a spec version beyond u32")?;
+		Ok(SigningContext::new(
+			(spec, native.transaction_version),
 			genesis,
-			birth,
-			birth_number: u64::from(birth_number),
-			mortality: MORTALITY,
-		})
+			(finalized, finalized_number),
+			(best, best_number),
+		))
 	}
 
 	/// The header of block `hash`.

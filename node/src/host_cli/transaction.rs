@@ -13,11 +13,8 @@ use serde_json::json;
 use sp_core::{crypto::Ss58Codec, sr25519, Pair, H256};
 use sp_runtime::{traits::Header as _, DispatchError};
 
-use super::{
-	amount::format_gnk,
-	rpc::{NodeRpc, MORTALITY},
-};
-use crate::signing::signed_extrinsic;
+use super::{amount::format_gnk, rpc::NodeRpc};
+use crate::signing::{signed_extrinsic, MORTALITY};
 
 /// Signs `call` by `signer`, prints the fee, refuses it when `signer` cannot pay the fee plus
 /// `spends` (what the call itself takes: collateral, …) and keep its account alive, then
@@ -66,8 +63,9 @@ pub async fn submit(
 /// How long to wait for a block holding the transaction, whatever the chain does.
 const PATIENCE: Duration = Duration::from_secs(600);
 
-/// Waits until a best block holds `extrinsic`, for as long as it can be valid, looking again
-/// at every height whose best block changed (a reorganisation). When it expires, the signer's
+/// Waits until a best block holds `extrinsic`, for as long as it can be valid; each time the
+/// best block changes, it reads the heights whose block changed (new ones, or a
+/// reorganisation). When it expires, the signer's
 /// nonce tells whether a transaction with it landed after all, so that nobody pays twice.
 async fn follow(
 	rpc: &NodeRpc,
@@ -78,17 +76,17 @@ async fn follow(
 ) -> Result<Vec<RuntimeEvent>, String> {
 	let deadline = Instant::now() + PATIENCE;
 	let mut seen: HashMap<u32, H256> = HashMap::new();
+	let mut last_best = None;
 	loop {
-		let best = *rpc.header(rpc.best().await?).await?.number();
-		for number in start..=best {
-			let block: H256 = rpc.call("chain_getBlockHash", json!([number])).await?;
-			if seen.insert(number, block) == Some(block) {
-				continue;
-			}
-			let body = rpc.extrinsics(block).await?;
-			if let Some(index) = body.iter().position(|x| x.0 == extrinsic) {
+		let best_hash = rpc.best().await?;
+		let best = *rpc.header(best_hash).await?.number();
+		if last_best != Some(best_hash) {
+			last_best = Some(best_hash);
+			if let Some((number, block, index)) =
+				find(rpc, extrinsic, start..=best, &mut seen).await?
+			{
 				println!("in block #{number} ({block:?})");
-				return outcome(rpc, block, index as u32).await;
+				return outcome(rpc, block, index).await;
 			}
 		}
 		let expired = u64::from(best.saturating_sub(start)) > MORTALITY;
@@ -110,6 +108,27 @@ async fn follow(
 		}
 		tokio::time::sleep(Duration::from_millis(500)).await;
 	}
+}
+
+/// The height, block and index at which a block of the best chain at `heights` holds
+/// `extrinsic`; a height whose block is in `seen` is not read again.
+async fn find(
+	rpc: &NodeRpc,
+	extrinsic: &[u8],
+	heights: std::ops::RangeInclusive<u32>,
+	seen: &mut HashMap<u32, H256>,
+) -> Result<Option<(u32, H256, u32)>, String> {
+	for number in heights {
+		let block: H256 = rpc.call("chain_getBlockHash", json!([number])).await?;
+		if seen.insert(number, block) == Some(block) {
+			continue;
+		}
+		let body = rpc.extrinsics(block).await?;
+		if let Some(index) = body.iter().position(|x| x.0 == extrinsic) {
+			return Ok(Some((number, block, index as u32)));
+		}
+	}
+	Ok(None)
 }
 
 /// The events of extrinsic `index` of `block`, or why it failed, in the runtime's words.

@@ -46,8 +46,6 @@ enum Worker<'a> {
 pub struct Devices {
 	members: Vec<Member>,
 	cpu: CpuBackend,
-	/// Whether the CPU computes a part: a device failed, or could not be opened.
-	cpu_covers: AtomicBool,
 	on_fallback: OnFallback,
 }
 
@@ -64,7 +62,6 @@ impl Devices {
 			return Err(EngineError::Input("no device to compute on".into()));
 		}
 		let mut members = Vec::with_capacity(devices.len());
-		let mut cpu_covers = false;
 		for Device { id, backend } in devices {
 			match backend {
 				Ok(backend) if Arc::ptr_eq(backend.model(), cpu.model()) => {
@@ -73,12 +70,11 @@ impl Devices {
 				Ok(_) => return Err(EngineError::Input(format!("{id} evaluates another model"))),
 				Err(error) if falls_back(&error) => {
 					on_fallback(&id, &error);
-					cpu_covers = true;
 				}
 				Err(error) => return Err(error),
 			}
 		}
-		Ok(Self { members, cpu, cpu_covers: AtomicBool::new(cpu_covers), on_fallback })
+		Ok(Self { members, cpu, on_fallback })
 	}
 
 	/// The devices still computing or, once none is, the CPU. A CPU beside GPUs would hold
@@ -91,7 +87,8 @@ impl Devices {
 			.filter(|member| !member.failed.load(Ordering::Relaxed))
 			.map(Worker::Device)
 			.collect();
-		if devices.is_empty() && self.cpu_covers.load(Ordering::Relaxed) {
+		// `new` refuses an empty list, so no device left means every one failed.
+		if devices.is_empty() {
 			return vec![Worker::Cpu];
 		}
 		devices
@@ -127,9 +124,9 @@ impl Devices {
 		Ok(distances)
 	}
 
-	/// The CPU takes `member`'s place: reported once, when it first fails.
+	/// `member` computes no more (the others, or the CPU once none is left, take its share):
+	/// reported once, when it first fails.
 	fn fall_back(&self, member: &Member, error: &EngineError) {
-		self.cpu_covers.store(true, Ordering::Relaxed);
 		if !member.failed.swap(true, Ordering::Relaxed) {
 			(self.on_fallback)(&member.id, error);
 		}
