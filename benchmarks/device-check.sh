@@ -6,10 +6,11 @@
 #                                      # `poc` example into .device/ (ignored by git)
 #   benchmarks/device-check.sh run     # there (device tool, `carry: [".device"]`): the
 #                                      # correctness tests with GONKA_REQUIRE_GPU=1 over
-#                                      # 100,000 nonces, then nonces/s on every profile
+#                                      # 100,000 nonces, then nonces/s on every profile,
+#                                      # with CUDA graphs and without, side by side
 #
-# `run` should take under 8 minutes on one GPU (a 20 s measurement per profile, and per
-# profile on GPU 0 alone where there are several, and the CPU's side of the 100,000-nonce
+# `run` should take under 8 minutes on one GPU (15 s measurements: per profile with graphs
+# and without, and on GPU 0 alone where there are several; the CPU's side of the 100,000-nonce
 # comparison on the machine's cores; not yet timed on a device) and prints everything
 # docs/PERFORMANCE.md quotes. A failing step does not stop the later ones: the device time
 # is scarce; the script's status is that of the first failure.
@@ -46,10 +47,13 @@ run)
 		timeout 300 "$out/cuda-tests" --test-threads=1 --nocapture
 	for profile in dev testnet; do
 		echo "== $profile on GPU(s) $gpus"
-		step timeout 60 "$out/poc" bench --params "$profile" --backend cuda --devices "$gpus" --seconds 20
+		step timeout 60 "$out/poc" bench --params "$profile" --backend cuda --devices "$gpus" --seconds 15
+		echo "== $profile on GPU(s) $gpus, launch by launch (GONKA_CUDA_GRAPHS=0: the graphs' gain)"
+		step env GONKA_CUDA_GRAPHS=0 timeout 60 "$out/poc" bench --params "$profile" --backend cuda \
+			--devices "$gpus" --seconds 15
 		if [[ "$gpus" == *,* ]]; then
 			echo "== $profile on GPU 0 alone (for the per-device scaling)"
-			step timeout 60 "$out/poc" bench --params "$profile" --backend cuda --devices 0 --seconds 20
+			step timeout 60 "$out/poc" bench --params "$profile" --backend cuda --devices 0 --seconds 15
 		fi
 	done
 	exit "$status"

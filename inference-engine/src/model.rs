@@ -6,7 +6,7 @@
 //! `logits = output(norm(x))`, with RMSNorms `n`, rotary embeddings on the pairs the
 //! configuration names ([`RopePairs`]), each key/value head shared by `heads / kv_heads` query
 //! heads, biases where the model has them (Qwen2). With the `cuda` feature,
-//! [`Model::use_cuda`] moves the whole decoder to a GPU (`crate::cuda`).
+//! [`Model::use_cuda`] moves the whole decoder to one or more GPUs (`crate::cuda`).
 
 use std::path::Path;
 
@@ -32,9 +32,9 @@ pub struct Model {
 	pub hash: Hash32,
 	/// The rotary embedding's angular frequency of each pair of a head's dimensions.
 	frequencies: Vec<f32>,
-	/// The decoder on a GPU, when [`Model::use_cuda`] put it there.
+	/// The decoder on the GPUs, when [`Model::use_cuda`] put it there.
 	#[cfg(feature = "cuda")]
-	cuda: Option<crate::cuda::decoder::CudaDecoder>,
+	cuda: Option<crate::cuda::replicas::Replicas>,
 }
 
 /// The keys and values of the positions run so far, per layer, in f16 as llama.cpp keeps
@@ -43,9 +43,9 @@ pub struct KvCache {
 	keys: Vec<Vec<f16>>,
 	values: Vec<Vec<f16>>,
 	len: usize,
-	/// The same on the GPU, for a model that runs there.
+	/// The same on the GPU that holds the sequence, for a model that runs there.
 	#[cfg(feature = "cuda")]
-	device: Option<crate::cuda::decoder::DeviceCache>,
+	device: crate::cuda::replicas::Placement,
 }
 
 impl KvCache {
@@ -115,10 +115,11 @@ impl Model {
 		}
 	}
 
-	/// Runs the whole decoder on GPU `ordinal` from now on (f16 weights, f32 accumulation).
+	/// Runs the whole decoder on the GPUs `ordinals` from now on (f16 weights, f32
+	/// accumulation; a copy of the weights on each), a sequence on one of them.
 	#[cfg(feature = "cuda")]
-	pub fn use_cuda(&mut self, ordinal: usize) -> Result<(), InferenceError> {
-		self.cuda = Some(crate::cuda::decoder::CudaDecoder::new(self, &self.frequencies, ordinal)?);
+	pub fn use_cuda(&mut self, ordinals: &[usize]) -> Result<(), InferenceError> {
+		self.cuda = Some(crate::cuda::replicas::Replicas::new(self, &self.frequencies, ordinals)?);
 		Ok(())
 	}
 
@@ -130,7 +131,7 @@ impl Model {
 			values: vec![Vec::new(); layers],
 			len: 0,
 			#[cfg(feature = "cuda")]
-			device: None,
+			device: Default::default(),
 		}
 	}
 

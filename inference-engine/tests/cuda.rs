@@ -26,12 +26,32 @@ fn a_completion_on_the_gpu_passes_the_cpu_recheck() {
 	}
 	let (cpu, _folder) = common::test_model(StoredAs::F32);
 	let (mut gpu, _gpu_folder) = common::test_model(StoredAs::F32);
-	gpu.use_cuda(0).expect("the GPU opens");
+	gpu.use_cuda(&[0]).expect("the GPU opens");
 	let prompt = tokenizer::encode("The GPU serves, the CPU checks.");
 	for sampling in [Sampling::Greedy, Sampling::Seeded { seed: 11, temperature: 0.8, top_p: 1.0 }]
 	{
 		let served = generate(&gpu, &prompt, 48, sampling, 5).expect("the GPU generates");
 		let verdict = recheck(&cpu, &prompt, &served.tokens, sampling).expect("the CPU re-checks");
 		assert_eq!(verdict, RecheckVerdict::Pass, "{sampling:?}");
+	}
+}
+
+/// Served from several copies of the weights (every GPU of the machine, or GPU 0 twice on a
+/// machine with one), sequences alternate between them and the logits of one sequence come
+/// from any copy: every completion must be the one a single GPU serves.
+#[test]
+fn completions_spread_over_several_gpus_are_those_of_one() {
+	let Some(count) = gonka_cuda::testing::gpus() else { return };
+	let (mut one, _folder) = common::test_model(StoredAs::F32);
+	one.use_cuda(&[0]).expect("the GPU opens");
+	let (mut several, _several_folder) = common::test_model(StoredAs::F32);
+	let ordinals: Vec<usize> = if count > 1 { (0..count).collect() } else { vec![0, 0] };
+	several.use_cuda(&ordinals).expect("every GPU opens");
+	for (index, text) in ["first sequence", "second, on the next copy", "third"].iter().enumerate()
+	{
+		let prompt = tokenizer::encode(text);
+		let alone = generate(&one, &prompt, 24, Sampling::Greedy, 5).expect("one GPU");
+		let spread = generate(&several, &prompt, 24, Sampling::Greedy, 5).expect("several");
+		assert_eq!(spread.tokens, alone.tokens, "completion {index} on {ordinals:?}");
 	}
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use gonka_offchain_worker::engine::{
 	cpu::CpuBackend,
-	cuda::{self, kernels, CudaBackend},
+	cuda::{self, kernels, CudaBackend, Options},
 	Backend, Model,
 };
 use gonka_primitives::ModelParams;
@@ -31,15 +31,22 @@ fn gpu() -> Option<()> {
 	gonka_cuda::testing::gpus().map(|_| ())
 }
 
-/// The largest distance between the GPU's and the CPU's results for `nonces` of a model.
+/// The largest distance between the GPU's and the CPU's results for `nonces` of a model: on
+/// the production batch size, and on batches of 64, which reach the CUDA graphs (captured
+/// from each lane's second full batch) with few nonces.
 fn worst_difference(params: ModelParams, nonces: &[u64]) -> f32 {
 	let model = Arc::new(Model::build([9; 32], params).expect("valid params"));
-	let cpu = CpuBackend::new(model.clone(), None);
-	let gpu = CudaBackend::new(model, 0).expect("the GPU opens");
-	let expected = cpu.distances(&[3; 32], nonces).expect("cpu");
-	let got = gpu.distances(&[3; 32], nonces).expect("gpu");
-	assert_eq!(expected.len(), got.len());
-	expected.iter().zip(&got).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max)
+	let expected = CpuBackend::new(model.clone(), None).distances(&[3; 32], nonces).expect("cpu");
+	[None, Some(64)]
+		.into_iter()
+		.map(|batch| {
+			let options = Options { batch, graphs: true };
+			let gpu = CudaBackend::with_options(model.clone(), 0, options).expect("the GPU opens");
+			let got = gpu.distances(&[3; 32], nonces).expect("gpu");
+			assert_eq!(expected.len(), got.len());
+			expected.iter().zip(&got).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max)
+		})
+		.fold(0.0f32, f32::max)
 }
 
 #[test]
@@ -71,16 +78,29 @@ fn every_sequence_length_the_chain_allows_runs_on_the_gpu() {
 }
 
 /// Batches of 64 nonces on the two lanes: every lane is reused many times in one call, so
-/// a pinned buffer overwritten too early or results collected out of order would show.
+/// a pinned buffer overwritten too early or results collected out of order would show; and
+/// the CUDA graphs, replayed from each lane's second full batch on, must give exactly what
+/// launching kernel by kernel gives.
 #[test]
-fn gpu_batches_are_independent() {
+fn gpu_batches_are_independent_and_graphs_change_nothing() {
 	let Some(()) = gpu() else { return };
 	let model = Arc::new(Model::build([4; 32], ModelParams::DEV).expect("valid params"));
-	let small = CudaBackend::with_batch(model.clone(), 0, Some(64)).expect("the GPU opens");
+	let open = |graphs| {
+		CudaBackend::with_options(model.clone(), 0, Options { batch: Some(64), graphs })
+			.expect("the GPU opens")
+	};
 	let many: Vec<u64> = (0..1000).collect();
-	let all = small.distances(&[1; 32], &many).expect("gpu");
-	let one = small.distances(&[1; 32], &[432]).expect("gpu");
-	assert_eq!(all[432], one[0]);
+	let all = open(true).distances(&[1; 32], &many).expect("gpu");
+	// Alone, nonce 432 is a partial batch of one: cuBLAS may choose another algorithm for it.
+	let one = open(true).distances(&[1; 32], &[432]).expect("gpu");
+	assert!(
+		(all[432] - one[0]).abs() <= GPU_TOLERANCE,
+		"{} alone, {} in a batch",
+		one[0],
+		all[432]
+	);
+	let launched = open(false).distances(&[1; 32], &many).expect("gpu");
+	assert_eq!(all, launched, "graph replays differ from kernel-by-kernel launches");
 	let cpu = CpuBackend::new(model, None).distances(&[1; 32], &many).expect("cpu");
 	let worst = cpu.iter().zip(&all).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
 	assert!(worst <= GPU_TOLERANCE, "16 batches on two lanes stray {worst} from the CPU");

@@ -8,7 +8,7 @@ use std::{
 
 use gonka_offchain_worker::engine::{
 	cpu::CpuBackend,
-	devices::{select, Device, Devices, OnFallback},
+	devices::{select, self_check, Device, Devices, OnFallback},
 	Backend, EngineError, Model,
 };
 use gonka_primitives::ModelParams;
@@ -141,4 +141,64 @@ fn the_chosen_gpus_are_checked_against_the_machine() {
 	assert!(matches!(select(&[3], 3), Err(EngineError::Input(why)) if why.contains("GPU 3")));
 	assert!(matches!(select(&[1, 1], 3), Err(EngineError::Input(why)) if why.contains("twice")));
 	assert!(matches!(select(&[], 0), Err(EngineError::Unavailable(_))));
+}
+
+/// A device `by` off on the nonces at positions `wrong` of a call and right on the others: a
+/// GPU whose captured CUDA graph (each lane's second full batch on) computes wrongly is wrong
+/// on a call's later nonces only.
+struct StraysLate {
+	inner: CpuBackend,
+	wrong: std::ops::Range<usize>,
+	by: f32,
+}
+
+impl Backend for StraysLate {
+	fn name(&self) -> String {
+		"strays late".into()
+	}
+
+	fn model(&self) -> &Arc<Model> {
+		self.inner.model()
+	}
+
+	fn preferred_batch(&self) -> usize {
+		256
+	}
+
+	fn distances(&self, account: &[u8; 32], nonces: &[u64]) -> Result<Vec<f32>, EngineError> {
+		let mut distances = self.inner.distances(account, nonces)?;
+		for distance in distances.iter_mut().take(self.wrong.end).skip(self.wrong.start) {
+			*distance += self.by;
+		}
+		Ok(distances)
+	}
+}
+
+/// Guards the GPU check at start-up: it must run a whole call's worth of nonces, the CUDA
+/// graphs' batches included, and compare nonces from the last batch, or a GPU that is right
+/// only on its first batch opens and commits leaves its validators reject. (The old check
+/// computed its 32 nonces in one small call, which such a device passes.)
+#[test]
+fn the_start_up_check_refuses_a_device_wrong_only_in_its_later_batches() {
+	let model = model();
+	let reference = cpu(&model, 1);
+	let honest = StraysLate { inner: cpu(&model, 1), wrong: 0..0, by: 0.0 };
+	self_check(&honest, &reference).expect("a device that matches the CPU passes");
+
+	let late = StraysLate { inner: cpu(&model, 1), wrong: 192..256, by: 1e-3 };
+	assert_eq!(
+		late.distances(&[0; 32], &[1, 2, 3]).expect("computes"),
+		reference.distances(&[0; 32], &[1, 2, 3]).expect("computes"),
+		"right on a small call"
+	);
+	let refused = self_check(&late, &reference).expect_err("the last batch strays");
+	assert!(refused.to_string().contains("from the CPU's"), "{refused}");
+
+	let within = StraysLate { inner: cpu(&model, 1), wrong: 192..256, by: 5e-5 };
+	self_check(&within, &reference).expect("within the 1e-4 contract");
+
+	// One non-finite distance, at a nonce the CPU does not recompute.
+	let one_nan = StraysLate { inner: cpu(&model, 1), wrong: 1..2, by: f32::NAN };
+	let refused = self_check(&one_nan, &reference).expect_err("a non-finite distance");
+	assert!(refused.to_string().contains("non-finite"), "{refused}");
 }

@@ -1,4 +1,5 @@
-//! The CUDA path: the whole decoder on an NVIDIA GPU ([`decoder::CudaDecoder`]). The weights
+//! The CUDA path: the whole decoder on an NVIDIA GPU ([`decoder::CudaDecoder`]), on each GPU
+//! a host serves from ([`replicas::Replicas`]). The weights
 //! are uploaded once as f16 and the KV cache lives on the device; every projection is a cuBLAS
 //! product (f16 inputs, f32 accumulation and output), and RMSNorm, biases, rotary embeddings,
 //! the cache's update, attention and SwiGLU are kernels of `kernels.cu` between them. A run
@@ -10,6 +11,7 @@
 //! to PTX without a GPU (tested on every run).
 
 pub mod decoder;
+pub mod replicas;
 
 use cudarc::nvrtc::Ptx;
 

@@ -65,10 +65,11 @@ pub struct InferenceArgs {
 	#[arg(long, value_name = "ADDR:PORT")]
 	pub inference_listen: Option<SocketAddr>,
 
-	/// Run the model's projections on this CUDA GPU (f16 weights, f32 accumulation); the
-	/// CPU computes everything when absent.
-	#[arg(long, value_name = "ORDINAL")]
-	pub inference_cuda: Option<usize>,
+	/// Run the model on these CUDA GPUs (comma-separated ordinals, e.g. `0,1`; f16 weights
+	/// and KV cache, f32 accumulation): a copy of the weights on each, each request on one of
+	/// them in turn. The CPU computes everything when absent.
+	#[arg(long, value_name = "ORDINALS", value_delimiter = ',')]
+	pub inference_cuda: Vec<usize>,
 
 	/// Testing only: alter every generated token, so that re-checks can be seen to fail (the
 	/// host is slashed and removed). Never set on a real host.
@@ -103,10 +104,12 @@ impl InferenceSetup {
 				let mut model = Model::load(path, None).map_err(failed)?;
 				let tokenizer = Tokenizer::load(path).map_err(failed)?;
 				let template = ChatTemplate::load(path, &tokenizer).map_err(failed)?;
-				if let Some(ordinal) = args.inference_cuda {
-					model
-						.use_cuda(ordinal)
-						.map_err(|error| format!("--inference-cuda {ordinal}: {error}"))?;
+				if !args.inference_cuda.is_empty() {
+					model.use_cuda(&args.inference_cuda).map_err(|error| {
+						let ordinals: Vec<String> =
+							args.inference_cuda.iter().map(usize::to_string).collect();
+						format!("--inference-cuda {}: {error}", ordinals.join(","))
+					})?;
 				}
 				let folder = data_dir.join("inference").join("evidence");
 				let evidence = EvidenceStore::open(&folder).map_err(|error| {

@@ -236,17 +236,15 @@ pub fn select(chosen: &[usize], count: usize) -> Result<Vec<usize>, EngineError>
 }
 
 /// How far a GPU's distances may stray from the CPU's when it opens (the tests' contract).
-#[cfg(feature = "cuda")]
 const SELF_CHECK_TOLERANCE: f32 = 1e-4;
 
 /// Nonces each GPU computes beside the CPU when it opens.
-#[cfg(feature = "cuda")]
-const SELF_CHECK_NONCES: u64 = 32;
+const SELF_CHECK_NONCES: usize = 32;
 
 /// Opens the GPUs `chosen` (every one when none is) for `model`, as one backend whose CPU
-/// (`threads`) takes the place of any GPU that fails, even to open. Each GPU first computes a
-/// few nonces that the CPU computes too: a GPU whose results stray (a driver or kernel bug)
-/// would commit leaves its validators reject, and its host would be slashed as a cheat.
+/// (`threads`) takes the place of any GPU that fails, even to open. Each GPU first passes
+/// [`self_check`]: a GPU whose results stray (a driver or kernel bug) would commit leaves its
+/// validators reject, and its host would be slashed as a cheat.
 #[cfg(feature = "cuda")]
 pub fn open_cuda(
 	model: Arc<Model>,
@@ -256,31 +254,43 @@ pub fn open_cuda(
 ) -> Result<Devices, EngineError> {
 	use super::cuda::{probe, CudaBackend};
 	let cpu = CpuBackend::new(model.clone(), threads);
-	let nonces: Vec<u64> = (0..SELF_CHECK_NONCES).map(|i| u64::MAX - i).collect();
-	let expected = cpu.distances(&[0; 32], &nonces)?;
 	let devices = select(chosen, probe()?)?
 		.into_iter()
 		.map(|ordinal| Device {
 			id: format!("cuda:{ordinal}"),
 			backend: CudaBackend::new(model.clone(), ordinal).and_then(|gpu| {
-				let got = gpu.distances(&[0; 32], &nonces)?;
-				let worst = expected
-					.iter()
-					.zip(&got)
-					.map(|(cpu, gpu)| (cpu - gpu).abs())
-					.fold(0.0f32, f32::max);
-				let broken = got.len() != expected.len() || got.iter().any(|d| !d.is_finite());
-				if broken || worst > SELF_CHECK_TOLERANCE {
-					return Err(EngineError::Device(format!(
-						"its distances stray {worst:e} from the CPU's (at most \
-						 {SELF_CHECK_TOLERANCE:e} allowed)"
-					)));
-				}
+				self_check(&gpu, &cpu)?;
 				Ok(Box::new(gpu) as Box<dyn Backend>)
 			}),
 		})
 		.collect();
 	Devices::new(devices, cpu, on_fallback)
+}
+
+/// Runs one call's worth of nonces (`preferred_batch`) on `gpu`, so that every lane runs a
+/// full batch launch by launch and then through the CUDA graph captured from it, and
+/// compares [`SELF_CHECK_NONCES`] of them, spread over every batch, with the CPU's; every
+/// distance must be finite.
+pub fn self_check(gpu: &dyn Backend, cpu: &CpuBackend) -> Result<(), EngineError> {
+	let nonces: Vec<u64> = (0..gpu.preferred_batch().max(1) as u64).map(|i| u64::MAX - i).collect();
+	let got = gpu.distances(&[0; 32], &nonces)?;
+	if got.len() != nonces.len() || got.iter().any(|d| !d.is_finite()) {
+		return Err(EngineError::Device("it returned missing or non-finite distances".into()));
+	}
+	let last = nonces.len() - 1;
+	let picked: Vec<usize> =
+		(0..SELF_CHECK_NONCES).map(|k| k * last / (SELF_CHECK_NONCES - 1)).collect();
+	let sample: Vec<u64> = picked.iter().map(|&i| nonces[i]).collect();
+	let expected = cpu.distances(&[0; 32], &sample)?;
+	let worst =
+		picked.iter().zip(&expected).map(|(&i, cpu)| (cpu - got[i]).abs()).fold(0.0f32, f32::max);
+	if worst > SELF_CHECK_TOLERANCE {
+		return Err(EngineError::Device(format!(
+			"its distances stray {worst:e} from the CPU's (at most {SELF_CHECK_TOLERANCE:e} \
+			 allowed)"
+		)));
+	}
+	Ok(())
 }
 
 #[cfg(test)]

@@ -136,11 +136,13 @@ int main(int argc, char** argv) {
         output("perm_keys", perm_keys);
     } else if (kernel == "attention") {
         u32 batch = shape[0], seq = shape[1], dim = shape[2], head_dim = shape[3], warps = shape[4];
-        auto qkv = input<float>("qkv");
+        auto qkv = input<float>("qkv"), cos_table = input<float>("cos"), sin_table = input<float>("sin");
         std::vector<f16> out((size_t)batch * seq * dim);
         launch(Dim3{dim / head_dim, batch, (seq + warps - 1) / warps}, 32 * warps,
-               (size_t)warps * 2 * head_dim * 4,
-               [&] { attention(qkv.data(), out.data(), seq, dim, head_dim); });
+               (size_t)warps * 2 * head_dim * 4, [&] {
+                   attention(qkv.data(), cos_table.data(), sin_table.data(), out.data(), seq, dim,
+                             head_dim);
+               });
         output("out", out);
     } else if (kernel == "distance") {
         u32 batch = shape[0], out = shape[1], in_shared = shape[2];

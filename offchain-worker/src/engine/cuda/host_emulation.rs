@@ -1,9 +1,9 @@
 //! The kernels of `kernels.cu`, compiled as C++ and run on the host by `host_emulation.cpp`
 //! (threads for a block's threads, barriers for `__syncthreads` and warp shuffles), against
 //! the CPU reference. A machine without a GPU thus still runs the device code's logic: the
-//! keys' BLAKE2b, the attention's online softmax at lengths past the old 96, and the shuffle
-//! with its draws made in parallel. Rounding is the host's, so results compare within
-//! tolerances, except the keys, which are exact.
+//! keys' BLAKE2b, the attention's online softmax with RoPE applied as q and k are read, at
+//! lengths past the old 96, and the shuffle with its draws made in parallel. Rounding is the
+//! host's, so results compare within tolerances, except the keys, which are exact.
 
 use std::{path::PathBuf, process::Command, sync::OnceLock};
 
@@ -11,7 +11,7 @@ use gonka_primitives::random;
 use half::f16;
 
 use super::{kernels::SOURCE, Shape};
-use crate::engine::{nonce, ops};
+use crate::engine::{model::rope_table, nonce, ops};
 
 /// The emulator, built once per test run.
 fn emulator() -> &'static PathBuf {
@@ -99,11 +99,12 @@ fn the_device_derives_every_nonce_s_keys_as_the_host_does() {
 }
 
 #[test]
-fn attention_of_any_length_matches_the_reference() {
-	// Past the old limit of 96 positions, a head narrower than a warp, and a head that is not
-	// a multiple of it; lengths that leave the last block's warps partly idle.
+fn attention_of_any_length_with_rope_on_the_fly_matches_the_reference() {
+	// Past the old limit of 96 positions, a head narrower than a warp, a head that is not a
+	// multiple of it, and one with more rotation pairs than a warp has lanes; lengths that
+	// leave the last block's warps partly idle.
 	for (batch, seq, dim, head_dim) in
-		[(2u32, 37u32, 64u32, 16u32), (1, 130, 96, 48), (1, 200, 64, 64)]
+		[(2u32, 37u32, 64u32, 16u32), (1, 130, 96, 48), (1, 200, 64, 64), (1, 40, 256, 128)]
 	{
 		let params = gonka_primitives::ModelParams {
 			dim,
@@ -116,9 +117,24 @@ fn attention_of_any_length_matches_the_reference() {
 		let warps = Shape::of(params).attention_warps;
 		let width = 3 * dim as usize;
 		let qkv = noise(u64::from(seq), (batch * seq) as usize * width);
-		let folder = run("attention", &[batch, seq, dim, head_dim, warps], &[("qkv", bytes(&qkv))]);
-		let got: Vec<u16> = read(folder.join("out"));
 		let (seq, dim, head_dim) = (seq as usize, dim as usize, head_dim as usize);
+		let table = rope_table(seq, head_dim);
+		let (cos, sin): (Vec<f32>, Vec<f32>) = table.iter().copied().unzip();
+		let folder = run(
+			"attention",
+			&[batch, seq as u32, dim as u32, head_dim as u32, warps],
+			&[("qkv", bytes(&qkv)), ("cos", bytes(&cos)), ("sin", bytes(&sin))],
+		);
+		let got: Vec<u16> = read(folder.join("out"));
+		// The reference rotates q and k in memory first, as the CPU engines do.
+		let mut rotated = qkv.clone();
+		for (position, row) in rotated.chunks_exact_mut(width).enumerate() {
+			let s = position % seq;
+			let rotations = &table[s * head_dim / 2..(s + 1) * head_dim / 2];
+			ops::rope(&mut row[..dim], head_dim, rotations);
+			ops::rope(&mut row[dim..2 * dim], head_dim, rotations);
+		}
+		let qkv = rotated;
 		let mut worst = 0.0f32;
 		for b in 0..batch as usize {
 			for head in 0..dim / head_dim {

@@ -155,47 +155,44 @@ extern "C" __global__ void rms_rows(const float* x, f16* out, u32 dim, u32 step,
     for (u32 i = threadIdx.x; i < dim; i += blockDim.x) dst[i] = to_f16(row[i] / denominator);
 }
 
-// RoPE on the q and k parts of each qkv row (width 3*dim): pairs (i, i + half) per head.
-extern "C" __global__ void rope(float* qkv, const float* cos_table, const float* sin_table,
-                                u32 rows, u32 seq, u32 dim, u32 head_dim) {
-    u32 half = head_dim / 2;
-    u32 per_row = 2 * dim / 2;  // q and k, one thread per pair
-    u32 idx = blockIdx.x * blockDim.x + threadIdx.x;
-    if (idx >= rows * per_row) return;
-    u32 r = idx / per_row, pair = idx % per_row;
-    u32 part = pair / (dim / 2), within = pair % (dim / 2);
-    u32 head = within / half, i = within % half;
-    float* base = qkv + (u64)r * 3 * dim + part * dim + head * head_dim;
-    u32 s = r % seq;
-    float c = cos_table[s * half + i], sn = sin_table[s * half + i];
-    float a = base[i], b = base[i + half];
-    base[i] = a * c - b * sn;
-    base[i + half] = b * c + a * sn;
-}
-
-// Causal attention, one warp per query position with an online softmax: any sequence length
-// the chain allows, no `seq × seq` scores. Block (head, nonce, group of `blockDim.x / 32`
-// positions); lanes split the head's dimensions, so every load of a k or v row is coalesced.
-// Dynamic shared memory: per warp, the query and the running weighted sum (2 · head_dim f32).
-extern "C" __global__ void attention(const float* qkv, f16* out, u32 seq, u32 dim, u32 head_dim) {
+// Causal attention with RoPE (DESIGN.md §4) applied as q and k are read, so no pass rotates
+// them in memory first: one warp per query position with an online softmax, for any sequence
+// length the chain allows, with no `seq × seq` scores. Block (head, nonce, group of
+// `blockDim.x / 32` positions). For the scores, lanes split a head's rotation pairs
+// (i, i + head_dim/2); for the values, its dimensions: every load of a k or v row is
+// coalesced. `cos_table` and `sin_table` hold cos θ and sin θ at [position · head_dim/2 + i].
+// Dynamic shared memory: per warp, the rotated query and the running weighted sum
+// (2 · head_dim f32); each lane reads back only what it wrote.
+extern "C" __global__ void attention(const float* qkv, const float* cos_table,
+                                     const float* sin_table, f16* out, u32 seq, u32 dim,
+                                     u32 head_dim) {
     DYNAMIC_SHARED(float, rows);
     u32 warp = threadIdx.x / 32, lane = threadIdx.x % 32, warps = blockDim.x / 32;
     u32 s = blockIdx.z * warps + warp;
     if (s >= seq) return;
-    u32 head = blockIdx.x, b = blockIdx.y, width = 3 * dim;
+    u32 head = blockIdx.x, b = blockIdx.y, width = 3 * dim, half = head_dim / 2;
     const float* base = qkv + (u64)b * seq * width + head * head_dim;
     float* q = rows + warp * 2 * head_dim;
     float* acc = q + head_dim;
-    for (u32 j = lane; j < head_dim; j += 32) {
-        q[j] = base[(u64)s * width + j];
-        acc[j] = 0.0f;
+    const float* query = base + (u64)s * width;
+    for (u32 i = lane; i < half; i += 32) {
+        float x = query[i], y = query[i + half];
+        float c = cos_table[s * half + i], n = sin_table[s * half + i];
+        q[i] = x * c - y * n;
+        q[i + half] = y * c + x * n;
     }
+    for (u32 j = lane; j < head_dim; j += 32) acc[j] = 0.0f;
     float root = sqrtf((float)head_dim);
     float max = -__int_as_float(0x7f800000), sum = 0.0f;
     for (u32 t = 0; t <= s; ++t) {
         const float* k = base + (u64)t * width + dim;
+        const float* cos_t = cos_table + t * half;
+        const float* sin_t = sin_table + t * half;
         float dot = 0.0f;
-        for (u32 j = lane; j < head_dim; j += 32) dot += q[j] * k[j];
+        for (u32 i = lane; i < half; i += 32) {
+            float x = k[i], y = k[i + half], c = cos_t[i], n = sin_t[i];
+            dot += q[i] * (x * c - y * n) + q[i + half] * (y * c + x * n);
+        }
         for (u32 offset = 16; offset > 0; offset /= 2) dot += __shfl_xor_sync(0xffffffffu, dot, offset);
         float score = dot / root;
         float raised = fmaxf(max, score);

@@ -8,8 +8,8 @@ use crate::engine::EngineError;
 pub const SOURCE: &str = include_str!("kernels.cu");
 
 /// The kernels' entry points.
-pub const NAMES: [&str; 7] =
-	["nonce_keys", "fill_input", "rms_rows", "rope", "attention", "swiglu", "distance"];
+pub const NAMES: [&str; 6] =
+	["nonce_keys", "fill_input", "rms_rows", "attention", "swiglu", "distance"];
 
 /// Compiles [`SOURCE`] to PTX.
 pub fn compile() -> Result<Ptx, EngineError> {

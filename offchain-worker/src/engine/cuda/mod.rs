@@ -8,19 +8,26 @@
 #[cfg(test)]
 mod host_emulation;
 pub mod kernels;
+mod lane;
 
-use std::{collections::VecDeque, ffi::c_void, sync::Arc, sync::Mutex};
+use std::{
+	collections::VecDeque,
+	ffi::c_void,
+	sync::{Arc, Mutex, PoisonError},
+};
 
 use cudarc::{
 	cublas::{self, CudaBlas},
 	driver::{
-		CudaContext, CudaFunction, CudaSlice, CudaStream, DevicePtr, DevicePtrMut, LaunchConfig,
-		PinnedHostSlice, PushKernelArg,
+		sys::{CUgraphInstantiate_flags, CUstreamCaptureMode},
+		CudaContext, CudaFunction, CudaGraph, CudaSlice, CudaStream, DevicePtr, DevicePtrMut,
+		LaunchConfig, PushKernelArg,
 	},
 };
 use gonka_cuda::CudaError;
 use half::f16;
 
+use self::lane::{Activations, Graph, Lane};
 use super::{
 	model::{Matrix, Model},
 	nonce::Account,
@@ -61,7 +68,6 @@ struct Kernels {
 	nonce_keys: CudaFunction,
 	fill_input: CudaFunction,
 	rms_rows: CudaFunction,
-	rope: CudaFunction,
 	attention: CudaFunction,
 	swiglu: CudaFunction,
 	distance: CudaFunction,
@@ -80,29 +86,6 @@ struct DeviceMatrix {
 	rows: usize,
 	cols: usize,
 	data: CudaSlice<f16>,
-}
-
-/// One lane of the pipeline: a stream with its own cuBLAS handle, the activations of one
-/// batch, and the pinned host buffers its copies go through asynchronously.
-struct Lane {
-	stream: Arc<CudaStream>,
-	blas: CudaBlas,
-	account: CudaSlice<u8>,
-	nonces: CudaSlice<u64>,
-	input_keys: CudaSlice<u64>,
-	perm_keys: CudaSlice<u64>,
-	x: CudaSlice<f32>,
-	h: CudaSlice<f16>,
-	qkv: CudaSlice<f32>,
-	attention: CudaSlice<f16>,
-	gate: CudaSlice<f32>,
-	act: CudaSlice<f16>,
-	last: CudaSlice<f16>,
-	z: CudaSlice<f32>,
-	scratch: CudaSlice<u32>,
-	distances: CudaSlice<f32>,
-	nonces_up: PinnedHostSlice<u64>,
-	distances_down: PinnedHostSlice<f32>,
 }
 
 /// How the kernels are launched for this model's shape.
@@ -125,10 +108,21 @@ impl Shape {
 	}
 }
 
+/// How a [`CudaBackend`] launches its work.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+	/// At most this many nonces per lane; about 1 GiB of activations when `None`. (The tests'
+	/// small batches reach the pipeline's lane reuse and its graphs with few nonces.)
+	pub batch: Option<usize>,
+	/// Whether full batches run as a CUDA graph captured from their launches (from each lane's
+	/// second full batch on), or launch by launch.
+	pub graphs: bool,
+}
+
 /// The CUDA backend on one device.
 pub struct CudaBackend {
-	/// First, so that it is dropped first: its streams finish their work before the weights
-	/// they read are freed.
+	/// The lanes, with the buffers and graphs they own; `Drop` waits for their streams
+	/// before the weights they read are freed.
 	lanes: Mutex<Vec<Lane>>,
 	model: Arc<Model>,
 	name: String,
@@ -143,24 +137,25 @@ pub struct CudaBackend {
 	batch: usize,
 }
 
-// SAFETY: each lane's cuBLAS handle is only used while `lanes` is locked, so one thread at a
-// time drives the streams; cudarc's context and streams are thread-safe.
+// SAFETY: each lane's cuBLAS handle and graph are only used while `lanes` is locked, so one
+// thread at a time drives the streams; cudarc's context and streams are thread-safe.
 unsafe impl Send for CudaBackend {}
 // SAFETY: see above.
 unsafe impl Sync for CudaBackend {}
 
 impl CudaBackend {
-	/// Uploads `model` to GPU `ordinal` and compiles the kernels.
+	/// Uploads `model` to GPU `ordinal` and compiles the kernels; full batches run as CUDA
+	/// graphs unless the environment sets `GONKA_CUDA_GRAPHS=0`.
 	pub fn new(model: Arc<Model>, ordinal: usize) -> Result<Self, EngineError> {
-		Self::with_batch(model, ordinal, None)
+		let graphs = std::env::var("GONKA_CUDA_GRAPHS").map_or(true, |value| value != "0");
+		Self::with_options(model, ordinal, Options { batch: None, graphs })
 	}
 
-	/// [`CudaBackend::new`] with at most `batch` nonces per lane (the tests' small batches
-	/// reach the pipeline's lane reuse with few nonces); about 1 GiB of activations by default.
-	pub fn with_batch(
+	/// [`CudaBackend::new`] with its launch options given.
+	pub fn with_options(
 		model: Arc<Model>,
 		ordinal: usize,
-		batch: Option<usize>,
+		options: Options,
 	) -> Result<Self, EngineError> {
 		let count = probe()?;
 		if ordinal >= count {
@@ -170,6 +165,11 @@ impl CudaBackend {
 		}
 		let p = model.params;
 		let ctx = CudaContext::new(ordinal).map_err(device_error)?;
+		// SAFETY: the backend orders its streams itself, which a graph capture needs (cudarc's
+		// per-buffer events would be recorded into the graph): the weights are uploaded and
+		// synchronised before any lane reads them, each lane's buffers are only used on its
+		// stream, and `Drop` waits for every lane before a buffer is freed.
+		unsafe { ctx.disable_event_tracking() };
 		let name = format!("cuda:{ordinal} ({})", ctx.name().map_err(device_error)?);
 		let stream = ctx.default_stream();
 		let module = ctx.load_module(kernels::compile()?).map_err(device_error)?;
@@ -178,7 +178,6 @@ impl CudaBackend {
 			nonce_keys: function("nonce_keys")?,
 			fill_input: function("fill_input")?,
 			rms_rows: function("rms_rows")?,
-			rope: function("rope")?,
 			attention: function("attention")?,
 			swiglu: function("swiglu")?,
 			distance: function("distance")?,
@@ -219,9 +218,9 @@ impl CudaBackend {
 			+ out * 4 + scratch
 			+ dim * 2 + 36;
 		// A grid's y dimension (the attention's nonces) is at most 65,535.
-		let batch = batch.unwrap_or((1usize << 30) / per_nonce_bytes).clamp(1, 65_535);
+		let batch = options.batch.unwrap_or((1usize << 30) / per_nonce_bytes).clamp(1, 65_535);
 		let lanes = (0..LANES)
-			.map(|_| Self::lane(&ctx, batch, p, shape))
+			.map(|_| Lane::new(&ctx, batch, p, shape, options.graphs))
 			.collect::<Result<Vec<_>, EngineError>>()?;
 		stream.synchronize().map_err(device_error)?;
 		Ok(Self {
@@ -237,48 +236,6 @@ impl CudaBackend {
 			seed,
 			shape,
 			batch,
-		})
-	}
-
-	fn lane(
-		ctx: &Arc<CudaContext>,
-		batch: usize,
-		p: gonka_primitives::ModelParams,
-		shape: Shape,
-	) -> Result<Lane, EngineError> {
-		let [dim, ffn, seq, out] = [p.dim, p.ffn, p.seq, p.out].map(|v| v as usize);
-		let rows = batch * seq;
-		let stream = ctx.new_stream().map_err(device_error)?;
-		let blas = CudaBlas::new(stream.clone()).map_err(device_error)?;
-		let scratch = if shape.shuffle_in_shared { 1 } else { batch * 2 * out };
-		let s = &stream;
-		// SAFETY: the pinned buffers are written (nonces) or filled by a copy (distances)
-		// before they are read.
-		let (nonces_up, distances_down) = unsafe {
-			(
-				ctx.alloc_pinned::<u64>(batch).map_err(device_error)?,
-				ctx.alloc_pinned_with_flags::<f32>(batch, 0).map_err(device_error)?,
-			)
-		};
-		Ok(Lane {
-			account: s.alloc_zeros(32).map_err(device_error)?,
-			nonces: s.alloc_zeros(batch).map_err(device_error)?,
-			input_keys: s.alloc_zeros(batch).map_err(device_error)?,
-			perm_keys: s.alloc_zeros(batch).map_err(device_error)?,
-			x: s.alloc_zeros(rows * dim).map_err(device_error)?,
-			h: s.alloc_zeros(rows * dim).map_err(device_error)?,
-			qkv: s.alloc_zeros(rows * 3 * dim).map_err(device_error)?,
-			attention: s.alloc_zeros(rows * dim).map_err(device_error)?,
-			gate: s.alloc_zeros(rows * 2 * ffn).map_err(device_error)?,
-			act: s.alloc_zeros(rows * ffn).map_err(device_error)?,
-			last: s.alloc_zeros(batch * dim).map_err(device_error)?,
-			z: s.alloc_zeros(batch * out).map_err(device_error)?,
-			scratch: s.alloc_zeros(scratch).map_err(device_error)?,
-			distances: s.alloc_zeros(batch).map_err(device_error)?,
-			nonces_up,
-			distances_down,
-			stream,
-			blas,
 		})
 	}
 
@@ -363,13 +320,67 @@ impl CudaBackend {
 	/// are derived on the device, and the distances come back into the lane's pinned buffer,
 	/// all asynchronously; [`Lane::collect`] waits for them.
 	fn launch(&self, lane: &mut Lane, nonces: &[u64]) -> Result<(), EngineError> {
+		lane.send(nonces)?;
+		if nonces.len() == self.batch {
+			self.full_batch(lane)?;
+		} else {
+			self.enqueue(lane, nonces.len() as u32)?;
+		}
+		lane.receive()
+	}
+
+	/// Queues a full batch: from the lane's second one on, one launch of the graph captured
+	/// from its launches, which spares the CPU a hundred-odd launches per batch.
+	fn full_batch(&self, lane: &mut Lane) -> Result<(), EngineError> {
+		match &lane.graph {
+			Graph::Ready(graph) => return graph.launch().map_err(device_error),
+			Graph::Off => return self.enqueue(lane, self.batch as u32),
+			Graph::Pending { warmed: false } => {
+				lane.graph = Graph::Pending { warmed: true };
+				return self.enqueue(lane, self.batch as u32);
+			}
+			Graph::Pending { warmed: true } => {}
+		}
+		match self.capture(lane) {
+			Ok(graph) => {
+				graph.launch().map_err(device_error)?;
+				lane.graph = Graph::Ready(graph);
+				Ok(())
+			}
+			Err(why) => {
+				log::warn!(
+					target: "compute",
+					"{}: capturing a CUDA graph failed ({why}); this lane launches kernel by kernel",
+					self.name
+				);
+				lane.graph = Graph::Off;
+				self.enqueue(lane, self.batch as u32)
+			}
+		}
+	}
+
+	/// Records a full batch's launches on `lane` into a graph, without running them.
+	fn capture(&self, lane: &mut Lane) -> Result<CudaGraph, EngineError> {
+		lane.stream
+			.begin_capture(CUstreamCaptureMode::CU_STREAM_CAPTURE_MODE_THREAD_LOCAL)
+			.map_err(device_error)?;
+		let recorded = self.enqueue(lane, self.batch as u32);
+		// The capture ends even when recording failed, so that the stream leaves capture mode.
+		let graph = lane.stream.end_capture(CUgraphInstantiate_flags(0));
+		recorded?;
+		graph
+			.map_err(device_error)?
+			.ok_or_else(|| EngineError::Device("the capture recorded nothing".into()))
+	}
+
+	/// Queues the forward pass and the distance of `batch` nonces, already on the device, on
+	/// `lane`'s stream.
+	fn enqueue(&self, lane: &mut Lane, batch: u32) -> Result<(), EngineError> {
 		let p = self.model.params;
 		let [dim, ffn, seq, out, head_dim] = [p.dim, p.ffn, p.seq, p.out, p.head_dim()];
-		let batch = nonces.len() as u32;
 		let rows = batch * seq;
-		let Lane {
-			stream: s,
-			blas,
+		let Lane { stream: s, blas, buffers, .. } = lane;
+		let Activations {
 			account,
 			nonces: device_nonces,
 			input_keys,
@@ -384,11 +395,7 @@ impl CudaBackend {
 			z,
 			scratch,
 			distances,
-			nonces_up,
-			distances_down,
-		} = lane;
-		nonces_up.as_mut_slice().map_err(device_error)?[..nonces.len()].copy_from_slice(nonces);
-		s.memcpy_htod(nonces_up, device_nonces).map_err(device_error)?;
+		} = buffers;
 
 		let linear = |total: u32| LaunchConfig::for_num_elems(total);
 		// The key derivation holds a BLAKE2b state of 16 words per thread: small blocks keep it
@@ -437,18 +444,10 @@ impl CudaBackend {
 			self.rms_rows(s, &*x, &mut *h, rows, 1, 0)?;
 			Self::gemm(blas, s, &*h, &layer.wqkv, &mut *qkv, rows as usize, false)?;
 			unsafe {
-				s.launch_builder(&self.kernels.rope)
-					.arg(&mut *qkv)
-					.arg(&self.rope_cos)
-					.arg(&self.rope_sin)
-					.arg(&rows)
-					.arg(&seq)
-					.arg(&dim)
-					.arg(&head_dim)
-					.launch(linear(rows * dim))
-					.map_err(device_error)?;
 				s.launch_builder(&self.kernels.attention)
 					.arg(&*qkv)
+					.arg(&self.rope_cos)
+					.arg(&self.rope_sin)
 					.arg(&mut *mixed)
 					.arg(&seq)
 					.arg(&dim)
@@ -484,14 +483,18 @@ impl CudaBackend {
 				.launch(distance)
 				.map_err(device_error)?;
 		}
-		s.memcpy_dtoh(&*distances, distances_down).map_err(device_error)
+		Ok(())
 	}
 }
 
-impl Lane {
-	/// Waits for the lane's batch of `count` nonces and returns their distances.
-	fn collect(&self, count: usize) -> Result<Vec<f32>, EngineError> {
-		Ok(self.distances_down.as_slice().map_err(device_error)?[..count].to_vec())
+impl Drop for CudaBackend {
+	fn drop(&mut self) {
+		let lanes = self.lanes.get_mut().unwrap_or_else(PoisonError::into_inner);
+		for lane in lanes.iter() {
+			if let Err(e) = lane.stream.synchronize() {
+				log::warn!(target: "compute", "{}: a lane failed while closing: {e:?}", self.name);
+			}
+		}
 	}
 }
 
@@ -514,7 +517,7 @@ impl Backend for CudaBackend {
 			.lock()
 			.map_err(|_| EngineError::Device("a previous CUDA batch panicked".into()))?;
 		for lane in lanes.iter_mut() {
-			lane.stream.memcpy_htod(account, &mut lane.account).map_err(device_error)?;
+			lane.stream.memcpy_htod(account, &mut lane.buffers.account).map_err(device_error)?;
 		}
 		let mut distances = Vec::with_capacity(nonces.len());
 		// (lane, nonces) of the batches in flight, oldest first.
