@@ -166,6 +166,10 @@ impl Model {
 		logits_from: usize,
 	) -> Result<Vec<f32>, InferenceError> {
 		let states = self.final_states(tokens, cache, logits_from)?;
+		#[cfg(feature = "cuda")]
+		if let Some(cuda) = &self.cuda {
+			return cuda.logits(Some(&cache.device), &states);
+		}
 		self.logits(&states)
 	}
 
@@ -174,7 +178,7 @@ impl Model {
 	pub fn logits(&self, states: &[f32]) -> Result<Vec<f32>, InferenceError> {
 		#[cfg(feature = "cuda")]
 		if let Some(cuda) = &self.cuda {
-			return cuda.logits(states);
+			return cuda.logits(None, states);
 		}
 		Ok(self.weights.output().matmul(states, states.len() / self.config.hidden_size))
 	}

@@ -122,8 +122,9 @@ impl Lane {
 			scratch: s.alloc_zeros(scratch).map_err(device_error)?,
 			distances: s.alloc_zeros(batch).map_err(device_error)?,
 		};
+		// A blocking wait: the host thread sleeps rather than spin a core while the GPU works.
 		let copied_down =
-			ctx.new_event(Some(CUevent_flags::CU_EVENT_DISABLE_TIMING)).map_err(device_error)?;
+			ctx.new_event(Some(CUevent_flags::CU_EVENT_BLOCKING_SYNC)).map_err(device_error)?;
 		Ok(Self {
 			graph: if graphs { Graph::Pending { warmed: false } } else { Graph::Off },
 			copied_down,

@@ -336,8 +336,9 @@ impl CudaBackend {
 			Graph::Ready(graph) => return graph.launch().map_err(device_error),
 			Graph::Off => return self.enqueue(lane, self.batch as u32),
 			Graph::Pending { warmed: false } => {
+				self.enqueue(lane, self.batch as u32)?;
 				lane.graph = Graph::Pending { warmed: true };
-				return self.enqueue(lane, self.batch as u32);
+				return Ok(());
 			}
 			Graph::Pending { warmed: true } => {}
 		}
