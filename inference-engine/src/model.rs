@@ -45,7 +45,7 @@ pub struct KvCache {
 	len: usize,
 	/// The same on the GPU that holds the sequence, for a model that runs there.
 	#[cfg(feature = "cuda")]
-	device: crate::cuda::replicas::Placement,
+	placement: crate::cuda::replicas::Placement,
 }
 
 impl KvCache {
@@ -131,7 +131,7 @@ impl Model {
 			values: vec![Vec::new(); layers],
 			len: 0,
 			#[cfg(feature = "cuda")]
-			device: Default::default(),
+			placement: Default::default(),
 		}
 	}
 
@@ -168,7 +168,7 @@ impl Model {
 		let states = self.final_states(tokens, cache, logits_from)?;
 		#[cfg(feature = "cuda")]
 		if let Some(cuda) = &self.cuda {
-			return cuda.logits(Some(&cache.device), &states);
+			return cuda.logits(Some(&cache.placement), &states);
 		}
 		self.logits(&states)
 	}
@@ -210,7 +210,7 @@ impl Model {
 			tokens.iter().flat_map(|t| self.weights.embedding.row(*t as usize)).collect();
 		#[cfg(feature = "cuda")]
 		if let Some(cuda) = &self.cuda {
-			let states = cuda.final_states(&x, first, &mut cache.device, from)?;
+			let states = cuda.final_states(&x, first, &mut cache.placement, from)?;
 			cache.len += n;
 			return Ok(states);
 		}
